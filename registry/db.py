@@ -1,0 +1,49 @@
+"""Opening the farmwatch database: where it lives, WAL mode, and the data folder beside it."""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+from datetime import UTC, datetime
+from pathlib import Path
+
+from sqlite_utils import Database
+
+from registry.schema import apply_migrations
+
+DEFAULT_DB = Path("data") / "farmwatch.db"
+
+
+def resolve_db_path(path: str | os.PathLike | None = None) -> Path:
+    """The database path: an explicit one, else $FARMWATCH_DB, else data/farmwatch.db."""
+    if path:
+        return Path(path)
+    env = os.environ.get("FARMWATCH_DB")
+    return Path(env) if env else DEFAULT_DB
+
+
+def data_dir(db: Database) -> Path:
+    """The folder beside the database that holds photos and snapshots."""
+    filename = db.execute("PRAGMA database_list").fetchone()[2]
+    return Path(filename).resolve().parent
+
+
+def connect(path: str | os.PathLike | None = None, *, migrate: bool = True) -> Database:
+    """Open (creating if needed) the database in WAL mode, with foreign keys enforced."""
+    db_path = resolve_db_path(path)
+    db_path.parent.mkdir(parents=True, exist_ok=True)
+    conn = sqlite3.connect(str(db_path), timeout=30, check_same_thread=False, isolation_level=None)
+    db = Database(conn)
+    conn.execute("PRAGMA busy_timeout = 30000")
+    if conn.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
+        conn.execute("PRAGMA journal_mode = WAL")
+    conn.execute("PRAGMA synchronous = NORMAL")
+    conn.execute("PRAGMA foreign_keys = ON")
+    if migrate:
+        apply_migrations(db)
+    return db
+
+
+def utcnow() -> str:
+    """Now as UTC ISO 8601 text, seconds precision, the format of every `*_at` column."""
+    return datetime.now(UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z")

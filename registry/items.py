@@ -1,0 +1,313 @@
+"""Registering items with their owners, identifiers and photos; reporting thefts and recoveries.
+
+Validation returns errors keyed by field ("year", "identifiers.1.value") so that a
+CSV import can report them by line and a web form next to the field.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+
+from sqlite_utils import Database
+
+from registry.areas import force_for_postcode
+from registry.cleaning import clip, parse_date, parse_year
+from registry.db import data_dir, utcnow
+from registry.identifiers import Identifier, IdentifierError, parse_identifier
+from registry.photos import PhotoError, store_photo
+from registry.vocab import CATEGORIES, resolve_category
+
+_EMAIL = re.compile(r"^[^@\s<>\"']+@[^@\s<>\"']+\.[^@\s<>\"']+$")
+
+
+class RegistryError(ValueError):
+    """A request the registry refuses; the message is meant for the person who made it."""
+
+
+@dataclass
+class ValidItem:
+    owner: dict
+    category: str
+    make: str | None = None
+    model: str | None = None
+    year: int | None = None
+    colour: str | None = None
+    description: str | None = None
+    identifiers: list[Identifier] = field(default_factory=list)
+    theft: dict | None = None
+
+
+@dataclass
+class Registered:
+    item_id: int
+    created: bool
+    warnings: list[str] = field(default_factory=list)
+    photos_stored: int = 0
+
+
+def validate_owner(raw) -> tuple[dict, dict[str, str]]:
+    errors: dict[str, str] = {}
+    if not isinstance(raw, dict):
+        return {}, {"owner": "owner must be an object with name, email, phone, postcode"}
+    owner = {k: clip(raw.get(k), 200) for k in ("name", "email", "phone", "postcode")}
+    if not owner["name"]:
+        errors["owner.name"] = "owner name is missing"
+    if owner["email"]:
+        owner["email"] = owner["email"].lower()
+        if not _EMAIL.match(owner["email"]):
+            errors["owner.email"] = f'e-mail "{owner["email"]}" is not an e-mail address'
+    if owner["postcode"]:
+        owner["postcode"] = re.sub(r"\s+", " ", owner["postcode"].upper())
+    return owner, errors
+
+
+def validate_theft(raw) -> tuple[dict | None, dict[str, str]]:
+    if raw in (None, "", {}):
+        return None, {}
+    if not isinstance(raw, dict):
+        return None, {"theft": "theft must be an object with stolen_at, crime_ref and place"}
+    errors: dict[str, str] = {}
+    stolen_raw = raw.get("stolen_at")
+    stolen_at = parse_date(stolen_raw)
+    if not stolen_raw:
+        errors["theft.stolen_at"] = "theft date (stolen_at) is missing"
+    elif not stolen_at:
+        errors["theft.stolen_at"] = f'theft date "{clip(stolen_raw, 40)}" is not a date (use YYYY-MM-DD)'
+    elif stolen_at > datetime.now(UTC).date().isoformat():
+        errors["theft.stolen_at"] = f"theft date {stolen_at} is in the future"
+    theft = {
+        "stolen_at": stolen_at,
+        "crime_ref": clip(raw.get("crime_ref"), 64),
+        "place": clip(raw.get("place"), 300),
+    }
+    for coord, low, high in (("latitude", -90, 90), ("longitude", -180, 180)):
+        value = raw.get(coord)
+        if value not in (None, ""):
+            try:
+                number = float(value)
+                if not low <= number <= high:
+                    raise ValueError
+                theft[coord] = number
+            except (TypeError, ValueError):
+                errors[f"theft.{coord}"] = f'{coord} "{clip(value, 30)}" is not a number between {low} and {high}'
+    return theft, errors
+
+
+def validate_item(raw: dict) -> tuple[ValidItem | None, dict[str, str]]:
+    """Check one registration record (the import format); return it cleaned, or errors by field."""
+    if not isinstance(raw, dict):
+        return None, {"record": "each record must be a JSON object"}
+    owner, errors = validate_owner(raw.get("owner"))
+    category = resolve_category(raw.get("category"))
+    if not raw.get("category"):
+        errors["category"] = "category is missing; accepted: " + ", ".join(CATEGORIES)
+    elif category is None:
+        errors["category"] = f'unknown category "{clip(raw.get("category"), 40)}"; accepted: ' + ", ".join(CATEGORIES)
+    try:
+        year = parse_year(raw.get("year"))
+    except ValueError as exc:
+        errors["year"], year = str(exc), None
+    identifiers: list[Identifier] = []
+    raw_identifiers = raw.get("identifiers") or []
+    if not isinstance(raw_identifiers, list):
+        errors["identifiers"] = "identifiers must be a list of {kind, value}"
+        raw_identifiers = []
+    for n, entry in enumerate(raw_identifiers):
+        if not isinstance(entry, dict) or not entry.get("kind"):
+            errors[f"identifiers.{n}.kind"] = f"identifier {n + 1} needs a kind and a value"
+            continue
+        try:
+            parsed = parse_identifier(str(entry["kind"]), str(entry.get("value") or ""), category)
+        except IdentifierError as exc:
+            errors[f"identifiers.{n}.value"] = str(exc)
+            continue
+        if parsed and all(p.normalised_value != parsed.normalised_value or p.kind != parsed.kind for p in identifiers):
+            identifiers.append(parsed)
+    theft, theft_errors = validate_theft(raw.get("theft"))
+    errors.update(theft_errors)
+    if errors:
+        return None, errors
+    return ValidItem(
+        owner=owner, category=category, make=clip(raw.get("make"), 100), model=clip(raw.get("model"), 100),
+        year=year, colour=clip(raw.get("colour") or raw.get("color"), 60),
+        description=clip(raw.get("description"), 5000), identifiers=identifiers, theft=theft,
+    ), {}
+
+
+def get_or_create_owner(db: Database, owner: dict) -> int:
+    """The owner with this e-mail (or, without one, this name and postcode), created if new."""
+    if owner.get("email"):
+        row = db.execute("select id from owners where email = ?", [owner["email"]]).fetchone()
+    else:
+        row = db.execute(
+            "select id from owners where email is null and name = ? and coalesce(postcode, '') = ?",
+            [owner["name"], owner.get("postcode") or ""],
+        ).fetchone()
+    if row:
+        updates = {k: v for k, v in owner.items() if v and k in ("phone", "postcode")}
+        if updates:
+            updates["force_area"] = force_for_postcode(owner.get("postcode"))
+            db["owners"].update(row[0], {k: v for k, v in updates.items() if v is not None})
+        return row[0]
+    return db["owners"].insert({
+        "name": owner["name"], "email": owner.get("email"), "phone": owner.get("phone"),
+        "postcode": owner.get("postcode"), "force_area": force_for_postcode(owner.get("postcode")),
+        "created_at": utcnow(),
+    }).last_pk
+
+
+def _existing_item(db: Database, owner_id: int, item: ValidItem) -> int | None:
+    for ident in item.identifiers:
+        row = db.execute(
+            "select i.id from identifiers d join items i on i.id = d.item_id "
+            "where d.normalised_value = ? and d.kind = ? and i.owner_id = ?",
+            [ident.normalised_value, ident.kind, owner_id],
+        ).fetchone()
+        if row:
+            return row[0]
+    if item.identifiers:
+        return None
+    row = db.execute(
+        "select id from items where owner_id = ? and category = ? and coalesce(make,'') = ? "
+        "and coalesce(model,'') = ? and coalesce(year,0) = ? and coalesce(description,'') = ?",
+        [owner_id, item.category, item.make or "", item.model or "", item.year or 0, item.description or ""],
+    ).fetchone()
+    return row[0] if row else None
+
+
+def add_identifier(db: Database, item_id: int, owner_id: int, ident: Identifier) -> str | None:
+    """Attach an identifier; returns a warning when another owner already registered the same key."""
+    exists = db.execute(
+        "select 1 from identifiers where item_id = ? and kind = ? and normalised_value = ?",
+        [item_id, ident.kind, ident.normalised_value],
+    ).fetchone()
+    if exists:
+        return None
+    others = db.execute(
+        "select count(*) from identifiers d join items i on i.id = d.item_id "
+        "where d.normalised_value = ? and i.owner_id != ?",
+        [ident.normalised_value, owner_id],
+    ).fetchone()[0]
+    db["identifiers"].insert({
+        "item_id": item_id, "kind": ident.kind, "raw_value": ident.raw_value,
+        "normalised_value": ident.normalised_value,
+        "check_valid": None if ident.check_valid is None else int(ident.check_valid),
+        "possible_clone": int(others > 0), "note": ident.note, "created_at": utcnow(),
+    })
+    if others:
+        db.execute(
+            "update identifiers set possible_clone = 1 where normalised_value = ? and item_id != ?",
+            [ident.normalised_value, item_id],
+        )
+        return (f"{ident.kind} {ident.raw_value} is already registered to another owner: "
+                "both records are flagged as a possible clone for the police to check")
+    return None
+
+
+def add_photo(db: Database, item_id: int, data: bytes, name: str) -> bool:
+    """Store and attach one photo; raises PhotoError with a clear message when it cannot."""
+    stored = store_photo(data, data_dir(db), name)
+    if db.execute("select 1 from photos where item_id = ? and sha256 = ?", [item_id, stored.sha256]).fetchone():
+        return False
+    position = db.execute("select coalesce(max(position), 0) + 1 from photos where item_id = ?", [item_id]).fetchone()[0]
+    db["photos"].insert({"item_id": item_id, "position": position, **stored.as_row(),
+                         "original_name": clip(name, 200), "created_at": utcnow()})
+    return True
+
+
+def register_item(db: Database, item: ValidItem, photos: list[tuple[str, bytes]] = (),
+                  *, owner_id: int | None = None) -> Registered:
+    """Create the item (or update the owner's existing one with the same identifier) in one transaction.
+
+    Photos that cannot be stored become warnings; the rest of the item is kept.
+    """
+    with db.atomic():
+        if owner_id is None:
+            owner_id = get_or_create_owner(db, item.owner)
+        now = utcnow()
+        fields = {"category": item.category, "make": item.make, "model": item.model, "year": item.year,
+                  "colour": item.colour, "description": item.description}
+        item_id = _existing_item(db, owner_id, item)
+        created = item_id is None
+        if created:
+            item_id = db["items"].insert({"owner_id": owner_id, **fields, "status": "registered",
+                                          "created_at": now, "updated_at": now}).last_pk
+        else:
+            db["items"].update(item_id, {**{k: v for k, v in fields.items() if v is not None}, "updated_at": now})
+        result = Registered(item_id, created)
+        for ident in item.identifiers:
+            warning = add_identifier(db, item_id, owner_id, ident)
+            if warning:
+                result.warnings.append(warning)
+        for name, data in photos:
+            try:
+                result.photos_stored += add_photo(db, item_id, data, name)
+            except PhotoError as exc:
+                result.warnings.append(f"photo {exc} (item kept without it)")
+        if item.theft:
+            current = db.execute("select id from thefts where item_id = ? and current = 1", [item_id]).fetchone()
+            if not current:
+                _open_theft(db, item_id, item.theft)
+            if not item.theft.get("crime_ref"):
+                result.warnings.append("theft recorded without a police crime reference: add it with "
+                                       f"farmwatch items report-stolen {item_id} --crime-ref REF")
+    return result
+
+
+def _open_theft(db: Database, item_id: int, theft: dict) -> int:
+    force = theft.get("force_area")
+    if not force:
+        owner_force = db.execute(
+            "select o.force_area from items i join owners o on o.id = i.owner_id where i.id = ?", [item_id]
+        ).fetchone()
+        force = owner_force[0] if owner_force else None
+    theft_id = db["thefts"].insert({
+        "item_id": item_id, "stolen_at": theft["stolen_at"], "reported_at": utcnow(),
+        "crime_ref": theft.get("crime_ref"), "place": theft.get("place"),
+        "latitude": theft.get("latitude"), "longitude": theft.get("longitude"),
+        "force_area": force, "current": 1,
+    }).last_pk
+    db.execute("update items set status = 'stolen', updated_at = ? where id = ?", [utcnow(), item_id])
+    return theft_id
+
+
+def get_item(db: Database, item_id) -> dict:
+    try:
+        row = db["items"].get(int(item_id))
+    except Exception:
+        raise RegistryError(f"item {item_id} is not on the register") from None
+    return row
+
+
+def report_stolen(db: Database, item_id, *, stolen_at, crime_ref: str, place: str | None = None,
+                  latitude: float | None = None, longitude: float | None = None) -> int:
+    """Open a theft report for an item; refuses a second one while the first is current."""
+    get_item(db, item_id)
+    theft, errors = validate_theft({"stolen_at": stolen_at, "crime_ref": crime_ref, "place": place,
+                                    "latitude": latitude, "longitude": longitude})
+    if not (crime_ref or "").strip():
+        errors["theft.crime_ref"] = "a police crime reference is needed (call 101 to report the theft)"
+    if errors:
+        raise RegistryError("; ".join(errors.values()))
+    with db.atomic():
+        current = db.execute("select id, crime_ref from thefts where item_id = ? and current = 1", [item_id]).fetchone()
+        if current:
+            raise RegistryError(f"item {item_id} already has an open theft report (crime reference {current[1]})")
+        return _open_theft(db, int(item_id), theft)
+
+
+def mark_recovered(db: Database, item_id, recovered_at=None) -> int:
+    """Close the current theft report; returns its id."""
+    get_item(db, item_id)
+    when = parse_date(recovered_at) if recovered_at else utcnow()
+    if recovered_at and not when:
+        raise RegistryError(f'recovery date "{recovered_at}" is not a date')
+    with db.atomic():
+        current = db.execute("select id from thefts where item_id = ? and current = 1", [item_id]).fetchone()
+        if not current:
+            raise RegistryError(f"item {item_id} has no open theft report")
+        db.execute("update thefts set current = 0, recovered_at = ? where id = ?", [when, current[0]])
+        db.execute("update items set status = 'recovered', updated_at = ? where id = ?", [utcnow(), item_id])
+        return current[0]

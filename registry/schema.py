@@ -1,0 +1,243 @@
+"""The farmwatch database schema, as ordered, re-runnable migrations.
+
+Every table of the product lives here, whichever package writes it, so that one
+`farmwatch init` creates or upgrades the whole database. Append new migrations at
+the end; never edit one that has shipped.
+"""
+
+from __future__ import annotations
+
+from sqlite_utils import Database
+from sqlite_utils.migrations import Migrations
+
+migrations = Migrations("farmwatch")
+
+
+@migrations(name="0001_registry")
+def m0001_registry(db: Database) -> None:
+    db.executescript(
+        """
+        CREATE TABLE owners (
+            id INTEGER PRIMARY KEY,
+            name TEXT NOT NULL,
+            email TEXT,
+            phone TEXT,
+            postcode TEXT,
+            force_area TEXT,
+            created_at TEXT NOT NULL
+        );
+        CREATE UNIQUE INDEX owners_email ON owners (email) WHERE email IS NOT NULL;
+
+        CREATE TABLE items (
+            id INTEGER PRIMARY KEY,
+            owner_id INTEGER NOT NULL REFERENCES owners (id),
+            category TEXT NOT NULL,
+            make TEXT,
+            model TEXT,
+            year INTEGER,
+            colour TEXT,
+            description TEXT,
+            status TEXT NOT NULL DEFAULT 'registered'
+                CHECK (status IN ('registered', 'stolen', 'recovered')),
+            created_at TEXT NOT NULL,
+            updated_at TEXT NOT NULL
+        );
+        CREATE INDEX items_owner ON items (owner_id);
+        CREATE INDEX items_status ON items (status);
+
+        CREATE TABLE identifiers (
+            id INTEGER PRIMARY KEY,
+            item_id INTEGER NOT NULL REFERENCES items (id),
+            kind TEXT NOT NULL,
+            raw_value TEXT NOT NULL,
+            normalised_value TEXT NOT NULL,
+            check_valid INTEGER,
+            possible_clone INTEGER NOT NULL DEFAULT 0,
+            note TEXT,
+            created_at TEXT NOT NULL
+        );
+        CREATE INDEX identifiers_item ON identifiers (item_id);
+        CREATE INDEX identifiers_normalised ON identifiers (normalised_value);
+
+        CREATE TABLE photos (
+            id INTEGER PRIMARY KEY,
+            item_id INTEGER NOT NULL REFERENCES items (id),
+            position INTEGER NOT NULL DEFAULT 1,
+            sha256 TEXT NOT NULL,
+            path TEXT NOT NULL,
+            bytes INTEGER NOT NULL,
+            width INTEGER NOT NULL,
+            height INTEGER NOT NULL,
+            phash TEXT NOT NULL,
+            dhash TEXT NOT NULL,
+            phash_mirror TEXT NOT NULL,
+            dhash_mirror TEXT NOT NULL,
+            original_name TEXT,
+            created_at TEXT NOT NULL,
+            UNIQUE (item_id, sha256)
+        );
+        CREATE INDEX photos_sha256 ON photos (sha256);
+
+        CREATE TABLE thefts (
+            id INTEGER PRIMARY KEY,
+            item_id INTEGER NOT NULL REFERENCES items (id),
+            stolen_at TEXT NOT NULL,
+            reported_at TEXT NOT NULL,
+            crime_ref TEXT,
+            place TEXT,
+            latitude REAL,
+            longitude REAL,
+            force_area TEXT,
+            current INTEGER NOT NULL DEFAULT 1,
+            recovered_at TEXT
+        );
+        CREATE INDEX thefts_item ON thefts (item_id);
+        CREATE UNIQUE INDEX thefts_one_current ON thefts (item_id) WHERE current = 1;
+        """
+    )
+
+
+@migrations(name="0002_marketplace")
+def m0002_marketplace(db: Database) -> None:
+    db.executescript(
+        """
+        CREATE TABLE crawl_runs (
+            id INTEGER PRIMARY KEY,
+            source TEXT NOT NULL,
+            started_at TEXT NOT NULL,
+            finished_at TEXT,
+            status TEXT NOT NULL DEFAULT 'running',
+            pages INTEGER NOT NULL DEFAULT 0,
+            listings_new INTEGER NOT NULL DEFAULT 0,
+            listings_changed INTEGER NOT NULL DEFAULT 0,
+            listings_unchanged INTEGER NOT NULL DEFAULT 0,
+            listings_removed INTEGER NOT NULL DEFAULT 0,
+            photos_stored INTEGER NOT NULL DEFAULT 0,
+            errors INTEGER NOT NULL DEFAULT 0,
+            error_log TEXT NOT NULL DEFAULT '[]'
+        );
+
+        CREATE TABLE listings (
+            id TEXT PRIMARY KEY,
+            source TEXT NOT NULL,
+            url TEXT NOT NULL,
+            title TEXT,
+            description TEXT,
+            price REAL,
+            currency TEXT,
+            location TEXT,
+            latitude REAL,
+            longitude REAL,
+            posted_at TEXT,
+            category TEXT,
+            make TEXT,
+            model TEXT,
+            year INTEGER,
+            colour TEXT,
+            structured_identifiers TEXT NOT NULL DEFAULT '[]',
+            seller_name TEXT,
+            seller_profile_url TEXT,
+            seller_phone TEXT,
+            seller_email TEXT,
+            content_hash TEXT,
+            first_seen_at TEXT NOT NULL,
+            last_seen_at TEXT NOT NULL,
+            changed_at TEXT NOT NULL,
+            removed_at TEXT,
+            matched_at TEXT,
+            snapshot_path TEXT,
+            snapshot_sha256 TEXT,
+            snapshot_fetched_at TEXT,
+            crawl_run_id INTEGER REFERENCES crawl_runs (id),
+            UNIQUE (source, url)
+        );
+        CREATE INDEX listings_unmatched ON listings (matched_at, changed_at);
+
+        CREATE TABLE listing_photos (
+            id INTEGER PRIMARY KEY,
+            listing_id TEXT NOT NULL REFERENCES listings (id),
+            position INTEGER NOT NULL,
+            url TEXT,
+            sha256 TEXT,
+            path TEXT,
+            bytes INTEGER,
+            width INTEGER,
+            height INTEGER,
+            phash TEXT,
+            dhash TEXT,
+            phash_mirror TEXT,
+            dhash_mirror TEXT,
+            error TEXT,
+            fetched_at TEXT,
+            UNIQUE (listing_id, position)
+        );
+        CREATE INDEX listing_photos_sha256 ON listing_photos (sha256);
+        """
+    )
+
+
+@migrations(name="0003_matches")
+def m0003_matches(db: Database) -> None:
+    db.executescript(
+        """
+        CREATE TABLE matches (
+            id TEXT PRIMARY KEY,
+            item_id INTEGER NOT NULL REFERENCES items (id),
+            listing_id TEXT NOT NULL REFERENCES listings (id),
+            theft_id INTEGER REFERENCES thefts (id),
+            queue TEXT NOT NULL DEFAULT 'stolen' CHECK (queue IN ('stolen', 'owner_check')),
+            score REAL NOT NULL CHECK (score >= 0 AND score <= 1),
+            band TEXT NOT NULL CHECK (band IN ('strong', 'likely', 'possible')),
+            reasons TEXT NOT NULL DEFAULT '[]',
+            status TEXT NOT NULL DEFAULT 'new' CHECK (status IN ('new', 'confirmed', 'dismissed')),
+            created_at TEXT NOT NULL,
+            updated_at TEXT NOT NULL,
+            reviewed_by TEXT,
+            reviewed_at TEXT,
+            note TEXT,
+            UNIQUE (item_id, listing_id)
+        );
+        CREATE INDEX matches_queue ON matches (queue, status, band, score);
+        CREATE INDEX matches_listing ON matches (listing_id);
+
+        CREATE TABLE reviews (
+            id INTEGER PRIMARY KEY,
+            match_id TEXT NOT NULL REFERENCES matches (id),
+            decision TEXT NOT NULL CHECK (decision IN ('confirmed', 'dismissed', 'reopened', 'owner_selling', 'owner_not_me')),
+            note TEXT,
+            actor TEXT NOT NULL,
+            created_at TEXT NOT NULL
+        );
+        CREATE INDEX reviews_match ON reviews (match_id);
+        CREATE TRIGGER reviews_no_update BEFORE UPDATE ON reviews
+            BEGIN SELECT RAISE(ABORT, 'reviews is append-only'); END;
+        CREATE TRIGGER reviews_no_delete BEFORE DELETE ON reviews
+            BEGIN SELECT RAISE(ABORT, 'reviews is append-only'); END;
+        """
+    )
+
+
+@migrations(name="0004_users")
+def m0004_users(db: Database) -> None:
+    db.executescript(
+        """
+        CREATE TABLE users (
+            id INTEGER PRIMARY KEY,
+            username TEXT NOT NULL UNIQUE,
+            password_hash TEXT NOT NULL,
+            role TEXT NOT NULL CHECK (role IN ('officer', 'farmer', 'admin')),
+            email TEXT,
+            owner_id INTEGER REFERENCES owners (id),
+            force_area TEXT,
+            created_at TEXT NOT NULL,
+            disabled_at TEXT
+        );
+        """
+    )
+
+
+def apply_migrations(db: Database) -> list[str]:
+    """Apply pending migrations; return the names applied (empty when up to date)."""
+    pending = [m.name for m in migrations.pending(db)]
+    migrations.apply(db)
+    return pending
