@@ -236,6 +236,58 @@ def m0004_users(db: Database) -> None:
     )
 
 
+@migrations(name="0005_web_sessions")
+def m0005_web_sessions(db: Database) -> None:
+    db.executescript(
+        """
+        CREATE TABLE web_sessions (
+            id INTEGER PRIMARY KEY,
+            token_sha256 TEXT NOT NULL UNIQUE,
+            user_id INTEGER NOT NULL REFERENCES users (id),
+            created_at TEXT NOT NULL,
+            expires_at TEXT NOT NULL,
+            ended_at TEXT,
+            address TEXT
+        );
+        CREATE INDEX web_sessions_user ON web_sessions (user_id);
+
+        CREATE TABLE login_attempts (
+            id INTEGER PRIMARY KEY,
+            username TEXT NOT NULL,
+            address TEXT,
+            succeeded INTEGER NOT NULL,
+            created_at TEXT NOT NULL
+        );
+        CREATE INDEX login_attempts_username ON login_attempts (username, created_at);
+        CREATE INDEX login_attempts_address ON login_attempts (address, created_at);
+
+        CREATE TABLE access_log (
+            id INTEGER PRIMARY KEY,
+            actor TEXT NOT NULL,
+            action TEXT NOT NULL,
+            subject TEXT NOT NULL,
+            owner_id INTEGER,
+            reason TEXT,
+            path TEXT,
+            created_at TEXT NOT NULL
+        );
+        CREATE INDEX access_log_actor ON access_log (actor, created_at);
+        CREATE TRIGGER access_log_no_update BEFORE UPDATE ON access_log
+            BEGIN SELECT RAISE(ABORT, 'access_log is append-only'); END;
+        CREATE TRIGGER access_log_no_delete BEFORE DELETE ON access_log
+            BEGIN SELECT RAISE(ABORT, 'access_log is append-only'); END;
+        """
+    )
+
+
+@migrations(name="0005_web_fts")
+def m0005_web_fts(db: Database) -> None:
+    db["items"].enable_fts(["category", "make", "model", "colour", "description"],
+                           create_triggers=True, tokenize="porter")
+    db["listings"].enable_fts(["title", "description", "location", "make", "model", "seller_name"],
+                              create_triggers=True, tokenize="porter")
+
+
 def apply_migrations(db: Database) -> list[str]:
     """Apply pending migrations; return the names applied (empty when up to date)."""
     pending = [m.name for m in migrations.pending(db)]
