@@ -94,7 +94,7 @@ def vin_check_character(vin: str) -> str | None:
     """The ISO 3779 / North American check character a 17-character VIN should carry."""
     if len(vin) != 17 or any(ch not in _VIN_VALUES for ch in vin):
         return None
-    total = sum(_VIN_VALUES[ch] * w for ch, w in zip(vin, _VIN_WEIGHTS))
+    total = sum(_VIN_VALUES[ch] * w for ch, w in zip(vin, _VIN_WEIGHTS, strict=True))
     rest = total % 11
     return "X" if rest == 10 else str(rest)
 

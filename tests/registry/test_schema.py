@@ -1,0 +1,41 @@
+import subprocess
+import sys
+
+from registry.db import connect
+from registry.schema import apply_migrations, migrations
+
+TABLES = {"owners", "items", "identifiers", "photos", "thefts", "listings", "listing_photos", "crawl_runs",
+          "matches", "reviews", "users"}
+
+
+def test_migrations_create_every_table_and_rerun_safely(tmp_path):
+    db = connect(tmp_path / "fw.db")
+    assert TABLES <= set(db.table_names())
+    assert apply_migrations(db) == []
+    db.close()
+    again = connect(tmp_path / "fw.db")
+    assert not migrations.pending(again)
+    assert again.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+
+
+def test_reviews_are_append_only(db):
+    import pytest
+
+    owner = db["owners"].insert({"name": "x", "created_at": "t"}).last_pk
+    item = db["items"].insert({"owner_id": owner, "category": "tractor", "created_at": "t", "updated_at": "t"}).last_pk
+    db["listings"].insert({"id": "l1", "source": "s", "url": "http://x/1", "first_seen_at": "t",
+                           "last_seen_at": "t", "changed_at": "t"})
+    db["matches"].insert({"id": "m1", "item_id": item, "listing_id": "l1", "score": 0.9, "band": "strong",
+                          "created_at": "t", "updated_at": "t"})
+    db["reviews"].insert({"match_id": "m1", "decision": "confirmed", "actor": "pc1", "created_at": "t"})
+    with pytest.raises(Exception, match="append-only"):
+        db.execute("update reviews set note = 'x'")
+    with pytest.raises(Exception, match="append-only"):
+        db.execute("delete from reviews")
+
+
+def test_init_command_twice(tmp_path):
+    cmd = [sys.executable, "-m", "farmwatch.cli", "--db", str(tmp_path / "fw.db"), "init"]
+    first = subprocess.run(cmd, capture_output=True, text=True, check=True)
+    second = subprocess.run(cmd, capture_output=True, text=True, check=True)
+    assert "Created" in first.stdout and "up to date" in second.stdout
