@@ -315,6 +315,43 @@ def m0006_public_checks(db: Database) -> None:
         """
     )
 
+@migrations(name="0007_operations")
+def m0007_operations(db: Database) -> None:
+    """Nightly run reports, alert subscriptions and the record of alerts sent (never sent twice)."""
+    db.executescript(
+        """
+        CREATE TABLE nightly_runs (
+            id INTEGER PRIMARY KEY,
+            started_at TEXT NOT NULL,
+            finished_at TEXT,
+            status TEXT NOT NULL DEFAULT 'running',
+            report TEXT NOT NULL DEFAULT '{}'
+        );
+        CREATE TABLE alert_subscriptions (
+            id INTEGER PRIMARY KEY,
+            email TEXT NOT NULL,
+            kind TEXT NOT NULL DEFAULT 'hot_sheet' CHECK (kind IN ('hot_sheet')),
+            force_area TEXT,
+            organisation TEXT,
+            created_at TEXT NOT NULL,
+            UNIQUE (email, kind, force_area)
+        );
+        CREATE TABLE alerts_sent (
+            id INTEGER PRIMARY KEY,
+            kind TEXT NOT NULL,
+            recipient TEXT NOT NULL,
+            subject_key TEXT NOT NULL,
+            sent_at TEXT NOT NULL,
+            UNIQUE (kind, recipient, subject_key)
+        );
+        CREATE TABLE settings (
+            key TEXT PRIMARY KEY,
+            value TEXT
+        );
+        """
+    )
+
+
 def apply_migrations(db: Database) -> list[str]:
     """Apply pending migrations; return the names applied (empty when up to date)."""
     pending = [m.name for m in migrations.pending(db)]

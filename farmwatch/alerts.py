@@ -1,0 +1,208 @@
+"""E-mail alerts after each run: officer digests, owner checks for farmers, and the daily hot sheet.
+
+Each alert is recorded in `alerts_sent` only after the SMTP server accepted it, so a failed
+send is retried by the next run and nothing is ever sent twice. Officer digests go per police
+force area to officers of that area (officers with no area get every area). Hot sheets carry
+no owner's personal data: they go to marts and dealers as well as officers.
+"""
+
+from __future__ import annotations
+
+import json
+import smtplib
+from collections import defaultdict
+from dataclasses import dataclass, field
+from email.message import EmailMessage
+
+from sqlite_utils import Database
+
+from farmwatch.config import Settings, SmtpSettings
+from registry.db import utcnow
+
+UNKNOWN_AREA = "Area not known"
+
+
+@dataclass
+class Outgoing:
+    kind: str
+    recipient: str
+    subject: str
+    body: str
+    keys: list[str] = field(default_factory=list)
+
+
+def _top_reason(reasons_json: str) -> str:
+    try:
+        reasons = json.loads(reasons_json or "[]")
+        return reasons[0]["detail"] if reasons else ""
+    except (ValueError, KeyError, TypeError, IndexError):
+        return ""
+
+
+def _new_stolen_matches(db: Database) -> list[dict]:
+    return [dict(r) for r in db.query(
+        """
+        select m.id, m.band, m.score, m.reasons, i.category, i.make, i.model, i.colour,
+               t.crime_ref, t.stolen_at, coalesce(t.force_area, o.force_area, :unknown) as area,
+               l.title, l.price, l.currency, l.url, l.location
+        from matches m join items i on i.id = m.item_id join owners o on o.id = i.owner_id
+        join listings l on l.id = m.listing_id left join thefts t on t.id = m.theft_id
+        where m.queue = 'stolen' and m.status = 'new' and m.band in ('strong', 'likely')
+        order by m.band = 'strong' desc, m.score desc
+        """, {"unknown": UNKNOWN_AREA})]
+
+
+def officer_digests(db: Database, settings: Settings) -> list[Outgoing]:
+    by_area: dict[str, list[dict]] = defaultdict(list)
+    for match in _new_stolen_matches(db):
+        by_area[match["area"]].append(match)
+    officers = list(db.query(
+        "select username, email, force_area from users where role in ('officer', 'admin') "
+        "and email is not null and disabled_at is null"))
+    out = []
+    for officer in officers:
+        areas = [a for a in by_area if officer["force_area"] in (None, "", a)]
+        pending = [m for a in areas for m in by_area[a] if not _already_sent(db, "officer_digest", officer["email"], m["id"])]
+        if not pending:
+            continue
+        lines = [f"{len(pending)} new match(es) for {', '.join(sorted(areas))}, strongest first.", ""]
+        for m in pending:
+            price = f"{m['currency'] or ''} {m['price']:,.0f}".strip() if m["price"] is not None else "no price"
+            lines += [
+                f"[{m['band'].upper()} {m['score']:.2f}] {m['category']} {m['make'] or ''} {m['model'] or ''}".rstrip(),
+                f"  stolen {m['stolen_at'] or '?'}, crime reference {m['crime_ref'] or 'none'} ({m['area']})",
+                f"  listed: {m['title'] or '(no title)'}, {price}, {m['location'] or 'location not given'}",
+                f"  why: {_top_reason(m['reasons'])}",
+                f"  open: {settings.base_url}/-/farmwatch/match/{m['id']}",
+                "",
+            ]
+        strong = sum(m["band"] == "strong" for m in pending)
+        out.append(Outgoing("officer_digest", officer["email"],
+                            f"farmwatch: {strong} strong, {len(pending) - strong} likely new matches",
+                            "\n".join(lines), [m["id"] for m in pending]))
+    return out
+
+
+def owner_check_notices(db: Database, settings: Settings) -> list[Outgoing]:
+    rows = db.query(
+        """
+        select m.id, o.email, i.category, i.make, i.model, l.title, l.url
+        from matches m join items i on i.id = m.item_id join owners o on o.id = i.owner_id
+        join listings l on l.id = m.listing_id
+        where m.queue = 'owner_check' and m.status = 'new' and o.email is not null
+        """)
+    per_owner: dict[str, list[dict]] = defaultdict(list)
+    for row in rows:
+        if not _already_sent(db, "owner_check", row["email"], row["id"]):
+            per_owner[row["email"]].append(row)
+    out = []
+    for email, matches in per_owner.items():
+        lines = ["We found listings that look like equipment or animals you registered.",
+                 "If you are selling them, answer \"that's mine\". If not, answer \"that's not me\" and the",
+                 "police will see it as a likely theft.", ""]
+        for m in matches:
+            lines += [f"- your {m['category']} {m['make'] or ''} {m['model'] or ''}".rstrip(),
+                      f"  listed as: {m['title'] or '(no title)'} {m['url']}",
+                      f"  answer at: {settings.base_url}/farmer/checks", ""]
+        out.append(Outgoing("owner_check", email, "farmwatch: is this yours for sale?", "\n".join(lines),
+                            [m["id"] for m in matches]))
+    return out
+
+
+def hot_sheets(db: Database, settings: Settings, day: str | None = None) -> list[Outgoing]:
+    """One e-mail per subscriber per day: thefts reported in the last 24 hours, by area."""
+    day = day or utcnow()[:10]
+    thefts = list(db.query(
+        """
+        select t.id, t.stolen_at, t.crime_ref, t.place, coalesce(t.force_area, o.force_area, :unknown) as area,
+               i.category, i.make, i.model, i.colour, i.year,
+               (select group_concat(d.kind || ' ' || d.raw_value, '; ') from identifiers d where d.item_id = i.id) as ids
+        from thefts t join items i on i.id = t.item_id join owners o on o.id = i.owner_id
+        where t.current = 1 and t.reported_at >= datetime(:day, '-1 day')
+        order by area, t.stolen_at desc
+        """, {"day": day + "T23:59:59", "unknown": UNKNOWN_AREA}))
+    out = []
+    for sub in db.query("select email, force_area from alert_subscriptions where kind = 'hot_sheet'"):
+        if _already_sent(db, "hot_sheet", sub["email"], day):
+            continue
+        mine = [t for t in thefts if sub["force_area"] in (None, "", t["area"])]
+        if not mine:
+            continue
+        lines = [f"Thefts reported to farmwatch in the 24 hours to {day}. If you are offered any of these,",
+                 "do not buy: call 101 quoting the crime reference.", ""]
+        area = None
+        for t in mine:
+            if t["area"] != area:
+                area = t["area"]
+                lines += [f"== {area} =="]
+            described = " ".join(str(x) for x in (t["year"], t["colour"], t["make"], t["model"]) if x)
+            lines += [f"- {t['category']}: {described}",
+                      f"  stolen {t['stolen_at']} from {t['place'] or 'place not given'}; crime reference {t['crime_ref'] or 'pending'}",
+                      f"  identifiers: {t['ids'] or 'none registered'}"]
+        out.append(Outgoing("hot_sheet", sub["email"], f"farmwatch hot sheet {day}: {len(mine)} new thefts",
+                            "\n".join(lines), [day]))
+    return out
+
+
+def _already_sent(db: Database, kind: str, recipient: str, key: str) -> bool:
+    return bool(db.execute("select 1 from alerts_sent where kind = ? and recipient = ? and subject_key = ?",
+                           [kind, recipient, key]).fetchone())
+
+
+def _connect(smtp: SmtpSettings) -> smtplib.SMTP:
+    client = (smtplib.SMTP_SSL if smtp.ssl else smtplib.SMTP)(smtp.host, smtp.port, timeout=30)
+    if smtp.starttls and not smtp.ssl:
+        client.starttls()
+    if smtp.username:
+        client.login(smtp.username, smtp.password or "")
+    return client
+
+
+def send_alerts(db: Database, settings: Settings, *, hot_sheet: bool = True, dry_run: bool = False) -> dict:
+    """Build and send every pending alert; returns counts and any failure as text."""
+    outgoing = officer_digests(db, settings) + owner_check_notices(db, settings)
+    if hot_sheet:
+        outgoing += hot_sheets(db, settings)
+    result = {"prepared": len(outgoing), "sent": 0, "failed": 0, "errors": [], "by_kind": {}}
+    if dry_run or not outgoing:
+        return result
+    if not settings.smtp.configured:
+        result["errors"].append("no SMTP server configured (set [smtp] host in farmwatch.toml or FARMWATCH_SMTP_HOST)")
+        result["failed"] = len(outgoing)
+        return result
+    try:
+        client = _connect(settings.smtp)
+    except (OSError, smtplib.SMTPException) as exc:
+        result["errors"].append(f"cannot reach SMTP server {settings.smtp.host}:{settings.smtp.port}: {exc}")
+        result["failed"] = len(outgoing)
+        return result
+    with client:
+        for message in outgoing:
+            email = EmailMessage()
+            email["From"], email["To"], email["Subject"] = settings.smtp.sender, message.recipient, message.subject
+            email.set_content(message.body)
+            try:
+                client.send_message(email)
+            except smtplib.SMTPException as exc:
+                result["failed"] += 1
+                result["errors"].append(f"{message.recipient}: {exc}")
+                continue
+            now = utcnow()
+            with db.atomic():
+                for key in message.keys:
+                    db.execute("insert or ignore into alerts_sent (kind, recipient, subject_key, sent_at) "
+                               "values (?, ?, ?, ?)", [message.kind, message.recipient, key, now])
+            result["sent"] += 1
+            result["by_kind"][message.kind] = result["by_kind"].get(message.kind, 0) + 1
+    return result
+
+
+def subscribe(db: Database, email: str, force_area: str | None = None, organisation: str | None = None) -> None:
+    if "@" not in (email or ""):
+        raise ValueError(f'"{email}" is not an e-mail address')
+    email = email.strip().lower()
+    exists = db.execute("select 1 from alert_subscriptions where email = ? and kind = 'hot_sheet' "
+                        "and coalesce(force_area, '') = ?", [email, force_area or ""]).fetchone()
+    if not exists:
+        db["alert_subscriptions"].insert({"email": email, "kind": "hot_sheet", "force_area": force_area,
+                                          "organisation": organisation, "created_at": utcnow()})
