@@ -137,7 +137,8 @@ def hot_sheets(db: Database, settings: Settings, day: str | None = None) -> list
                 lines += [f"== {area} =="]
             described = " ".join(str(x) for x in (t["year"], t["colour"], t["make"], t["model"]) if x)
             lines += [f"- {t['category']}: {described}",
-                      f"  stolen {t['stolen_at']} from {t['place'] or 'place not given'}; crime reference {t['crime_ref'] or 'pending'}",
+                      f"  stolen {t['stolen_at']} from {t['place'] or 'place not given'}; "
+                      f"crime reference {t['crime_ref'] or 'pending'}",
                       f"  identifiers: {t['ids'] or 'none registered'}"]
         out.append(Outgoing("hot_sheet", sub["email"], f"farmwatch hot sheet {day}: {len(mine)} new thefts",
                             "\n".join(lines), [day]))
