@@ -2,7 +2,13 @@
 
 from __future__ import annotations
 
+import urllib.parse
+
 from datasette import hookimpl
+from datasette.utils.asgi import Response
+
+from datasette_config.sessions import COOKIE_NAME, actor_for_token
+from datasette_config.web import read
 
 SECURITY_HEADERS = [
     (b"x-content-type-options", b"nosniff"),
@@ -12,6 +18,22 @@ SECURITY_HEADERS = [
      b"default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; "
      b"script-src 'self' 'unsafe-inline'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'"),
 ]
+# Datasette's stock actor cookie is not HttpOnly, never expires and cannot be revoked: it never counts here.
+IGNORED_COOKIES = {b"ds_actor"}
+
+
+def strip_cookies(headers: list[tuple[bytes, bytes]]) -> list[tuple[bytes, bytes]]:
+    """The request headers with the ignored cookies removed from every Cookie header."""
+    cleaned = []
+    for name, value in headers:
+        if name.lower() == b"cookie":
+            kept = [part for part in value.split(b";")
+                    if part.strip().split(b"=", 1)[0].strip() not in IGNORED_COOKIES]
+            value = b";".join(kept).strip()
+            if not value:
+                continue
+        cleaned.append((name, value))
+    return cleaned
 
 
 @hookimpl
@@ -20,6 +42,7 @@ def asgi_wrapper(datasette):
         async def with_headers(scope, receive, send):
             if scope["type"] != "http":
                 return await app(scope, receive, send)
+            scope = {**scope, "headers": strip_cookies(list(scope.get("headers") or []))}
 
             async def send_with_headers(event):
                 if event["type"] == "http.response.start":
@@ -33,3 +56,48 @@ def asgi_wrapper(datasette):
         return with_headers
 
     return wrap
+
+
+@hookimpl
+def actor_from_request(datasette, request):
+    token = request.cookies.get(COOKIE_NAME)
+    if not token:
+        return None
+
+    async def inner():
+        return await read(datasette, lambda conn: actor_for_token(conn, token))
+
+    return inner
+
+
+@hookimpl
+def register_routes(datasette):
+    from datasette_config.routes import ROUTES
+
+    return ROUTES
+
+
+@hookimpl
+def forbidden(datasette, request, message):
+    """Send a visitor who is not logged in to the login page instead of a bare 403."""
+    if request.actor or request.method != "GET" or request.path.endswith((".json", ".csv")):
+        return None
+    target = request.path + (f"?{request.query_string}" if request.query_string else "")
+    return Response.redirect("/-/login?" + urllib.parse.urlencode({"next": target}))
+
+
+@hookimpl
+def menu_links(datasette, actor, request):
+    if not actor:
+        return [{"href": "/-/login", "label": "Log in"}]
+    links = []
+    if actor.get("role") in ("officer", "admin"):
+        links += [
+            {"href": "/queue", "label": "Match queue"},
+            {"href": "/queue?queue=owner_check", "label": "Owner checks"},
+            {"href": "/search", "label": "Search the registry"},
+            {"href": "/map", "label": "Map"},
+            {"href": "/trends", "label": "Thefts and matches per week"},
+        ]
+    links.append({"href": "/-/logout", "label": f"Log out ({actor.get('id')})"})
+    return links
