@@ -1,0 +1,126 @@
+"""Bulk registration from an uploaded CSV, with a result for every row.
+
+Rows are read with the registry's CSV import rules (`csv_row_to_record`: flattened
+headers, a column per identifier kind, several identifiers separated by ';') and always
+belong to the logged-in farmer, whatever owner columns the file carries. Photo paths
+in an uploaded file refer to someone else's disk, so they are reported, never opened.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from dataclasses import dataclass, field
+
+from sqlite_utils import Database
+
+from registry.imports import csv_row_to_record
+from registry.items import register_item, validate_item
+
+MAX_CSV_BYTES = 5 * 1024 * 1024
+MAX_CSV_ROWS = 5000
+_OWNER_HEADERS = {"name", "email", "phone", "postcode", "owner_name", "owner_email", "owner_phone",
+                  "owner_postcode"}
+
+
+def _header_key(header: str | None) -> str:
+    return re.sub(r"[^a-z0-9]+", "_", (header or "").strip().lower()).strip("_")
+
+
+class CsvFileError(ValueError):
+    """The upload as a whole cannot be read; nothing was changed."""
+
+
+@dataclass
+class RowResult:
+    line: int
+    status: str  # created, updated, error
+    item_id: int | None = None
+    messages: list[str] = field(default_factory=list)
+
+
+@dataclass
+class CsvResult:
+    filename: str
+    rows: list[RowResult] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+    def count(self, status: str) -> int:
+        return sum(1 for row in self.rows if row.status == status)
+
+    def as_dict(self) -> dict:
+        return {"filename": self.filename, "created": self.count("created"), "updated": self.count("updated"),
+                "errors": self.count("error"), "notes": self.notes,
+                "rows": [vars(row) for row in self.rows]}
+
+
+def decode_csv(data: bytes, filename: str) -> str:
+    if not data.strip():
+        raise CsvFileError(f"{filename}: the file is empty")
+    if len(data) > MAX_CSV_BYTES:
+        raise CsvFileError(f"{filename}: {len(data) // 1024:,} KB is over the {MAX_CSV_BYTES // 2**20} MB limit; "
+                           "split it into smaller files")
+    if b"\x00" in data[:4096]:
+        raise CsvFileError(f"{filename}: looks like a binary file (a spreadsheet?); save it as CSV first")
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return data.decode("cp1252", errors="replace")
+
+
+def _reader(text: str, filename: str) -> csv.DictReader:
+    try:
+        dialect = csv.Sniffer().sniff(text[:8192], delimiters=",;\t")
+    except csv.Error:
+        dialect = csv.excel
+    reader = csv.DictReader(io.StringIO(text, newline=""), dialect=dialect)
+    try:
+        headers = reader.fieldnames or []
+    except csv.Error as exc:
+        raise CsvFileError(f"{filename}: unreadable header row ({exc})") from None
+    if "category" not in {_header_key(h) for h in headers}:
+        shown = ", ".join(h[:40] for h in headers[:12]) or "none"
+        raise CsvFileError(f"{filename}: the header row needs a 'category' column (found: {shown})")
+    return reader
+
+
+def import_own_csv(db: Database, owner_id: int, data: bytes, filename: str = "upload.csv") -> CsvResult:
+    """Register every good row for this owner; report every bad one by line and field."""
+    name = (filename or "upload.csv").replace("\x00", "")[:100]
+    reader = _reader(decode_csv(data, name), name)
+    result = CsvResult(name)
+    if {_header_key(h) for h in reader.fieldnames or []} & _OWNER_HEADERS:
+        result.notes.append("owner columns were ignored: every row is registered to your account")
+    unknown: set[str] = set()
+    try:
+        for row in reader:
+            if len(result.rows) >= MAX_CSV_ROWS:
+                result.notes.append(f"only the first {MAX_CSV_ROWS:,} rows were read; split the file")
+                break
+            result.rows.append(_import_row(db, owner_id, reader.line_num, row, unknown))
+    except csv.Error as exc:
+        result.notes.append(f"line {reader.line_num}: unreadable CSV ({exc}); the rest of the file was not read")
+    if unknown:
+        result.notes.append("columns ignored: " + ", ".join(sorted(h[:40] for h in unknown)[:20]))
+    return result
+
+
+def _import_row(db: Database, owner_id: int, line: int, row: dict, unknown: set[str]) -> RowResult:
+    record = csv_row_to_record(row, unknown)
+    if not any(v for k, v in row.items() if k is not None and isinstance(v, str) and v.strip()):
+        return RowResult(line, "error", messages=["the row is empty"])
+    record["owner"] = {"name": "farmer account"}
+    messages = []
+    if record.pop("photos", None):
+        messages.append("photos named in a CSV are not loaded from an upload: add them on the item's page")
+    item, errors = validate_item(record)
+    if errors:
+        return RowResult(line, "error", messages=[f"{key}: {msg}" if key.startswith("identifiers") else msg
+                                                  for key, msg in errors.items()])
+    try:
+        registered = register_item(db, item, [], owner_id=int(owner_id))
+    except Exception as exc:  # a database constraint: report the row, keep going
+        return RowResult(line, "error", messages=[f"could not be stored ({exc})"])
+    return RowResult(line, "created" if registered.created else "updated", registered.item_id,
+                     messages + registered.warnings)
