@@ -1,0 +1,1 @@
+"""Base spiders (structured, selectors, feed) and the site spiders made from the sources file."""

@@ -1,0 +1,112 @@
+"""`farmwatch crawl` (run the marketplace spiders) and `farmwatch market` (serve the demonstration
+marketplace in the foreground)."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+
+from registry.db import resolve_db_path
+
+SUMMARY = ("{source}: {status}, {pages} pages, listings {listings_new} new, {listings_changed} changed, "
+           "{listings_unchanged} unchanged, {listings_removed} removed, {photos_stored} photos stored, {errors} errors")
+
+
+def terminal_progress():
+    """A one-line progress display when stderr is a terminal; None in cron."""
+    if not sys.stderr.isatty():
+        return None
+
+    def show(event: dict) -> None:
+        if not event.get("done"):
+            seen = event.get("listings_new", 0) + event.get("listings_changed", 0) + event.get("listings_unchanged", 0)
+            sys.stderr.write(f"\r{event['source']}: {event.get('pages', 0)} pages, {seen} listings, "
+                             f"{event.get('photos_stored', 0)} photos, {event.get('errors', 0)} errors   ")
+            sys.stderr.flush()
+
+    return show
+
+
+def cmd_crawl(args) -> int:
+    from farmwatch.cli import CommandError
+    from spiders.config import SourceError
+    from spiders.runner import run_crawl
+
+    try:
+        results = run_crawl(resolve_db_path(args.db), args.sources_names, sources_file=args.sources,
+                            start_urls=args.start_url, fast=args.fast, jobdir=args.jobdir,
+                            progress=terminal_progress())
+    except SourceError as exc:
+        raise CommandError(str(exc), status=2) from None
+    if sys.stderr.isatty():
+        sys.stderr.write("\n")
+    if not results:
+        raise CommandError("no enabled sources to crawl (see spiders/sources.yaml or --sources)")
+    for summary in results:
+        print(SUMMARY.format(**summary))
+        for entry in summary["error_log"][: args.show_errors]:
+            print(f"  {entry['url'] or '(crawl)'}: {entry['error']}", file=sys.stderr)
+        if len(summary["error_log"]) > args.show_errors:
+            print(f"  ... {len(summary['error_log']) - args.show_errors} more in crawl_runs row {summary['id']}",
+                  file=sys.stderr)
+    failed = [s["source"] for s in results if s["status"] != "ok"]
+    if failed:
+        print(f"failed: {', '.join(failed)}", file=sys.stderr)
+        return 1
+    return 0
+
+
+def cmd_market(args) -> int:
+    from spiders.market.scenario import build_scenario
+    from spiders.market.server import start_market
+    from spiders.market.sources import write_sources
+
+    print("Building the demonstration marketplace ...", file=sys.stderr)
+    scenario = build_scenario(args.seed)
+    server, base_url = start_market(scenario, host=args.host, port=args.port, variant=args.variant)
+    if args.write_sources:
+        write_sources(base_url, args.write_sources)
+    print(f"Demonstration marketplace (variant {args.variant}) at {base_url}/ : /classifieds/, /dealer/, "
+          f"/feeds/saved-search.rss. Ctrl-C to stop.")
+    if args.port == 8002 and not args.write_sources:
+        print("spiders/sources.yaml points here: run 'farmwatch crawl --fast' in another terminal.")
+    try:
+        while True:
+            time.sleep(3600)
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.shutdown()
+    return 0
+
+
+def add_commands(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser(
+        "crawl", help="run the marketplace spiders (all enabled sources by default)",
+        description="Crawl marketplace sources politely (robots.txt, an identifying user agent, AutoThrottle) and "
+                    "store listings, photos and evidence snapshots. Each source runs in its own process; one "
+                    "failing does not stop the others. Exit status 1 when any source failed.",
+        epilog="Examples: farmwatch crawl; farmwatch crawl demo-dealer; "
+               "farmwatch crawl --start-url https://dealer.example.org/used/ --fast")
+    p.add_argument("sources_names", nargs="*", metavar="SOURCE", help="source names (default: every enabled source)")
+    p.add_argument("--sources", metavar="FILE", help="sources file (default: $FARMWATCH_SOURCES or spiders/sources.yaml)")
+    p.add_argument("--start-url", action="append", metavar="URL",
+                   help="crawl any site that publishes schema.org listing data from this address, following its "
+                        "own links (repeatable; no sources file needed)")
+    p.add_argument("--fast", action="store_true", help="no politeness delays, for a marketplace on this machine "
+                                                       "(robots.txt is still obeyed)")
+    p.add_argument("--jobdir", metavar="DIR", help="keep crawl state here so an interrupted crawl resumes")
+    p.add_argument("--show-errors", type=int, default=5, metavar="N", help="error log lines to print per source")
+    p.set_defaults(handler=cmd_crawl)
+
+    p = sub.add_parser(
+        "market", help="serve the demonstration marketplace",
+        description="Serve the deterministic demonstration marketplace (classifieds, dealer, auction RSS) in the "
+                    "foreground. Variant 1 is 'the next night': some listings removed, repriced or new.")
+    p.add_argument("--port", type=int, default=8002, help="port (default 8002, which spiders/sources.yaml uses)")
+    p.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
+    p.add_argument("--variant", type=int, choices=(0, 1), default=0, help="0 tonight, 1 the next night")
+    p.add_argument("--seed", type=int, default=7, help="scenario seed (default 7)")
+    p.add_argument("--write-sources", metavar="FILE", help="write a sources file pointing at this market")
+    p.set_defaults(handler=cmd_market)

@@ -1,0 +1,29 @@
+"""Retries that back off: each retry of a request waits longer before it is sent again."""
+
+from __future__ import annotations
+
+import asyncio
+
+from scrapy.downloadermiddlewares.retry import RetryMiddleware
+
+
+class BackoffRetryMiddleware(RetryMiddleware):
+    """Scrapy's retries, with a delay of RETRY_BACKOFF_BASE * 2**(attempt-1) seconds (capped)."""
+
+    def __init__(self, settings):
+        super().__init__(settings)
+        self.base = settings.getfloat("RETRY_BACKOFF_BASE", 0.0)
+        self.cap = settings.getfloat("RETRY_BACKOFF_MAX", 60.0)
+
+    def _retry(self, request, reason):
+        retry = super()._retry(request, reason)
+        if retry is not None and self.base > 0:
+            attempt = retry.meta.get("retry_times", 1)
+            retry.meta["farmwatch_backoff"] = min(self.cap, self.base * 2 ** (attempt - 1))
+        return retry
+
+    async def process_request(self, request):
+        delay = request.meta.pop("farmwatch_backoff", 0)
+        if delay:
+            await asyncio.sleep(delay)
+        return None

@@ -1,0 +1,39 @@
+"""Clean and normalise fields: text without markup, prices as numbers, currencies, dates in UTC."""
+
+from __future__ import annotations
+
+import re
+
+from scrapy.exceptions import DropItem
+
+from registry.cleaning import parse_datetime, parse_price
+from spiders.text import clean_text
+
+TEXT_FIELDS = ("title", "location", "category", "make", "model", "colour")
+MAX_PHOTOS = 30
+_CURRENCY = re.compile(r"^[A-Z]{3}$")
+
+
+class CleanFieldsPipeline:
+    def process_item(self, item):
+        for field in TEXT_FIELDS:
+            item[field] = clean_text(item.get(field))
+        item["description"] = clean_text(item.get("description"), keep_lines=True)
+        if not item.get("title"):
+            raise DropItem("no title: not a listing")
+        amount, sign_currency = parse_price(item.get("price"))
+        item["price"] = amount
+        currency = (clean_text(item.get("currency")) or "").upper()
+        item["currency"] = currency if _CURRENCY.match(currency) else sign_currency
+        item["posted_at"] = parse_datetime(clean_text(item.get("posted_at")))
+        seller = item.get("seller") or {}
+        item["seller"] = {k: clean_text(v) for k, v in seller.items() if clean_text(v)} if isinstance(seller, dict) else {}
+        photos = [p for p in item.get("photos") or [] if isinstance(p, str) and re.match(r"^https?://", p, re.I)]
+        item["photos"] = list(dict.fromkeys(photos))[:MAX_PHOTOS]
+        identifiers = []
+        for entry in item.get("identifiers") or []:
+            value = clean_text(entry.get("value")) if isinstance(entry, dict) else None
+            if value:
+                identifiers.append({"kind": clean_text(entry.get("kind")) or "other", "value": value[:100]})
+        item["identifiers"] = identifiers
+        return item

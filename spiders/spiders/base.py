@@ -1,0 +1,138 @@
+"""The base of every farmwatch spider: its source, polite requests, error handling, and turning
+a listing page into an item from structured data, configured selectors and feed fallbacks.
+
+A site spider only decides which pages to visit; everything else happens here and in the
+pipelines.
+"""
+
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+import scrapy
+from scrapy.http import TextResponse
+from scrapy.spidermiddlewares.httperror import HttpError
+
+from registry.db import utcnow
+from registry.listings import listing_id, mark_removed
+from spiders.config import Source, select_sources, source_for_url
+from spiders.errors import describe_error, is_robots_refusal
+from spiders.extraction import extract_listing
+from spiders.fields import SelectorError, extract_fields
+from spiders.items import ListingItem
+from spiders.state import get_run, write_lock
+
+GONE = (404, 410)
+
+
+class ListingSpider(scrapy.Spider):
+    """Not run directly: StructuredSpider, SelectorSpider and FeedSpider build on it."""
+
+    kinds: tuple[str, ...] = ()
+    source_name: str | None = None  # set by the site spiders made from the sources file
+
+    def __init__(self, *args, source_config: Source | None = None, source: str | None = None,
+                 sources: str | None = None, start_url: str | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if source_config is None:
+            if start_url:
+                urls = [u for u in start_url.split(",") if u.strip()]
+                source_config = source_for_url(urls[0])
+                source_config.start_urls = urls
+            else:
+                name = source or self.source_name
+                if not name:
+                    raise ValueError(f"spider {self.name} needs -a source=NAME or -a start_url=URL")
+                source_config = select_sources([name], sources)[0]
+        if self.kinds and source_config.kind not in self.kinds:
+            raise ValueError(f"source {source_config.name} is of kind {source_config.kind}, not {self.kinds[0]}")
+        self.source = source_config
+        self.allowed_domains = source_config.domains
+
+    @property
+    def run(self):
+        return get_run(self.crawler)
+
+    def in_domain(self, url: str) -> bool:
+        host = (urlsplit(url).hostname or "").lower()
+        return host in self.source.domains or any(host.endswith("." + d) for d in self.source.domains)
+
+    def request(self, url: str, callback, role: str = "page", **kwargs) -> scrapy.Request:
+        return scrapy.Request(url, callback=callback, errback=self.on_error, meta={"farmwatch_role": role}, **kwargs)
+
+    async def start(self):
+        for url in self.source.start_urls:
+            yield self.request(url, self.parse_start, role="index", dont_filter=True)
+
+    def parse_start(self, response):
+        raise NotImplementedError
+
+    def on_error(self, failure):
+        """A page that failed: a listing gone (404/410) is marked removed; anything else is logged."""
+        request = failure.request
+        role = request.meta.get("farmwatch_role", "page")
+        if is_robots_refusal(failure):
+            self.crawler.stats.inc_value("farmwatch/robots_forbidden")
+            self.logger.info("not fetched (robots.txt): %s", request.url)
+            return
+        status = failure.value.response.status if isinstance(failure.value, HttpError) else None
+        if status in GONE and role != "index":
+            lid = listing_id(self.source.name, request.url.split("#")[0])
+            with write_lock(self.run.db):
+                removed = mark_removed(self.run.db, [lid])
+            if removed:
+                self.run.count("listings_removed")
+                return
+            if self.run.db.execute("select 1 from listings where id = ?", [lid]).fetchone():
+                return  # already recorded as removed
+        if role == "index":
+            self.run.index_failed = True
+        self.run.record_error(request.url, describe_error(failure, self.crawler.settings.getint("DOWNLOAD_MAXSIZE")),
+                              failed_listing=role != "index")
+
+    def count_page(self, response) -> bool:
+        """Count a fetched page; False for one that is not text (an image or a PDF where a page was expected)."""
+        self.run.count("pages")
+        if not isinstance(response, TextResponse):
+            self.crawler.stats.inc_value("farmwatch/not_text")
+            return False
+        return True
+
+    def page_text(self, response) -> str | None:
+        try:
+            return response.text
+        except Exception as exc:  # undecodable bodies
+            self.run.record_error(response.url, f"page text could not be decoded ({exc.__class__.__name__})")
+            return None
+
+    def canonical_url(self, response) -> str:
+        href = response.xpath('//link[@rel="canonical"]/@href').get() if isinstance(response, TextResponse) else None
+        if href:
+            url = response.urljoin(href.strip()).split("#")[0]
+            if url.startswith(("http://", "https://")) and self.in_domain(url):
+                return url
+        return response.url.split("#")[0]
+
+    def listing_item(self, response, fallback: dict | None = None) -> ListingItem | None:
+        """The listing on this page, or None when the page is not a listing."""
+        text = self.page_text(response) if isinstance(response, TextResponse) else None
+        record = dict(fallback or {})
+        if text:
+            structured, notes = extract_listing(text, response.url)
+            for note in notes:
+                self.run.record_error(response.url, note)
+            record.update(structured or {})
+            if self.source.selectors.get("title"):
+                try:
+                    record.update(extract_fields(text, response.url, self.source.selectors))
+                except SelectorError as exc:
+                    self.run.record_error(response.url, str(exc))
+        if not record.get("title"):
+            return None
+        record.pop("url", None)
+        item = ListingItem({k: v for k, v in record.items() if k in ListingItem.fields})
+        item["source"] = self.source.name
+        item["url"] = self.canonical_url(response)
+        item["snapshot"] = response.body
+        item["fetched_at"] = utcnow()
+        return item

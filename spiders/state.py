@@ -1,0 +1,193 @@
+"""The record of one crawl of one source: counts, the error log, and the `crawl_runs` row.
+
+Every part of a crawl (spider callbacks, error callbacks, pipelines) reports here, so a
+problem with one page is counted and logged against its address and the crawl goes on.
+The `CrawlRecorder` extension opens the row when the spider opens and closes it (with
+removals for a complete crawl) when it closes.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+import time
+from collections import Counter
+from contextlib import contextmanager
+from pathlib import Path
+
+from scrapy import signals
+
+from registry.db import connect, utcnow
+from registry.listings import listing_id, mark_removed
+
+MAX_LOGGED_ERRORS = 1000
+PROGRESS_EVERY_S = 0.5
+FLUSH_EVERY_S = 5.0
+COUNT_COLUMNS = ("pages", "listings_new", "listings_changed", "listings_unchanged", "listings_removed",
+                 "photos_stored", "errors")
+RUN_STATE_FILE = "farmwatch-run.json"
+
+
+@contextmanager
+def write_lock(db):
+    """Hold SQLite's write lock for a group of writes (BEGIN IMMEDIATE).
+
+    A deferred transaction that reads first cannot take the write lock once another process
+    (a parallel crawl, the web interface) has written: SQLite fails it at once with "database
+    is locked" instead of waiting. Taking the lock up front waits (busy_timeout) instead.
+    """
+    if db.conn.in_transaction:
+        yield db
+        return
+    db.conn.execute("BEGIN IMMEDIATE")
+    try:
+        yield db
+    except BaseException:
+        if db.conn.in_transaction:
+            db.conn.execute("ROLLBACK")
+        raise
+    else:
+        db.conn.execute("COMMIT")
+
+
+class CrawlRun:
+    """Counters and error log of the running crawl, written to its crawl_runs row."""
+
+    def __init__(self, crawler):
+        settings = crawler.settings
+        self.crawler = crawler
+        self.db = connect(settings.get("FARMWATCH_DB"))
+        self.run_id: int | None = settings.getint("FARMWATCH_RUN_ID") or None
+        self.progress = settings.getbool("FARMWATCH_PROGRESS")
+        self.source: str | None = None
+        self.started_at = utcnow()
+        self.resumed = False
+        self.counts: Counter = Counter()
+        self.error_log: list[dict] = []
+        self.failed_ids: set[str] = set()
+        self.index_failed = False
+        self._last_progress = self._last_flush = 0.0
+
+    def count(self, name: str, n: int = 1) -> None:
+        self.counts[name] += n
+        self.tick()
+
+    def record_error(self, url: str | None, error: str, *, failed_listing: bool = False) -> None:
+        """Count a problem and keep it, with its address, in the run's error log."""
+        self.counts["errors"] += 1
+        if len(self.error_log) < MAX_LOGGED_ERRORS:
+            self.error_log.append({"url": (url or "")[:2000], "error": str(error)[:500]})
+        if failed_listing and url and self.source:
+            self.failed_ids.add(listing_id(self.source, url))
+        self.crawler.stats.inc_value("farmwatch/errors")
+        self.tick()
+
+    def tick(self) -> None:
+        now = time.monotonic()
+        if self.progress and now - self._last_progress > PROGRESS_EVERY_S:
+            self._last_progress = now
+            self.print_progress()
+        if self.run_id and now - self._last_flush > FLUSH_EVERY_S:
+            self._last_flush = now
+            self.flush()
+
+    def print_progress(self, done: bool = False) -> None:
+        line = {"progress": self.source, "done": done, **{c: self.counts[c] for c in COUNT_COLUMNS}}
+        sys.stdout.write(json.dumps(line) + "\n")
+        sys.stdout.flush()
+
+    def open(self, source: str, jobdir: str | None) -> None:
+        self.source = source
+        if jobdir:
+            state = Path(jobdir) / RUN_STATE_FILE
+            if state.exists():
+                try:
+                    self.started_at = json.loads(state.read_text())["started_at"]
+                    self.resumed = True
+                except (ValueError, KeyError, OSError):
+                    pass
+            else:
+                Path(jobdir).mkdir(parents=True, exist_ok=True)
+                state.write_text(json.dumps({"started_at": self.started_at, "source": source}))
+        if self.run_id is None:
+            self.run_id = self.db["crawl_runs"].insert({"source": source, "started_at": utcnow(),
+                                                        "status": "running"}).last_pk
+        else:
+            self.db.execute("update crawl_runs set source = ?, status = 'running' where id = ?", [source, self.run_id])
+
+    def flush(self, status: str | None = None) -> None:
+        values = {c: self.counts[c] for c in COUNT_COLUMNS}
+        values["error_log"] = json.dumps(self.error_log)
+        if status:
+            values.update(status=status, finished_at=utcnow())
+        self.db["crawl_runs"].update(self.run_id, values)
+
+    def mark_absent_removed(self) -> int:
+        """After a complete crawl: listings of this source not seen since the crawl began are gone."""
+        rows = self.db.execute(
+            "select id from listings where source = ? and removed_at is null and last_seen_at < ?",
+            [self.source, self.started_at],
+        ).fetchall()
+        gone = [r[0] for r in rows if r[0] not in self.failed_ids]
+        with write_lock(self.db):
+            return mark_removed(self.db, gone)
+
+
+def get_run(crawler) -> CrawlRun:
+    """The crawl's one CrawlRun, created on first use."""
+    run = getattr(crawler, "_farmwatch_run", None)
+    if run is None:
+        run = CrawlRun(crawler)
+        crawler._farmwatch_run = run
+    return run
+
+
+class CrawlRecorder:
+    """Opens and closes the crawl_runs row; decides whether the crawl was complete and ok."""
+
+    def __init__(self, crawler):
+        self.crawler = crawler
+        crawler.signals.connect(self.spider_opened, signal=signals.spider_opened)
+        crawler.signals.connect(self.spider_closed, signal=signals.spider_closed)
+        crawler.signals.connect(self.spider_error, signal=signals.spider_error)
+        crawler.signals.connect(self.item_dropped, signal=signals.item_dropped)
+        crawler.signals.connect(self.item_error, signal=signals.item_error)
+
+    @classmethod
+    def from_crawler(cls, crawler):
+        return cls(crawler)
+
+    def spider_opened(self, spider) -> None:
+        source = getattr(spider, "source", None)
+        get_run(self.crawler).open(source.name if source else spider.name, self.crawler.settings.get("JOBDIR"))
+
+    def spider_error(self, failure, response, spider) -> None:
+        get_run(self.crawler).record_error(response.url, f"{failure.type.__name__}: {failure.value}")
+
+    def item_dropped(self, item, response, exception, spider) -> None:
+        get_run(self.crawler).record_error(item.get("url") or response.url, f"listing rejected: {exception}")
+
+    def item_error(self, item, response, spider, failure) -> None:
+        get_run(self.crawler).record_error(item.get("url") or response.url,
+                                           f"listing not stored: {failure.type.__name__}: {failure.value}")
+
+    def spider_closed(self, spider, reason: str) -> None:
+        run = get_run(self.crawler)
+        source = getattr(spider, "source", None)
+        complete = (reason == "finished" and not run.index_failed and not run.resumed
+                    and source is not None and source.complete_index)
+        seen = run.counts["listings_new"] + run.counts["listings_changed"] + run.counts["listings_unchanged"]
+        if complete and seen:
+            run.counts["listings_removed"] += run.mark_absent_removed()
+        if reason not in ("finished",) and not reason.startswith("closespider"):
+            run.record_error(None, f"crawl stopped early ({reason})")
+        status = "ok" if run.counts["pages"] and reason != "shutdown" else "failed"
+        if not run.counts["pages"]:
+            run.record_error(None, "no page could be fetched from the start addresses")
+        run.flush(status)
+        if run.progress:
+            run.print_progress(done=True)
+        jobdir = self.crawler.settings.get("JOBDIR")
+        if jobdir and reason == "finished":
+            (Path(jobdir) / RUN_STATE_FILE).unlink(missing_ok=True)
+        spider.crawl_status = status
