@@ -7,6 +7,7 @@ import urllib.parse
 from datasette import hookimpl
 from datasette.utils.asgi import Response
 
+from datasette_config.constants import STATIC_MOUNT
 from datasette_config.sessions import COOKIE_NAME, actor_for_token
 from datasette_config.web import read
 
@@ -75,6 +76,11 @@ def register_routes(datasette):
     from datasette_config.routes import ROUTES
 
     return ROUTES
+
+
+@hookimpl
+def extra_css_urls(datasette):
+    return [f"/{STATIC_MOUNT}/workspace.css"]
 
 
 @hookimpl

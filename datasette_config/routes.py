@@ -3,8 +3,21 @@
 from __future__ import annotations
 
 from datasette_config.views_auth import login_page, logout_page
+from datasette_config.views_files import export_match, photo, snapshot
+from datasette_config.views_queue import decide, item_page, match_page, queue_page
+from datasette_config.views_search import map_page, search_page, trends_page
 
 ROUTES = [
     (r"^/-/login$", login_page),
     (r"^/-/logout$", logout_page),
+    (r"^/queue$", queue_page),
+    (r"^/match/(?P<match_id>[^/.]+)\.(?P<fmt>json|csv)$", export_match),
+    (r"^/match/(?P<match_id>[^/.]+)/decide$", decide),
+    (r"^/match/(?P<match_id>[^/.]+)$", match_page),
+    (r"^/item/(?P<item_id>[0-9]+)$", item_page),
+    (r"^/photo/(?P<kind>item|listing)/(?P<photo_id>[0-9]+)\.jpg$", photo),
+    (r"^/search$", search_page),
+    (r"^/map$", map_page),
+    (r"^/trends$", trends_page),
+    (r"^/listing/(?P<listing_id>[^/.]+)/snapshot$", snapshot),
 ]

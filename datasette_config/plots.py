@@ -1,0 +1,117 @@
+"""Offline pictures: a point map of thefts and matched listings, and weekly counts by category.
+
+Both are plain geometry turned into SVG by templates (autoescaped), so nothing is fetched from
+the network and no seller text is ever placed in markup unescaped.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import defaultdict
+from datetime import date, datetime, timedelta
+
+PALETTE = ["#1b7837", "#762a83", "#e08214", "#2166ac", "#b2182b", "#35978f", "#8c510a", "#4d4d4d",
+           "#c51b7d", "#5aae61", "#878787", "#01665e"]
+
+
+def map_points(conn) -> dict:
+    """Thefts and matched listings with coordinates, and a line for each match between the two."""
+    thefts = conn.execute(
+        """select t.id, t.latitude, t.longitude, t.place, t.stolen_at, i.category, i.id
+           from thefts t join items i on i.id = t.item_id
+           where t.latitude is not null and t.longitude is not null""").fetchall()
+    listings = conn.execute(
+        """select m.id, l.latitude, l.longitude, l.location, m.band, m.status, t.latitude, t.longitude
+           from matches m join listings l on l.id = m.listing_id
+           left join thefts t on t.id = m.theft_id
+           where m.status != 'dismissed' and l.latitude is not null and l.longitude is not null""").fetchall()
+    return {
+        "thefts": [{"id": r[0], "lat": r[1], "lon": r[2], "label": f"theft: {r[5]} stolen {r[4]} at {r[3] or '?'}",
+                    "href": f"/item/{r[6]}"} for r in thefts],
+        "listings": [{"id": r[0], "lat": r[1], "lon": r[2], "label": f"{r[4]} match ({r[5]}) at {r[3] or '?'}",
+                      "href": f"/match/{r[0]}", "band": r[4], "theft_lat": r[6], "theft_lon": r[7]}
+                     for r in listings],
+    }
+
+
+def project(points: dict, width: int = 720, height: int = 720, pad: int = 30) -> dict:
+    """Screen coordinates (equirectangular, scaled by the cosine of the mean latitude)."""
+    coords = [(p["lat"], p["lon"]) for kind in ("thefts", "listings") for p in points[kind]]
+    if not coords:
+        return {"width": width, "height": height, "thefts": [], "listings": [], "lines": [], "grid": []}
+    lats, lons = [c[0] for c in coords], [c[1] for c in coords]
+    lat0, lat1 = min(lats) - 0.05, max(lats) + 0.05
+    lon0, lon1 = min(lons) - 0.05, max(lons) + 0.05
+    squash = math.cos(math.radians((lat0 + lat1) / 2))
+    scale = min((width - 2 * pad) / ((lon1 - lon0) * squash), (height - 2 * pad) / (lat1 - lat0))
+
+    def xy(lat, lon):
+        return round(pad + (lon - lon0) * squash * scale, 1), round(height - pad - (lat - lat0) * scale, 1)
+
+    out = {"width": width, "height": height, "thefts": [], "listings": [], "lines": [], "grid": []}
+    for p in points["thefts"]:
+        out["thefts"].append({**p, "xy": xy(p["lat"], p["lon"])})
+    for p in points["listings"]:
+        out["listings"].append({**p, "xy": xy(p["lat"], p["lon"])})
+        if p.get("theft_lat") is not None and p.get("theft_lon") is not None:
+            out["lines"].append((xy(p["theft_lat"], p["theft_lon"]), xy(p["lat"], p["lon"])))
+    step = 0.5 if lat1 - lat0 < 3 else 1.0
+    lat = math.floor(lat0 / step) * step
+    while lat <= lat1:
+        if lat >= lat0:
+            out["grid"].append({"label": f"{lat:.1f}°N", "y": xy(lat, lon0)[1]})
+        lat += step
+    return out
+
+
+def week_start(text: str | None) -> date | None:
+    try:
+        day = datetime.fromisoformat((text or "")[:10]).date()
+    except ValueError:
+        return None
+    return day - timedelta(days=day.weekday())
+
+
+def weekly_counts(conn, weeks: int = 26, today: date | None = None) -> dict:
+    """Thefts (by stolen_at) and matches (by created_at) per week and category for the last `weeks` weeks."""
+    end = week_start((today or date.today()).isoformat())
+    starts = [end - timedelta(weeks=n) for n in range(weeks - 1, -1, -1)]
+    series = {}
+    for name, sql in (
+        ("thefts", "select t.stolen_at, i.category from thefts t join items i on i.id = t.item_id"),
+        ("matches", "select m.created_at, i.category from matches m join items i on i.id = m.item_id "
+                    "where m.status != 'dismissed'"),
+    ):
+        counts: dict[date, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+        for when, category in conn.execute(sql):
+            start = week_start(when)
+            if start is not None and starts[0] <= start <= end:
+                counts[start][category] += 1
+        series[name] = counts
+    categories = sorted({c for counts in series.values() for week in counts.values() for c in week})
+    colours = {c: PALETTE[n % len(PALETTE)] for n, c in enumerate(categories)}
+    return {"weeks": starts, "categories": categories, "colours": colours,
+            "thefts": series["thefts"], "matches": series["matches"]}
+
+
+def stacked_bars(counts: dict, weeks: list[date], categories: list[str], colours: dict,
+                 width: int = 760, height: int = 220, pad: int = 30) -> dict:
+    """Rectangles for one stacked bar chart (one bar per week, one colour per category)."""
+    totals = [sum(counts.get(w, {}).values()) for w in weeks]
+    top = max(totals + [1])
+    bar = (width - 2 * pad) / max(len(weeks), 1)
+    rects, labels = [], []
+    for n, week in enumerate(weeks):
+        y = height - pad
+        for category in categories:
+            value = counts.get(week, {}).get(category, 0)
+            if value:
+                h = (height - 2 * pad) * value / top
+                y -= h
+                rects.append({"x": round(pad + n * bar + 1, 1), "y": round(y, 1), "w": round(bar - 2, 1),
+                              "h": round(h, 1), "fill": colours[category],
+                              "title": f"week of {week.isoformat()}: {value} {category}"})
+        if n % 4 == 0:
+            labels.append({"x": round(pad + n * bar, 1), "text": week.strftime("%d %b")})
+    return {"width": width, "height": height, "rects": rects, "labels": labels, "top": top, "pad": pad,
+            "totals": totals}
