@@ -1,0 +1,159 @@
+"""Description evidence: make, model, year, colour and category agreement, dates and distance.
+
+This is supporting evidence. Many machines share a make and model, so agreement alone
+reaches `possible` at most (the scoring enforces it); disagreement counts against a
+match found by other means, and a listing posted before the theft cannot be the
+stolen item on the market.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass, field
+from datetime import date
+
+from rapidfuzz import fuzz
+
+from matching.evidence import Evidence
+from registry.identifiers import fold_text
+from registry.vocab import resolve_category
+
+_WORD = re.compile(r"[A-Z0-9]+")
+_YEAR = re.compile(r"\b(19[5-9]\d|20[0-4]\d)\b")
+NEAR_KM = 80.0
+
+
+@dataclass
+class ListingProfile:
+    """A listing's text reduced to what description matching compares."""
+
+    words: set[str] = field(default_factory=set)
+    grams: set[str] = field(default_factory=set)  # words and adjacent pairs and triples, joined
+    word_list: list[str] = field(default_factory=list)
+    category: str | None = None
+    make: str | None = None
+    year: int | None = None
+    years_in_text: set[int] = field(default_factory=set)
+    listed_on: str | None = None  # date the listing was posted or first seen
+    latitude: float | None = None
+    longitude: float | None = None
+
+
+def compact_words(text: str | None) -> str:
+    return "".join(_WORD.findall(fold_text(text or "")))
+
+
+def profile_listing(row: dict) -> ListingProfile:
+    title = row.get("title") or ""
+    text = " ".join(str(row.get(k) or "") for k in ("title", "make", "model", "colour", "category", "description"))
+    words = _WORD.findall(fold_text(text))
+    grams = set(words)
+    for size in (2, 3):
+        grams.update("".join(words[i:i + size]) for i in range(len(words) - size + 1))
+    category = resolve_category(row.get("category")) if row.get("category") else None
+    if category is None:
+        title_words = _WORD.findall(fold_text(title))
+        for size in (2, 1):
+            for i in range(len(title_words) - size + 1):
+                category = resolve_category(" ".join(title_words[i:i + size]))
+                if category:
+                    break
+            if category:
+                break
+    listed = row.get("posted_at") or row.get("first_seen_at")
+    return ListingProfile(
+        words=set(words), grams=grams, word_list=words, category=category,
+        make=compact_words(row.get("make")) or None, year=row.get("year"),
+        years_in_text={int(y) for y in _YEAR.findall(fold_text(title))},
+        listed_on=listed[:10] if listed else None,
+        latitude=row.get("latitude"), longitude=row.get("longitude"),
+    )
+
+
+def make_agrees(make: str | None, profile: ListingProfile) -> bool:
+    key = compact_words(make)
+    if not key:
+        return False
+    if key in profile.grams or (profile.make and fuzz.ratio(key, profile.make) >= 85):
+        return True
+    words = _WORD.findall(fold_text(make))
+    if len(words[0]) >= 4 and words[0] in profile.words:
+        return True
+    if len(words) >= 2 and "".join(w[0] for w in words) in profile.words:  # JD, MF, NH
+        return True
+    return len(key) >= 5 and any(len(g) >= 4 and fuzz.ratio(key, g) >= 88 for g in profile.grams if g[:1] == key[:1])
+
+
+def model_agrees(model: str | None, profile: ListingProfile) -> bool:
+    key = compact_words(model)
+    if len(key) < 2:
+        return False
+    if key in profile.grams:
+        return True
+    return len(key) >= 4 and any(fuzz.ratio(key, g) >= 86 for g in profile.grams if g[:1] == key[:1])
+
+
+def _km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    p1, p2 = math.radians(lat1), math.radians(lat2)
+    a = math.sin((p2 - p1) / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(math.radians(lon2 - lon1) / 2) ** 2
+    return 6371.0 * 2 * math.asin(math.sqrt(min(1.0, a)))
+
+
+def description_evidence(item: dict, theft: dict | None, profile: ListingProfile) -> list[Evidence]:
+    """Agreement and disagreement between a registered item (and its theft) and a listing."""
+    out: list[Evidence] = []
+    make_ok = make_agrees(item.get("make"), profile)
+    model_ok = model_agrees(item.get("model"), profile)
+    if make_ok and model_ok:
+        out.append(Evidence("description", f"make and model agree: {item['make']} {item['model']}", 0.28))
+    elif model_ok:
+        out.append(Evidence("description", f"model agrees: {item['model']}", 0.15))
+    elif make_ok:
+        out.append(Evidence("description", f"make agrees: {item['make']}", 0.08))
+    category = item.get("category")
+    if profile.category and category:
+        if profile.category == category:
+            out.append(Evidence("description", f"same category: {category}", 0.05))
+        elif category != "other" and profile.category != "other":
+            out.append(Evidence("description", f"listed as {profile.category}, registered as {category}", -0.25))
+    year = item.get("year")
+    stated = profile.year or (next(iter(profile.years_in_text)) if len(profile.years_in_text) == 1 else None)
+    if year and stated:
+        if abs(int(stated) - int(year)) <= 0:
+            out.append(Evidence("description", f"same year: {year}", 0.06))
+        elif abs(int(stated) - int(year)) > 1:
+            out.append(Evidence("description", f"listed as {stated}, registered as {year}", -0.15))
+    colour = item.get("colour")
+    if colour:
+        colour_words = set(_WORD.findall(fold_text(colour)))
+        if colour_words and colour_words <= profile.words:
+            out.append(Evidence("description", f"same colour: {colour}", 0.05))
+    if theft:
+        out.extend(theft_evidence(theft, profile))
+    return out
+
+
+def theft_evidence(theft: dict, profile: ListingProfile) -> list[Evidence]:
+    out = []
+    stolen = (theft.get("stolen_at") or "")[:10]
+    if stolen and profile.listed_on:
+        days = (date.fromisoformat(profile.listed_on) - date.fromisoformat(stolen)).days
+        if days >= 0:
+            out.append(Evidence("listed_after_theft", f"listed {days} days after the theft on {stolen}", 0.05))
+        elif days < -1:
+            out.append(Evidence("listed_after_theft", f"listed on {profile.listed_on}, {-days} days before the "
+                                f"theft on {stolen}: probably the owner's own advert", -0.3, blocks_strong=True))
+    if None not in (theft.get("latitude"), theft.get("longitude"), profile.latitude, profile.longitude):
+        km = _km(theft["latitude"], theft["longitude"], profile.latitude, profile.longitude)
+        place = f" ({theft['place']})" if theft.get("place") else ""
+        out.append(Evidence("distance", f"listed {km:.0f} km from the theft place{place}",
+                            0.05 if km <= NEAR_KM else 0.0, extras={"km": round(km, 1)}))
+    return out
+
+
+def listed_after(theft: dict | None, profile: ListingProfile) -> bool:
+    """True unless the listing is known to predate the theft (stage-two and description-only rule)."""
+    if not theft or not theft.get("stolen_at") or not profile.listed_on:
+        return True
+    return profile.listed_on >= theft["stolen_at"][:10]

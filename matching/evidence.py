@@ -1,0 +1,36 @@
+"""One piece of evidence that a listing shows a registered item.
+
+Every evidence source (identifiers, photo hashes, descriptions, and later local photo
+features) produces `Evidence` objects for an (item, listing) pair; `matching.scoring`
+turns the list into one score and band. A new source plugs in by producing these
+objects: nothing else in the pipeline needs to know what kind of evidence it is.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+# Evidence kinds that on their own may reach `possible` at most.
+DESCRIPTION_KINDS = frozenset({"description", "listed_after_theft", "distance"})
+
+
+@dataclass
+class Evidence:
+    """`weight` > 0 supports the match (0..1, like a probability that it is the item);
+    `weight` < 0 counts against it (-1..0, the share of the score it removes).
+
+    `strong`: this evidence alone may make a stolen item's match `strong` (an exact
+    identifier, a near-identical photo). `blocks_strong`: the match may not be `strong`
+    whatever else agrees (for example, listed before the theft).
+    `extras` are structured fields the workspace renders (identifier_id, photo_id, ...).
+    """
+
+    kind: str
+    detail: str
+    weight: float
+    strong: bool = False
+    blocks_strong: bool = False
+    extras: dict = field(default_factory=dict)
+
+    def as_reason(self) -> dict:
+        return {"kind": self.kind, "detail": self.detail, "weight": round(self.weight, 3), **self.extras}

@@ -1,0 +1,73 @@
+"""Turn the evidence for one (item, listing) pair into a score 0..1 and a band.
+
+Positive evidence combines like independent chances (1 - product of (1 - weight)),
+so two moderate pieces make a likely match and none can push past 1; counter-evidence
+then removes its share. The band rules are explicit, not only thresholds:
+
+- `strong` needs a piece of evidence marked `strong` (an exact identifier or a
+  near-identical photo) of an item with a current theft, and nothing that blocks it.
+  Fuzzy identifier hits are never marked `strong`, so they never make one on their own.
+- evidence from the description alone (make, model, year, colour, dates, distance)
+  reaches `possible` at most.
+- owner checks (no current theft) are never `strong`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from matching.evidence import DESCRIPTION_KINDS, Evidence
+
+LIKELY_SCORE = 0.6
+POSSIBLE_SCORE = 0.25
+STRONG_FLOOR = 0.9
+DESCRIPTION_ONLY_CAP = 0.55
+NOT_STRONG_CAP = 0.89
+
+
+@dataclass(frozen=True)
+class Scored:
+    score: float
+    band: str
+    reasons: list[dict]
+
+
+def combine_weights(evidence: list[Evidence]) -> float:
+    """The combined score before band rules: noisy-OR of support, scaled down by counter-evidence."""
+    miss = 1.0
+    for item in evidence:
+        if item.weight > 0:
+            miss *= 1.0 - min(item.weight, 0.995)
+    score = 1.0 - miss
+    for item in evidence:
+        if item.weight < 0:
+            score *= 1.0 + max(item.weight, -1.0)
+    return max(0.0, min(1.0, score))
+
+
+def order_reasons(evidence: list[Evidence]) -> list[dict]:
+    """Reasons for the workspace, strongest support first, counter-evidence last."""
+    ranked = sorted(evidence, key=lambda e: (e.weight < 0, -abs(e.weight) if e.weight >= 0 else e.weight))
+    return [e.as_reason() for e in ranked]
+
+
+def score_evidence(evidence: list[Evidence], *, stolen: bool) -> Scored | None:
+    """Score and band for one pair, or None when the evidence is too weak to show anyone."""
+    support = [e for e in evidence if e.weight > 0]
+    if not support:
+        return None
+    score = combine_weights(evidence)
+    description_only = all(e.kind in DESCRIPTION_KINDS for e in support)
+    can_be_strong = (stolen and not description_only and any(e.strong for e in support)
+                     and not any(e.blocks_strong for e in evidence))
+    if can_be_strong and score >= 0.5:
+        band, score = "strong", max(score, STRONG_FLOOR)
+    else:
+        score = min(score, DESCRIPTION_ONLY_CAP if description_only else NOT_STRONG_CAP)
+        if score >= LIKELY_SCORE and not description_only:
+            band = "likely"
+        elif score >= POSSIBLE_SCORE:
+            band = "possible"
+        else:
+            return None
+    return Scored(round(score, 4), band, order_reasons(evidence))

@@ -1,0 +1,134 @@
+"""`farmwatch match` end to end on a real database: queues, bands, re-runs and reviews."""
+
+import json
+
+import pytest
+from PIL import ImageOps
+
+from farmwatch.cli import main as farmwatch
+from matching.pipeline import match_listings
+from matching.store import match_id
+from registry.imports import import_items, import_listings
+from registry.listings import listing_id
+from registry.synthetic import encode, photo_bytes, scene
+
+STOLEN = {"owner": {"name": "A Farmer", "email": "a@example.org"}, "category": "tractor", "make": "John Deere",
+          "model": "6120M", "year": 2019, "colour": "green",
+          "identifiers": [{"kind": "pin", "value": "1L06120MCKK123456"}, {"kind": "engine", "value": "PE4045R123456"}],
+          "photos": ["photos/stolen.jpg"],
+          "theft": {"stolen_at": "2026-11-01", "crime_ref": "44260123456", "place": "Faccombe"}}
+NEIGHBOUR = {"owner": {"name": "C Farmer", "email": "c@example.org"}, "category": "tractor", "make": "John Deere",
+             "model": "6120M", "identifiers": [{"kind": "pin", "value": "1L06120MCKK123457"}]}
+OWNED = {"owner": {"name": "B Farmer", "email": "b@example.org"}, "category": "quad", "make": "Honda",
+         "model": "TRX420", "identifiers": [{"kind": "frame", "value": "478TE2404M0123456"}], "photos": ["photos/quad.jpg"]}
+
+
+def ad(n, title, description, photos=(), **extra):
+    return {"source": "test-market", "url": f"https://example.org/ad/{n}", "title": title, "description": description,
+            "posted_at": "2026-11-20T10:00:00Z", "photos": list(photos), **extra}
+
+
+@pytest.fixture
+def registry(db, tmp_path):
+    (tmp_path / "photos").mkdir()
+    (tmp_path / "photos" / "stolen.jpg").write_bytes(photo_bytes(11))
+    (tmp_path / "photos" / "quad.jpg").write_bytes(photo_bytes(12))
+    (tmp_path / "items.jsonl").write_text("\n".join(json.dumps(r) for r in (STOLEN, NEIGHBOUR, OWNED)))
+    report = import_items(db, tmp_path / "items.jsonl")
+    assert report.loaded == 3 and not report.errors
+    return db
+
+
+def load_listings(db, tmp_path, listings, name="listings.jsonl", backdate=True):
+    (tmp_path / name).write_text("\n".join(json.dumps(r) for r in listings))
+    report = import_listings(db, tmp_path / name)
+    assert not report.errors
+    if backdate:  # as if crawled earlier: a match run in the same second would otherwise match again
+        db.execute("update listings set changed_at = '2026-11-20T12:00:00Z'")
+
+
+def item_id(db, key):
+    return db.execute("select item_id from identifiers where normalised_value = ?", [key]).fetchone()[0]
+
+
+def matches(db):
+    return {(r["listing_id"], r["item_id"]): r for r in db.query("select * from matches")}
+
+
+def test_bands_and_queues(registry, tmp_path):
+    db = registry
+    (tmp_path / "mirrored.jpg").write_bytes(encode(ImageOps.mirror(scene(11)), "JPEG", 70))
+    load_listings(db, tmp_path, [
+        ad(1, "John Deere 6120M 2019", "pin 1L0 6120M CKK 123456, call 07700 900123"),
+        ad(2, "Tractor for sale", "good tractor, see photos", ["mirrored.jpg"]),
+        ad(3, "JD 6120M", "engine number PE4045R123457, nice tractor"),
+        ad(4, "Honda TRX420 quad", "frame 478TE2404M0123456"),
+        ad(5, "JD 6120M 2018", "pin 1L06120MCKK123457, one owner"),
+        ad(6, "Lawn mower", "petrol mower 2019, £150"),
+    ])
+    report = match_listings(db)
+    assert report.listings == 6
+    got = matches(db)
+    stolen_item, owned_item = item_id(db, "1106120MCKK123456"), item_id(db, "478TE2404M0123456")
+
+    def band(n, item):
+        row = got.get((listing_id("test-market", f"https://example.org/ad/{n}"), item))
+        return row and (row["queue"], row["band"])
+
+    assert band(1, stolen_item) == ("stolen", "strong")
+    assert band(2, stolen_item) == ("stolen", "strong")
+    assert band(3, stolen_item)[1] != "strong"  # one digit off: maybe the next engine off the line
+    assert band(4, owned_item)[0] == "owner_check"
+    assert band(5, stolen_item) is None  # the neighbour's own PIN, exactly: not the stolen tractor
+    assert band(5, item_id(db, "1106120MCKK123457"))[0] == "owner_check"
+    assert not any(row["listing_id"] == listing_id("test-market", "https://example.org/ad/6") for row in got.values())
+    photo_reason = json.loads(got[(listing_id("test-market", "https://example.org/ad/2"), stolen_item)]["reasons"])[0]
+    assert photo_reason["kind"] == "photo" and photo_reason["mirrored"] is True
+    assert {"photo_id", "listing_photo_id", "distance", "hash"} <= photo_reason.keys()
+    id_reason = json.loads(got[(listing_id("test-market", "https://example.org/ad/1"), stolen_item)]["reasons"])[0]
+    assert id_reason["match"] == "exact" and id_reason["listed"] == "1L0 6120M CKK 123456"
+    assert id_reason["registered"] == "1L06120MCKK123456" and id_reason["identifier_kind"] == "pin"
+    assert "spaces" in id_reason["detail"]
+    row = got[(listing_id("test-market", "https://example.org/ad/1"), stolen_item)]
+    assert row["id"] == match_id(stolen_item, row["listing_id"]) and row["theft_id"] is not None
+
+
+def test_rerun_updates_in_place_and_keeps_reviews(registry, tmp_path):
+    db = registry
+    load_listings(db, tmp_path, [ad(1, "JD 6120M", "engine PE4045R12345G")])
+    first = match_listings(db)
+    assert first.listings == 1 and sum(first.matches_new.values()) == 1
+    assert match_listings(db).listings == 0  # nothing changed since
+    (mid, band), = db.execute("select id, band from matches").fetchall()
+    db.execute("update matches set status = 'dismissed', reviewed_by = 'pc1', reviewed_at = '2026-11-21T09:00:00Z', "
+               "note = 'different machine' where id = ?", [mid])
+    # the seller corrects the engine number: the evidence gets stronger, the review stays
+    load_listings(db, tmp_path, [ad(1, "JD 6120M", "engine PE4045R123456")], name="again.jsonl", backdate=False)
+    second = match_listings(db)
+    assert second.listings == 1 and sum(second.matches_new.values()) == 0
+    row = db.execute("select * from matches").fetchall()
+    assert len(row) == 1
+    row = db["matches"].get(mid)
+    assert (row["status"], row["reviewed_by"], row["note"]) == ("dismissed", "pc1", "different machine")
+    assert row["band"] == "strong"
+    third = match_listings(db, rematch_all=True)
+    assert third.listings == 1 and db.execute("select count(*) from matches").fetchone()[0] == 1
+    assert db["matches"].get(mid)["status"] == "dismissed"
+
+
+def test_matched_at_marks_listings_done(registry, tmp_path):
+    db = registry
+    load_listings(db, tmp_path, [ad(1, "anything", "nothing to see")])
+    match_listings(db)
+    assert db.execute("select count(*) from listings where matched_at is null").fetchone()[0] == 0
+
+
+def test_command_prints_counts_and_exits_zero(registry, tmp_path, capsys):
+    load_listings(registry, tmp_path, [ad(1, "JD", "pin 1L06120MCKK123456")])
+    path = registry.execute("PRAGMA database_list").fetchone()[2]
+    assert farmwatch(["--db", path, "match"]) == 0
+    out = capsys.readouterr().out
+    assert "1 listings matched" in out and "1 strong" in out and "1 stolen queue" in out
+    assert farmwatch(["--db", path, "match", "--all", "--json"]) == 0
+    counts = json.loads(capsys.readouterr().out)
+    assert counts["listings"] == 1 and counts["unchanged"] == 1
