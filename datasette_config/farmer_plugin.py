@@ -1,1 +1,54 @@
 """Farmer self-service and the public buyer check (Datasette hooks; logic in plain modules)."""
+
+from __future__ import annotations
+
+from datasette import hookimpl
+
+_ID = r"(?P<item_id>[0-9]{1,12})"
+
+
+@hookimpl
+def register_routes(datasette):
+    from datasette_config.check_views import alerts_page, check_page
+    from datasette_config.farmer_check_views import answer_check, checks_page
+    from datasette_config.farmer_import_views import import_page
+    from datasette_config.farmer_views import (
+        farmer_home,
+        item_page,
+        item_photos,
+        item_recovered,
+        item_stolen,
+        new_item,
+        photo_file,
+    )
+
+    return [
+        (r"^/check(\.json)?$", check_page),
+        (r"^/check/alerts(\.json)?$", alerts_page),
+        (r"^/farmer(\.json)?$", farmer_home),
+        (r"^/farmer/items/new$", new_item),
+        (rf"^/farmer/items/{_ID}(\.json)?$", item_page),
+        (rf"^/farmer/items/{_ID}/photos$", item_photos),
+        (rf"^/farmer/items/{_ID}/stolen$", item_stolen),
+        (rf"^/farmer/items/{_ID}/recovered$", item_recovered),
+        (r"^/farmer/photos/(?P<photo_id>[0-9]{1,12})\.jpg$", photo_file),
+        (r"^/farmer/import(\.json)?$", import_page),
+        (r"^/farmer/checks(\.json)?$", checks_page),
+        (r"^/farmer/checks/(?P<match_id>[^/.]{1,100})(\.json)?$", answer_check),
+    ]
+
+
+@hookimpl
+def menu_links(datasette, actor, request):
+    links = []
+    if isinstance(actor, dict) and actor.get("role") == "farmer":
+        links += [
+            {"href": "/farmer", "label": "My items"},
+            {"href": "/farmer/items/new", "label": "Register an item"},
+            {"href": "/farmer/import", "label": "Upload a CSV"},
+            {"href": "/farmer/checks", "label": "Is this yours? (owner checks)"},
+        ]
+    elif isinstance(actor, dict) and actor.get("role") in ("officer", "admin"):
+        links.append({"href": "/check/alerts", "label": "Public check alerts"})
+    links.append({"href": "/check", "label": "Check an identifier"})
+    return links

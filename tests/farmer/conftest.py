@@ -79,3 +79,27 @@ def bomb_png(width: int = 40_000, height: int = 40_000) -> bytes:
     header = struct.pack(">IIBBBBB", width, height, 8, 0, 0, 0, 0)
     return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header)
             + chunk(b"IDAT", zlib.compress(b"\x00" * 64)) + chunk(b"IEND", b""))
+
+
+SECRET = "farmer-test-secret-0123456789abcdef"
+
+
+@pytest.fixture
+def ds(db, farms):
+    from datasette_config.app import make_datasette
+
+    return make_datasette(db.execute("PRAGMA database_list").fetchone()[2], secret=SECRET)
+
+
+@pytest.fixture
+def login(db, farms):
+    """login("alice") -> the session cookie of a fresh login; login(None) -> anonymous."""
+    from datasette_config.sessions import COOKIE_NAME, create_session
+
+    def make(username: str | None) -> dict:
+        if username is None:
+            return {}
+        user_id = db.execute("select id from users where username = ?", [username]).fetchone()[0]
+        return {COOKIE_NAME: create_session(db, {"id": user_id})}
+
+    return make
