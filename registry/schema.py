@@ -352,6 +352,18 @@ def m0007_operations(db: Database) -> None:
     )
 
 
+@migrations(name="0008_farmer_not_me_stays_stolen")
+def m0008_farmer_not_me_stays_stolen(db: Database) -> None:
+    """A match whose owner answered "that's not me" stays in the stolen queue, whatever a re-match computes."""
+    db.executescript(
+        """
+        CREATE TRIGGER matches_owner_not_me_stays_stolen AFTER UPDATE OF queue ON matches
+            WHEN NEW.queue = 'owner_check' AND EXISTS (
+                SELECT 1 FROM reviews WHERE reviews.match_id = NEW.id AND reviews.decision = 'owner_not_me')
+            BEGIN UPDATE matches SET queue = 'stolen' WHERE id = NEW.id; END;
+        """
+    )
+
 def apply_migrations(db: Database) -> list[str]:
     """Apply pending migrations; return the names applied (empty when up to date)."""
     pending = [m.name for m in migrations.pending(db)]

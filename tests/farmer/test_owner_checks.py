@@ -58,3 +58,18 @@ def test_a_check_is_answered_once(db, farms):
     with pytest.raises(RegistryError, match="already been answered"):
         answer_owner_check(db, farms["bob"], "M1", "selling", "bob")
     assert db["reviews"].count == 1 and match(db, "M1")["queue"] == "stolen"
+
+
+def test_not_me_survives_a_re_match(db, farms):
+    from matching.store import WriteCounts, match_id, write_matches
+
+    row = {"item_id": farms["trailer"], "listing_id": "L1", "theft_id": None, "queue": "owner_check",
+           "score": 0.5, "band": "possible", "reasons": [{"kind": "photo", "detail": "photo 1 close", "weight": 1}]}
+    db.execute("delete from matches")
+    write_matches(db, [row], "2026-11-22T01:00:00Z", WriteCounts())
+    mid = match_id(farms["trailer"], "L1")
+    answer_owner_check(db, farms["bob"], mid, "not_me", "bob")
+    write_matches(db, [{**row, "score": 0.8, "band": "likely"}], "2026-11-23T01:00:00Z", WriteCounts())
+    after = match(db, mid)
+    assert (after["queue"], after["status"], after["band"]) == ("stolen", "new", "likely")
+    assert list_owner_checks(db, farms["bob"])["pending"] == []
