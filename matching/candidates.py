@@ -114,6 +114,8 @@ def text_candidates(text: str | None, source: str) -> list[Candidate]:
     found: list[Candidate] = []
     run: list[tuple[str, str]] = []
     for token in [*tokens, _BREAK]:
+        if token.strip("-/.\u2010\u2011\u2012\u2013\u2014_") == "":
+            continue  # a lone dash or slash between parts of a serial: "PE3903T - 100 - 091"
         value = _identifier_like(token)
         if value is not None:
             run.append((token, value))

@@ -106,7 +106,7 @@ def description_evidence(item: dict, theft: dict | None, profile: ListingProfile
     make_ok = make_agrees(item.get("make"), profile)
     model_ok = model_agrees(item.get("model"), profile)
     if make_ok and model_ok:
-        out.append(Evidence("description", f"make and model agree: {item['make']} {item['model']}", 0.28))
+        out.append(Evidence("description", f"make and model agree: {item['make']} {item['model']}", 0.3))
     elif model_ok:
         out.append(Evidence("description", f"model agrees: {item['model']}", 0.15))
     elif make_ok:
@@ -123,7 +123,7 @@ def description_evidence(item: dict, theft: dict | None, profile: ListingProfile
         if abs(int(stated) - int(year)) <= 0:
             out.append(Evidence("description", f"same year: {year}", 0.06))
         elif abs(int(stated) - int(year)) > 1:
-            out.append(Evidence("description", f"listed as {stated}, registered as {year}", -0.15))
+            out.append(Evidence("description", f"listed as {stated}, registered as {year}", -0.25))
     colour = item.get("colour")
     if colour:
         colour_words = set(_WORD.findall(fold_text(colour)))

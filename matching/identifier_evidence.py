@@ -106,7 +106,7 @@ def identifier_evidence(cand: Candidate, match: str, shared: int, ident: dict) -
         detail = (f'{words} {ident["raw_value"]} is one character away from "{cand.listed}" in {where} '
                   "(a typing slip, or a different item with a neighbouring number)")
         if _neighbour(cand.key, key):
-            weight = 0.42
+            weight = 0.3
             detail = (f'{words} {ident["raw_value"]} differs from "{cand.listed}" in {where} only in its last '
                       "digits: this may be the next item in the maker's sequence, not this one")
         if shared > 1:
@@ -118,14 +118,14 @@ def identifier_evidence(cand: Candidate, match: str, shared: int, ident: dict) -
             name, valid = form
             if valid:
                 out.append(Evidence("check_digit", f"the listed {name} {cand.listed} has a valid check digit of "
-                                    "its own, so it is probably a different real item, not a typo", -0.5,
+                                    "its own, so it is probably a different real item, not a typo", -0.4,
                                     blocks_strong=True, extras={"identifier_id": ident["id"]}))
             else:
                 out.append(Evidence("check_digit", f"the listed {name} {cand.listed} fails its check digit, "
                                     "as a mistyped copy would", 0.1, extras={"identifier_id": ident["id"]}))
         return out
     size = len(cand.tail)
-    weight = 0.5 if size >= 10 else 0.4 if size >= 8 else 0.3
+    weight = 0.5 if size >= 10 else 0.42 if size >= 8 else 0.38
     detail = (f'{words} {ident["raw_value"]} ends with "{cand.listed}" given in {where} '
               f"({size} of its {len(key)} characters)")
     if shared > 1:

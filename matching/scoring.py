@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from matching.evidence import DESCRIPTION_KINDS, Evidence
 
 LIKELY_SCORE = 0.6
-POSSIBLE_SCORE = 0.25
+POSSIBLE_SCORE = 0.3
 STRONG_FLOOR = 0.9
 DESCRIPTION_ONLY_CAP = 0.55
 NOT_STRONG_CAP = 0.89

@@ -11,12 +11,12 @@ PARTIAL = Evidence("identifier", "partial, 6 characters", 0.3)
 LONG_PARTIAL = Evidence("identifier", "partial, 10 characters", 0.5)
 PHOTO = Evidence("photo", "near-identical", 0.97, strong=True)
 CLOSE_PHOTO = Evidence("photo", "close", 0.8)
-MAKE_MODEL = Evidence("description", "make and model", 0.28)
+MAKE_MODEL = Evidence("description", "make and model", 0.3)
 YEAR = Evidence("description", "year", 0.06)
 AFTER = Evidence("listed_after_theft", "after", 0.05)
 NEAR = Evidence("distance", "12 km", 0.05)
 BEFORE = Evidence("listed_after_theft", "before", -0.3, blocks_strong=True)
-VALID_CHECK = Evidence("check_digit", "valid check digit of its own", -0.5, blocks_strong=True)
+VALID_CHECK = Evidence("check_digit", "valid check digit of its own", -0.4, blocks_strong=True)
 
 
 @pytest.mark.parametrize("evidence, stolen, band", [
