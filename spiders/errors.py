@@ -24,7 +24,7 @@ def describe_error(error, maxsize: int | None = None) -> str:
     if isinstance(exc, ConnectionRefusedError):
         return "connection refused"
     if "Cancel" in name:
-        limit = f" of {maxsize // 1024 // 1024} MB" if maxsize else ""
+        limit = f" of {maxsize / 1e6:g} MB" if maxsize else ""
         return f"response larger than the size limit{limit} (download cancelled)"
     if isinstance(exc, (ResponseFailed, ResponseNeverReceived)):
         return f"connection failed ({name})"

@@ -66,7 +66,8 @@ def read_jsonld(doc) -> tuple[list[dict], list[str]]:
     entities: list[dict] = []
     notes: list[str] = []
     for n, node in enumerate(_LD_XPATH(doc), start=1):
-        block = "<html><body>" + etree.tostring(node, encoding="unicode") + "</body></html>"
+        script = node.xpath("string()")
+        block = f'<html><body><script type="application/ld+json">{script}</script></body></html>'
         try:
             data = extruct.extract(block, syntaxes=["json-ld"], errors="strict")["json-ld"]
         except Exception as exc:  # extruct raises what the JSON parser raised

@@ -28,7 +28,12 @@ def build_settings(args, source):
     for key, value in source.settings.items():
         settings.set(str(key).upper(), value, priority="cmdline")
     if args.jobdir:
-        settings.set("JOBDIR", str(Path(args.jobdir) / source.name), priority="cmdline")
+        from spiders.state import prepare_jobdir
+
+        jobdir = Path(args.jobdir) / source.name
+        if prepare_jobdir(jobdir) == "restart":
+            print("the previous crawl was killed: starting afresh", file=sys.stderr)
+        settings.set("JOBDIR", str(jobdir), priority="cmdline")
     return settings
 
 

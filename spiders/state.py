@@ -9,6 +9,7 @@ removals for a complete crawl) when it closes.
 from __future__ import annotations
 
 import json
+import shutil
 import sys
 import time
 from collections import Counter
@@ -133,6 +134,32 @@ class CrawlRun:
             return mark_removed(self.db, gone)
 
 
+def prepare_jobdir(jobdir: str | Path) -> str:
+    """Before a crawl with a JOBDIR: keep Scrapy's saved queue only if the last run stopped cleanly.
+
+    A process killed with SIGKILL leaves a queue and a seen-requests file that disagree (pages
+    marked seen whose listings were never stored), so resuming from them could lose listings:
+    start afresh instead, which re-reads everything and, with stable ids, duplicates nothing.
+    Returns "fresh", "resume" or "restart".
+    """
+    folder = Path(jobdir)
+    state = folder / RUN_STATE_FILE
+    if not state.exists():
+        return "fresh"
+    try:
+        clean = json.loads(state.read_text()).get("clean_stop", False)
+    except (ValueError, OSError):
+        clean = False
+    if clean:
+        return "resume"
+    for child in folder.iterdir():
+        if child.is_dir():
+            shutil.rmtree(child, ignore_errors=True)
+        else:
+            child.unlink(missing_ok=True)
+    return "restart"
+
+
 def get_run(crawler) -> CrawlRun:
     """The crawl's one CrawlRun, created on first use."""
     run = getattr(crawler, "_farmwatch_run", None)
@@ -152,6 +179,7 @@ class CrawlRecorder:
         crawler.signals.connect(self.spider_error, signal=signals.spider_error)
         crawler.signals.connect(self.item_dropped, signal=signals.item_dropped)
         crawler.signals.connect(self.item_error, signal=signals.item_error)
+        crawler.signals.connect(self.request_dropped, signal=signals.request_dropped)
 
     @classmethod
     def from_crawler(cls, crawler):
@@ -166,6 +194,12 @@ class CrawlRecorder:
 
     def item_dropped(self, item, response, exception, spider) -> None:
         get_run(self.crawler).record_error(item.get("url") or response.url, f"listing rejected: {exception}")
+
+    def request_dropped(self, request, spider) -> None:
+        """A redirect to an address already fetched in this crawl: a loop, or a duplicate listing address."""
+        if request.meta.get("redirect_times"):
+            first = (request.meta.get("redirect_urls") or [request.url])[0]
+            get_run(self.crawler).record_error(first, f"redirect loop: redirections lead back to {request.url}")
 
     def item_error(self, item, response, spider, failure) -> None:
         get_run(self.crawler).record_error(item.get("url") or response.url,
@@ -188,6 +222,10 @@ class CrawlRecorder:
         if run.progress:
             run.print_progress(done=True)
         jobdir = self.crawler.settings.get("JOBDIR")
-        if jobdir and reason == "finished":
-            (Path(jobdir) / RUN_STATE_FILE).unlink(missing_ok=True)
+        if jobdir:
+            state = Path(jobdir) / RUN_STATE_FILE
+            if reason == "finished":
+                state.unlink(missing_ok=True)
+            elif state.exists():  # Scrapy saved its queue: the next run may resume from it
+                state.write_text(json.dumps({"started_at": run.started_at, "source": run.source, "clean_stop": True}))
         spider.crawl_status = status

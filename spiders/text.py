@@ -34,12 +34,11 @@ def clean_text(value, *, keep_lines: bool = False) -> str | None:
         return None
     if isinstance(value, (list, tuple)):
         value = "\n".join(str(v) for v in value if v is not None)
-    text = str(value)
+    text = html.unescape(str(value)).replace("\x00", "")  # entities first: "&lt;script&gt;" is markup too
     if "<" in text:
         text = _BLOCK_TAGS.sub("\n", text)
         text = remove_tags_with_content(text, which_ones=("script", "style", "noscript", "iframe", "template"))
         text = remove_tags(text)
-    text = html.unescape(text).replace("\x00", "")
     if keep_lines:
         lines = [_SPACES.sub(" ", line).strip() for line in text.split("\n")]
         text = _BLANK_LINES.sub("\n\n", "\n".join(lines)).strip()

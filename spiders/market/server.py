@@ -19,6 +19,7 @@ HTML = "text/html; charset=utf-8"
 class MarketServer(ThreadingHTTPServer):
     daemon_threads = True
     allow_reuse_address = True
+    request_queue_size = 128  # a crawler opens many connections at once; the default 5 drops some
 
     def __init__(self, address, scenario: Scenario, variant: int = 0):
         super().__init__(address, MarketHandler)
