@@ -5,13 +5,14 @@ An exact key is looked up in SQL; a near hit needs every key within one edit
 the first half of the key or the tail after it untouched, so two sorted lists (the
 keys, and the keys reversed) narrow the candidates with binary search before
 rapidfuzz verifies them. The lists live in memory per database file and are
-refreshed when the identifiers table changes (new rows are added in place).
+refreshed when the identifiers table grows (new rows are added in place).
 """
 
 from __future__ import annotations
 
 import bisect
 import threading
+import time
 from dataclasses import dataclass, field
 
 from rapidfuzz import process
@@ -35,7 +36,8 @@ class KeyIndex:
     keys: list[str] = field(default_factory=list)
     reversed_keys: list[str] = field(default_factory=list)
     max_id: int = 0
-    count: int = 0
+    count: int = 0  # identifier rows the index was built from (duplicates included)
+    counted_at: float = 0.0
 
     def add(self, key: str) -> None:
         at = bisect.bisect_left(self.keys, key)
@@ -61,37 +63,48 @@ class KeyIndex:
 
 _indexes: dict[str, KeyIndex] = {}
 _lock = threading.Lock()
+RECOUNT_SECONDS = 300.0
 
 
-def _signature(conn) -> tuple[int, int]:
-    max_id, count = conn.execute("select coalesce(max(id), 0), count(*) from identifiers").fetchone()
-    return max_id, count
+def _build(conn, max_id: int) -> KeyIndex:
+    rows = conn.execute("select normalised_value from identifiers where id <= ?", [max_id]).fetchall()
+    keys = sorted({row[0] for row in rows})
+    return KeyIndex(keys, sorted(k[::-1] for k in keys), max_id, len(rows), time.monotonic())
 
 
-def _build(conn, max_id: int, count: int) -> KeyIndex:
-    keys = sorted({row[0] for row in conn.execute("select normalised_value from identifiers where id <= ?",
-                                                  [max_id])})
-    return KeyIndex(keys, sorted(k[::-1] for k in keys), max_id, count)
+def _add_new_rows(conn, index: KeyIndex, max_id: int) -> bool:
+    """Insert rows added since the index was built; False when there are too many to insert one by one."""
+    rows = conn.execute("select normalised_value from identifiers where id > ? and id <= ? limit ?",
+                        [index.max_id, max_id, _INCREMENTAL_LIMIT + 1]).fetchall()
+    if len(rows) > _INCREMENTAL_LIMIT:
+        return False
+    for (key,) in rows:
+        index.add(key)
+    index.max_id, index.count = max_id, index.count + len(rows)
+    return True
 
 
 def index_for(conn, name: str) -> KeyIndex:
-    """The up-to-date index of the database `name` (its file path), read through `conn`."""
-    max_id, count = _signature(conn)
+    """The up-to-date index of the database `name` (its file path), read through `conn`.
+
+    New identifiers (a higher max id) are added at once. Removed ones may linger until the
+    periodic recount notices them; that is harmless, since every near key is looked up again
+    in SQL before it is answered.
+    """
+    max_id = conn.execute("select coalesce(max(id), 0) from identifiers").fetchone()[0]
     with _lock:
         index = _indexes.get(name)
-        if index and (index.max_id, index.count) == (max_id, count):
-            return index
-        added = count - index.count if index else None
-        if index and max_id > index.max_id and added == max_id - index.max_id and added <= _INCREMENTAL_LIMIT:
-            rows = conn.execute("select id, normalised_value from identifiers where id > ? and id <= ?",
-                                [index.max_id, max_id]).fetchall()
-            if len(rows) == added:  # only additions since the last look: insert them in place
-                for _, key in rows:
-                    index.add(key)
-                index.max_id, index.count = max_id, count
-                return index
-        index = _build(conn, max_id, count)
-        _indexes[name] = index
+        if index is not None and max_id > index.max_id and not _add_new_rows(conn, index, max_id):
+            index = None
+        if index is not None and max_id < index.max_id:
+            index = None  # the table was emptied or the file replaced
+        if index is not None and time.monotonic() - index.counted_at > RECOUNT_SECONDS:
+            count = conn.execute("select count(*) from identifiers where id <= ?", [index.max_id]).fetchone()[0]
+            index.counted_at = time.monotonic()
+            if count != index.count:
+                index = None
+        if index is None:
+            index = _indexes[name] = _build(conn, max_id)
         return index
 
 

@@ -8,6 +8,7 @@ requests are not logged, so hammering the form cannot flood the table.
 from __future__ import annotations
 
 import json
+import sqlite3
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
@@ -44,13 +45,21 @@ def retry_after(conn, requester: str, rate: RateLimit, now: datetime | None = No
 def log_check(conn, answer: CheckAnswer, requester: str, user_agent: str | None = None,
               now: datetime | None = None) -> int:
     """Append the check to the log; a check that hit a stolen item is an alert for officers."""
-    cursor = conn.execute(
-        "insert into public_checks (reference, checked_at, identifier, matching_key, requester, user_agent, "
-        "result, alert, near_stolen, item_ids, theft_ids) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        [answer.reference, _stamp(now or datetime.now(UTC)), answer.identifier, answer.key,
-         clip(requester, 100) or "unknown", clip(user_agent, 300), answer.result, int(answer.alert),
-         int(answer.near_stolen), json.dumps(answer.item_ids), json.dumps(answer.theft_ids)],
-    )
+    for _ in range(3):
+        try:
+            cursor = conn.execute(
+                "insert into public_checks (reference, checked_at, identifier, matching_key, requester, "
+                "user_agent, result, alert, near_stolen, item_ids, theft_ids) "
+                "values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                [answer.reference, _stamp(now or datetime.now(UTC)), answer.identifier, answer.key,
+                 clip(requester, 100) or "unknown", clip(user_agent, 300), answer.result, int(answer.alert),
+                 int(answer.near_stolen), json.dumps(answer.item_ids), json.dumps(answer.theft_ids)],
+            )
+            break
+        except sqlite3.IntegrityError:  # the random reference is taken: draw another
+            answer.renew_reference()
+    else:
+        raise RuntimeError("could not draw a free check reference")
     return cursor.lastrowid
 
 

@@ -21,6 +21,11 @@ RESULTS = ("stolen", "registered", "similar", "unknown", "invalid")
 _PUBLIC_ITEM_FIELDS = ("category", "make", "model", "year", "colour", "status")
 
 
+def new_reference() -> str:
+    """A check reference a buyer can quote: random, so it reveals nothing about other checks."""
+    return "FW-" + secrets.token_hex(6).upper()
+
+
 @dataclass
 class CheckAnswer:
     identifier: str
@@ -29,10 +34,16 @@ class CheckAnswer:
     key: str | None = None
     crime_refs: list[str] = field(default_factory=list)
     items: list[dict] = field(default_factory=list)
-    reference: str = field(default_factory=lambda: "FW-" + secrets.token_hex(4).upper())
+    reference: str = field(default_factory=lambda: new_reference())
     item_ids: list[int] = field(default_factory=list)
     theft_ids: list[int] = field(default_factory=list)
     near_stolen: bool = False
+
+    def renew_reference(self) -> None:
+        """Draw another check reference (the one drawn was taken), keeping the message in step."""
+        self.reference = new_reference()
+        if self.result == "stolen":
+            self.message = _stolen_message(self.crime_refs, self.reference)
 
     @property
     def alert(self) -> bool:

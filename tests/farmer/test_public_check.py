@@ -152,3 +152,23 @@ def test_log_keeps_hostile_text_as_given(db, farms):
     answer = check(db, "<script>alert(1)</script>")
     log_check(db, answer, "192.0.2.1")
     assert db.execute("select identifier from public_checks").fetchone()[0] == "<script>alert(1)</script>"
+
+
+def test_a_taken_check_reference_is_redrawn(db, farms):
+    db.execute("update thefts set crime_ref = null")
+    first, second = check(db, "JH2TE4321ZK000777"), check(db, "JH2TE4321ZK000777")
+    second.reference = first.reference
+    log_check(db, first, "192.0.2.1")
+    log_check(db, second, "192.0.2.1")
+    refs = [r[0] for r in db.execute("select reference from public_checks")]
+    assert len(set(refs)) == 2 and second.reference in second.message and first.reference not in second.message
+
+
+def test_periodic_recount_drops_removed_keys(db, farms, monkeypatch):
+    import datasette_config.check_index as check_index
+
+    assert "JH2TE4321ZK000777".replace("Z", "2") in index_for(db, "test-db").keys
+    db.execute("delete from identifiers where kind = 'frame'")
+    assert "JH2TE4321ZK000777".replace("Z", "2") in index_for(db, "test-db").keys  # not yet recounted
+    monkeypatch.setattr(check_index, "RECOUNT_SECONDS", 0.0)
+    assert "JH2TE4321ZK000777".replace("Z", "2") not in index_for(db, "test-db").keys
