@@ -1,4 +1,4 @@
-"""`farmwatch serve`: the officer and farmer workspace."""
+"""`farmwatch serve` (the officer and farmer workspace) and `farmwatch users disable`."""
 
 from __future__ import annotations
 
@@ -7,20 +7,51 @@ import argparse
 from registry.db import resolve_db_path
 
 
+def _command_error(message: str):
+    from farmwatch.cli import CommandError
+
+    return CommandError(message)
+
+
 def cmd_serve(args) -> int:
     from datasette_config.serve import serve
 
     path = resolve_db_path(args.db)
     if not path.exists():
-        from farmwatch.cli import CommandError
-
-        raise CommandError(f"{path} does not exist: run 'farmwatch init' (or 'farmwatch demo') first")
+        raise _command_error(f"{path} does not exist: run 'farmwatch init' (or 'farmwatch demo') first")
     if not 0 <= args.port <= 65535:
-        from farmwatch.cli import CommandError
-
-        raise CommandError(f"--port {args.port} is not a port number (0-65535)")
+        raise _command_error(f"--port {args.port} is not a port number (0-65535)")
     serve(path, args.host, args.port)
     return 0
+
+
+def cmd_users_disable(args) -> int:
+    from datasette_config.sessions import end_user_sessions
+    from registry.db import connect
+    from registry.users import disable_user
+
+    db = connect(args.db)
+    with db.atomic():
+        if not db.execute("select 1 from users where username = ?", [args.name]).fetchone():
+            raise _command_error(f'user "{args.name}" does not exist')
+        disabled = disable_user(db, args.name)
+        ended = end_user_sessions(db, args.name)
+    print(f"{args.name}: {'disabled' if disabled else 'was already disabled'}; {ended} session(s) ended")
+    return 0
+
+
+def _add_users_disable(subparsers) -> None:
+    users = subparsers.choices.get("users")
+    if users is None:
+        return
+    actions = [a for a in users._actions if isinstance(a, argparse._SubParsersAction)]
+    if not actions:
+        return
+    p = actions[0].add_parser("disable", help="disable an account and end its sessions at once",
+                              description="Disable an account: it can no longer log in, and every open "
+                                          "session of it stops working immediately.")
+    p.add_argument("name")
+    p.set_defaults(handler=cmd_users_disable)
 
 
 def add_commands(subparsers) -> None:
@@ -33,3 +64,4 @@ def add_commands(subparsers) -> None:
     parser.add_argument("--host", default="127.0.0.1", help="address to listen on")
     parser.add_argument("--port", type=int, default=8001, help="port to listen on")
     parser.set_defaults(handler=cmd_serve)
+    _add_users_disable(subparsers)

@@ -6,8 +6,9 @@ import urllib.parse
 
 from datasette import hookimpl
 from datasette.utils.asgi import Response
+from markupsafe import Markup
 
-from datasette_config.constants import STATIC_MOUNT
+from datasette_config.constants import DATABASE_NAME, STATIC_MOUNT
 from datasette_config.sessions import COOKIE_NAME, actor_for_token
 from datasette_config.web import read
 
@@ -107,3 +108,21 @@ def menu_links(datasette, actor, request):
         ]
     links.append({"href": "/-/logout", "label": f"Log out ({actor.get('id')})"})
     return links
+
+
+@hookimpl
+def render_cell(value, column, table, database):
+    """Match ids in Datasette's tables link to the match page (the value is escaped by Markup.format)."""
+    if database == DATABASE_NAME and column == "match_id" and isinstance(value, str):
+        return Markup('<a href="/match/{0}">{0}</a>').format(value)
+    return None
+
+
+@hookimpl
+def top_homepage(datasette, request):
+    if (request.actor or {}).get("role") not in ("officer", "admin"):
+        return None
+    return Markup(
+        '<p class="fw-home"><strong><a href="/queue">Work the match queue</a></strong> · '
+        '<a href="/queue?queue=owner_check">owner checks</a> · <a href="/search">search the registry</a> · '
+        '<a href="/map">map</a> · <a href="/trends">thefts and matches per week</a></p>')

@@ -32,24 +32,45 @@ def explain_edit(typed: str, stored: str) -> str:
     return f"{len(ops)} character{'s' if len(ops) != 1 else ''} different: " + "; ".join(parts) + more
 
 
-def rank_keys(key: str, candidates: dict[int, str], limit: int = 20) -> list[tuple[int, float, str, str]]:
-    """(identifier id, score 0-100, match kind, why) for the best candidate keys."""
+def rank_keys(key: str, ids: list[int], keys: list[str], limit: int = 20) -> list[tuple[int, float, str, str]]:
+    """(identifier id, score 0-100, match kind, why) for the best of the candidate keys."""
     hits: dict[int, tuple[float, str, str]] = {}
-    for ident_id, stored in candidates.items():
-        if stored == key:
-            hits[ident_id] = (100.0, "exact", "the same identifier once look-alike characters and separators "
-                                              "are ignored")
-        elif len(key) >= MIN_PARTIAL and key in stored:
-            share = len(key) / len(stored)
-            hits[ident_id] = (80 + 15 * share, "partial", f"contains what you typed ({len(key)} of "
-                                                          f"{len(stored)} characters)")
-    rest = {i: s for i, s in candidates.items() if i not in hits}
-    for stored, score, ident_id in process.extract(key, rest, scorer=fuzz.ratio, score_cutoff=FUZZY_CUTOFF,
-                                                   limit=limit):
-        near = 40 + 39 * (score - FUZZY_CUTOFF) / (100 - FUZZY_CUTOFF)
-        hits[ident_id] = (near, "near", explain_edit(key, stored))
+    if len(key) >= MIN_PARTIAL:
+        for index, stored in enumerate(keys):
+            if key in stored:
+                if stored == key:
+                    hits[ids[index]] = (100.0, "exact", "the same identifier once look-alike characters and "
+                                                        "separators are ignored")
+                else:
+                    hits[ids[index]] = (80 + 15 * len(key) / len(stored), "partial",
+                                        f"contains what you typed ({len(key)} of {len(stored)} characters)")
+    else:
+        for index, stored in enumerate(keys):
+            if stored == key:
+                hits[ids[index]] = (100.0, "exact", "the same identifier")
+    for stored, score, index in process.extract(key, keys, scorer=fuzz.ratio, score_cutoff=FUZZY_CUTOFF,
+                                                limit=limit + len(hits)):
+        if ids[index] not in hits:
+            near = 40 + 39 * (score - FUZZY_CUTOFF) / (100 - FUZZY_CUTOFF)
+            hits[ids[index]] = (near, "near", explain_edit(key, stored))
     ranked = sorted(hits.items(), key=lambda kv: (-kv[1][0], kv[0]))[:limit]
     return [(ident_id, score, kind, why) for ident_id, (score, kind, why) in ranked]
+
+
+_KEYS_CACHE: dict[str, tuple[tuple, list[int], list[str]]] = {}
+
+
+def identifier_keys(conn) -> tuple[list[int], list[str]]:
+    """Every identifier's id and key, cached per database until identifiers are added or removed."""
+    filename = conn.execute("PRAGMA database_list").fetchone()[2]
+    fingerprint = tuple(conn.execute("select max(id), count(*) from identifiers").fetchone())
+    cached = _KEYS_CACHE.get(filename)
+    if cached and cached[0] == fingerprint:
+        return cached[1], cached[2]
+    rows = conn.execute("select id, normalised_value from identifiers order by id").fetchall()
+    ids, keys = [r[0] for r in rows], [r[1] or "" for r in rows]
+    _KEYS_CACHE[filename] = (fingerprint, ids, keys)
+    return ids, keys
 
 
 def search_identifier(conn, typed: str, *, limit: int = 20) -> dict:
@@ -57,13 +78,12 @@ def search_identifier(conn, typed: str, *, limit: int = 20) -> dict:
     key = matching_key(typed or "")
     if not key:
         return {"key": None, "hits": []}
-    low, high = max(1, len(key) - 3), len(key) + 3
-    rows = conn.execute(
-        "select id, normalised_value from identifiers where length(normalised_value) between ? and ? "
-        "or (length(?) >= ? and instr(normalised_value, ?) > 0)",
-        [low, high, key, MIN_PARTIAL, key]).fetchall()
-    ranked = rank_keys(key, dict(rows), limit)
+    ids, keys = identifier_keys(conn)
+    ranked = rank_keys(key, ids, keys, limit)
     hits = []
+    names = ("identifier_id", "kind", "raw_value", "normalised_value", "check_valid", "item_id", "category",
+             "make", "model", "year", "colour", "status", "owner_id", "stolen_at", "crime_ref", "place",
+             "force_area")
     for ident_id, score, kind, why in ranked:
         row = conn.execute(
             """select i.id, i.kind, i.raw_value, i.normalised_value, i.check_valid, it.id, it.category, it.make,
@@ -72,9 +92,8 @@ def search_identifier(conn, typed: str, *, limit: int = 20) -> dict:
                from identifiers i join items it on it.id = i.item_id
                left join thefts t on t.item_id = it.id and t.current = 1
                where i.id = ?""", [ident_id]).fetchone()
-        names = ("identifier_id", "kind", "raw_value", "normalised_value", "check_valid", "item_id", "category",
-                 "make", "model", "year", "colour", "status", "owner_id", "stolen_at", "crime_ref", "place",
-                 "force_area")
+        if row is None:
+            continue
         hit = dict(zip(names, row, strict=True))
         hit.update(score=round(score, 1), match=kind, why=why)
         hits.append(hit)

@@ -126,3 +126,14 @@ async def test_unknown_match_and_item_are_404(ds, cookies_for):
     cookies = cookies_for("olivia")
     for path in ["/match/nope", "/item/999", "/match/nope.json", "/photo/item/999.jpg", "/listing/nope/snapshot"]:
         assert (await ds.client.get(path, cookies=cookies)).status_code == 404, path
+
+
+async def test_datasette_tables_link_match_ids_safely(ds, db, cookies_for):
+    from datasette_config.decisions import record_decision
+
+    record_decision(db, "m-stolen-1", "confirm", "", "olivia")
+    for path in ["/farmwatch/decisions", "/farmwatch/decisions?_hide_sql=1"]:
+        html = (await ds.client.get(path, cookies=cookies_for("olivia"))).text
+        assert '<a href="/match/m-stolen-1">m-stolen-1</a>' in html
+    home = (await ds.client.get("/", cookies=cookies_for("olivia"))).text
+    assert 'href="/queue"' in home
