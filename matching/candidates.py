@@ -71,9 +71,14 @@ class Candidate:
     tokens: int = 1
 
 
+_GLUED_LABEL = re.compile(r"\b(no|nr|num|s/?n|ser|serial|pin|vin|eng|engine|frame|chassis|tag|chip|ref|id)[.#:]+(?=\w)",
+                          re.I)
+
+
 def blank_noise(text: str) -> str:
     """Replace prices, phones, postcodes, dates, amounts and addresses by a run break."""
     gap = f" {_BREAK} "
+    text = _GLUED_LABEL.sub(r"\1 ", text)
     if "@" in text or "http" in text or "www" in text:
         text = _ADDRESSES.sub(gap, text)
     return _POSTCODE.sub(gap, _NUMBERS.sub(gap, text))
@@ -120,12 +125,15 @@ def text_candidates(text: str | None, source: str) -> list[Candidate]:
         if value is not None:
             run.append((token, value))
             continue
-        found.extend(_run_candidates(run, source))
-        run = []
+        if run:
+            found.extend(_run_candidates(run, source))
+            run = []
     return found
 
 
 def _run_candidates(run: list[tuple[str, str]], source: str) -> list[Candidate]:
+    if not run:
+        return []
     out = []
     for start in range(len(run)):
         joined = ""

@@ -40,20 +40,29 @@ class ListingProfile:
     longitude: float | None = None
 
 
+def fold_words(text: str | None) -> list[str]:
+    """Upper-case words of letters and digits, with other scripts' look-alikes folded."""
+    if not text:
+        return []
+    if text.isascii():
+        return _WORD.findall(text.upper())
+    return _WORD.findall(" ".join(w.upper() if w.isascii() else fold_text(w) for w in text.split()))
+
+
 def compact_words(text: str | None) -> str:
-    return "".join(_WORD.findall(fold_text(text or "")))
+    return "".join(fold_words(text))
 
 
 def profile_listing(row: dict) -> ListingProfile:
     title = row.get("title") or ""
     text = " ".join(str(row.get(k) or "") for k in ("title", "make", "model", "colour", "category", "description"))
-    words = _WORD.findall(fold_text(text))
+    words = fold_words(text)
     grams = set(words)
     for size in (2, 3):
         grams.update("".join(words[i:i + size]) for i in range(len(words) - size + 1))
     category = resolve_category(row.get("category")) if row.get("category") else None
     if category is None:
-        title_words = _WORD.findall(fold_text(title))
+        title_words = fold_words(title)
         for size in (2, 1):
             for i in range(len(title_words) - size + 1):
                 category = resolve_category(" ".join(title_words[i:i + size]))
@@ -65,7 +74,7 @@ def profile_listing(row: dict) -> ListingProfile:
     return ListingProfile(
         words=set(words), grams=grams, word_list=words, category=category,
         make=compact_words(row.get("make")) or None, year=row.get("year"),
-        years_in_text={int(y) for y in _YEAR.findall(fold_text(title))},
+        years_in_text={int(y) for y in _YEAR.findall(title)},
         listed_on=listed[:10] if listed else None,
         latitude=row.get("latitude"), longitude=row.get("longitude"),
     )
@@ -77,7 +86,7 @@ def make_agrees(make: str | None, profile: ListingProfile) -> bool:
         return False
     if key in profile.grams or (profile.make and fuzz.ratio(key, profile.make) >= 85):
         return True
-    words = _WORD.findall(fold_text(make))
+    words = fold_words(make)
     if len(words[0]) >= 4 and words[0] in profile.words:
         return True
     if len(words) >= 2 and "".join(w[0] for w in words) in profile.words:  # JD, MF, NH
@@ -126,7 +135,7 @@ def description_evidence(item: dict, theft: dict | None, profile: ListingProfile
             out.append(Evidence("description", f"listed as {stated}, registered as {year}", -0.25))
     colour = item.get("colour")
     if colour:
-        colour_words = set(_WORD.findall(fold_text(colour)))
+        colour_words = set(fold_words(colour))
         if colour_words and colour_words <= profile.words:
             out.append(Evidence("description", f"same colour: {colour}", 0.05))
     if theft:

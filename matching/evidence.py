@@ -21,7 +21,9 @@ class Evidence:
 
     `strong`: this evidence alone may make a stolen item's match `strong` (an exact
     identifier, a near-identical photo). `blocks_strong`: the match may not be `strong`
-    whatever else agrees (for example, listed before the theft).
+    whatever else agrees (for example, listed before the theft). `needs_support`: shown
+    only when some other evidence agrees (a trailing part of a serial: at a million
+    registered identifiers, most six-digit numbers end some serial).
     `extras` are structured fields the workspace renders (identifier_id, photo_id, ...).
     """
 
@@ -30,6 +32,7 @@ class Evidence:
     weight: float
     strong: bool = False
     blocks_strong: bool = False
+    needs_support: bool = False
     extras: dict = field(default_factory=dict)
 
     def as_reason(self) -> dict:

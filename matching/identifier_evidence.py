@@ -131,5 +131,5 @@ def identifier_evidence(cand: Candidate, match: str, shared: int, ident: dict) -
     if shared > 1:
         weight *= 0.6
         detail += f"; {shared} registered items end this way"
-    out.append(Evidence("identifier", detail, weight, extras=extras))
+    out.append(Evidence("identifier", detail, weight, needs_support=True, extras=extras))
     return out

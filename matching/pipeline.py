@@ -15,6 +15,8 @@ photos already matched by hash (`pairs.hashed_photo_ids(n)`).
 
 from __future__ import annotations
 
+import multiprocessing as mp
+import os
 import time
 from collections import Counter, defaultdict
 from collections.abc import Callable
@@ -32,8 +34,10 @@ from matching.photo_evidence import ListingPhoto, RegisteredPhotos, grade_hit, l
 from matching.registry_view import StolenItems, fetch_identifiers, fetch_items
 from matching.scoring import score_evidence
 from matching.store import WriteCounts, write_matches
+from registry.db import connect
 
 BATCH = 1000
+MAX_WORKERS = 2
 LISTING_COLUMNS = ("id", "title", "description", "structured_identifiers", "category", "make", "model", "year",
                    "colour", "posted_at", "first_seen_at", "latitude", "longitude")
 _MATCH_RANK = {"exact": 3, "one_edit": 2, "partial": 1}
@@ -102,26 +106,51 @@ def pending_listing_ids(db: Database, rematch_all: bool) -> list[str]:
     return [r[0] for r in db.execute(f"select id from listings {where} order by rowid").fetchall()]
 
 
+_WORKER: dict = {}
+
+
+def _worker_start(path: str) -> None:
+    _WORKER["db"] = connect(path, migrate=False)
+
+
+def _worker_batch(part: list[str]) -> tuple[list[str], str, list[dict]]:
+    db = _WORKER["db"]
+    read_at = matched_now()
+    return part, read_at, match_batch(db, _WORKER["ctx"], fetch_listings(db, part))
+
+
+def _database_path(db: Database) -> str | None:
+    path = db.execute("PRAGMA database_list").fetchone()[2]
+    return path or None
+
+
 def match_listings(db: Database, *, rematch_all: bool = False,
-                   progress: Callable[[int, int], None] | None = None, batch_size: int = BATCH) -> MatchReport:
-    """Match every listing not matched since it last changed (all with rematch_all); see the module doc."""
+                   progress: Callable[[int, int], None] | None = None, batch_size: int = BATCH,
+                   workers: int | None = None) -> MatchReport:
+    """Match every listing not matched since it last changed (all with rematch_all); see the module doc.
+
+    With several batches and cores, worker processes forked after the indexes are built
+    (so they share them) match batches in parallel; this process writes every result.
+    """
     started = time.perf_counter()
     report = MatchReport()
     ids = pending_listing_ids(db, rematch_all)
     counts = WriteCounts()
-    if ids:
+    batches = [ids[s:s + batch_size] for s in range(0, len(ids), batch_size)]
+    if workers is None:
+        workers = min(MAX_WORKERS, os.cpu_count() or 1)
+    if batches:
         ctx = MatchContext.load(db)
-        for start in range(0, len(ids), batch_size):
-            part = ids[start:start + batch_size]
-            read_at = matched_now()
-            rows = fetch_listings(db, part)
-            matches = match_batch(db, ctx, rows)
-            with db.atomic():
-                write_matches(db, matches, read_at, counts)
-                db.conn.executemany("update listings set matched_at = ? where id = ?", [(read_at, i) for i in part])
-            report.listings += len(part)
-            if progress:
-                progress(report.listings, len(ids))
+        path = _database_path(db)
+        if workers > 1 and len(batches) > 1 and path and "fork" in mp.get_all_start_methods():
+            _WORKER["ctx"] = ctx
+            with mp.get_context("fork").Pool(workers, initializer=_worker_start, initargs=(path,)) as pool:
+                results = pool.imap(_worker_batch, batches)
+                _write_all(db, results, counts, report, progress, len(ids))
+            _WORKER.clear()
+        else:
+            results = ((part, matched_now(), match_batch(db, ctx, fetch_listings(db, part))) for part in batches)
+            _write_all(db, results, counts, report, progress, len(ids))
     report.matches_new = _by(counts.new, 1)
     report.matches_updated = _by(counts.updated, 1)
     report.queues_new = _by(counts.new, 0)
@@ -129,6 +158,16 @@ def match_listings(db: Database, *, rematch_all: bool = False,
     report.unchanged = counts.unchanged
     report.seconds = time.perf_counter() - started
     return report
+
+
+def _write_all(db, results, counts, report, progress, total) -> None:
+    for part, read_at, matches in results:
+        with db.atomic():
+            write_matches(db, matches, read_at, counts)
+            db.conn.executemany("update listings set matched_at = ? where id = ?", [(read_at, i) for i in part])
+        report.listings += len(part)
+        if progress:
+            progress(report.listings, total)
 
 
 def _by(counter: Counter, position: int) -> dict:

@@ -10,6 +10,8 @@ then removes its share. The band rules are explicit, not only thresholds:
 - evidence from the description alone (make, model, year, colour, dates, distance)
   reaches `possible` at most.
 - owner checks (no current theft) are never `strong`.
+- evidence marked `needs_support` (a trailing part of a serial) is shown only beside
+  other agreement (a photo, the category, make or model).
 """
 
 from __future__ import annotations
@@ -55,6 +57,8 @@ def score_evidence(evidence: list[Evidence], *, stolen: bool) -> Scored | None:
     """Score and band for one pair, or None when the evidence is too weak to show anyone."""
     support = [e for e in evidence if e.weight > 0]
     if not support:
+        return None
+    if all(e.needs_support or e.kind in ("listed_after_theft", "distance") for e in support):
         return None
     score = combine_weights(evidence)
     description_only = all(e.kind in DESCRIPTION_KINDS for e in support)

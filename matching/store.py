@@ -36,14 +36,19 @@ def write_matches(db: Database, rows: list[dict], now: str, counts: WriteCounts)
     if not rows:
         return
     ids = [match_id(r["item_id"], r["listing_id"]) for r in rows]
-    existing = {}
+    existing, not_me = {}, set()
     for start in range(0, len(ids), 500):
         part = ids[start:start + 500]
+        marks = ",".join("?" * len(part))
         for row in db.execute(
-                f"select id, status, score, band, reasons, queue, theft_id from matches where id in "
-                f"({','.join('?' * len(part))})", part).fetchall():
+                f"select id, status, score, band, reasons, queue, theft_id from matches where id in ({marks})",
+                part).fetchall():
             existing[row[0]] = row
+        not_me.update(r[0] for r in db.execute(
+            f"select distinct match_id from reviews where decision = 'owner_not_me' and match_id in ({marks})", part))
     for mid, row in zip(ids, rows, strict=True):
+        if mid in not_me:  # the owner said the sale is not theirs: it stays in the stolen queue
+            row = {**row, "queue": "stolen"}
         reasons = json.dumps(row["reasons"], ensure_ascii=False)
         old = existing.get(mid)
         key = (row["queue"], row["band"])

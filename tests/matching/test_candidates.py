@@ -17,6 +17,8 @@ def keys(text):
     ("serial ends 654321", "654321"),
     ("chip 826 0000 1234 5678", "826000012345678"),
     ("S/N: ABC\u200b12345678", "A8C12345678"),
+    ("Serial No.1L06120MCKK123456", "1106120MCKK123456"),
+    ("PIN#1L06120MCKK123456", "1106120MCKK123456"),
 ])
 def test_seller_spellings_give_the_key(text, expected):
     assert expected in keys(text)

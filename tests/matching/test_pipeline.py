@@ -55,7 +55,8 @@ def matches(db):
     return {(r["listing_id"], r["item_id"]): r for r in db.query("select * from matches")}
 
 
-def test_bands_and_queues(registry, tmp_path):
+@pytest.mark.parametrize("batch_size, workers", [(1000, 1), (2, 2)], ids=["one process", "two workers"])
+def test_bands_and_queues(registry, tmp_path, batch_size, workers):
     db = registry
     (tmp_path / "mirrored.jpg").write_bytes(encode(ImageOps.mirror(scene(11)), "JPEG", 70))
     load_listings(db, tmp_path, [
@@ -66,7 +67,7 @@ def test_bands_and_queues(registry, tmp_path):
         ad(5, "JD 6120M 2018", "pin 1L06120MCKK123457, one owner"),
         ad(6, "Lawn mower", "petrol mower 2019, £150"),
     ])
-    report = match_listings(db)
+    report = match_listings(db, batch_size=batch_size, workers=workers)
     assert report.listings == 6
     got = matches(db)
     stolen_item, owned_item = item_id(db, "1106120MCKK123456"), item_id(db, "478TE2404M0123456")
@@ -132,3 +133,17 @@ def test_command_prints_counts_and_exits_zero(registry, tmp_path, capsys):
     assert farmwatch(["--db", path, "match", "--all", "--json"]) == 0
     counts = json.loads(capsys.readouterr().out)
     assert counts["listings"] == 1 and counts["unchanged"] == 1
+
+
+def test_owner_not_me_keeps_the_match_in_the_stolen_queue(registry, tmp_path):
+    db = registry
+    load_listings(db, tmp_path, [ad(1, "Honda TRX420 quad", "frame 478TE2404M0123456")])
+    match_listings(db)
+    (mid, queue), = db.execute("select id, queue from matches").fetchall()
+    assert queue == "owner_check"
+    db.execute("insert into reviews (match_id, decision, actor, created_at) values (?, 'owner_not_me', 'b', 'now')",
+               [mid])
+    db.execute("update matches set queue = 'stolen' where id = ?", [mid])
+    again = match_listings(db, rematch_all=True)
+    assert db["matches"].get(mid)["queue"] == "stolen"
+    assert again.unchanged == 1 and not again.matches_updated

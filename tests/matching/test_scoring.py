@@ -7,8 +7,9 @@ from matching.scoring import score_evidence
 
 EXACT = Evidence("identifier", "exact", 0.97, strong=True)
 ONE_EDIT = Evidence("identifier", "one edit", 0.55)
-PARTIAL = Evidence("identifier", "partial, 6 characters", 0.3)
-LONG_PARTIAL = Evidence("identifier", "partial, 10 characters", 0.5)
+PARTIAL = Evidence("identifier", "partial, 6 characters", 0.38, needs_support=True)
+LONG_PARTIAL = Evidence("identifier", "partial, 10 characters", 0.5, needs_support=True)
+CATEGORY = Evidence("description", "same category", 0.05)
 PHOTO = Evidence("photo", "near-identical", 0.97, strong=True)
 CLOSE_PHOTO = Evidence("photo", "close", 0.8)
 MAKE_MODEL = Evidence("description", "make and model", 0.3)
@@ -26,7 +27,8 @@ VALID_CHECK = Evidence("check_digit", "valid check digit of its own", -0.4, bloc
     ([ONE_EDIT, ONE_EDIT, MAKE_MODEL, CLOSE_PHOTO], True, "likely"),  # fuzzy evidence is never strong
     ([ONE_EDIT, MAKE_MODEL], True, "likely"),
     ([ONE_EDIT, VALID_CHECK], True, "possible"),
-    ([PARTIAL, MAKE_MODEL, YEAR, AFTER], True, "possible"),
+    ([PARTIAL, MAKE_MODEL, AFTER], True, "possible"),
+    ([PARTIAL, MAKE_MODEL, YEAR, CATEGORY, AFTER], True, "likely"),
     ([MAKE_MODEL, YEAR, AFTER, NEAR], True, "possible"),  # description alone: possible at most
     ([EXACT, BEFORE], True, "likely"),
     ([EXACT, VALID_CHECK], True, "possible"),
@@ -41,6 +43,12 @@ def test_description_alone_never_passes_possible():
     many = [Evidence("description", f"agreement {i}", 0.3) for i in range(10)]
     scored = score_evidence(many, stolen=True)
     assert scored.band == "possible" and scored.score <= 0.55
+
+
+def test_a_trailing_part_needs_other_agreement():
+    assert score_evidence([LONG_PARTIAL], stolen=True) is None
+    assert score_evidence([LONG_PARTIAL, AFTER, NEAR], stolen=True) is None
+    assert score_evidence([LONG_PARTIAL, CATEGORY], stolen=True).band == "possible"
 
 
 def test_weak_or_no_support_is_not_a_match():
