@@ -12,6 +12,10 @@ import importlib
 import os
 import sys
 
+from farmwatch.errors import CommandError
+
+__all__ = ["CommandError", "build_parser", "main"]
+
 COMMAND_MODULES = (
     "registry.commands",
     "spiders.commands",
@@ -19,14 +23,6 @@ COMMAND_MODULES = (
     "datasette_config.commands",
     "farmwatch.operations",
 )
-
-
-class CommandError(Exception):
-    """An error to show as one line, with the exit status to use."""
-
-    def __init__(self, message: str, status: int = 1):
-        super().__init__(message)
-        self.status = status
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -9,7 +9,7 @@ import random
 MACHINES = (
     ("tractor", "John Deere", "6120M", "green", "pin", "1L06120MCKK######", (38000, 62000)),
     ("tractor", "Massey Ferguson", "5713S", "red", "serial", "AGCO5713S######", (30000, 52000)),
-    ("tractor", "New Holland", "T6.180", "blue", "pin", "ZFRD######", (45000, 70000)),
+    ("tractor", "New Holland", "T6.180", "blue", "pin", "ZFRT6180HND######", (45000, 70000)),
     ("tractor", "Kubota", "M5-111", "orange", "serial", "KBM5111-######", (28000, 45000)),
     ("quad", "Honda", "TRX420 FourTrax", "red", "frame", "JH2TE##@#K######", (3500, 7500)),
     ("quad", "Yamaha", "Grizzly 700", "blue", "frame", "JY4AM##Y#LA######", (5000, 9500)),
