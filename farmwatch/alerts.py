@@ -73,7 +73,7 @@ def officer_digests(db: Database, settings: Settings) -> list[Outgoing]:
                 f"  stolen {m['stolen_at'] or '?'}, crime reference {m['crime_ref'] or 'none'} ({m['area']})",
                 f"  listed: {m['title'] or '(no title)'}, {price}, {m['location'] or 'location not given'}",
                 f"  why: {_top_reason(m['reasons'])}",
-                f"  open: {settings.base_url}/-/farmwatch/match/{m['id']}",
+                f"  open: {settings.base_url}/match/{m['id']}",
                 "",
             ]
         strong = sum(m["band"] == "strong" for m in pending)
