@@ -172,3 +172,14 @@ def test_periodic_recount_drops_removed_keys(db, farms, monkeypatch):
     assert "JH2TE4321ZK000777".replace("Z", "2") in index_for(db, "test-db").keys  # not yet recounted
     monkeypatch.setattr(check_index, "RECOUNT_SECONDS", 0.0)
     assert "JH2TE4321ZK000777".replace("Z", "2") not in index_for(db, "test-db").keys
+
+
+def test_index_is_warmed_in_the_background_from_the_database_file(db, farms):
+    from datasette_config.check_index import _indexes
+    from datasette_config.farmer_plugin import warm_check_index
+
+    path = db.execute("PRAGMA database_list").fetchone()[2]
+    warm_check_index(path)
+    assert "1106120MCKK123456" in _indexes[path].keys
+    warm_check_index(str(path) + ".missing")  # an unreadable file is left to the first check
+    assert str(path) + ".missing" not in _indexes
