@@ -102,8 +102,19 @@ def matched_now() -> str:
 
 
 def pending_listing_ids(db: Database, rematch_all: bool) -> list[str]:
-    where = "" if rematch_all else "where matched_at is null or matched_at < changed_at"
-    return [r[0] for r in db.execute(f"select id from listings {where} order by rowid").fetchall()]
+    """Listings new or changed since matched, plus those whose matched item was since reported
+    stolen or recovered (so the match moves queue and is scored again)."""
+    if rematch_all:
+        return [r[0] for r in db.execute("select id from listings order by rowid").fetchall()]
+    return [r[0] for r in db.execute(
+        """select id from listings where matched_at is null or matched_at < changed_at
+           or id in (select m.listing_id from matches m
+                     left join thefts t on t.item_id = m.item_id and t.current = 1
+                     where (m.queue = 'owner_check' and t.id is not null)
+                        or (m.queue = 'stolen' and (t.id is null or t.id is not m.theft_id)
+                            and not exists (select 1 from reviews r where r.match_id = m.id
+                                            and r.decision = 'owner_not_me')))
+           order by rowid""").fetchall()]
 
 
 _WORKER: dict = {}

@@ -147,3 +147,21 @@ def test_owner_not_me_keeps_the_match_in_the_stolen_queue(registry, tmp_path):
     again = match_listings(db, rematch_all=True)
     assert db["matches"].get(mid)["queue"] == "stolen"
     assert again.unchanged == 1 and not again.matches_updated
+
+
+def test_a_theft_reported_later_moves_the_match_to_the_stolen_queue(registry, tmp_path):
+    from registry.items import mark_recovered, report_stolen
+
+    db = registry
+    load_listings(db, tmp_path, [ad(1, "Honda TRX420 quad", "frame 478TE2404M0123456")])
+    match_listings(db)
+    owned_item = item_id(db, "478TE2404M0123456")
+    assert db.execute("select queue, band from matches").fetchone() == ("owner_check", "likely")
+    report_stolen(db, owned_item, stolen_at="2026-11-10", crime_ref="CR99")
+    moved = match_listings(db)
+    assert moved.listings == 1
+    assert db.execute("select queue, band from matches").fetchone() == ("stolen", "strong")
+    assert match_listings(db).listings == 0
+    mark_recovered(db, owned_item)
+    assert match_listings(db).listings == 1
+    assert db.execute("select queue, theft_id from matches").fetchone() == ("owner_check", None)
