@@ -176,4 +176,8 @@ def listing_candidates(title: str | None, description: str | None, structured) -
     for cand in [*structured_candidates(structured), *text_candidates(title, "title"),
                  *text_candidates(description, "description")]:
         seen.setdefault(cand.key, cand)
+        if len(cand.tail) == 12 and cand.tail.isdigit():
+            # a UK ear tag written without its country code: herd mark, check digit, animal number
+            seen.setdefault("UK" + cand.tail, Candidate("UK" + cand.tail, "UK" + cand.tail, cand.listed,
+                                                        cand.source, cand.kind, cand.tokens))
     return list(seen.values())

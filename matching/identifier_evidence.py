@@ -41,6 +41,9 @@ def explain_normalisation(listed: str, registered: str) -> str:
     if _ascii_alnum(listed) != _ascii_alnum(listed).upper() and _ascii_alnum(listed).upper() == _ascii_alnum(registered).upper():
         steps.append("upper and lower case")
     left, right = compact(listed), compact(registered)
+    if right.startswith("UK") and not left.startswith("UK") and left.isdigit():
+        steps.append("the missing UK country code")
+        right = right[2:]
     if left.lstrip("0") != left or right.lstrip("0") != right:
         if len(left) - len(left.lstrip("0")) != len(right) - len(right.lstrip("0")):
             steps.append("leading zeros")

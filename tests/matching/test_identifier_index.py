@@ -31,6 +31,7 @@ def hits(index, description, structured="[]"):
     ("engine PE4045R124356", ("one_edit", "PE4045R123456")),  # neighbours swapped
     ("tag UK 123456 7 12346", ("one_edit", "UK123456712345")),
     ("engine ending R123456", ("partial", "PE4045R123456")),
+    ("tag 123456 7 12345", ("exact", "UK123456712345")),
     ("number ends 012345", ("partial", "PE4045R012345")),
 ])
 def test_finds_each_kind_of_match(index, description, expected):
@@ -62,6 +63,7 @@ def test_search_keeps_listings_apart(index):
     ("PE4O45R123456", "PE4045R123456", "O read as 0"),
     ("P\u04154045R123456", "PE4045R123456", "other scripts"),
     ("0012345678", "12345678", "leading zeros"),
+    ("123456 7 12345", "UK123456712345", "missing UK country code"),
     ("PE4045R123456", "PE4045R123456", "exactly as registered"),
 ])
 def test_explains_what_was_ignored(listed, registered, words):
