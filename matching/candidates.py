@@ -71,14 +71,14 @@ class Candidate:
     tokens: int = 1
 
 
-_GLUED_LABEL = re.compile(r"\b(no|nr|num|s/?n|ser|serial|pin|vin|eng|engine|frame|chassis|tag|chip|ref|id)[.#:]+(?=\w)",
-                          re.I)
+_GLUED_LABEL = re.compile(r"\b(no|nr|num|s/?n|ser|serial|pin|vin|eng|engine|frame|chassis|tag|chip|ref|id)[.#:]+(?=\w)"
+                          r"|\b(s/n|sn|esn|vin|pin)(?=\d)", re.I)
 
 
 def blank_noise(text: str) -> str:
     """Replace prices, phones, postcodes, dates, amounts and addresses by a run break."""
     gap = f" {_BREAK} "
-    text = _GLUED_LABEL.sub(r"\1 ", text)
+    text = _GLUED_LABEL.sub(lambda m: (m[1] or m[2]) + " ", text)
     if "@" in text or "http" in text or "www" in text:
         text = _ADDRESSES.sub(gap, text)
     return _POSTCODE.sub(gap, _NUMBERS.sub(gap, text))

@@ -19,6 +19,8 @@ def keys(text):
     ("S/N: ABC\u200b12345678", "A8C12345678"),
     ("Serial No.1L06120MCKK123456", "1106120MCKK123456"),
     ("PIN#1L06120MCKK123456", "1106120MCKK123456"),
+    ("SN1L06120MCKK123456", "1106120MCKK123456"),
+    ("vin1HFTRXAB0RC100001", "1HFTRXA80RC100001"),
 ])
 def test_seller_spellings_give_the_key(text, expected):
     assert expected in keys(text)
