@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from registry.db import connect
@@ -51,15 +53,15 @@ def test_farmer_registers_an_item_with_a_photo_and_reports_it_stolen(browser, fa
     page.fill("#fw-year", "20019")
     page.locator("input[name=identifier_value]").nth(0).fill("JH2TE4321ZK000888")
     page.locator("select[name=identifier_kind]").nth(0).select_option("frame")
-    page.click("button[name=save]")
+    page.get_by_role("button", name="Register").click()
     assert "is not a year" in page.locator("#err-year").inner_text()
     assert page.input_value("#fw-make") == "Honda"  # what was typed is kept
     page.screenshot(path=str(artifacts / "farmer-form-error-phone.png"), full_page=True)
 
-    page.fill("#fw-year", "2019")
     page.set_input_files("#fw-photos", str(photo))
-    page.click("button[name=save]")
-    page.wait_for_url(f"{served.url}/farmer/items/*")
+    page.fill("#fw-year", "2019")
+    page.press("#fw-year", "Enter")  # the phone keyboard's Go key registers, not "add another identifier"
+    page.wait_for_url(re.compile(r".*/farmer/items/[0-9]+$"))
     assert page.locator("#fw-item-status").inner_text() == "registered"
     image = page.locator(".fw-photos img").first
     image.wait_for()
