@@ -61,6 +61,8 @@ def crawl_source(db_path, source: Source, *, sources_file=None, fast=False, jobd
                  progress: Callable[[dict], None] | None = None, timeout: float | None = None) -> dict:
     """Crawl one source in a subprocess and return its crawl_runs row as a dict."""
     db = connect(db_path)
+    for (stale,) in db.execute("select id from crawl_runs where source = ? and status = 'running'", [source.name]).fetchall():
+        _fail_run(db, stale, "the crawl process ended without closing its run (killed?)")
     run_id = db["crawl_runs"].insert({"source": source.name, "started_at": utcnow(), "status": "running"}).last_pk
     command = [sys.executable, "-m", "spiders.run", "--db", str(Path(db_path).resolve()), "--run-id", str(run_id),
                "--progress"]

@@ -81,9 +81,11 @@ def find_identifiers(*texts: str | None) -> list[dict]:
     for text in texts:
         if not text:
             continue
-        for match in _LABELLED.finditer(text):
+        position = 0
+        while match := _LABELLED.search(text, position):
             label = re.sub(r"\s+", " ", match[1].lower())
             value = _trim_value(match[2])
+            position = max(match.start(2) + len(value), match.end(1))  # the next label may follow the value
             if value and any(ch.isdigit() for ch in value):
                 first = label.split(" ")[0]
                 add(_LABEL_KINDS.get(first) or resolve_identifier_kind(label) or resolve_identifier_kind(first)

@@ -91,11 +91,13 @@ def retype(value: str, how: str) -> str:
     if how == "spaces":
         return " ".join(value[i:i + 4] for i in range(0, len(value), 4))
     if how == "lower":
-        return value.lower()
+        lower = value.lower()
+        return lower if lower != value else "-".join(value[i:i + 3] for i in range(0, len(value), 3))
     if how == "spaces_lower":
         return " ".join(value[i:i + 5] for i in range(0, len(value), 5)).lower()
     if how == "lookalike":
-        return value.replace("0", "O").replace("1", "I")
+        swapped = value.replace("0", "O").replace("1", "I")
+        return swapped if swapped != value else value.replace("5", "S").replace("8", "B")
     return value
 
 

@@ -1,0 +1,105 @@
+"""Each pipeline on its own, with a real (not running) Scrapy crawler and a real database."""
+
+import json
+
+import pytest
+from scrapy.exceptions import DropItem
+from scrapy.utils.test import get_crawler
+
+from spiders.config import Source
+from spiders.items import ListingItem
+from spiders.pipelines.clean import CleanFieldsPipeline
+from spiders.pipelines.identifiers import IdentifierCandidatesPipeline
+from spiders.pipelines.photos import photo_host_allowed
+from spiders.pipelines.snapshot import SnapshotPipeline
+from spiders.pipelines.store import StoreListingPipeline
+from spiders.spiders.structured import StructuredSpider
+from spiders.state import RUN_STATE_FILE, get_run, prepare_jobdir
+
+SOURCE = Source(name="test-site", kind="structured", start_urls=["https://market.example/"])
+
+
+@pytest.fixture
+def crawler(db):
+    path = db.execute("PRAGMA database_list").fetchone()[2]
+    crawler = get_crawler(StructuredSpider, {"FARMWATCH_DB": path})
+    crawler.spider = crawler._create_spider(source_config=SOURCE)
+    get_run(crawler).open(SOURCE.name, None)
+    return crawler
+
+
+def item(**fields):
+    return ListingItem({"source": SOURCE.name, "url": "https://market.example/ad/1", "title": "Quad",
+                        "snapshot": b"<html>ad</html>", "fetched_at": "2026-11-20T10:00:00Z", **fields})
+
+
+def test_clean_fields_normalises_prices_currencies_dates_and_text():
+    cleaned = CleanFieldsPipeline().process_item(item(
+        title=" <b>Honda</b>  quad ", price="£4,950 ono", currency=None, posted_at="2026-11-20T11:00:00+01:00",
+        photos=["https://market.example/1.jpg", "javascript:x", "https://market.example/1.jpg"],
+        seller={"name": "<i>bob</i>", "phone": ""}, identifiers=[{"kind": "serial", "value": " <b>AB12</b> "}, {"x": 1}]))
+    assert cleaned["title"] == "Honda quad"
+    assert (cleaned["price"], cleaned["currency"]) == (4950.0, "GBP")
+    assert cleaned["posted_at"] == "2026-11-20T10:00:00Z"
+    assert cleaned["photos"] == ["https://market.example/1.jpg"]
+    assert cleaned["seller"] == {"name": "bob"}
+    assert cleaned["identifiers"] == [{"kind": "serial", "value": "AB12"}]
+
+
+@pytest.mark.parametrize("title", [None, "", "<script>alert(1)</script>"])
+def test_clean_fields_rejects_listings_without_a_title(title):
+    with pytest.raises(DropItem, match="no title"):
+        CleanFieldsPipeline().process_item(item(title=title))
+
+
+def test_identifier_candidates_are_added_once_beside_structured_ones():
+    result = IdentifierCandidatesPipeline().process_item(item(
+        identifiers=[{"kind": "vin", "value": "1L06120MCKK123456"}],
+        description="VIN 1L0 6120M CKK 123456. Engine no: PE4045R123456"))
+    assert result["identifiers"] == [{"kind": "vin", "value": "1L06120MCKK123456"},
+                                     {"kind": "engine", "value": "PE4045R123456"}]
+
+
+def test_store_upserts_under_a_stable_id_and_snapshot_keeps_new_and_changed_pages(crawler):
+    store, snapshot = StoreListingPipeline(crawler), SnapshotPipeline(crawler)
+    run = get_run(crawler)
+    states, digests = [], []
+    for price, body in ((100, b"<html>one</html>"), (100, b"<html>one again</html>"), (90, b"<html>two</html>")):
+        stored = snapshot.process_item(store.process_item(CleanFieldsPipeline().process_item(item(price=price, snapshot=body))))
+        states.append(stored["state"])
+        digests.append(run.db.execute("select snapshot_sha256 from listings").fetchone()[0])
+    assert states == ["new", "unchanged", "changed"]
+    assert digests[0] == digests[1] != digests[2]
+    assert run.db.execute("select count(*) from listings").fetchone()[0] == 1
+    assert (run.counts["listings_new"], run.counts["listings_unchanged"], run.counts["listings_changed"]) == (1, 1, 1)
+
+
+def test_errors_are_counted_logged_and_flushed_to_the_crawl_run(crawler):
+    run = get_run(crawler)
+    run.record_error("https://market.example/bad", "HTTP 500")
+    run.flush("ok")
+    row = run.db.execute("select status, errors, error_log from crawl_runs where id = ?", [run.run_id]).fetchone()
+    assert row[:2] == ("ok", 1)
+    assert json.loads(row[2]) == [{"url": "https://market.example/bad", "error": "HTTP 500"}]
+
+
+@pytest.mark.parametrize("url, allowed", [
+    ("https://market.example/img/1.jpg", True),
+    ("https://img.market.example/1.jpg", True),
+    ("https://cdn.photos.example/1.jpg", True),
+    ("https://evil.example/1.jpg", False),
+    ("http://127.0.0.2/1.jpg", False),
+    ("not a url", False),
+])
+def test_photo_hosts(url, allowed):
+    assert photo_host_allowed(url, ["market.example", "127.0.0.1"], ["photos.example"]) is allowed
+
+
+def test_prepare_jobdir_resumes_a_clean_stop_and_restarts_after_a_kill(tmp_path):
+    assert prepare_jobdir(tmp_path / "none") == "fresh"
+    (tmp_path / "requests.seen").write_text("abc")
+    (tmp_path / RUN_STATE_FILE).write_text(json.dumps({"started_at": "x", "clean_stop": True}))
+    assert prepare_jobdir(tmp_path) == "resume" and (tmp_path / "requests.seen").exists()
+    (tmp_path / RUN_STATE_FILE).write_text(json.dumps({"started_at": "x"}))
+    assert prepare_jobdir(tmp_path) == "restart"
+    assert list(tmp_path.iterdir()) == []
