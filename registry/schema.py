@@ -364,6 +364,28 @@ def m0008_farmer_not_me_stays_stolen(db: Database) -> None:
         """
     )
 
+
+@migrations(name="0009_photo_features")
+def m0009_photo_features(db: Database) -> None:
+    """ORB keypoints and descriptors of registered photos, kept so a nightly run extracts only new photos."""
+    db.executescript(
+        """
+        CREATE TABLE photo_features (
+            photo_id INTEGER PRIMARY KEY REFERENCES photos (id) ON DELETE CASCADE,
+            sha256 TEXT NOT NULL,
+            extractor TEXT NOT NULL,
+            width INTEGER NOT NULL,
+            height INTEGER NOT NULL,
+            keypoint_count INTEGER NOT NULL,
+            keypoints BLOB NOT NULL,
+            descriptors BLOB NOT NULL,
+            error TEXT,
+            extracted_at TEXT NOT NULL
+        );
+        """
+    )
+
+
 def apply_migrations(db: Database) -> list[str]:
     """Apply pending migrations; return the names applied (empty when up to date)."""
     pending = [m.name for m in migrations.pending(db)]

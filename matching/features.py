@@ -1,0 +1,203 @@
+"""Stage two of photo matching: listing photos that show a stolen item's photo, altered.
+
+Stage one (perceptual hashes) finds re-posted copies; a seller who crops out a farm's
+background, frames, mirrors or rotates the picture defeats it. Here each listing photo
+(and its mirror image) is searched in the ORB descriptor index of stolen items' photos
+(`matching.feature_index`); the few registered photos with the most descriptor votes
+are verified geometrically (`matching.feature_verify`), and what survives is told in
+words an officer can check by eye.
+
+Bands, calibrated on generated textured photos (bench/bench_features.py): copies
+altered in every tested way scored 29 or more matching points, photos of different
+scenes (each showing a similar machine) at most 14. So STRONG_INLIERS and above,
+together with the category agreement that stage-two candidates already have, may make
+a match `strong`; the grey zone from POSSIBLE_INLIERS only `possible`. A photo with too
+few keypoints to judge (plain, dark, blurred) is never more than `possible`.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+
+import numpy as np
+from sqlite_utils import Database
+
+from matching.evidence import Evidence
+from matching.feature_extract import (
+    FeatureError,
+    Features,
+    decode_for_features,
+    extract_features,
+    load_photo_features,
+    mirror_features,
+)
+from matching.feature_index import FeatureIndex, load_feature_index
+from matching.feature_verify import describe_transform, verify_pair
+from registry.db import data_dir
+
+STRONG_INLIERS = 24  # matching points (distinct places) from which a verified match may be strong
+POSSIBLE_INLIERS = 16  # below this a verification is not shown at all
+MIN_JUDGEABLE_KEYPOINTS = 200  # fewer ORB keypoints: plain, dark or blurred, too little to judge
+SHORTLIST = 5  # registered photos verified per listing photo, by descriptor votes
+VOTE_DISTANCE = 64  # Hamming distance (of 256 bits) within which a descriptor votes for a photo
+NEIGHBOURS = 2
+MIN_VOTES = 4
+STRONG_WEIGHT = 0.95
+POSSIBLE_WEIGHT = 0.35
+UNJUDGEABLE_WEIGHT = 0.45
+
+
+@dataclass(frozen=True)
+class FeatureMatch:
+    item_id: int
+    photo_id: int
+    listing_photo_id: int
+    inliers: int
+    mirrored: bool
+    description: str  # the evidence line: "listing photo 1 shows registered photo 2, cropped and mirrored: ..."
+    judgeable: bool
+    transform: str = ""  # the alteration alone: "cropped and mirrored", "a full copy"
+    listing_position: int = 0
+    photo_position: int = 0
+
+
+def feature_band(match: FeatureMatch) -> str | None:
+    """The best band this evidence allows: `strong`, `possible`, or None (too weak to show)."""
+    if match.inliers < POSSIBLE_INLIERS:
+        return None
+    return "strong" if match.judgeable and match.inliers >= STRONG_INLIERS else "possible"
+
+
+def feature_reason(match: FeatureMatch) -> tuple[dict, str | None]:
+    """The reason in the matcher's format, and the band it allows."""
+    band = feature_band(match)
+    if band == "strong":
+        weight = STRONG_WEIGHT
+    elif match.judgeable or match.inliers < STRONG_INLIERS:
+        weight = POSSIBLE_WEIGHT
+    else:
+        weight = UNJUDGEABLE_WEIGHT
+    reason = {"kind": "photo_features", "detail": match.description, "weight": weight if band else 0.0,
+              "photo_id": match.photo_id, "listing_photo_id": match.listing_photo_id,
+              "inliers": match.inliers, "mirrored": match.mirrored}
+    return reason, band
+
+
+def feature_evidence(match: FeatureMatch) -> Evidence | None:
+    """The match as scorer evidence (None when too weak); `strong` only for the strong band."""
+    reason, band = feature_reason(match)
+    if band is None:
+        return None
+    extras = {k: reason[k] for k in ("photo_id", "listing_photo_id", "inliers", "mirrored")}
+    return Evidence("photo_features", reason["detail"], reason["weight"], strong=band == "strong", extras=extras)
+
+
+def _evidence_line(listing_position: int, photo_position: int, transform: str, inliers: int,
+                   judgeable: bool) -> str:
+    shows = f"listing photo {listing_position} shows registered photo {photo_position}"
+    if transform != "a full copy":
+        shows += f", {transform}"
+    line = f"{shows}: {inliers} matching points in consistent geometry"
+    if not judgeable:
+        line += " (a plain, dark or blurred photo with few details: for review only)"
+    elif inliers < STRONG_INLIERS:
+        line += " (few points: for review)"
+    return line
+
+
+def vote_photos(index: FeatureIndex, descriptors: np.ndarray, allowed: set[int] | None = None) -> Counter:
+    """Registered photos by how many of the query's descriptors have a near neighbour in them."""
+    distances, photos = index.search(descriptors, NEIGHBOURS)
+    close = (photos >= 0) & (distances <= VOTE_DISTANCE)
+    rows, cols = np.nonzero(close)
+    pairs = set(zip(rows.tolist(), photos[rows, cols].tolist(), strict=True))
+    votes = Counter(photo for _, photo in pairs)
+    if allowed is not None:
+        votes = Counter({p: v for p, v in votes.items() if p in allowed})
+    return votes
+
+
+def shortlist(index: FeatureIndex, direct: Features, mirror: Features,
+              allowed: set[int] | None) -> list[tuple[int, bool]]:
+    """The (registered photo, mirrored) pairs worth verifying, most votes first."""
+    ranked = [(v, p, False) for p, v in vote_photos(index, direct.descriptors, allowed).items()]
+    ranked += [(v, p, True) for p, v in vote_photos(index, mirror.descriptors, allowed).items()]
+    ranked.sort(key=lambda t: (-t[0], t[1], t[2]))
+    return [(p, m) for v, p, m in ranked if v >= MIN_VOTES][:SHORTLIST]
+
+
+def _photo_rows(db: Database, photo_ids) -> dict[int, tuple[int, int, int]]:
+    ids = sorted({int(p) for p in photo_ids})
+    out = {}
+    for start in range(0, len(ids), 500):
+        part = ids[start:start + 500]
+        for pid, item_id, position, width in db.execute(
+                f"select id, item_id, position, width from photos where id in ({','.join('?' * len(part))})",
+                part).fetchall():
+            out[pid] = (item_id, position, width)
+    return out
+
+
+def _candidate_photos(db: Database, candidate_item_ids) -> set[int]:
+    ids = sorted({int(i) for i in candidate_item_ids})
+    found: set[int] = set()
+    for start in range(0, len(ids), 500):
+        part = ids[start:start + 500]
+        found.update(r[0] for r in db.execute(
+            f"select id from photos where item_id in ({','.join('?' * len(part))})", part).fetchall())
+    return found
+
+
+def find_feature_matches(db: Database, listing_id: str, exclude_listing_photo_ids=(),
+                         candidate_item_ids=None) -> list[FeatureMatch]:
+    """Verified local-feature matches between a listing's photos and stolen items' photos, best first.
+
+    candidate_item_ids limits the search to those items' photos (with few of them, each is
+    verified directly without the index); exclude_listing_photo_ids skips listing photos
+    stage one already matched.
+    """
+    excluded = {int(i) for i in exclude_listing_photo_ids}
+    allowed = None if candidate_item_ids is None else _candidate_photos(db, candidate_item_ids)
+    if allowed is not None and not allowed:
+        return []
+    rows = [r for r in db.execute(
+        "select id, position, path, width from listing_photos where listing_id = ? and path is not null "
+        "and error is null order by position", [listing_id]).fetchall() if r[0] not in excluded]
+    if not rows:
+        return []
+    index = None if allowed is not None and len(allowed) <= SHORTLIST else load_feature_index(db)
+    folder = data_dir(db)
+    best: dict[tuple[int, int], FeatureMatch] = {}
+    for listing_photo_id, position, path, width in rows:
+        try:
+            gray = decode_for_features(folder / path, f"listing photo {position}")
+        except FeatureError:
+            continue
+        direct, mirror = extract_features(gray), mirror_features(gray)
+        if index is None:
+            todo = [(p, m) for p in sorted(allowed) for m in (False, True)]
+        else:
+            todo = shortlist(index, direct, mirror, allowed)
+        registered = load_photo_features(db, {p for p, _ in todo})
+        photos = _photo_rows(db, registered)
+        for photo_id, mirrored in todo:
+            if photo_id not in photos:
+                continue
+            query, target = (mirror if mirrored else direct), registered[photo_id]
+            verified = verify_pair(query, target)
+            if verified.inliers < POSSIBLE_INLIERS:
+                continue
+            item_id, photo_position, photo_width = photos[photo_id]
+            scale_ratio = ((width or gray.shape[1]) / gray.shape[1]) / ((photo_width or target.width) / target.width)
+            transform = describe_transform(verified.homography, query, target, mirrored=mirrored,
+                                           scale_ratio=scale_ratio)
+            judgeable = min(direct.count, target.count) >= MIN_JUDGEABLE_KEYPOINTS
+            match = FeatureMatch(
+                item_id, photo_id, listing_photo_id, verified.inliers, mirrored,
+                _evidence_line(position, photo_position, transform, verified.inliers, judgeable),
+                judgeable, transform, position, photo_position)
+            key = (listing_photo_id, photo_id)
+            if key not in best or match.inliers > best[key].inliers:
+                best[key] = match
+    return sorted(best.values(), key=lambda m: (-m.inliers, m.listing_position, m.photo_id))

@@ -1,0 +1,192 @@
+"""Stage two: altered copies of stolen items' photos are found, unrelated and featureless photos are not."""
+
+from __future__ import annotations
+
+import pytest
+from PIL import Image
+
+from matching.feature_evalset import ALTERATIONS, FEATURELESS, hard_negative, textured_scene
+from matching.feature_extract import (
+    FeatureError,
+    Features,
+    decode_for_features,
+    extract_features,
+    features_from_row,
+    pack_keypoints,
+)
+from matching.feature_index import refresh_feature_index
+from matching.features import (
+    POSSIBLE_INLIERS,
+    STRONG_INLIERS,
+    FeatureMatch,
+    feature_band,
+    feature_evidence,
+    feature_reason,
+    find_feature_matches,
+)
+from registry.db import connect, data_dir
+from registry.items import register_item, validate_item
+from registry.listings import clean_listing, save_listing_photo, upsert_listing
+from registry.synthetic import encode
+
+STOLEN_SEEDS = range(6)
+
+
+def register(db, seed: int, *, stolen: bool = True, images=None) -> int:
+    record = {"owner": {"name": "A Farmer", "email": f"farmer{seed}@example.org"}, "category": "tractor",
+              "make": "Makeco", "model": f"M{seed}"}
+    if stolen:
+        record["theft"] = {"stolen_at": "2026-11-01", "crime_ref": f"4426{seed}", "place": "Faccombe"}
+    item, errors = validate_item(record)
+    assert not errors
+    images = images if images is not None else [textured_scene(seed)]
+    return register_item(db, item, [(f"{seed}-{n}.jpg", encode(im)) for n, im in enumerate(images)]).item_id
+
+
+def add_listing(db, key, images) -> str:
+    key = "".join(c if c.isalnum() else "-" for c in str(key))
+    row = clean_listing({"source": "test-market", "url": f"https://example.org/ad/{key}", "title": "tractor"})
+    lid = upsert_listing(db, row).listing_id
+    for position, image in enumerate(images, 1):
+        save_listing_photo(db, lid, position, f"https://example.org/ad/{key}/{position}.jpg", encode(image))
+    return lid
+
+
+@pytest.fixture(scope="module")
+def registry(tmp_path_factory):
+    """Six stolen tractors with one photo each, one item never stolen; the index built once."""
+    db = connect(tmp_path_factory.mktemp("features") / "data" / "farmwatch.db")
+    items = {seed: register(db, seed) for seed in STOLEN_SEEDS}
+    items["owned"] = register(db, 40, stolen=False)
+    refresh_feature_index(db)
+    yield db, items
+    db.close()
+
+
+EXPECTED_WORDS = {
+    "crop 10% each side": ["cropped"], "crop 25% left": ["cropped"], "crop 25% top": ["cropped"],
+    "crop 25% right, 5% bottom": ["cropped"], "border": ["bordered"], "letterbox": ["bordered"],
+    "watermark": [], "mirror": ["mirrored"], "mirror and crop": ["cropped", "mirrored"],
+    "rotate 5": ["rotated 5 degrees"], "rotate -10": ["rotated 10 degrees"], "rotate 15 cropped": ["rotated 15 degrees"],
+    "scaled to half": ["scaled to 50%"], "border, mirror, watermark": ["bordered", "mirrored"],
+}
+
+
+@pytest.mark.parametrize("name", list(ALTERATIONS))
+def test_altered_copy_is_found_verified_and_described(registry, name):
+    db, items = registry
+    seed = list(ALTERATIONS).index(name) % len(STOLEN_SEEDS)
+    lid = add_listing(db, f"altered-{name}", [ALTERATIONS[name](textured_scene(seed))])
+    found = find_feature_matches(db, lid)
+    assert found, f"{name}: no verified match"
+    best = found[0]
+    assert best.item_id == items[seed]
+    assert best.inliers >= STRONG_INLIERS and best.judgeable and feature_band(best) == "strong"
+    assert best.mirrored == ("mirror" in name)
+    for words in EXPECTED_WORDS[name]:
+        assert words in best.transform, best.description
+    assert best.description.startswith("listing photo 1 shows registered photo 1")
+    assert best.description.endswith(f"{best.inliers} matching points in consistent geometry")
+    assert all(m.item_id == items[seed] for m in found), "another stolen item matched too"
+
+
+@pytest.mark.parametrize("make_image", [
+    pytest.param(lambda n: textured_scene(500 + n), id="other scenes"),
+    pytest.param(hard_negative, id="brick walls, sheeting, fences"),
+])
+def test_unrelated_photos_are_never_verified(registry, make_image):
+    db, _ = registry
+    lid = add_listing(db, f"unrelated-{make_image.__name__}", [make_image(n) for n in range(6)])
+    assert find_feature_matches(db, lid) == []
+
+
+@pytest.mark.parametrize("kind", list(FEATURELESS))
+def test_featureless_listing_photos_never_make_a_strong_match(registry, kind):
+    db, _ = registry
+    lid = add_listing(db, f"featureless-{kind}", [FEATURELESS[kind](seed) for seed in STOLEN_SEEDS])
+    found = find_feature_matches(db, lid)
+    assert all(not m.judgeable and feature_band(m) != "strong" for m in found)
+
+
+def test_a_copy_with_too_few_keypoints_to_judge_is_only_possible(tmp_path):
+    db = connect(tmp_path / "data" / "farmwatch.db")
+    item_id = register(db, 7)
+    tiny = textured_scene(7).resize((160, 120))
+    lid = add_listing(db, "tiny", [tiny])
+    found = find_feature_matches(db, lid)
+    assert found and found[0].item_id == item_id
+    assert not found[0].judgeable and feature_band(found[0]) == "possible"
+    reason, band = feature_reason(found[0])
+    assert band == "possible" and reason["weight"] < 0.5 and "for review only" in reason["detail"]
+
+
+def test_listing_photos_already_matched_and_non_candidates_are_skipped(registry):
+    db, items = registry
+    lid = add_listing(db, "two-photos", [ALTERATIONS["mirror"](textured_scene(1)),
+                                         ALTERATIONS["border"](textured_scene(2))])
+    photo_ids = [r[0] for r in db.execute("select id from listing_photos where listing_id = ? order by position",
+                                          [lid]).fetchall()]
+    assert {m.item_id for m in find_feature_matches(db, lid)} == {items[1], items[2]}
+    assert {m.item_id for m in find_feature_matches(db, lid, exclude_listing_photo_ids=[photo_ids[0]])} == {items[2]}
+    assert {m.item_id for m in find_feature_matches(db, lid, candidate_item_ids=[items[1]])} == {items[1]}
+    assert find_feature_matches(db, lid, candidate_item_ids=[items[3], items[4]]) == []
+    assert find_feature_matches(db, lid, candidate_item_ids=[]) == []
+
+
+def test_unreadable_listing_photo_is_skipped_and_the_rest_matched(registry):
+    db, items = registry
+    lid = add_listing(db, "damaged", [ALTERATIONS["crop 25% top"](textured_scene(3)), textured_scene(3)])
+    path = db.execute("select path from listing_photos where listing_id = ? and position = 2", [lid]).fetchone()[0]
+    stored = (data_dir(db) / path).read_bytes()
+    (data_dir(db) / path).write_bytes(stored[: len(stored) // 3])
+    found = find_feature_matches(db, lid)
+    assert found and found[0].item_id == items[3]
+    (data_dir(db) / path).write_bytes(stored)
+
+
+@pytest.mark.parametrize("data, problem", [
+    (b"", "not a readable image"), (b"GIF89a-not-really", "not a readable image"),
+    (b"<svg xmlns='http://www.w3.org/2000/svg'/>", "not a readable image"),
+])
+def test_unreadable_bytes_raise_a_clear_error(data, problem):
+    with pytest.raises(FeatureError, match=f"listing photo 2: {problem}"):
+        decode_for_features(data, "listing photo 2")
+
+
+def test_decode_reduces_large_photos_and_keeps_small_ones():
+    assert decode_for_features(encode(Image.new("RGB", (3000, 2000), "white"))).shape == (427, 640)
+    assert decode_for_features(encode(Image.new("RGB", (300, 200), "white"))).shape == (200, 300)
+
+
+def test_keypoints_survive_storage():
+    features = extract_features(decode_for_features(encode(textured_scene(1))))
+    row = {"keypoints": pack_keypoints(features), "descriptors": features.descriptors.tobytes(),
+           "width": features.width, "height": features.height}
+    restored = features_from_row(row)
+    assert isinstance(restored, Features) and restored.count == features.count > 300
+    assert abs(restored.points - features.points).max() <= 1 / 16
+    assert abs(((restored.angles - features.angles) + 180) % 360 - 180).max() <= 0.01
+    assert (restored.descriptors == features.descriptors).all()
+
+
+@pytest.mark.parametrize("inliers, judgeable, band, strong", [
+    (STRONG_INLIERS + 100, True, "strong", True),
+    (STRONG_INLIERS, True, "strong", True),
+    (STRONG_INLIERS - 1, True, "possible", False),
+    (POSSIBLE_INLIERS, True, "possible", False),
+    (POSSIBLE_INLIERS - 1, True, None, False),
+    (STRONG_INLIERS + 100, False, "possible", False),
+])
+def test_bands_and_reason_format(inliers, judgeable, band, strong):
+    match = FeatureMatch(item_id=3, photo_id=7, listing_photo_id=11, inliers=inliers, mirrored=True,
+                         description="listing photo 1 shows registered photo 2, mirrored", judgeable=judgeable)
+    reason, allowed = feature_reason(match)
+    assert allowed == band
+    assert reason == {"kind": "photo_features", "detail": match.description, "weight": reason["weight"],
+                      "photo_id": 7, "listing_photo_id": 11, "inliers": inliers, "mirrored": True}
+    evidence = feature_evidence(match)
+    if band is None:
+        assert evidence is None and reason["weight"] == 0
+    else:
+        assert evidence.strong is strong and evidence.kind == "photo_features" and 0 < evidence.weight < 1
+        assert evidence.as_reason()["inliers"] == inliers
