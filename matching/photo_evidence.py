@@ -33,6 +33,7 @@ CLOSE_PHASH_WIDE_DHASH = 20
 CLOSE_DHASH, CLOSE_DHASH_WIDE_PHASH = 7, 22
 SIMILAR_PHASH, SIMILAR_DHASH = 16, 12
 STOCK_PHOTO_ITEMS = 3
+STOCK_PHOTO_LISTINGS = 5  # a picture in this many other adverts from other sellers is a brochure or stock photo
 
 
 @dataclass(frozen=True)
@@ -132,8 +133,9 @@ def grade_hit(hit: PhotoHit) -> str | None:
 
 
 def photo_evidence(hit: PhotoHit, grade: str, registered_position: int, photo_id: int,
-                   stock_items: int = 1) -> Evidence:
-    """One photo hit as evidence; `stock_items` is how many registered items the listing photo copies."""
+                   stock_items: int = 1, other_listings: int = 0) -> Evidence:
+    """One photo hit as evidence; `stock_items` is how many registered items the listing photo copies,
+    `other_listings` how many other sellers' adverts show the same picture."""
     p, d = hit.phash_distance, hit.dhash_distance
     what = "a mirrored copy" if hit.mirrored else "a copy"
     extras = {"photo_id": photo_id, "listing_photo_id": hit.photo.id, "distance": p, "hash": "phash",
@@ -157,7 +159,34 @@ def photo_evidence(hit: PhotoHit, grade: str, registered_position: int, photo_id
     if stock_items > STOCK_PHOTO_ITEMS:
         detail += f"; but it matches photos of {stock_items} registered items, so it is probably a stock photo"
         weight, strong = min(weight, 0.3), False
+    elif other_listings >= STOCK_PHOTO_LISTINGS:
+        detail += (f"; but {other_listings} other sellers' adverts show the same picture, so it is probably a "
+                   "stock or brochure photo")
+        weight, strong = min(weight, 0.3), False
     return Evidence("photo", detail, weight, strong=strong, extras=extras)
+
+
+class ListingPhotoIndex:
+    """Every stored listing photo's pHash, to tell a stock picture (in many sellers' adverts) from a copy."""
+
+    def __init__(self, db: Database):
+        rows = db.execute(
+            "select p.phash, coalesce(l.seller_profile_url, l.seller_name, l.seller_phone, l.id) "
+            "from listing_photos p join listings l on l.id = p.listing_id where p.phash is not null").fetchall()
+        self.sellers = [r[1] for r in rows]
+        self.index = PhotoHashIndex(parse_hex([r[0] for r in rows]))
+
+    def other_sellers(self, photos: list[ListingPhoto], sellers: list[str]) -> list[int]:
+        """For each photo, how many other sellers' adverts carry a near-identical picture (either way round)."""
+        if not photos or not len(self.index):
+            return [0] * len(photos)
+        queries = np.array([p.phash for p in photos] + [p.phash_mirror for p in photos], dtype=np.uint64)
+        q, d, _ = self.index.search(queries, STRONG_PHASH)
+        found: dict[int, set] = defaultdict(set)
+        for qi, di in zip((q % len(photos)).tolist(), d.tolist(), strict=True):
+            if self.sellers[di] != sellers[qi]:
+                found[qi].add(self.sellers[di])
+        return [len(found[i]) for i in range(len(photos))]
 
 
 def load_listing_photos(db: Database, listing_ids: list[str]) -> dict[str, list[tuple]]:

@@ -28,9 +28,18 @@ from sqlite_utils import Database
 from matching.candidates import listing_candidates
 from matching.description import ListingProfile, description_evidence, profile_listing
 from matching.evidence import Evidence
+from matching.feature_index import refresh_feature_index
+from matching.feature_stage import add_feature_evidence
 from matching.identifier_evidence import identifier_evidence
 from matching.identifier_index import IdentifierIndex
-from matching.photo_evidence import ListingPhoto, RegisteredPhotos, grade_hit, load_listing_photos, photo_evidence
+from matching.photo_evidence import (
+    ListingPhoto,
+    ListingPhotoIndex,
+    RegisteredPhotos,
+    grade_hit,
+    load_listing_photos,
+    photo_evidence,
+)
 from matching.registry_view import StolenItems, fetch_identifiers, fetch_items
 from matching.scoring import score_evidence
 from matching.store import WriteCounts, write_matches
@@ -39,7 +48,7 @@ from registry.db import connect
 BATCH = 1000
 MAX_WORKERS = 2
 LISTING_COLUMNS = ("id", "title", "description", "structured_identifiers", "category", "make", "model", "year",
-                   "colour", "posted_at", "first_seen_at", "latitude", "longitude")
+                   "colour", "posted_at", "first_seen_at", "latitude", "longitude", "seller")
 _MATCH_RANK = {"exact": 3, "one_edit": 2, "partial": 1}
 _GRADE_RANK = {"near_identical": 3, "close": 2, "similar": 1}
 
@@ -51,11 +60,12 @@ class MatchContext:
     identifiers: IdentifierIndex
     photos: RegisteredPhotos
     stolen: StolenItems
+    listing_photos: ListingPhotoIndex
     item_cache: dict[int, dict] = field(default_factory=dict)
 
     @classmethod
     def load(cls, db: Database) -> MatchContext:
-        return cls(IdentifierIndex.load(db), RegisteredPhotos.load(db), StolenItems(db))
+        return cls(IdentifierIndex.load(db), RegisteredPhotos.load(db), StolenItems(db), ListingPhotoIndex(db))
 
 
 @dataclass
@@ -152,6 +162,7 @@ def match_listings(db: Database, *, rematch_all: bool = False,
         workers = min(MAX_WORKERS, os.cpu_count() or 1)
     if batches:
         ctx = MatchContext.load(db)
+        refresh_feature_index(db)  # stage two: stolen items' photo features, once per run
         path = _database_path(db)
         if workers > 1 and len(batches) > 1 and path and "fork" in mp.get_all_start_methods():
             _WORKER["ctx"] = ctx
@@ -192,7 +203,8 @@ def fetch_listings(db: Database, ids: list[str]) -> list[dict]:
     rows = []
     for start in range(0, len(ids), 500):
         part = ids[start:start + 500]
-        rows += db.execute(f"select {', '.join(LISTING_COLUMNS)} from listings where id in "
+        rows += db.execute(f"select {', '.join(LISTING_COLUMNS[:-1])}, "
+                           "coalesce(seller_profile_url, seller_name, seller_phone, id) from listings where id in "
                            f"({','.join('?' * len(part))})", part).fetchall()
     return [dict(zip(LISTING_COLUMNS, r, strict=True)) for r in rows]
 
@@ -209,6 +221,7 @@ def match_batch(db: Database, ctx: MatchContext, listings: list[dict]) -> list[d
         for item_id in ctx.stolen.description_candidates(profile):
             pairs.by_pair.setdefault((n, item_id), [])
     # Further evidence sources plug in here, adding Evidence with pairs.add(n, item_id, evidence).
+    add_feature_evidence(db, ctx.stolen, listings, profiles, pairs, skip=identified)
     items = fetch_items(db, {item for _, item in pairs.by_pair}, ctx.item_cache)
     out = []
     for (n, item_id), evidence in pairs.by_pair.items():
@@ -276,12 +289,15 @@ def add_photo_evidence(db: Database, ctx: MatchContext, listings: list[dict],
         key = (hit.photo.id, item_id)
         if key not in best or rank > best[key][0]:
             best[key] = (rank, hit, grade)
+    copying = [p for p in flat if p.id in copies]
+    seller_keys = [listings[p.listing].get("seller") or listings[p.listing]["id"] for p in copying]
+    elsewhere = dict(zip([p.id for p in copying], ctx.listing_photos.other_sellers(copying, seller_keys), strict=True))
     for (photo_id, item_id), (_, hit, grade) in best.items():
         if grade == "similar":
             continue  # supporting only: added later if other evidence points at the item
         pairs.add(hit.photo.listing, item_id, photo_evidence(
             hit, grade, int(ctx.photos.positions[hit.index]), int(ctx.photos.photo_ids[hit.index]),
-            stock_items=len(copies[photo_id])))
+            stock_items=len(copies[photo_id]), other_listings=elsewhere.get(photo_id, 0)))
     return by_listing
 
 

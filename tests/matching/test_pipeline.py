@@ -165,3 +165,14 @@ def test_a_theft_reported_later_moves_the_match_to_the_stolen_queue(registry, tm
     mark_recovered(db, owned_item)
     assert match_listings(db).listings == 1
     assert db.execute("select queue, theft_id from matches").fetchone() == ("owner_check", None)
+
+
+def test_a_picture_in_many_sellers_adverts_is_a_stock_photo_not_strong(registry, tmp_path):
+    db = registry
+    (tmp_path / "brochure.jpg").write_bytes(encode(scene(11), "JPEG", 80))
+    load_listings(db, tmp_path, [ad(n, "JD 6120M", "ex-demo", ["brochure.jpg"], seller={"name": f"dealer {n}"})
+                                 for n in range(1, 8)])
+    match_listings(db)
+    rows = db.execute("select band, reasons from matches").fetchall()
+    assert len(rows) == 7 and not any(band == "strong" for band, _ in rows)
+    assert all("stock" in json.loads(reasons)[0]["detail"] for _, reasons in rows)
