@@ -1,0 +1,60 @@
+"""`farmwatch match` with stage two: an altered photo of a stolen item makes a strong, explained match."""
+
+from __future__ import annotations
+
+import json
+
+from matching.feature_evalset import ALTERATIONS, hard_negative, textured_scene
+from matching.feature_index import load_feature_index
+from matching.pipeline import match_listings
+from registry.items import register_item, validate_item
+from registry.listings import clean_listing, save_listing_photo, upsert_listing
+from registry.synthetic import encode
+
+
+def register(db, seed, category, stolen=True):
+    record = {"owner": {"name": "A Farmer", "email": f"owner{seed}@example.org"}, "category": category,
+              "make": "Ifor Williams" if category == "trailer" else "Honda", "model": f"Z{seed}"}
+    if stolen:
+        record["theft"] = {"stolen_at": "2026-11-01", "crime_ref": f"9{seed}", "place": "Faccombe"}
+    item, errors = validate_item(record)
+    assert not errors
+    return register_item(db, item, [(f"{seed}.jpg", encode(textured_scene(seed)))]).item_id
+
+
+def listing(db, key, title, images, posted_at="2026-11-20T10:00:00Z"):
+    lid = upsert_listing(db, clean_listing({"source": "test-market", "url": f"https://example.org/ad/{key}",
+                                            "title": title, "posted_at": posted_at})).listing_id
+    for position, image in enumerate(images, 1):
+        save_listing_photo(db, lid, position, f"https://example.org/ad/{key}/{position}.jpg", encode(image))
+    return lid
+
+
+def test_stage_two_makes_strong_matches_only_where_it_should(db):
+    trailer = register(db, 21, "trailer")
+    quad = register(db, 22, "quad")
+    owned = register(db, 23, "trailer", stolen=False)
+    cropped_mirrored = ALTERATIONS["mirror and crop"](textured_scene(21))
+    ads = {
+        "altered": listing(db, "altered", "Livestock trailer for sale", [hard_negative(1), cropped_mirrored]),
+        "before theft": listing(db, "early", "Livestock trailer", [cropped_mirrored], posted_at="2026-10-01T10:00:00Z"),
+        "other category": listing(db, "tractor", "Tractor for sale", [ALTERATIONS["border"](textured_scene(22))]),
+        "owned item": listing(db, "owned", "Trailer", [ALTERATIONS["rotate 5"](textured_scene(23))]),
+        "unrelated": listing(db, "unrelated", "Quad bike", [textured_scene(600), hard_negative(2)]),
+    }
+    match_listings(db, workers=1)
+    rows = {(r["listing_id"], r["item_id"]): r for r in db.query("select * from matches")}
+
+    strong = rows[(ads["altered"], trailer)]
+    assert strong["band"] == "strong" and strong["queue"] == "stolen"
+    reasons = json.loads(strong["reasons"])
+    feature = next(r for r in reasons if r["kind"] == "photo_features")
+    assert feature["detail"].startswith("listing photo 2 shows registered photo 1, cropped and mirrored: ")
+    assert feature["mirrored"] is True and feature["inliers"] >= 24
+
+    assert (ads["before theft"], trailer) not in rows  # stage two only for listings after the theft
+    assert (ads["other category"], quad) not in rows  # and of the stolen item's category
+    assert (ads["owned item"], owned) not in rows  # never-stolen items are not in the index
+    assert not [key for key in rows if key[0] == ads["unrelated"]]
+    assert load_feature_index(db).members == {r[0] for r in db.execute(
+        "select id from photos where item_id in (?, ?)", [trailer, quad]).fetchall()}
