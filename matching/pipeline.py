@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import multiprocessing as mp
 import os
+import threading
 import time
 from collections import Counter, defaultdict
 from collections.abc import Callable
@@ -164,7 +165,9 @@ def match_listings(db: Database, *, rematch_all: bool = False,
         ctx = MatchContext.load(db)
         refresh_feature_index(db)  # stage two: stolen items' photo features, once per run
         path = _database_path(db)
-        if workers > 1 and len(batches) > 1 and path and "fork" in mp.get_all_start_methods():
+        parallel = (workers > 1 and len(batches) > 1 and path and "fork" in mp.get_all_start_methods()
+                    and threading.active_count() == 1)  # forking a threaded process can deadlock
+        if parallel:
             _WORKER["ctx"] = ctx
             with mp.get_context("fork").Pool(workers, initializer=_worker_start, initargs=(path,)) as pool:
                 results = pool.imap(_worker_batch, batches)
