@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from sqlite_utils import Database
 
 from registry.imports import csv_row_to_record
-from registry.items import register_item, validate_item
+from registry.items import ValidItem, register_item, validate_item
 
 MAX_CSV_BYTES = 5 * 1024 * 1024
 MAX_CSV_ROWS = 5000
@@ -85,42 +85,72 @@ def _reader(text: str, filename: str) -> csv.DictReader:
     return reader
 
 
-def import_own_csv(db: Database, owner_id: int, data: bytes, filename: str = "upload.csv") -> CsvResult:
-    """Register every good row for this owner; report every bad one by line and field."""
+@dataclass
+class PreparedRow:
+    """One CSV row, validated without the database: an item to register, or the reasons it cannot be."""
+
+    line: int
+    item: ValidItem | None
+    messages: list[str]
+
+
+def prepare_csv(data: bytes, filename: str = "upload.csv") -> tuple[CsvResult, list[PreparedRow]]:
+    """Read and validate the whole upload (no database needed); CsvFileError when it cannot be read."""
     name = (filename or "upload.csv").replace("\x00", "")[:100]
     reader = _reader(decode_csv(data, name), name)
     result = CsvResult(name)
     if {_header_key(h) for h in reader.fieldnames or []} & _OWNER_HEADERS:
         result.notes.append("owner columns were ignored: every row is registered to your account")
     unknown: set[str] = set()
+    prepared: list[PreparedRow] = []
     try:
         for row in reader:
-            if len(result.rows) >= MAX_CSV_ROWS:
+            if len(prepared) >= MAX_CSV_ROWS:
                 result.notes.append(f"only the first {MAX_CSV_ROWS:,} rows were read; split the file")
                 break
-            result.rows.append(_import_row(db, owner_id, reader.line_num, row, unknown))
+            prepared.append(_prepare_row(reader.line_num, row, unknown))
     except csv.Error as exc:
         result.notes.append(f"line {reader.line_num}: unreadable CSV ({exc}); the rest of the file was not read")
     if unknown:
         result.notes.append("columns ignored: " + ", ".join(sorted(h[:40] for h in unknown)[:20]))
-    return result
+    return result, prepared
 
 
-def _import_row(db: Database, owner_id: int, line: int, row: dict, unknown: set[str]) -> RowResult:
-    record = csv_row_to_record(row, unknown)
+def _prepare_row(line: int, row: dict, unknown: set[str]) -> PreparedRow:
     if not any(v for k, v in row.items() if k is not None and isinstance(v, str) and v.strip()):
-        return RowResult(line, "error", messages=["the row is empty"])
+        return PreparedRow(line, None, ["the row is empty"])
+    record = csv_row_to_record(row, unknown)
     record["owner"] = {"name": "farmer account"}
     messages = []
     if record.pop("photos", None):
         messages.append("photos named in a CSV are not loaded from an upload: add them on the item's page")
     item, errors = validate_item(record)
     if errors:
-        return RowResult(line, "error", messages=[f"{key}: {msg}" if key.startswith("identifiers") else msg
-                                                  for key, msg in errors.items()])
-    try:
-        registered = register_item(db, item, [], owner_id=int(owner_id))
-    except Exception as exc:  # a database constraint: report the row, keep going
-        return RowResult(line, "error", messages=[f"could not be stored ({exc})"])
-    return RowResult(line, "created" if registered.created else "updated", registered.item_id,
-                     messages + registered.warnings)
+        return PreparedRow(line, None, [f"{key}: {msg}" if key.startswith("identifiers") else msg
+                                        for key, msg in errors.items()])
+    return PreparedRow(line, item, messages)
+
+
+def register_prepared(db: Database, owner_id: int, rows: list[PreparedRow]) -> list[RowResult]:
+    """Register the valid rows for this owner (each in its own savepoint); a result per row."""
+    results = []
+    for row in rows:
+        if row.item is None:
+            results.append(RowResult(row.line, "error", messages=row.messages))
+            continue
+        try:
+            with db.atomic():
+                registered = register_item(db, row.item, [], owner_id=int(owner_id))
+        except Exception as exc:  # a database constraint: report the row, keep going
+            results.append(RowResult(row.line, "error", messages=[f"could not be stored ({exc})"]))
+            continue
+        results.append(RowResult(row.line, "created" if registered.created else "updated", registered.item_id,
+                                 row.messages + registered.warnings))
+    return results
+
+
+def import_own_csv(db: Database, owner_id: int, data: bytes, filename: str = "upload.csv") -> CsvResult:
+    """Register every good row for this owner; report every bad one by line and field."""
+    result, prepared = prepare_csv(data, filename)
+    result.rows = register_prepared(db, owner_id, prepared)
+    return result

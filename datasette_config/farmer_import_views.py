@@ -1,11 +1,26 @@
-"""The farmer's bulk CSV upload page: /farmer/import (and /farmer/import.json for scripts)."""
+"""The farmer's bulk CSV upload page: /farmer/import (and /farmer/import.json for scripts).
+
+The file is read and validated off the event loop, then registered in chunks of rows, each
+its own write transaction, so other writes (logins, decisions, checks) are never held up for
+the whole upload.
+"""
 
 from __future__ import annotations
 
+import asyncio
+
 from datasette.utils.asgi import Response
 
-from datasette_config.farmer_import import MAX_CSV_BYTES, MAX_CSV_ROWS, CsvFileError, import_own_csv
+from datasette_config.farmer_import import (
+    MAX_CSV_BYTES,
+    MAX_CSV_ROWS,
+    CsvFileError,
+    prepare_csv,
+    register_prepared,
+)
 from datasette_config.farmer_web import farmer_actor, json_error, page, read_form, uploaded_files, wants_json, write_db
+
+WRITE_CHUNK = 200  # rows per write transaction, so a big upload never holds the write thread for long
 
 
 async def import_page(request, datasette):
@@ -23,9 +38,14 @@ async def import_page(request, datasette):
     if not problem:
         name, content = files[0]
         try:
-            result = await write_db(datasette, lambda db: import_own_csv(db, actor["owner_id"], content, name))
+            result, prepared = await asyncio.to_thread(prepare_csv, content, name)
         except CsvFileError as exc:
             problem = str(exc)
+        else:
+            for start in range(0, len(prepared), WRITE_CHUNK):
+                chunk = prepared[start:start + WRITE_CHUNK]
+                result.rows += await write_db(datasette, lambda db, chunk=chunk: register_prepared(
+                    db, actor["owner_id"], chunk))
     if wants_json(request):
         if problem:
             return json_error(problem, 400)

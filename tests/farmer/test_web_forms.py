@@ -179,3 +179,14 @@ async def test_owner_check_answers_over_http(ds, db, farms, login):
     assert again.status_code == 400 and "already been answered" in again.json()["error"]
     listing = (await ds.client.get("/farmer/checks.json", cookies=bob)).json()
     assert listing["pending"] == [] and len(listing["answered"]) == 2
+
+
+async def test_large_csv_is_registered_in_chunks_with_every_row_reported(ds, db, farms, login):
+    lines = ["category,serial,year"] + [f"tractor,BULK-{n:05d},{'20019' if n % 100 == 7 else '2010'}"
+                                        for n in range(450)]
+    response = await ds.client.post("/farmer/import.json", cookies=login("bob"),
+                                    files={"file": ("bulk.csv", "\n".join(lines).encode(), "text/csv")})
+    body = response.json()
+    assert body["created"] == 445 and body["errors"] == 5
+    assert [r["line"] for r in body["rows"]] == list(range(2, 452))
+    assert db.execute("select count(*) from items where owner_id = ?", [farms["bob"]]).fetchone()[0] == 446
