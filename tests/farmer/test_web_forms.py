@@ -190,3 +190,14 @@ async def test_large_csv_is_registered_in_chunks_with_every_row_reported(ds, db,
     assert body["created"] == 445 and body["errors"] == 5
     assert [r["line"] for r in body["rows"]] == list(range(2, 452))
     assert db.execute("select count(*) from items where owner_id = ?", [farms["bob"]]).fetchone()[0] == 446
+
+
+async def test_not_me_appears_in_the_officers_queue(ds, db, farms, login):
+    officer = login("pc-jones")
+    before = await ds.client.get("/queue", cookies=officer)
+    assert before.status_code == 200 and 'data-match-id="M2"' not in before.text
+    await ds.client.post("/farmer/checks/M2", data={"answer": "not_me"}, cookies=login("bob"))
+    after = await ds.client.get("/queue", cookies=officer)
+    assert 'data-match-id="M2"' in after.text
+    owner_checks = await ds.client.get("/queue?queue=owner_check", cookies=officer)
+    assert 'data-match-id="M1"' in owner_checks.text and 'data-match-id="M2"' not in owner_checks.text
