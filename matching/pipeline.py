@@ -7,10 +7,11 @@ scored in one place (`matching.scoring`), and written as `matches` rows.
 
 Adding an evidence source: produce `Evidence` objects for (listing, item) pairs inside
 `match_batch`, at the marked "further evidence sources" step, with `pairs.add(n, item_id,
-evidence)`. Stage two (local photo features, `matching/features.py`) belongs there: its
-candidates for a listing are `ctx.stolen.stage_two_candidates(profile, exclude=...)` (stolen
-items of the listing's category, not listed before the theft), and it should skip listing
-photos already matched by hash (`pairs.hashed_photo_ids(n)`).
+evidence)`; `matching.gather` holds the registry indexes and the first sources. Stage two
+(local photo features, `matching.feature_stage`) runs there for listings that could show
+a stolen item: `ctx.stolen.stage_two_candidates(profile, exclude=...)` gives stolen items of
+the listing's category that it was not listed before the theft of, and listing photos
+already matched by hash (`pairs.hashed_photo_ids(n)`) are skipped.
 """
 
 from __future__ import annotations
@@ -19,29 +20,24 @@ import multiprocessing as mp
 import os
 import threading
 import time
-from collections import Counter, defaultdict
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 from sqlite_utils import Database
 
-from matching.candidates import listing_candidates
 from matching.description import ListingProfile, description_evidence, profile_listing
-from matching.evidence import Evidence
 from matching.feature_index import refresh_feature_index
 from matching.feature_stage import add_feature_evidence
-from matching.identifier_evidence import identifier_evidence
-from matching.identifier_index import IdentifierIndex
-from matching.photo_evidence import (
-    ListingPhoto,
-    ListingPhotoIndex,
-    RegisteredPhotos,
-    grade_hit,
-    load_listing_photos,
-    photo_evidence,
+from matching.gather import (
+    MatchContext,
+    PairEvidence,
+    add_identifier_evidence,
+    add_photo_evidence,
+    similar_photo_evidence,
 )
-from matching.registry_view import StolenItems, fetch_identifiers, fetch_items
+from matching.registry_view import fetch_items
 from matching.scoring import score_evidence
 from matching.store import WriteCounts, write_matches
 from registry.db import connect
@@ -50,23 +46,6 @@ BATCH = 1000
 MAX_WORKERS = 2
 LISTING_COLUMNS = ("id", "title", "description", "structured_identifiers", "category", "make", "model", "year",
                    "colour", "posted_at", "first_seen_at", "latitude", "longitude", "seller")
-_MATCH_RANK = {"exact": 3, "one_edit": 2, "partial": 1}
-_GRADE_RANK = {"near_identical": 3, "close": 2, "similar": 1}
-
-
-@dataclass
-class MatchContext:
-    """The registry as the matcher sees it during one run."""
-
-    identifiers: IdentifierIndex
-    photos: RegisteredPhotos
-    stolen: StolenItems
-    listing_photos: ListingPhotoIndex
-    item_cache: dict[int, dict] = field(default_factory=dict)
-
-    @classmethod
-    def load(cls, db: Database) -> MatchContext:
-        return cls(IdentifierIndex.load(db), RegisteredPhotos.load(db), StolenItems(db), ListingPhotoIndex(db))
 
 
 @dataclass
@@ -83,24 +62,6 @@ class MatchReport:
         return {"listings": self.listings, "matches_new": self.matches_new, "matches_updated": self.matches_updated,
                 "queues_new": self.queues_new, "queues_updated": self.queues_updated, "unchanged": self.unchanged,
                 "seconds": round(self.seconds, 1)}
-
-
-class PairEvidence:
-    """Evidence gathered per (listing position, item id) within one batch."""
-
-    def __init__(self):
-        self.by_pair: dict[tuple[int, int], list[Evidence]] = defaultdict(list)
-
-    def add(self, n: int, item_id: int, evidence: list[Evidence] | Evidence) -> None:
-        self.by_pair[(n, item_id)].extend(evidence if isinstance(evidence, list) else [evidence])
-
-    def items_of(self, n: int) -> set[int]:
-        return {item for (m, item) in self.by_pair if m == n}
-
-    def hashed_photo_ids(self, n: int) -> set[int]:
-        """Listing photos of listing n already matched by hash (close or near-identical)."""
-        return {e.extras["listing_photo_id"] for (m, _), evidence in self.by_pair.items() if m == n
-                for e in evidence if e.kind == "photo" and e.weight >= 0.8}
 
 
 def matched_now() -> str:
@@ -243,74 +204,6 @@ def match_batch(db: Database, ctx: MatchContext, listings: list[dict]) -> list[d
                     "queue": "stolen" if theft else "owner_check", "score": scored.score, "band": scored.band,
                     "reasons": scored.reasons})
     return out
-
-
-def add_identifier_evidence(db: Database, ctx: MatchContext, listings: list[dict], pairs: PairEvidence) -> set[int]:
-    """Identifier evidence for the batch; returns the listings that name a registered item exactly."""
-    cands = [listing_candidates(r["title"], r["description"], r["structured_identifiers"]) for r in listings]
-    hits = ctx.identifiers.search(cands)
-    idents = fetch_identifiers(db, [int(ctx.identifiers.identifier_ids[h.index]) for hs in hits for h in hs])
-    identified = set()
-    for n, listing_hits in enumerate(hits):
-        best: dict[int, object] = {}  # identifier id -> best hit
-        for hit in listing_hits:
-            ident_id = int(ctx.identifiers.identifier_ids[hit.index])
-            old = best.get(ident_id)
-            rank = (_MATCH_RANK[hit.match], len(hit.candidate.tail), hit.candidate.source == "structured")
-            if old is None or rank > old[0]:
-                best[ident_id] = (rank, hit)
-        for ident_id, (_, hit) in best.items():
-            ident = idents.get(ident_id)
-            if ident:
-                evidence = identifier_evidence(hit.candidate, hit.match, hit.shared, ident)
-                pairs.add(n, ident["item_id"], evidence)
-                identified.update(n for e in evidence if e.strong)
-    return identified
-
-
-def add_photo_evidence(db: Database, ctx: MatchContext, listings: list[dict],
-                       pairs: PairEvidence) -> dict[int, list[ListingPhoto]]:
-    """Hash matches of the batch's photos; returns the listing photos by listing position."""
-    stored = load_listing_photos(db, [r["id"] for r in listings])
-    by_listing: dict[int, list[ListingPhoto]] = {}
-    flat: list[ListingPhoto] = []
-    for n, row in enumerate(listings):
-        photos = [ListingPhoto(n, pid, pos, int(ph, 16), int(dh, 16), int(phm, 16), int(dhm, 16))
-                  for pid, pos, ph, dh, phm, dhm in stored.get(row["id"], ())]
-        if photos:
-            by_listing[n] = photos
-            flat += photos
-    graded = [(hit, grade) for hit in ctx.photos.search(flat) if (grade := grade_hit(hit))]
-    copies: dict[int, set[int]] = defaultdict(set)  # listing photo id -> items it copies closely
-    for hit, grade in graded:
-        if grade != "similar":
-            copies[hit.photo.id].add(int(ctx.photos.item_ids[hit.index]))
-    best: dict[tuple[int, int], tuple] = {}  # (listing photo id, item) -> best hit
-    for hit, grade in graded:
-        item_id = int(ctx.photos.item_ids[hit.index])
-        rank = (_GRADE_RANK[grade], -hit.phash_distance - hit.dhash_distance)
-        key = (hit.photo.id, item_id)
-        if key not in best or rank > best[key][0]:
-            best[key] = (rank, hit, grade)
-    copying = [p for p in flat if p.id in copies]
-    seller_keys = [listings[p.listing].get("seller") or listings[p.listing]["id"] for p in copying]
-    elsewhere = dict(zip([p.id for p in copying], ctx.listing_photos.other_sellers(copying, seller_keys), strict=True))
-    for (photo_id, item_id), (_, hit, grade) in best.items():
-        if grade == "similar":
-            continue  # supporting only: added later if other evidence points at the item
-        pairs.add(hit.photo.listing, item_id, photo_evidence(
-            hit, grade, int(ctx.photos.positions[hit.index]), int(ctx.photos.photo_ids[hit.index]),
-            stock_items=len(copies[photo_id]), other_listings=elsewhere.get(photo_id, 0)))
-    return by_listing
-
-
-def similar_photo_evidence(ctx: MatchContext, photos: list[ListingPhoto], item_id: int) -> list[Evidence]:
-    """The best direct photo comparison with an item other evidence found, if it grades at all."""
-    graded = [(hit, grade) for hit in ctx.photos.compare_item(photos, item_id) if (grade := grade_hit(hit))]
-    if not graded:
-        return []
-    hit, grade = max(graded, key=lambda hg: (_GRADE_RANK[hg[1]], -hg[0].phash_distance - hg[0].dhash_distance))
-    return [photo_evidence(hit, grade, int(ctx.photos.positions[hit.index]), int(ctx.photos.photo_ids[hit.index]))]
 
 
 def stage_two_candidates(ctx: MatchContext, profile: ListingProfile, pairs: PairEvidence, n: int) -> list[int]:
