@@ -86,9 +86,11 @@ def extra_css_urls(datasette):
 
 @hookimpl
 def forbidden(datasette, request, message):
-    """Send a visitor who is not logged in to the login page instead of a bare 403."""
-    if request.actor or request.method != "GET" or request.path.endswith((".json", ".csv")):
+    """Send a visitor who is not logged in to the login page, and a farmer from / to their own pages."""
+    if request.method != "GET" or request.path.endswith((".json", ".csv")):
         return None
+    if request.actor:
+        return Response.redirect("/farmer") if request.actor.get("role") == "farmer" and request.path == "/" else None
     target = request.path + (f"?{request.query_string}" if request.query_string else "")
     return Response.redirect("/-/login?" + urllib.parse.urlencode({"next": target}))
 

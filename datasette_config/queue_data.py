@@ -6,6 +6,9 @@ import json
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
+from registry.areas import FORCE_AREAS
+from registry.vocab import CATEGORIES
+
 BANDS = ("strong", "likely", "possible")
 STATUSES = ("new", "confirmed", "dismissed", "all")
 QUEUES = ("stolen", "owner_check")
@@ -64,40 +67,64 @@ def age_text(created_at: str | None, now: datetime | None = None) -> str:
     return "now"
 
 
-_QUEUE_SQL = """
+_FORCE_AREA = ("coalesce((select t.force_area from thefts t where t.id = coalesce(m.theft_id, "
+               "(select t2.id from thefts t2 where t2.item_id = m.item_id and t2.current = 1))), "
+               "(select o.force_area from items i2 join owners o on o.id = i2.owner_id where i2.id = m.item_id))")
+
+_DETAILS_SQL = f"""
 select m.id, m.queue, m.band, m.score, m.status, m.reasons, m.created_at, m.reviewed_by,
   i.id as item_id, i.category, i.make, i.model, i.year, i.colour,
   l.id as listing_id, l.title, l.price, l.currency, l.source, l.removed_at,
-  coalesce(t.force_area, (select o.force_area from owners o where o.id = i.owner_id)) as force_area,
+  {_FORCE_AREA} as force_area,
   (select p.id from photos p where p.item_id = i.id order by p.position, p.id limit 1) as first_photo_id,
   (select lp.id from listing_photos lp where lp.listing_id = l.id and lp.path is not null
      order by lp.position limit 1) as first_listing_photo_id
 from matches m
 join items i on i.id = m.item_id
 join listings l on l.id = m.listing_id
-left join thefts t on t.id = coalesce(m.theft_id,
-  (select t2.id from thefts t2 where t2.item_id = i.id and t2.current = 1))
-where m.queue = :queue
-  and (:status = 'all' or m.status = :status)
-  and (:band = '' or m.band = :band)
-  and (:category = '' or i.category = :category)
-  and (:force_area = '' or coalesce(t.force_area,
-        (select o.force_area from owners o where o.id = i.owner_id)) = :force_area)
-  and (:since = '' or m.created_at >= :since)
-  and (:until = '' or substr(m.created_at, 1, 10) <= :until)
-order by m.status = 'new' desc,
-  case m.band when 'strong' then 0 when 'likely' then 1 else 2 end,
-  m.score desc, m.created_at desc
-limit :limit
+where m.id in (select value from json_each(:ids))
 """
+
+
+def _page_ids(conn, filters: QueueFilters, limit: int) -> list[str]:
+    """The ids of one page of the queue, in queue order.
+
+    One small query per (status group, band), each walked in score order along the
+    matches_queue index and stopped by its LIMIT, so a long queue is never sorted whole.
+    """
+    where, params = ["m.queue = :queue", "m.band = :band"], {"queue": filters.queue}
+    if filters.category:
+        where.append("exists (select 1 from items i where i.id = m.item_id and i.category = :category)")
+        params["category"] = filters.category
+    if filters.since:
+        where.append("m.created_at >= :since")
+        params["since"] = filters.since
+    if filters.until:
+        where.append("substr(m.created_at, 1, 10) <= :until")
+        params["until"] = filters.until
+    if filters.force_area:
+        where.append(f"{_FORCE_AREA} = :force_area")
+        params["force_area"] = filters.force_area
+    groups = [("m.status = :status", filters.status)] if filters.status != "all" else [
+        ("m.status = :status", "new"), ("m.status in ('confirmed', 'dismissed')", None)]
+    ids: list[str] = []
+    for status_clause, status in groups:
+        for band in [filters.band] if filters.band else BANDS:
+            if len(ids) >= limit:
+                return ids
+            sql = (f"select m.id from matches m where {' and '.join([*where, status_clause])} "
+                   "order by m.score desc limit :limit")
+            ids += [row[0] for row in conn.execute(
+                sql, {**params, "band": band, "status": status, "limit": limit - len(ids)})]
+    return ids
 
 
 def queue_rows(conn, filters: QueueFilters, *, limit: int = 200, now: datetime | None = None) -> list[dict]:
     """Rows of a queue: new first, then by band and score, each with its photo pair and top reason."""
-    params = {**filters.__dict__, "limit": limit}
-    cursor = conn.execute(_QUEUE_SQL, params)
+    ids = _page_ids(conn, filters, limit)
+    cursor = conn.execute(_DETAILS_SQL, {"ids": json.dumps(ids)})
     names = [d[0] for d in cursor.description]
-    rows = []
+    by_id = {}
     for values in cursor.fetchall():
         row = dict(zip(names, values, strict=True))
         reasons = parse_reasons(row.pop("reasons"))
@@ -106,17 +133,12 @@ def queue_rows(conn, filters: QueueFilters, *, limit: int = 200, now: datetime |
         row["photo_id"] = pair["photo_id"] if pair else row["first_photo_id"]
         row["listing_photo_id"] = pair["listing_photo_id"] if pair else row["first_listing_photo_id"]
         row["age"] = age_text(row["created_at"], now)
-        rows.append(row)
-    return rows
+        by_id[row["id"]] = row
+    return [by_id[i] for i in ids if i in by_id]
 
 
 def filter_choices(conn) -> dict:
-    """The values offered in the queue's filter menus."""
-    categories = [r[0] for r in conn.execute("select distinct category from items where id in "
-                                             "(select item_id from matches) order by 1")]
-    areas = [r[0] for r in conn.execute(
-        "select distinct force_area from thefts where force_area is not null union "
-        "select distinct force_area from owners where force_area is not null order by 1")]
+    """The values offered in the queue's filter menus (fixed vocabularies: no scan of the registry)."""
     counts = dict(conn.execute("select queue, count(*) from matches where status = 'new' group by queue"))
-    return {"bands": BANDS, "statuses": STATUSES, "categories": categories, "force_areas": areas,
+    return {"bands": BANDS, "statuses": STATUSES, "categories": sorted(CATEGORIES), "force_areas": FORCE_AREAS,
             "new_counts": counts}

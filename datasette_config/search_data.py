@@ -7,7 +7,11 @@ separators never matter; then exact, contained and near (rapidfuzz) keys are ran
 from __future__ import annotations
 
 import re
+import time
+from bisect import bisect_right
+from dataclasses import dataclass, field
 
+import numpy
 from rapidfuzz import fuzz, process
 from rapidfuzz.distance import Levenshtein
 
@@ -32,45 +36,87 @@ def explain_edit(typed: str, stored: str) -> str:
     return f"{len(ops)} character{'s' if len(ops) != 1 else ''} different: " + "; ".join(parts) + more
 
 
-def rank_keys(key: str, ids: list[int], keys: list[str], limit: int = 20) -> list[tuple[int, float, str, str]]:
-    """(identifier id, score 0-100, match kind, why) for the best of the candidate keys."""
+@dataclass
+class KeyIndex:
+    """Every identifier key in memory: ids, keys, and the keys joined for fast substring search."""
+
+    ids: list[int]
+    keys: list[str]
+    joined: str = ""
+    offsets: list[int] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        self.joined = "\n" + "\n".join(self.keys) + "\n"
+        position, self.offsets = 1, []
+        for key in self.keys:
+            self.offsets.append(position)
+            position += len(key) + 1
+
+    def containing(self, key: str, *, whole: bool = False, most: int = 5000) -> list[int]:
+        """Positions (in keys) of the keys that contain `key` (or equal it, with whole=True)."""
+        needle, shift = (f"\n{key}\n", 1) if whole else (key, 0)
+        found, start = [], 0
+        while len(found) < most and (at := self.joined.find(needle, start)) != -1:
+            index = bisect_right(self.offsets, at + shift) - 1
+            found.append(index)
+            start = self.offsets[index] + len(self.keys[index]) + 1
+        return found
+
+
+def rank_keys(key: str, index: KeyIndex, limit: int = 20) -> list[tuple[int, float, str, str]]:
+    """(identifier id, score 0-100, match kind, why) for the best keys of the index."""
     hits: dict[int, tuple[float, str, str]] = {}
-    if len(key) >= MIN_PARTIAL:
-        for index, stored in enumerate(keys):
-            if key in stored:
-                if stored == key:
-                    hits[ids[index]] = (100.0, "exact", "the same identifier once look-alike characters and "
-                                                        "separators are ignored")
-                else:
-                    hits[ids[index]] = (80 + 15 * len(key) / len(stored), "partial",
-                                        f"contains what you typed ({len(key)} of {len(stored)} characters)")
-    else:
-        for index, stored in enumerate(keys):
-            if stored == key:
-                hits[ids[index]] = (100.0, "exact", "the same identifier")
-    for stored, score, index in process.extract(key, keys, scorer=fuzz.ratio, score_cutoff=FUZZY_CUTOFF,
-                                                limit=limit + len(hits)):
-        if ids[index] not in hits:
-            near = 40 + 39 * (score - FUZZY_CUTOFF) / (100 - FUZZY_CUTOFF)
-            hits[ids[index]] = (near, "near", explain_edit(key, stored))
+    for position in index.containing(key, whole=len(key) < MIN_PARTIAL):
+        stored = index.keys[position]
+        if stored == key:
+            hits[index.ids[position]] = (100.0, "exact", "the same identifier once look-alike characters and "
+                                                         "separators are ignored")
+        else:
+            hits[index.ids[position]] = (80 + 15 * len(key) / len(stored), "partial",
+                                         f"contains what you typed ({len(key)} of {len(stored)} characters)")
+    if index.keys:
+        scores = process.cdist([key], index.keys, scorer=fuzz.ratio, score_cutoff=FUZZY_CUTOFF,
+                               dtype=numpy.float32, workers=-1)[0]
+        near = numpy.flatnonzero(scores)
+        best = near[numpy.argsort(-scores[near], kind="stable")][:limit + len(hits)]
+        for position in best:
+            ident_id = index.ids[position]
+            if ident_id not in hits:
+                score = float(scores[position])
+                hits[ident_id] = (40 + 39 * (score - FUZZY_CUTOFF) / (100 - FUZZY_CUTOFF), "near",
+                                  explain_edit(key, index.keys[position]))
     ranked = sorted(hits.items(), key=lambda kv: (-kv[1][0], kv[0]))[:limit]
     return [(ident_id, score, kind, why) for ident_id, (score, kind, why) in ranked]
 
 
-_KEYS_CACHE: dict[str, tuple[tuple, list[int], list[str]]] = {}
+RECOUNT_SECONDS = 30.0
+_INDEXES: dict[str, tuple[object, float, KeyIndex]] = {}
 
 
-def identifier_keys(conn) -> tuple[list[int], list[str]]:
-    """Every identifier's id and key, cached per database until identifiers are added or removed."""
+def identifier_index(conn) -> KeyIndex:
+    """The key index of this database: new identifiers (a higher id) are appended; removals, checked
+    at most every RECOUNT_SECONDS, rebuild it."""
     filename = conn.execute("PRAGMA database_list").fetchone()[2]
-    fingerprint = tuple(conn.execute("select max(id), count(*) from identifiers").fetchone())
-    cached = _KEYS_CACHE.get(filename)
-    if cached and cached[0] == fingerprint:
-        return cached[1], cached[2]
+    top = conn.execute("select max(id) from identifiers").fetchone()[0] or 0
+    cached = _INDEXES.get(filename)
+    now = time.monotonic()
+    if cached and cached[0] <= top:
+        index = cached[2]
+        fresh = now - cached[1] < RECOUNT_SECONDS or (
+            conn.execute("select count(*) from identifiers where id <= ?", [cached[0]]).fetchone()[0]
+            == len(index.ids))
+        if fresh:
+            if top > cached[0]:
+                rows = conn.execute("select id, normalised_value from identifiers where id > ? order by id",
+                                    [cached[0]]).fetchall()
+                index = KeyIndex(index.ids + [r[0] for r in rows], index.keys + [r[1] or "" for r in rows])
+            checked = cached[1] if now - cached[1] < RECOUNT_SECONDS else now
+            _INDEXES[filename] = (top, checked, index)
+            return index
     rows = conn.execute("select id, normalised_value from identifiers order by id").fetchall()
-    ids, keys = [r[0] for r in rows], [r[1] or "" for r in rows]
-    _KEYS_CACHE[filename] = (fingerprint, ids, keys)
-    return ids, keys
+    index = KeyIndex([r[0] for r in rows], [r[1] or "" for r in rows])
+    _INDEXES[filename] = (top, now, index)
+    return index
 
 
 def search_identifier(conn, typed: str, *, limit: int = 20) -> dict:
@@ -78,8 +124,7 @@ def search_identifier(conn, typed: str, *, limit: int = 20) -> dict:
     key = matching_key(typed or "")
     if not key:
         return {"key": None, "hits": []}
-    ids, keys = identifier_keys(conn)
-    ranked = rank_keys(key, ids, keys, limit)
+    ranked = rank_keys(key, identifier_index(conn), limit)
     hits = []
     names = ("identifier_id", "kind", "raw_value", "normalised_value", "check_valid", "item_id", "category",
              "make", "model", "year", "colour", "status", "owner_id", "stolen_at", "crime_ref", "place",

@@ -33,6 +33,7 @@ def test_officer_confirms_a_match(page, workspace, artifacts):
 
     row = page.locator('tr[data-match-id="m-stolen-1"]')
     assert row.locator("img").count() == 2
+    page.screenshot(path=str(artifacts / "queue.png"), full_page=True)
     row.locator("a.fw-open").click()
     page.wait_for_url(f"{served.url}/match/m-stolen-1")
     page.wait_for_load_state("networkidle")

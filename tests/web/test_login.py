@@ -96,3 +96,11 @@ async def test_api_tokens_are_refused(ds):
     response = await ds.client.get("/farmwatch/items.json", headers={"Authorization": f"Bearer {token}"})
     assert response.status_code in (401, 403)
     assert (await ds.client.get("/-/create-token")).status_code in (302, 403, 404)
+
+
+async def test_farmers_land_on_their_own_pages(ds, cookies_for):
+    response = await login(ds, "fern", PASSWORD)
+    assert response.status_code == 302 and response.headers["location"] == "/farmer"
+    home = await ds.client.get("/", cookies=cookies_for("fern"))
+    assert home.status_code == 302 and home.headers["location"] == "/farmer"
+    assert (await ds.client.get("/queue", cookies=cookies_for("fern"))).status_code == 403

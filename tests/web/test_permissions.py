@@ -128,7 +128,8 @@ DATASETTE_PAGES = [
     "/farmwatch/-/query/parameters?sql=select+1", "/farmwatch/owners/-/schema.json",
     "/farmwatch/owners/-/count", "/farmwatch/owners/-/fragment", "/farmwatch/owners/-/autocomplete?q=Z",
     "/farmwatch/items/-/autocomplete?q=J", "/farmwatch/matches/-/fragment",
-    "/farmwatch/listings/-/count", "/farmwatch/open_thefts/-/definition",
+    "/farmwatch/listings/-/count", "/farmwatch/open_thefts/-/definition", "/_internal",
+    "/_internal/catalog_tables.json", "/_memory.json", "/farmwatch/items_fts.json", "/farmwatch/listings_fts.json",
 ]
 
 
@@ -214,3 +215,15 @@ async def test_anonymous_html_is_sent_to_the_login_page(ds):
     assert response.status_code == 302
     assert response.headers["location"] == "/-/login?next=%2Fqueue"
     assert (await ds.client.get("/farmwatch/items.json")).status_code == 403
+
+
+async def test_any_database_file_is_published_as_farmwatch(tmp_path, cookies_for):
+    from datasette_config.app import make_datasette
+    from registry.db import connect
+
+    other = tmp_path / "elsewhere" / "county-registry.sqlite"
+    connect(other).close()
+    ds = make_datasette(other, secret="another-secret-0123456789")
+    assert list(ds.databases) == ["farmwatch"]
+    assert (await ds.client.get("/farmwatch/items.json")).status_code == 403
+    assert (await ds.client.get("/county-registry.json")).status_code in (403, 404)

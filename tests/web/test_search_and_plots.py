@@ -108,3 +108,35 @@ def test_weekly_counts_by_category(db, seeded):
 async def test_trends_page_draws_both_charts(ds, cookies_for):
     html = (await ds.client.get("/trends", cookies=cookies_for("olivia"))).text
     assert "fw-chart-thefts" in html and "fw-chart-matches" in html
+
+
+@pytest.mark.parametrize("key, whole, expected", [
+    ("ABC", False, [0, 1]), ("ABC", True, [0]), ("C1", False, [1]), ("XYZ9", False, [2]), ("Q", False, []),
+    ("XYZ9", True, [2]), ("Y", False, [2]),
+])
+def test_key_index_finds_contained_and_whole_keys(key, whole, expected):
+    from datasette_config.search_data import KeyIndex
+
+    index = KeyIndex([10, 11, 12], ["ABC", "ABC1", "XYZ9"])
+    assert index.containing(key, whole=whole) == expected
+
+
+def test_short_typed_values_only_match_whole_keys(db, seeded):
+    from datasette_config.search_data import KeyIndex, rank_keys
+
+    index = KeyIndex([1, 2, 3], ["AB1", "AB12345", "XAB1"])
+    assert [(i, kind) for i, _, kind, _ in rank_keys("AB1", index)][:1] == [(1, "exact")]
+    assert all(kind != "partial" for _, _, kind, _ in rank_keys("AB1", index))
+
+
+def test_key_index_follows_additions_and_removals(db, seeded, monkeypatch):
+    import datasette_config.search_data as search_data
+
+    assert search_identifier(db, "HFT420778899")["hits"][0]["match"] == "exact"
+    item, _ = validate_item({"owner": {"name": "New Farm", "email": "new@example.org"}, "category": "trailer",
+                             "identifiers": [{"kind": "serial", "value": "IFOR-TR-556677"}]})
+    register_item(db, item)
+    assert search_identifier(db, "IFORTR556677")["hits"][0]["raw_value"] == "IFOR-TR-556677"
+    db.execute("delete from identifiers where raw_value = 'HFT420-778899'")
+    monkeypatch.setattr(search_data, "RECOUNT_SECONDS", 0.0)
+    assert all(h["raw_value"] != "HFT420-778899" for h in search_identifier(db, "HFT420778899")["hits"])
