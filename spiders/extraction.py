@@ -8,7 +8,7 @@ microdata beside it; problems come back as notes for the crawl's error log.
 from __future__ import annotations
 
 import re
-from urllib.parse import urljoin
+from urllib.parse import parse_qsl, urljoin, urlsplit
 
 import extruct
 from lxml import etree
@@ -206,10 +206,18 @@ def _is_listing_entity(entity: dict) -> bool:
     return "offer" in types and isinstance(item, dict) and bool(_name(item.get("name")))
 
 
+_TRACKING = ("utm_", "ref", "source", "fbclid", "gclid", "mc_", "from")
+
+
+def _page_key(url: str, base: str) -> tuple[str, tuple]:
+    """What identifies a page: its path and query without tracking parameters (scheme and host aside)."""
+    parts = urlsplit(urljoin(base, url))
+    query = tuple(sorted((k, v) for k, v in parse_qsl(parts.query) if not k.lower().startswith(_TRACKING)))
+    return parts.path.rstrip("/") or "/", query
+
+
 def _same_page(url: str | None, page_url: str) -> bool:
-    if not url:
-        return True
-    return urljoin(page_url, url).split("#")[0].rstrip("/") == page_url.split("#")[0].rstrip("/")
+    return not url or _page_key(url, page_url) == _page_key(page_url, page_url)
 
 
 def extract_listing(html_text: str, url: str) -> tuple[dict | None, list[str]]:
@@ -233,11 +241,14 @@ def extract_listing(html_text: str, url: str) -> tuple[dict | None, list[str]]:
         if _is_listing_entity(entity):
             candidates.append(entity_to_listing(entity, base_url))
     own = [c for c in candidates if _same_page(c.get("entity_url"), url)]
+    if len({(c.get("title") or "").lower() for c in own}) >= 3:
+        return None, notes  # many different products on one page: a list, not a listing
     if own:
-        best = max(own, key=len)
-        for other in own:  # several blocks describing one thing: fill gaps from the others
-            for key, value in other.items():
-                best.setdefault(key, value)
+        best = max(own, key=lambda c: (bool(c.get("entity_url")), "price" in c, len(c)))
+        for other in own:  # the same thing described twice (JSON-LD and microdata): fill the gaps
+            if (other.get("title") or "").lower() == (best.get("title") or "").lower():
+                for key, value in other.items():
+                    best.setdefault(key, value)
         best.pop("entity_url", None)
         return best, notes
     if candidates:

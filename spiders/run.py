@@ -68,7 +68,7 @@ def main(argv: list[str] | None = None) -> int:
 
     from spiders.spiders.sites import SPIDER_FOR_KIND
 
-    process = CrawlerProcess(build_settings(args, source), install_root_handler=True)
+    process = CrawlerProcess(build_settings(args, source))
     crawler = process.create_crawler(SPIDER_FOR_KIND[source.kind])
     process.crawl(crawler, source_config=source)
     process.start()

@@ -80,7 +80,7 @@ def crawl_source(db_path, source: Source, *, sources_file=None, fast=False, jobd
     env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(REPO_ROOT), os.environ.get("PYTHONPATH")]))}
     with tempfile.TemporaryFile() as stderr:
         proc = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=stderr, cwd=REPO_ROOT, env=env, text=True)
-        fatal = None
+        fatal = crawl_seconds = None
         try:
             for line in proc.stdout:
                 try:
@@ -89,8 +89,11 @@ def crawl_source(db_path, source: Source, *, sources_file=None, fast=False, jobd
                     continue
                 if isinstance(message, dict) and message.get("fatal"):
                     fatal = message["fatal"]
-                elif isinstance(message, dict) and "progress" in message and progress:
-                    progress({"source": source.name, **{k: v for k, v in message.items() if k != "progress"}})
+                elif isinstance(message, dict) and "progress" in message:
+                    if message.get("done"):
+                        crawl_seconds = message.get("seconds")
+                    if progress:
+                        progress({"source": source.name, **{k: v for k, v in message.items() if k != "progress"}})
             status = proc.wait(timeout=timeout)
         except BaseException:
             proc.kill()
@@ -107,6 +110,7 @@ def crawl_source(db_path, source: Source, *, sources_file=None, fast=False, jobd
                 why = f"killed by signal {-status}" if status < 0 else f"exited with status {status}"
                 _fail_run(db, run_id, f"crawl process {why}: {tail[-1] if tail else 'no output'}")
     summary = _summary(db, run_id)
+    summary["crawl_seconds"] = crawl_seconds  # spider open to close, without process start-up
     db.close()
     return summary
 

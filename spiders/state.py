@@ -68,6 +68,7 @@ class CrawlRun:
         self.failed_ids: set[str] = set()
         self.index_failed = False
         self._last_progress = self._last_flush = 0.0
+        self._opened = time.monotonic()
 
     def count(self, name: str, n: int = 1) -> None:
         self.counts[name] += n
@@ -93,12 +94,14 @@ class CrawlRun:
             self.flush()
 
     def print_progress(self, done: bool = False) -> None:
-        line = {"progress": self.source, "done": done, **{c: self.counts[c] for c in COUNT_COLUMNS}}
+        line = {"progress": self.source, "done": done, "seconds": round(time.monotonic() - self._opened, 3),
+                **{c: self.counts[c] for c in COUNT_COLUMNS}}
         sys.stdout.write(json.dumps(line) + "\n")
         sys.stdout.flush()
 
     def open(self, source: str, jobdir: str | None) -> None:
         self.source = source
+        self._opened = time.monotonic()
         if jobdir:
             state = Path(jobdir) / RUN_STATE_FILE
             if state.exists():

@@ -64,3 +64,18 @@ def test_pages_that_are_not_one_listing_give_none(page):
 def test_garbage_never_raises(html):
     listing, notes = extract_listing(html, "https://market.example/x")
     assert listing is None or isinstance(listing, dict)
+
+
+def test_own_entity_is_recognised_despite_tracking_parameters_and_related_products_are_not_merged():
+    html = """<script type="application/ld+json">[
+      {"@type": "Product", "name": "JCB 3CX", "url": "https://m.example/ad/9?utm_source=x", "offers": {"price": 30000}},
+      {"@type": "Product", "name": "Related trailer", "image": "related.jpg", "sku": "REL-1", "color": "red", "model": "LM"}]</script>"""
+    listing, _ = extract_listing(html, "http://m.example/ad/9/?ref=home")
+    assert listing["title"] == "JCB 3CX" and listing["price"] == 30000
+    assert "photos" not in listing and "identifiers" not in listing
+
+
+def test_many_products_without_addresses_are_a_list_page():
+    html = "".join(f'<div itemscope itemtype="https://schema.org/Product"><span itemprop="name">Item {n}</span></div>'
+                   for n in range(4))
+    assert extract_listing(html, "https://m.example/search?q=tractor")[0] is None
