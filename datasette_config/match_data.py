@@ -59,6 +59,7 @@ def photo_pairs(reasons: list[dict]) -> list[dict]:
             seen.add(key)
             pairs.append({"photo_id": key[0], "listing_photo_id": key[1], "distance": reason.get("distance"),
                           "hash": reason.get("hash"), "mirrored": bool(reason.get("mirrored")),
+                          "inliers": reason.get("inliers"),
                           "detail": reason.get("detail")})
     return pairs
 
