@@ -6,6 +6,7 @@ night (some listings gone with 404/410, some repriced, some new). Every request 
 from __future__ import annotations
 
 import re
+import sys
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, urlsplit
@@ -32,6 +33,10 @@ class MarketServer(ThreadingHTTPServer):
         dealer_plain = [s for s in scenario.listings if s.site == "dealer" and s.label == "unrelated"
                         and not s.identifier_shown]
         self.opengraph_only = {s.path for s in dealer_plain[:2]}
+
+    def handle_error(self, request, client_address):
+        if not isinstance(sys.exc_info()[1], (ConnectionError, TimeoutError)):
+            super().handle_error(request, client_address)
 
     @property
     def base_url(self) -> str:

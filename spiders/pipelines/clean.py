@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import re
 
 from scrapy.exceptions import DropItem
@@ -11,7 +12,16 @@ from spiders.text import clean_text
 
 TEXT_FIELDS = ("title", "location", "category", "make", "model", "colour")
 MAX_PHOTOS = 30
+MAX_PRICE = 100_000_000
 _CURRENCY = re.compile(r"^[A-Z]{3}$")
+
+
+def _coordinate(value, limit: float) -> float | None:
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        return None
+    return number if math.isfinite(number) and -limit <= number <= limit else None
 
 
 class CleanFieldsPipeline:
@@ -22,10 +32,12 @@ class CleanFieldsPipeline:
         if not item.get("title"):
             raise DropItem("no title: not a listing")
         amount, sign_currency = parse_price(item.get("price"))
-        item["price"] = amount
+        item["price"] = amount if amount is not None and math.isfinite(amount) and amount < MAX_PRICE else None
         currency = (clean_text(item.get("currency")) or "").upper()
         item["currency"] = currency if _CURRENCY.match(currency) else sign_currency
         item["posted_at"] = parse_datetime(clean_text(item.get("posted_at")))
+        for field, limit in (("latitude", 90), ("longitude", 180)):
+            item[field] = _coordinate(item.get(field), limit)
         seller = item.get("seller") or {}
         item["seller"] = {k: clean_text(v) for k, v in seller.items() if clean_text(v)} if isinstance(seller, dict) else {}
         photos = [p for p in item.get("photos") or [] if isinstance(p, str) and re.match(r"^https?://", p, re.I)]

@@ -7,7 +7,7 @@ pipelines.
 
 from __future__ import annotations
 
-from urllib.parse import urlsplit
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 import scrapy
 from scrapy.http import TextResponse
@@ -23,6 +23,16 @@ from spiders.items import ListingItem
 from spiders.state import get_run, write_lock
 
 GONE = (404, 410)
+TRACKING_PREFIXES = ("utm_", "fbclid", "gclid", "msclkid", "mc_cid", "mc_eid", "_ga", "yclid")
+
+
+def clean_url(url: str) -> str:
+    """The address without its fragment and without tracking parameters, so one listing reached by
+    several links is fetched and stored once."""
+    parts = urlsplit(url.strip())
+    query = [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True)
+             if not k.lower().startswith(TRACKING_PREFIXES)]
+    return urlunsplit((parts.scheme, parts.netloc, parts.path or "/", urlencode(query), ""))
 
 
 class ListingSpider(scrapy.Spider):
@@ -58,7 +68,7 @@ class ListingSpider(scrapy.Spider):
         return host in self.source.domains or any(host.endswith("." + d) for d in self.source.domains)
 
     def request(self, url: str, callback, role: str = "page", **kwargs) -> scrapy.Request:
-        return scrapy.Request(url, callback=callback, errback=self.on_error, meta={"farmwatch_role": role}, **kwargs)
+        return scrapy.Request(clean_url(url), callback=callback, errback=self.on_error, meta={"farmwatch_role": role}, **kwargs)
 
     async def start(self):
         for url in self.source.start_urls:
@@ -77,7 +87,7 @@ class ListingSpider(scrapy.Spider):
             return
         status = failure.value.response.status if isinstance(failure.value, HttpError) else None
         if status in GONE and role != "index":
-            lid = listing_id(self.source.name, request.url.split("#")[0])
+            lid = listing_id(self.source.name, clean_url(request.url))
             with write_lock(self.run.db):
                 removed = mark_removed(self.run.db, [lid])
             if removed:
@@ -108,10 +118,10 @@ class ListingSpider(scrapy.Spider):
     def canonical_url(self, response) -> str:
         href = response.xpath('//link[@rel="canonical"]/@href').get() if isinstance(response, TextResponse) else None
         if href:
-            url = response.urljoin(href.strip()).split("#")[0]
+            url = clean_url(response.urljoin(href.strip()))
             if url.startswith(("http://", "https://")) and self.in_domain(url):
                 return url
-        return response.url.split("#")[0]
+        return clean_url(response.url)
 
     def listing_item(self, response, fallback: dict | None = None) -> ListingItem | None:
         """The listing on this page, or None when the page is not a listing."""

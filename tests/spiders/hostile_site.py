@@ -44,7 +44,7 @@ def pages(variant: int) -> dict:
     bad_images = jsonld_page({"name": "Stihl chainsaw", "image": [
         "/img/good.jpg", "/img/bomb.png", "/img/truncated.jpg", "/img/html.jpg", "/img/missing.jpg",
         "https://offsite.invalid/photo.jpg"]})
-    index_links = ["/ad/good", "/ad/cp1252", "/ad/huge", "/loop/a", "/ad/error500", "/ad/slow", "/ad/bad-images",
+    index_links = ["/ad/good", "/ad/good?utm_campaign=spring#photos", "/ad/cp1252", "/ad/huge", "/loop/a", "/ad/error500", "/ad/slow", "/ad/bad-images",
                    "/ad/injection", "/ad/gone", "/ad/no-title", "/private/ad/1", "/trap/1",
                    "https://offsite.invalid/ad/1", "mailto:x@example.org", "javascript:alert(1)"]
     index_links.append("/ad/broken-ld" if variant == 0 else "/ad/new-1")
@@ -111,6 +111,9 @@ class Handler(BaseHTTPRequestHandler):
 class HostileServer(ThreadingHTTPServer):
     request_queue_size = 128
     daemon_threads = True
+
+    def handle_error(self, request, client_address):
+        pass  # crawlers hang up on huge and slow pages: that is the point
 
 
 def start_hostile_site():

@@ -46,6 +46,13 @@ def test_clean_fields_normalises_prices_currencies_dates_and_text():
     assert cleaned["identifiers"] == [{"kind": "serial", "value": "AB12"}]
 
 
+@pytest.mark.parametrize("price, latitude, expected", [
+    (1e309, "51.5", (None, 51.5)), ("£12,500", 91, (12500.0, None)), (-4, "abc", (None, None)), ("POA", None, (None, None))])
+def test_clean_fields_refuses_impossible_numbers(price, latitude, expected):
+    cleaned = CleanFieldsPipeline().process_item(item(price=price, latitude=latitude))
+    assert (cleaned["price"], cleaned["latitude"]) == expected
+
+
 @pytest.mark.parametrize("title", [None, "", "<script>alert(1)</script>"])
 def test_clean_fields_rejects_listings_without_a_title(title):
     with pytest.raises(DropItem, match="no title"):
