@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
+from datasette_config.csv_safety import spreadsheet_safe
 from registry.db import utcnow
-
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 def case_record(match: dict, owner: dict | None, *, exported_by: str) -> dict:
@@ -31,12 +30,6 @@ def case_record(match: dict, owner: dict | None, *, exported_by: str) -> dict:
                            for p in listing.get("photos") or []],
         "photo_pairs": match.get("photo_pairs") or [],
     }
-
-
-def spreadsheet_safe(value) -> str:
-    """Text a spreadsheet will not run as a formula (seller text is untrusted)."""
-    text = "" if value is None else str(value)
-    return "'" + text if text.startswith(FORMULA_STARTS) else text
 
 
 def case_rows(record: dict) -> list[list[str]]:

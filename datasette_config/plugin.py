@@ -9,6 +9,7 @@ from datasette.utils.asgi import Response
 from markupsafe import Markup
 
 from datasette_config.constants import DATABASE_NAME, STATIC_MOUNT
+from datasette_config.csv_safety import neutralise_csv
 from datasette_config.sessions import COOKIE_NAME, actor_for_token
 from datasette_config.web import read
 
@@ -38,6 +39,15 @@ def strip_cookies(headers: list[tuple[bytes, bytes]]) -> list[tuple[bytes, bytes
     return cleaned
 
 
+MAX_CSV_BYTES = 50 * 1024 * 1024
+
+
+def _with_security_headers(event: dict) -> dict:
+    names = {name.lower() for name, _ in event.get("headers", [])}
+    extra = [(k, v) for k, v in SECURITY_HEADERS if k not in names]
+    return {**event, "headers": [*event.get("headers", []), *extra]}
+
+
 @hookimpl
 def asgi_wrapper(datasette):
     def wrap(app):
@@ -45,12 +55,27 @@ def asgi_wrapper(datasette):
             if scope["type"] != "http":
                 return await app(scope, receive, send)
             scope = {**scope, "headers": strip_cookies(list(scope.get("headers") or []))}
+            is_csv = scope.get("path", "").lower().endswith(".csv")
+            held: dict = {"start": None, "body": []}
 
             async def send_with_headers(event):
                 if event["type"] == "http.response.start":
-                    names = {name.lower() for name, _ in event.get("headers", [])}
-                    extra = [(k, v) for k, v in SECURITY_HEADERS if k not in names]
-                    event = {**event, "headers": [*event.get("headers", []), *extra]}
+                    event = _with_security_headers(event)
+                    if is_csv and event.get("status") == 200:
+                        held["start"] = event
+                        return
+                elif held["start"] is not None and event["type"] == "http.response.body":
+                    held["body"].append(event.get("body", b""))
+                    if sum(map(len, held["body"])) > MAX_CSV_BYTES:
+                        raise RuntimeError("CSV response too large to check for formulas")
+                    if event.get("more_body"):
+                        return
+                    body = neutralise_csv(b"".join(held["body"]).decode("utf-8")).encode("utf-8")
+                    start = held["start"]
+                    headers = [(k, v) for k, v in start.get("headers", []) if k.lower() != b"content-length"]
+                    held["start"] = None
+                    await send({**start, "headers": [*headers, (b"content-length", str(len(body)).encode())]})
+                    event = {"type": "http.response.body", "body": body}
                 await send(event)
 
             return await app(scope, receive, send_with_headers)

@@ -58,3 +58,21 @@ async def test_every_page_sends_protective_headers(ds, cookies_for):
         assert response.headers["x-frame-options"] == "DENY"
         csp = response.headers["content-security-policy"]
         assert "frame-ancestors 'none'" in csp and "default-src 'self'" in csp
+
+
+@pytest.mark.parametrize("path", ["/farmwatch/listings.csv", "/farmwatch/listings.csv?_dl=1",
+                                  "/farmwatch/sellers_with_matches.csv", "/farmwatch/matches.csv",
+                                  "/match/m-stolen-1.csv"])
+async def test_no_csv_export_carries_a_formula(ds, db, seeded, cookies_for, path):
+    import csv
+    import io
+
+    db.execute("update listings set title = '=HYPERLINK(\"http://evil.example\",\"x\")', "
+               "seller_name = '@SUM(1+1)', seller_phone = '+44 7700 900123', seller_profile_url = null")
+    response = await ds.client.get(path, cookies=cookies_for("olivia"))
+    assert response.status_code == 200
+    assert response.headers["x-content-type-options"] == "nosniff"
+    cells = [cell for row in csv.reader(io.StringIO(response.text)) for cell in row]
+    assert cells and not [c for c in cells if c[:1] in ("=", "@") or c.startswith("+44")]
+    if "listings" in path:
+        assert "'=HYPERLINK(\"http://evil.example\",\"x\")" in cells and "-1.48" in cells

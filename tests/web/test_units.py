@@ -6,7 +6,8 @@ from datetime import UTC, datetime
 
 import pytest
 
-from datasette_config.export import case_rows, spreadsheet_safe
+from datasette_config.csv_safety import neutralise_csv, spreadsheet_safe
+from datasette_config.export import case_rows
 from datasette_config.highlight import char_key, highlight_pair
 from datasette_config.plugin import strip_cookies
 from datasette_config.queue_data import QueueFilters, age_text, parse_reasons
@@ -33,10 +34,17 @@ def test_char_key(ch, key):
     assert char_key(ch) == key
 
 
-@pytest.mark.parametrize("value, safe", [("=1+1", "'=1+1"), ("+44 7700", "'+44 7700"), ("-3", "'-3"),
+@pytest.mark.parametrize("value, safe", [("=1+1", "'=1+1"), ("+44 7700", "'+44 7700"), ("-3", "-3"),
+                                         ("-1.43", "-1.43"), ("-x", "'-x"), ("\t=1", "'\t=1"),
                                          ("@SUM(A1)", "'@SUM(A1)"), ("plain", "plain"), (None, ""), (12.5, "12.5")])
 def test_spreadsheet_safe(value, safe):
     assert spreadsheet_safe(value) == safe
+
+
+def test_neutralise_csv_keeps_the_table_and_quotes():
+    text = 'id,title,lon\r\n1,"=HYPERLINK(""http://x"",""y"")",-1.4\r\n2,"a, ""b""\nc",3\r\n'
+    assert neutralise_csv(text) == ('id,title,lon\r\n1,"\'=HYPERLINK(""http://x"",""y"")",-1.4\r\n'
+                                    '2,"a, ""b""\nc",3\r\n')
 
 
 def test_case_rows_flatten_nested_values():
