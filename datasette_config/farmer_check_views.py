@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datasette.utils.asgi import Response
 
-from datasette_config.farmer_checks import ANSWER_LABELS, answer_owner_check, list_owner_checks
+from datasette_config.farmer_checks import ANSWER_LABELS, answer_owner_check, check_photo_file, list_owner_checks
 from datasette_config.farmer_items import NotYours
 from datasette_config.farmer_web import farmer_actor, json_error, page, read_db, read_form, wants_json, write_db
 from registry.items import RegistryError
@@ -44,3 +44,14 @@ async def answer_check(request, datasette):
         message = "Thank you: noted that you are selling it."
     datasette.add_message(request, message)
     return Response.redirect("/farmer/checks")
+
+
+async def check_photo(request, datasette):
+    """The listing's first photo, so the farmer can recognise (or not) their own kit."""
+    actor = farmer_actor(request)
+    match_id = request.url_vars["match_id"]
+    try:
+        path = await read_db(datasette, lambda db: check_photo_file(db, actor["owner_id"], match_id))
+    except NotYours:
+        return Response.text("no such photo", status=404)
+    return Response(path.read_bytes(), content_type="image/jpeg", headers={"cache-control": "private, max-age=3600"})

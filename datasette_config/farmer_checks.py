@@ -9,11 +9,12 @@ not yet reported (decision `owner_not_me`). Both answers go into the append-only
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 from sqlite_utils import Database
 
 from datasette_config.farmer_items import NotYours
-from registry.db import utcnow
+from registry.db import data_dir, utcnow
 from registry.items import RegistryError
 
 ANSWERS = {"selling": "owner_selling", "not_me": "owner_not_me"}
@@ -23,7 +24,8 @@ _SAFE_LINK = ("http://", "https://")
 _SELECT = (
     "select m.id as match_id, m.item_id, m.queue, m.status, m.band, m.score, m.reasons, m.created_at, "
     "i.category, i.make, i.model, l.source, l.url, l.title, l.price, l.currency, l.location, l.posted_at, "
-    "l.removed_at, (select r.decision from reviews r where r.match_id = m.id "
+    "l.removed_at, (select count(*) from listing_photos lp where lp.listing_id = m.listing_id "
+    "and lp.path is not null) as listing_photos, (select r.decision from reviews r where r.match_id = m.id "
     "and r.decision in ('owner_selling', 'owner_not_me') order by r.id desc limit 1) as answer, "
     "(select r.created_at from reviews r where r.match_id = m.id "
     "and r.decision in ('owner_selling', 'owner_not_me') order by r.id desc limit 1) as answered_at "
@@ -95,3 +97,20 @@ def answer_owner_check(db: Database, owner_id: int, match_id: str, answer: str, 
             db.execute("update matches set queue = 'stolen', status = 'new', updated_at = ? where id = ?",
                        [now, str(match_id)])
     return decision
+
+
+def check_photo_file(db: Database, owner_id: int, match_id: str) -> Path:
+    """The first stored photo of the listing behind one of the owner's checks, or NotYours."""
+    row = db.execute(
+        "select lp.path from matches m join items i on i.id = m.item_id "
+        "join listing_photos lp on lp.listing_id = m.listing_id "
+        "where m.id = ? and i.owner_id = ? and lp.path is not null order by lp.position limit 1",
+        [str(match_id), int(owner_id)],
+    ).fetchone()
+    if not row:
+        raise NotYours("no such photo")
+    root = data_dir(db).resolve()
+    path = (root / row[0]).resolve()
+    if not path.is_relative_to(root) or not path.is_file():
+        raise NotYours("no such photo")
+    return path

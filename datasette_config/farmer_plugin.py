@@ -13,7 +13,7 @@ _ID = r"(?P<item_id>[0-9]{1,12})"
 @hookimpl
 def register_routes(datasette):
     from datasette_config.check_views import alerts_page, check_page
-    from datasette_config.farmer_check_views import answer_check, checks_page
+    from datasette_config.farmer_check_views import answer_check, check_photo, checks_page
     from datasette_config.farmer_import_views import import_page
     from datasette_config.farmer_views import (
         farmer_home,
@@ -38,6 +38,7 @@ def register_routes(datasette):
         (r"^/farmer/import(\.json)?$", import_page),
         (r"^/farmer/checks(\.json)?$", checks_page),
         (r"^/farmer/checks/(?P<match_id>[^/.]{1,100})(\.json)?$", answer_check),
+        (r"^/farmer/checks/(?P<match_id>[^/.]{1,100})/photo\.jpg$", check_photo),
     ]
 
 

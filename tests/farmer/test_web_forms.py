@@ -201,3 +201,18 @@ async def test_not_me_appears_in_the_officers_queue(ds, db, farms, login):
     assert 'data-match-id="M2"' in after.text
     owner_checks = await ds.client.get("/queue?queue=owner_check", cookies=officer)
     assert 'data-match-id="M1"' in owner_checks.text and 'data-match-id="M2"' not in owner_checks.text
+
+
+async def test_listing_photo_is_shown_on_the_owner_check_to_its_owner_only(ds, db, farms, login):
+    from registry.listings import save_listing_photo
+
+    save_listing_photo(db, "L1", 1, "https://example.org/img/1.jpg", photo_bytes(50))
+    bob = login("bob")
+    page = await ds.client.get("/farmer/checks", cookies=bob)
+    assert 'src="/farmer/checks/M1/photo.jpg"' in page.text and "/farmer/checks/M2/photo.jpg" not in page.text
+    photo = await ds.client.get("/farmer/checks/M1/photo.jpg", cookies=bob)
+    assert photo.status_code == 200 and photo.headers["content-type"] == "image/jpeg"
+    assert photo.content[:2] == b"\xff\xd8"
+    assert (await ds.client.get("/farmer/checks/M2/photo.jpg", cookies=bob)).status_code == 404
+    assert (await ds.client.get("/farmer/checks/M1/photo.jpg", cookies=login("alice"))).status_code == 404
+    assert (await ds.client.get("/farmer/checks/M1/photo.jpg")).status_code == 302
