@@ -30,6 +30,11 @@ def rate_limit() -> RateLimit:
     return RateLimit()
 
 
+def _cross_site(request) -> bool:
+    """True when a browser says another site started this request (Sec-Fetch-Site)."""
+    return request.headers.get("sec-fetch-site", "").lower() in ("cross-site", "same-site")
+
+
 def _too_many(request, wait: int):
     headers = {"retry-after": str(wait)}
     message = (f"Too many checks from your address: try again in {max(1, round(wait / 60))} minute(s). "
@@ -44,6 +49,13 @@ async def check_page(request, datasette):
         if problem:
             return json_error(problem, 400) if wants_json(request) else Response.text(problem, status=400)
         typed = form.get("identifier")
+    if typed is not None and _cross_site(request):
+        # A page elsewhere made this browser ask (a link, an image, a script): never log a check,
+        # or an alert, in the visitor's name that they did not make. Offer the form instead.
+        if wants_json(request):
+            return json_error("cross-site checks are refused: open /check or call /check.json from a server", 403)
+        return await page(datasette, request, "check.html", {"answer": None, "typed": str(typed)[:200],
+                                                             "confirm": True})
     if typed is None:
         if wants_json(request):
             return json_error("give the identifier to check: /check.json?identifier=...", 400)

@@ -103,3 +103,16 @@ async def test_trusted_proxy_forwards_the_real_address(ds, db, farms, monkeypatc
                                 headers={"x-forwarded-for": "203.0.113.3"})).status_code == 200
     assert (await ds.client.get("/check.json?identifier=ABCDE12345",
                                 headers={"x-forwarded-for": "203.0.113.4"})).status_code == 429
+
+
+async def test_a_check_started_by_another_site_is_not_run_or_logged(ds, db, farms):
+    for site in ("cross-site", "same-site"):
+        headers = {"sec-fetch-site": site}
+        image = await ds.client.get("/check?identifier=JH2TE4321ZK000777", headers=headers)
+        assert image.status_code == 200 and "fw-check-answer" not in image.text
+        assert 'value="JH2TE4321ZK000777"' in image.text and "Press <strong>Check</strong>" in image.text
+        script = await ds.client.get("/check.json?identifier=JH2TE4321ZK000777", headers=headers)
+        assert script.status_code == 403 and "result" not in script.json()
+    assert db["public_checks"].count == 0
+    typed = await ds.client.get("/check?identifier=JH2TE4321ZK000777", headers={"sec-fetch-site": "none"})
+    assert "fw-check-answer" in typed.text and db["public_checks"].count == 1
