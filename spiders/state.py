@@ -216,6 +216,10 @@ class CrawlRecorder:
         seen = run.counts["listings_new"] + run.counts["listings_changed"] + run.counts["listings_unchanged"]
         if complete and seen:
             run.counts["listings_removed"] += run.mark_absent_removed()
+        too_deep = self.crawler.stats.get_value("depth/request_ignored_count", 0)
+        if too_deep:
+            run.record_error(None, f"{too_deep} links deeper than DEPTH_LIMIT "
+                                   f"{self.crawler.settings.getint('DEPTH_LIMIT')} were not followed")
         if reason not in ("finished",) and not reason.startswith("closespider"):
             run.record_error(None, f"crawl stopped early ({reason})")
         status = "ok" if run.counts["pages"] and reason != "shutdown" else "failed"

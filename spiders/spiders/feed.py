@@ -8,6 +8,7 @@ from spiders.spiders.base import ListingSpider
 
 
 class FeedSpider(ListingSpider):
+    custom_settings = {"DEPTH_LIMIT": 0}  # pagination can be long; the configured links bound the crawl
     name = "feed"
     kinds = ("feed",)
 

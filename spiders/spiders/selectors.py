@@ -3,11 +3,14 @@ CSS/XPath selectors configured for the source (listing_links, next_page, title, 
 
 from __future__ import annotations
 
+from parsel import Selector
+
 from spiders.fields import SelectorError, select_links
 from spiders.spiders.base import ListingSpider
 
 
 class SelectorSpider(ListingSpider):
+    custom_settings = {"DEPTH_LIMIT": 0}  # pagination can be long; the configured links bound the crawl
     name = "selectors"
     kinds = ("selectors",)
 
@@ -21,8 +24,6 @@ class SelectorSpider(ListingSpider):
         if text is None:
             self.run.index_failed = True
             return
-        from parsel import Selector
-
         sel = Selector(text=text)
         try:
             listings = select_links(sel, self.source.selectors.get("listing_links"), response.url)
