@@ -21,7 +21,9 @@ from registry.vocab import resolve_category
 
 _WORD = re.compile(r"[A-Z0-9]+")
 _YEAR = re.compile(r"\b(19[5-9]\d|20[0-4]\d)\b")
+_NON_ASCII_WORD = re.compile(r"[^\s\x00-\x7f]+")
 NEAR_KM = 80.0
+GRAM_WORDS = 120  # make and model are looked for in the title, the fields and the description's start
 
 
 @dataclass
@@ -46,7 +48,7 @@ def fold_words(text: str | None) -> list[str]:
         return []
     if text.isascii():
         return _WORD.findall(text.upper())
-    return _WORD.findall(" ".join(w.upper() if w.isascii() else fold_text(w) for w in text.split()))
+    return _WORD.findall(_NON_ASCII_WORD.sub(lambda m: fold_text(m[0]), text.upper()))
 
 
 def compact_words(text: str | None) -> str:
@@ -58,8 +60,9 @@ def profile_listing(row: dict) -> ListingProfile:
     text = " ".join(str(row.get(k) or "") for k in ("title", "make", "model", "colour", "category", "description"))
     words = fold_words(text)
     grams = set(words)
+    head = words[:GRAM_WORDS]
     for size in (2, 3):
-        grams.update("".join(words[i:i + size]) for i in range(len(words) - size + 1))
+        grams.update("".join(head[i:i + size]) for i in range(len(head) - size + 1))
     category = resolve_category(row.get("category")) if row.get("category") else None
     if category is None:
         title_words = fold_words(title)
