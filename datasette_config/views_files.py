@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import csv
 import gzip
 import hashlib
@@ -14,6 +15,7 @@ from datasette.utils.asgi import Forbidden, Response
 from datasette_config.access import log_access, owner_contact
 from datasette_config.export import case_record, case_rows
 from datasette_config.match_data import load_match
+from datasette_config.thumbs import thumbnail_path
 from datasette_config.web import is_officer, not_found, read, require_officer, role_of, write
 
 SNAPSHOT_CSP = "sandbox; default-src 'none'; frame-ancestors 'self'"
@@ -46,6 +48,9 @@ async def photo(request, datasette):
     path = inside(datasette.farmwatch_data_dir, row[0]) if row else None
     if path is None:
         return not_found("No such photo")
+    if request.args.get("size") == "thumb":
+        folder = datasette.farmwatch_data_dir
+        path = await asyncio.get_running_loop().run_in_executor(None, thumbnail_path, folder, path)
     return Response(path.read_bytes(), content_type="image/jpeg",
                     headers={"Cache-Control": "private, max-age=3600", "X-Content-Type-Options": "nosniff",
                              "Content-Security-Policy": "default-src 'none'; sandbox"})

@@ -10,6 +10,8 @@ from datasette_config.match_data import load_item, load_match
 from datasette_config.queue_data import QueueFilters, filter_choices, queue_rows
 from datasette_config.web import not_found, read, require_officer, write
 
+QUEUE_LIMIT = 200
+
 
 async def render(datasette, request, template: str, context: dict, status: int = 200) -> Response:
     html = await datasette.render_template(template, context, request=request)
@@ -21,12 +23,13 @@ async def queue_page(request, datasette):
     filters = QueueFilters.from_args(request.args)
 
     def fetch(conn):
-        return queue_rows(conn, filters), filter_choices(conn)
+        return queue_rows(conn, filters, limit=QUEUE_LIMIT), filter_choices(conn)
 
     rows, choices = await read(datasette, fetch)
     title = "Owner checks" if filters.queue == "owner_check" else "Match queue"
     return await render(datasette, request, "fw_queue.html",
-                        {"rows": rows, "filters": filters, "choices": choices, "page_title": title})
+                        {"rows": rows, "filters": filters, "choices": choices, "page_title": title,
+                         "limit": QUEUE_LIMIT})
 
 
 async def match_page(request, datasette):

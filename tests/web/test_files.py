@@ -82,3 +82,24 @@ async def test_csv_export_is_spreadsheet_safe(ds, db, seeded, cookies_for):
     assert values[("theft", "crime_ref")] == "44260123456"
     assert values[("match", "status")] == "new"
     assert ("reasons", "[1].kind") in values
+
+
+async def test_thumbnails_are_small_cached_jpegs(ds, db, seeded, cookies_for, db_path):
+    import io
+    from pathlib import Path
+
+    from PIL import Image
+
+    cookies = cookies_for("olivia")
+    for kind, photo_id in (("item", seeded["photo"]), ("listing", seeded["listing_photo"])):
+        response = await ds.client.get(f"/photo/{kind}/{photo_id}.jpg?size=thumb", cookies=cookies)
+        assert response.status_code == 200 and response.headers["content-type"] == "image/jpeg"
+        with Image.open(io.BytesIO(response.content)) as img:
+            assert img.format == "JPEG" and max(img.size) <= 240
+    assert len(list((Path(db_path).parent / "thumbs").glob("*.jpg"))) == 2
+    assert (await ds.client.get(f"/photo/item/{seeded['photo']}.jpg?size=thumb")).status_code in (302, 403)
+
+
+async def test_queue_links_thumbnails(ds, seeded, cookies_for):
+    html = (await ds.client.get("/queue", cookies=cookies_for("olivia"))).text
+    assert f'/photo/listing/{seeded["listing_photo"]}.jpg?size=thumb' in html
