@@ -109,3 +109,25 @@ def test_second_crawl_records_changes_removals_and_no_duplicates(crawled):
     assert db.execute("select count(*), count(distinct url) from listings").fetchone() == (6, 6)
     _, requests = runs[1]
     assert "/img/good.jpg" not in requests  # unchanged photos are not downloaded again
+
+
+def test_start_url_twice_with_default_settings(tmp_path):
+    """What an operator runs on a site they have never seen: no sources file, default limits."""
+    server, base = start_hostile_site()
+    db_path = tmp_path / "data" / "farmwatch.db"
+    try:
+        for variant in (0, 1):
+            server.variant = variant
+            proc = subprocess.run([sys.executable, "-m", "farmwatch.cli", "--db", str(db_path), "crawl",
+                                   "--start-url", base + "/", "--fast"], capture_output=True, text=True, timeout=180)
+            assert proc.returncode == 0, proc.stdout + proc.stderr
+    finally:
+        server.shutdown()
+    db = connect(db_path)
+    runs = db.execute("select status, listings_new, listings_changed, listings_removed from crawl_runs order by id").fetchall()
+    assert [r[0] for r in runs] == ["ok", "ok"]
+    assert runs[1][1:] == (1, 1, 1)
+    assert db.execute("select count(*), count(distinct url) from listings").fetchone() == (7, 7)  # the slow page too
+    assert db.execute("select price from listings where url = ?", [base + "/ad/good"]).fetchone()[0] == 29500
+    assert not [p for p in server.request_log if p.startswith("/private/")]
+    db.close()
