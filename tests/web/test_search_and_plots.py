@@ -62,6 +62,10 @@ async def test_search_page_needs_a_reason_and_logs_it(ds, db, cookies_for):
     logged = db.execute("select actor, action, subject, reason from access_log order by id").fetchall()
     assert ("olivia", "search", "identifier:1L06120MCKK123456", "found in a barn at Andover") in logged
     assert ("olivia", "view_contact", "item:1", "found in a barn at Andover") in logged
+    assert 'href="/item/1?reason=found%20in%20a%20barn%20at%20Andover"' in page.text
+    await ds.client.get("/item/1?reason=found%20in%20a%20barn%20at%20Andover", cookies=cookies)
+    assert db.execute("select reason from access_log where action = 'view_contact' order by id desc limit 1"
+                      ).fetchone() == ("found in a barn at Andover",)
 
 
 @pytest.mark.parametrize("text, expect_item, expect_listing", [
