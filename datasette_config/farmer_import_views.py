@@ -52,3 +52,18 @@ async def import_page(request, datasette):
         return Response.json({"ok": True, **result.as_dict()})
     context.update({"result": result, "error": problem})
     return await page(datasette, request, "farmer_import.html", context, status=400 if problem else 200)
+
+
+EXAMPLE_CSV = (
+    "category,make,model,year,colour,description,serial,pin,engine,ear tag,microchip\r\n"
+    "tractor,John Deere,6120M,2019,green,front loader; cracked left mirror,,1L06120MCKK123456,PE4045R123456,,\r\n"
+    "quad,Honda,TRX420,2021,red,,JH2TE4321ZK000777,,,,\r\n"
+    "cattle,,,2022,black and white,heifer,,,,UK 284205 7 00016,\r\n"
+)
+
+
+async def import_example(request, datasette):
+    """A CSV with the accepted columns and three example rows, to fill in a spreadsheet."""
+    farmer_actor(request)
+    return Response(EXAMPLE_CSV, content_type="text/csv; charset=utf-8",
+                    headers={"content-disposition": 'attachment; filename="farmwatch-items.csv"'})

@@ -14,7 +14,7 @@ _ID = r"(?P<item_id>[0-9]{1,12})"
 def register_routes(datasette):
     from datasette_config.check_views import alerts_page, check_page
     from datasette_config.farmer_check_views import answer_check, check_photo, checks_page
-    from datasette_config.farmer_import_views import import_page
+    from datasette_config.farmer_import_views import import_example, import_page
     from datasette_config.farmer_views import (
         farmer_home,
         item_page,
@@ -36,6 +36,7 @@ def register_routes(datasette):
         (rf"^/farmer/items/{_ID}/recovered$", item_recovered),
         (r"^/farmer/photos/(?P<photo_id>[0-9]{1,12})\.jpg$", photo_file),
         (r"^/farmer/import(\.json)?$", import_page),
+        (r"^/farmer/import/example\.csv$", import_example),
         (r"^/farmer/checks(\.json)?$", checks_page),
         (r"^/farmer/checks/(?P<match_id>[^/.]{1,100})(\.json)?$", answer_check),
         (r"^/farmer/checks/(?P<match_id>[^/.]{1,100})/photo\.jpg$", check_photo),

@@ -216,3 +216,14 @@ async def test_listing_photo_is_shown_on_the_owner_check_to_its_owner_only(ds, d
     assert (await ds.client.get("/farmer/checks/M2/photo.jpg", cookies=bob)).status_code == 404
     assert (await ds.client.get("/farmer/checks/M1/photo.jpg", cookies=login("alice"))).status_code == 404
     assert (await ds.client.get("/farmer/checks/M1/photo.jpg")).status_code == 302
+
+
+async def test_example_csv_downloads_and_imports_cleanly(ds, db, farms, login):
+    alice = login("alice")
+    example = await ds.client.get("/farmer/import/example.csv", cookies=alice)
+    assert example.status_code == 200 and example.headers["content-type"].startswith("text/csv")
+    assert (await ds.client.get("/farmer/import/example.csv")).status_code == 403
+    result = await ds.client.post("/farmer/import.json", cookies=alice,
+                                  files={"file": ("farmwatch-items.csv", example.content, "text/csv")})
+    body = result.json()
+    assert body["errors"] == 0 and body["created"] + body["updated"] == 3, body
