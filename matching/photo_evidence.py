@@ -155,7 +155,7 @@ def photo_evidence(hit: PhotoHit, grade: str, registered_position: int, photo_id
         weight, strong = 0.8, False
     else:
         detail = f"{listing_side} looks like {registered_side} ({p} bits apart), not close enough to count alone"
-        weight, strong = 0.3, False
+        weight, strong = 0.2, False
     if stock_items > STOCK_PHOTO_ITEMS:
         detail += f"; but it matches photos of {stock_items} registered items, so it is probably a stock photo"
         weight, strong = min(weight, 0.3), False
