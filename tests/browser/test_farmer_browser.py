@@ -77,6 +77,13 @@ def test_farmer_registers_an_item_with_a_photo_and_reports_it_stolen(browser, fa
     assert fits_the_screen(page)
     page.screenshot(path=str(artifacts / "farmer-item-stolen-phone.png"), full_page=True)
 
+    for path in ("/farmer", "/farmer/import", "/farmer/checks"):
+        page.goto(f"{served.url}{path}")
+        assert fits_the_screen(page), path
+    page.goto(f"{served.url}/farmer")
+    assert "44260998877" in page.locator(".fw-card").first.inner_text()
+    page.screenshot(path=str(artifacts / "farmer-home-phone.png"), full_page=True)
+
     buyer = browser.new_context(**PHONE).new_page()
     buyer.goto(f"{served.url}/check")
     buyer.fill("#fw-identifier", "jh2 te43 2l zk OOO 888")
