@@ -81,10 +81,13 @@ async def check_page(request, datasette):
     return await page(datasette, request, "check.html", {"answer": answer.public(), "typed": typed[:200]})
 
 
-def _alerts(db, limit: int = 200) -> list[dict]:
+_ALERT_KINDS = {"stolen": "alert = 1", "near": "near_stolen = 1"}
+
+
+def _alerts(db, kind: str = "stolen", limit: int = 200) -> list[dict]:
     cursor = db.execute(
         "select id, reference, checked_at, identifier, requester, user_agent, item_ids, theft_ids "
-        "from public_checks where alert = 1 order by id desc limit ?", [limit])
+        f"from public_checks where {_ALERT_KINDS[kind]} order by id desc limit ?", [limit])
     names = [d[0] for d in cursor.description]
     rows = [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
     for row in rows:
@@ -101,10 +104,10 @@ def _alerts(db, limit: int = 200) -> list[dict]:
 
 
 async def alerts_page(request, datasette):
-    """Public checks that hit a stolen item, newest first: officers and admins only."""
+    """Public checks that hit a stolen item (and, as weaker leads, one slip off one): officers only."""
     if not is_officer(request):
         raise Forbidden("Officers only: log in with an officer account")
-    alerts = await read_db(datasette, _alerts)
+    alerts, near = await read_db(datasette, lambda db: (_alerts(db, "stolen"), _alerts(db, "near", 50)))
     if wants_json(request):
-        return Response.json({"ok": True, "alerts": alerts})
-    return await page(datasette, request, "check_alerts.html", {"alerts": alerts})
+        return Response.json({"ok": True, "alerts": alerts, "near": near})
+    return await page(datasette, request, "check_alerts.html", {"alerts": alerts, "near": near})

@@ -72,8 +72,13 @@ async def test_every_check_is_logged_with_address_and_stolen_hits_alert_officers
     alerts = officer.json()["alerts"]
     assert len(alerts) == 1 and alerts[0]["identifier"] == "JH2TE4321ZK000777"
     assert alerts[0]["thefts"][0]["crime_ref"] == "44260123456" and alerts[0]["item_ids"] == [farms["quad"]]
+    assert officer.json()["near"] == []
+    await ds.client.get("/check.json", params={"identifier": "JH2TE4321ZK000778"})
+    near = (await ds.client.get("/check/alerts.json", cookies=login("pc-jones"))).json()["near"]
+    assert [n["identifier"] for n in near] == ["JH2TE4321ZK000778"] and near[0]["thefts"][0]["crime_ref"]
     html = await ds.client.get("/check/alerts", cookies=login("pc-jones"))
-    assert html.status_code == 200 and "JH2TE4321ZK000777" in html.text
+    assert html.status_code == 200 and "JH2TE4321ZK000777" in html.text and "JH2TE4321ZK000778" in html.text
+    assert (await ds.client.get("/check/alerts", cookies=login("alice"))).status_code == 403
     assert (await ds.client.get("/check/alerts.json")).status_code == 403
     assert (await ds.client.get("/check/alerts")).status_code == 302
 
