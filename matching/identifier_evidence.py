@@ -66,6 +66,17 @@ def _check_form(listed_compact: str, kind: str) -> tuple[str, bool] | None:
     return None
 
 
+def _differs_in_sequence(listed: str, registered: str, form: str) -> bool:
+    """True when two same-length values differ only in the sequence part: a VIN's last six
+    characters, a cattle tag's animal number. Only there can a valid check digit mean the
+    next item made or tagged; elsewhere (two letters of equal check value) it is chance."""
+    tail = 6 if form == "VIN" else 5
+    if len(listed) != len(registered):
+        return False
+    diffs = [i for i, (x, y) in enumerate(zip(listed, registered, strict=True)) if x != y]
+    return bool(diffs) and all(i >= len(listed) - tail for i in diffs)
+
+
 def _neighbour(a: str, b: str) -> bool:
     """True when two keys differ only in one of their last three characters, both digits."""
     if len(a) != len(b):
@@ -119,11 +130,11 @@ def identifier_evidence(cand: Candidate, match: str, shared: int, ident: dict) -
         form = _check_form(listed_compact, kind)
         if form:
             name, valid = form
-            if valid:
+            if valid and _differs_in_sequence(listed_compact, compact(ident["raw_value"]), name):
                 out.append(Evidence("check_digit", f"the listed {name} {cand.listed} has a valid check digit of "
                                     "its own, so it is probably a different real item, not a typo", -0.4,
                                     blocks_strong=True, extras={"identifier_id": ident["id"]}))
-            else:
+            elif not valid:
                 out.append(Evidence("check_digit", f"the listed {name} {cand.listed} fails its check digit, "
                                     "as a mistyped copy would", 0.1, extras={"identifier_id": ident["id"]}))
         return out

@@ -9,7 +9,7 @@ photos pHash <= 10 already gives about one chance match in a hundred queries. So
 - close (likely): pHash <= 6 with dHash up to 20, or dHash <= 7 with pHash up to 22
   (an overlay such as a watermark moves pHash far more than dHash);
 - similar (supporting only, for items that other evidence already points at):
-  pHash <= 16 or dHash <= 12, by direct comparison with that item's photos.
+  pHash <= 12 or dHash <= 10, by direct comparison with that item's photos.
 
 Both hashes are searched exactly within 7 bits with multi-index hashing; every pair
 found by either search is graded on both distances. A listing photo that copies the
@@ -31,7 +31,7 @@ SEARCH_RADIUS = 7
 STRONG_PHASH, STRONG_DHASH = 6, 10
 CLOSE_PHASH_WIDE_DHASH = 20
 CLOSE_DHASH, CLOSE_DHASH_WIDE_PHASH = 7, 22
-SIMILAR_PHASH, SIMILAR_DHASH = 16, 12
+SIMILAR_PHASH, SIMILAR_DHASH = 12, 10
 STOCK_PHOTO_ITEMS = 3
 STOCK_PHOTO_LISTINGS = 5  # a picture in this many other adverts from other sellers is a brochure or stock photo
 
