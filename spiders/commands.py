@@ -36,7 +36,7 @@ def cmd_crawl(args) -> int:
     try:
         results = run_crawl(resolve_db_path(args.db), args.sources_names, sources_file=args.sources,
                             start_urls=args.start_url, fast=args.fast, jobdir=args.jobdir,
-                            progress=terminal_progress())
+                            progress=terminal_progress(), redis_url=args.redis)
     except SourceError as exc:
         raise CommandError(str(exc), status=2) from None
     if sys.stderr.isatty():
@@ -97,6 +97,9 @@ def add_commands(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--fast", action="store_true", help="no politeness delays, for a marketplace on this machine "
                                                        "(robots.txt is still obeyed)")
     p.add_argument("--jobdir", metavar="DIR", help="keep crawl state here so an interrupted crawl resumes")
+    p.add_argument("--redis", metavar="URL",
+                   help="share each source's crawl with other workers started with the same Redis URL "
+                        "(scrapy-redis queue and duplicate filter; removal detection is off in this mode)")
     p.add_argument("--show-errors", type=int, default=5, metavar="N", help="error log lines to print per source")
     p.set_defaults(handler=cmd_crawl)
 

@@ -27,7 +27,12 @@ def build_settings(args, source):
         settings.setdict(settings.getdict("FAST_SETTINGS"), priority="cmdline")
     for key, value in source.settings.items():
         settings.set(str(key).upper(), value, priority="cmdline")
-    if args.jobdir:
+    if args.redis:
+        from spiders.distributed import redis_settings
+
+        settings.setdict(redis_settings(args.redis, source.name), priority="cmdline")
+        source.complete_index = False
+    elif args.jobdir:
         from spiders.state import prepare_jobdir
 
         jobdir = Path(args.jobdir) / source.name
@@ -46,6 +51,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--start-url", action="append", help="crawl this schema.org site instead of a source")
     parser.add_argument("--fast", action="store_true")
     parser.add_argument("--jobdir")
+    parser.add_argument("--redis", metavar="URL", help="share the crawl with other workers through this Redis")
     parser.add_argument("--progress", action="store_true", help="print JSON progress lines on stdout")
     parser.add_argument("--log-level", default="WARNING")
     args = parser.parse_args(argv)

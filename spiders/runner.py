@@ -58,10 +58,16 @@ def _fail_run(db, run_id: int, reason: str) -> None:
 
 
 def crawl_source(db_path, source: Source, *, sources_file=None, fast=False, jobdir=None, from_url: bool = False,
-                 progress: Callable[[dict], None] | None = None, timeout: float | None = None) -> dict:
-    """Crawl one source in a subprocess and return its crawl_runs row as a dict."""
+                 progress: Callable[[dict], None] | None = None, timeout: float | None = None,
+                 redis_url: str | None = None) -> dict:
+    """Crawl one source in a subprocess and return its crawl_runs row as a dict.
+
+    With redis_url, this process is one worker of a crawl shared through Redis (spiders.distributed):
+    other workers' runs of the same source are running too, so they are not taken for stale ones.
+    """
     db = connect(db_path)
-    for (stale,) in db.execute("select id from crawl_runs where source = ? and status = 'running'", [source.name]).fetchall():
+    running = "select id from crawl_runs where source = ? and status = 'running'"
+    for (stale,) in [] if redis_url else db.execute(running, [source.name]).fetchall():
         _fail_run(db, stale, "the crawl process ended without closing its run (killed?)")
     run_id = db["crawl_runs"].insert({"source": source.name, "started_at": utcnow(), "status": "running"}).last_pk
     command = [sys.executable, "-m", "spiders.run", "--db", str(Path(db_path).resolve()), "--run-id", str(run_id),
@@ -77,6 +83,8 @@ def crawl_source(db_path, source: Source, *, sources_file=None, fast=False, jobd
         command.append("--fast")
     if jobdir:
         command += ["--jobdir", str(Path(jobdir).resolve())]
+    if redis_url:
+        command += ["--redis", redis_url]
     env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(REPO_ROOT), os.environ.get("PYTHONPATH")]))}
     with tempfile.TemporaryFile() as stderr:
         proc = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=stderr, cwd=REPO_ROOT, env=env, text=True)
@@ -126,7 +134,8 @@ def _host_groups(sources: list[Source], fast: bool) -> list[list[Source]]:
 
 
 def run_crawl(db_path, source_names=None, *, sources_file=None, start_urls=None, fast=False, jobdir=None,
-              progress: Callable[[dict], None] | None = None, parallel: int = MAX_PARALLEL) -> list[dict]:
+              progress: Callable[[dict], None] | None = None, parallel: int = MAX_PARALLEL,
+              redis_url: str | None = None) -> list[dict]:
     """Crawl the named sources (all enabled ones by default) or the sites of `start_urls`, one
     subprocess per source; returns one summary dict (the crawl_runs row) per source, in order.
 
@@ -140,7 +149,8 @@ def run_crawl(db_path, source_names=None, *, sources_file=None, start_urls=None,
 
     def crawl_group(group: list[Source]) -> list[tuple[str, dict]]:
         return [(source.name, crawl_source(db_path, source, sources_file=sources_file, fast=fast, jobdir=jobdir,
-                                           from_url=bool(start_urls), progress=progress)) for source in group]
+                                           from_url=bool(start_urls), progress=progress, redis_url=redis_url))
+                for source in group]
 
     results: dict[str, dict] = {}
     with ThreadPoolExecutor(max_workers=max(1, parallel)) as pool:

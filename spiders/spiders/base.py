@@ -116,12 +116,17 @@ class ListingSpider(scrapy.Spider):
             return None
 
     def canonical_url(self, response) -> str:
+        """The listing's address: the page's own, tidied by its rel=canonical link when that names the same page."""
         href = response.xpath('//link[@rel="canonical"]/@href').get() if isinstance(response, TextResponse) else None
+        own = clean_url(response.url)
         if href:
             url = clean_url(response.urljoin(href.strip()))
-            if url.startswith(("http://", "https://")) and self.in_domain(url):
+            # only a tidier form of this page's own address: a site pointing every page at one
+            # canonical address must not fold its listings into one
+            same_path = urlsplit(url).path.rstrip("/") == urlsplit(own).path.rstrip("/")
+            if url.startswith(("http://", "https://")) and self.in_domain(url) and same_path:
                 return url
-        return clean_url(response.url)
+        return own
 
     def listing_item(self, response, fallback: dict | None = None) -> ListingItem | None:
         """The listing on this page, or None when the page is not a listing."""

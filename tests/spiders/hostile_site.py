@@ -22,9 +22,9 @@ def png_bomb() -> bytes:
     return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(b"\x00" * 64)) + chunk(b"IEND", b"")
 
 
-def jsonld_page(listing: dict, extra: str = "") -> bytes:
+def jsonld_page(listing: dict, extra: str = "", head: str = "") -> bytes:
     block = json.dumps({"@context": "https://schema.org", "@type": "Product", **listing}).replace("</", "<\\/")
-    return (f'<html><head><meta charset="utf-8"><script type="application/ld+json">{block}</script></head>'
+    return (f'<html><head><meta charset="utf-8">{head}<script type="application/ld+json">{block}</script></head>'
             f"<body><h1>{listing.get('name', '')}</h1>{extra}</body></html>").encode()
 
 
@@ -45,7 +45,7 @@ def pages(variant: int) -> dict:
         "/img/good.jpg", "/img/bomb.png", "/img/truncated.jpg", "/img/html.jpg", "/img/missing.jpg",
         "https://offsite.invalid/photo.jpg"]})
     index_links = ["/ad/good", "/ad/good?utm_campaign=spring#photos", "/ad/cp1252", "/ad/huge", "/loop/a", "/ad/error500", "/ad/slow", "/ad/bad-images",
-                   "/ad/injection", "/ad/gone", "/ad/no-title", "/private/ad/1", "/trap/1",
+                   "/ad/injection", "/ad/gone", "/ad/canon-1", "/ad/canon-2", "/ad/no-title", "/private/ad/1", "/trap/1",
                    "https://offsite.invalid/ad/1", "mailto:x@example.org", "javascript:alert(1)"]
     index_links.append("/ad/broken-ld" if variant == 0 else "/ad/new-1")
     index = "<html><body>" + "".join(f'<a href="{href}">{href}</a>' for href in index_links) + "</body></html>"
@@ -61,6 +61,9 @@ def pages(variant: int) -> dict:
         "/ad/bad-images": (200, "text/html", bad_images),
         "/ad/injection": (200, "text/html", injection),
         "/ad/gone": (410, "text/html", b"gone"),
+        # every page claims the home page as its canonical address
+        "/ad/canon-1": (200, "text/html", jsonld_page({"name": "Trailer one"}, head='<link rel="canonical" href="/">')),
+        "/ad/canon-2": (200, "text/html", jsonld_page({"name": "Trailer two"}, head='<link rel="canonical" href="/">')),
         "/ad/no-title": (200, "text/html", jsonld_page({"description": "no name"})),
         "/private/ad/1": (200, "text/html", jsonld_page({"name": "Private listing"})),
         "/img/good.jpg": (200, "image/jpeg", GOOD_PHOTO),

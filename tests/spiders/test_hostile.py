@@ -48,7 +48,8 @@ def test_crawl_completes_with_status_ok_and_exit_zero(crawled):
 def test_good_listings_are_kept_beside_the_bad(crawled):
     db, base, _ = crawled
     titles = {r[0] for r in db.execute("select title from listings")}
-    assert {"Kubota M5-111 tractor", "Honda quad", "Stihl chainsaw", "Slow page"} - titles == {"Slow page"}
+    assert {"Kubota M5-111 tractor", "Honda quad", "Stihl chainsaw", "Trailer one", "Trailer two",
+            "Slow page"} - titles == {"Slow page"}
     assert any(t.startswith("Caf") and "tractor" in t for t in titles)  # wrong encoding: decoded somehow, kept
 
 
@@ -106,7 +107,7 @@ def test_second_crawl_records_changes_removals_and_no_duplicates(crawled):
     assert second == (1, 1, 1)
     assert db.execute("select price from listings where url = ?", [base + "/ad/good"]).fetchone()[0] == 29500
     assert db.execute("select removed_at is not null from listings where url = ?", [base + "/ad/broken-ld"]).fetchone()[0]
-    assert db.execute("select count(*), count(distinct url) from listings").fetchone() == (6, 6)
+    assert db.execute("select count(*), count(distinct url) from listings").fetchone() == (8, 8)
     _, requests = runs[1]
     assert "/img/good.jpg" not in requests  # unchanged photos are not downloaded again
 
@@ -127,7 +128,7 @@ def test_start_url_twice_with_default_settings(tmp_path):
     runs = db.execute("select status, listings_new, listings_changed, listings_removed from crawl_runs order by id").fetchall()
     assert [r[0] for r in runs] == ["ok", "ok"]
     assert runs[1][1:] == (1, 1, 1)
-    assert db.execute("select count(*), count(distinct url) from listings").fetchone() == (7, 7)  # the slow page too
+    assert db.execute("select count(*), count(distinct url) from listings").fetchone() == (9, 9)  # the slow page too
     assert db.execute("select price from listings where url = ?", [base + "/ad/good"]).fetchone()[0] == 29500
     assert not [p for p in server.request_log if p.startswith("/private/")]
     db.close()
