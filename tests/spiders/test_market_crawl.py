@@ -141,3 +141,17 @@ def test_start_url_crawls_a_schema_org_site_with_no_configuration(market, scenar
     assert summary["status"] == "ok" and summary["source"].startswith("127.0.0.1-")
     assert summary["listings_new"] == len(scenario.listings_in(0, "dealer"))
     assert not [p for p in server.request_log[start:] if p.startswith(DISALLOWED)]
+
+
+def test_sitemap_source_reads_every_page_the_sitemap_lists(market, scenario, tmp_path):
+    import yaml
+
+    server, base = market
+    sources = tmp_path / "sources.yaml"
+    sources.write_text(yaml.safe_dump({"sources": [
+        {"name": "dealer-sitemap", "kind": "sitemap", "start_urls": [base + "/dealer/sitemap.xml"]}]}))
+    start = len(server.request_log)
+    [summary] = run_crawl(tmp_path / "data" / "fw.db", sources_file=sources, fast=True)
+    assert summary["status"] == "ok"
+    assert summary["listings_new"] == len(scenario.listings_in(0, "dealer"))
+    assert "/dealer/stock" not in server.request_log[start:]  # links on the pages are not followed

@@ -110,3 +110,30 @@ def test_prepare_jobdir_resumes_a_clean_stop_and_restarts_after_a_kill(tmp_path)
     (tmp_path / RUN_STATE_FILE).write_text(json.dumps({"started_at": "x"}))
     assert prepare_jobdir(tmp_path) == "restart"
     assert list(tmp_path.iterdir()) == []
+
+
+def test_retries_back_off_twice_as_long_each_time():
+    import asyncio
+
+    from scrapy import Request
+
+    from spiders.middlewares import BackoffRetryMiddleware
+
+    crawler = get_crawler(StructuredSpider, {"RETRY_BACKOFF_BASE": 0.05, "RETRY_BACKOFF_MAX": 0.15, "RETRY_TIMES": 5})
+    crawler.spider = crawler._create_spider(source_config=SOURCE)
+    middleware = BackoffRetryMiddleware.from_crawler(crawler)
+    request, delays = Request("https://market.example/ad/1"), []
+    for _ in range(3):
+        request = middleware._retry(request, "HTTP 503")
+        delays.append(request.meta["farmwatch_backoff"])
+    assert delays == [0.05, 0.1, 0.15]
+    started = asyncio.run(_timed(middleware.process_request(request)))
+    assert started >= 0.14 and "farmwatch_backoff" not in request.meta
+
+
+async def _timed(coroutine):
+    import time
+
+    start = time.monotonic()
+    await coroutine
+    return time.monotonic() - start
