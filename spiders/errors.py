@@ -16,6 +16,8 @@ def describe_error(error, maxsize: int | None = None) -> str:
     if isinstance(exc, HttpError):
         return f"HTTP {exc.response.status}"
     if isinstance(exc, IgnoreRequest):
+        if "DOWNLOAD_MAXSIZE" in str(exc):
+            return "response larger than the size limit once decompressed (a compression bomb?)"
         return str(exc) or "request ignored"
     if isinstance(exc, (TwistedTimeout, TimeoutError)) or "Timeout" in name:
         return "timed out"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gzip
 import json
 import struct
 import threading
@@ -45,7 +46,7 @@ def pages(variant: int) -> dict:
         "/img/good.jpg", "/img/bomb.png", "/img/truncated.jpg", "/img/html.jpg", "/img/missing.jpg",
         "https://offsite.invalid/photo.jpg"]})
     index_links = ["/ad/good", "/ad/good?utm_campaign=spring#photos", "/ad/cp1252", "/ad/huge", "/loop/a", "/ad/error500", "/ad/slow", "/ad/bad-images",
-                   "/ad/injection", "/ad/gone", "/ad/canon-1", "/ad/canon-2", "/ad/no-title", "/private/ad/1", "/trap/1",
+                   "/ad/injection", "/ad/gone", "/ad/canon-1", "/ad/canon-2", "/ad/gzip-bomb", "/ad/no-title", "/private/ad/1", "/trap/1",
                    "https://offsite.invalid/ad/1", "mailto:x@example.org", "javascript:alert(1)"]
     index_links.append("/ad/broken-ld" if variant == 0 else "/ad/new-1")
     index = "<html><body>" + "".join(f'<a href="{href}">{href}</a>' for href in index_links) + "</body></html>"
@@ -81,6 +82,15 @@ class Handler(BaseHTTPRequestHandler):
         if path == "/ad/slow":
             time.sleep(4)
             return self.reply(200, "text/html", jsonld_page({"name": "Slow page"}))
+        if path == "/ad/gzip-bomb":  # 3 MB of zeros sent as 3 KB of gzip
+            body = gzip.compress(b"<html>" + b"\0" * 3_000_000, mtime=0)
+            self.send_response(200)
+            self.send_header("Content-Type", "text/html")
+            self.send_header("Content-Encoding", "gzip")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+            return
         if path == "/loop/a":
             return self.redirect("/loop/b")
         if path == "/loop/b":

@@ -62,6 +62,7 @@ def test_each_problem_is_logged_against_its_address(crawled):
         by_url.setdefault(url, []).append(error)
     assert any("JSON-LD" in e for e in by_url["/ad/broken-ld"])
     assert any("size limit" in e for e in by_url["/ad/huge"])
+    assert any("larger than" in e for e in by_url["/ad/gzip-bomb"])
     assert any("redirections" in e for e in by_url["/loop/a"])
     assert by_url["/ad/error500"] == ["HTTP 500"]
     assert by_url["/ad/slow"] == ["timed out"]
@@ -86,7 +87,7 @@ def test_photos_good_one_stored_bad_ones_recorded_on_their_rows(crawled):
 
 def test_injected_markup_is_stored_as_plain_text(crawled):
     db, base, _ = crawled
-    title, description = db.execute("select title, description from listings where title like '%trailer%'").fetchone()
+    title, description = db.execute("select title, description from listings where url like '%/ad/injection'").fetchone()
     assert title == "Ifor Williams trailer"
     assert description == "Good trailer bold & more"
     for (text,) in db.execute("select coalesce(title, '') || coalesce(description, '') from listings"):
