@@ -23,6 +23,12 @@ def build_settings(args, source):
     settings.set("FARMWATCH_RUN_ID", args.run_id or 0, priority="cmdline")
     settings.set("FARMWATCH_PROGRESS", args.progress, priority="cmdline")
     settings.set("LOG_LEVEL", args.log_level, priority="cmdline")
+    if args.sources:  # the contact named in the sources file in use goes into the user agent
+        from spiders.config import contact_address
+
+        contact = contact_address(args.sources)
+        settings.set("USER_AGENT", f"farmwatch/{settings.get('FARMWATCH_VERSION')} (stolen farm property scanner; "
+                                   f"+{contact})", priority="cmdline")
     if args.fast:
         settings.setdict(settings.getdict("FAST_SETTINGS"), priority="cmdline")
     for key, value in source.settings.items():

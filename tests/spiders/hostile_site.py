@@ -78,6 +78,7 @@ def pages(variant: int) -> dict:
 class Handler(BaseHTTPRequestHandler):
     def do_GET(self):  # noqa: N802
         self.server.request_log.append(self.path)
+        self.server.user_agents.add(self.headers.get("User-Agent"))
         path = self.path
         if path == "/ad/slow":
             time.sleep(4)
@@ -134,6 +135,7 @@ def start_hostile_site():
     server.daemon_threads = True
     server.variant = 0
     server.request_log = []
+    server.user_agents = set()
     cache = {0: pages(0), 1: pages(1)}
     server.routes = cache.__getitem__
     threading.Thread(target=server.serve_forever, daemon=True).start()

@@ -20,7 +20,7 @@ def crawled(tmp_path_factory):
     folder = tmp_path_factory.mktemp("hostile")
     server, base = start_hostile_site()
     sources = folder / "sources.yaml"
-    sources.write_text(yaml.safe_dump({"sources": [
+    sources.write_text(yaml.safe_dump({"contact": "mailto:hostile-test@example.org", "sources": [
         {"name": "hostile", "kind": "structured", "start_urls": [base + "/"], "settings": SETTINGS}]}))
     db_path = folder / "data" / "farmwatch.db"
     runs = []
@@ -32,13 +32,15 @@ def crawled(tmp_path_factory):
         runs.append((proc, server.request_log[log_start:]))
     server.shutdown()
     db = connect(db_path)
+    runs.append(server.user_agents)
     yield db, base, runs
     db.close()
 
 
-def test_crawl_completes_with_status_ok_and_exit_zero(crawled):
+def test_crawl_completes_with_status_ok_and_exit_zero_and_names_its_contact(crawled):
     db, base, runs = crawled
-    for proc, _ in runs:
+    assert runs[2] == {"farmwatch/0.1 (stolen farm property scanner; +mailto:hostile-test@example.org)"}
+    for proc, _ in runs[:2]:
         assert proc.returncode == 0, proc.stderr
         assert "hostile: ok" in proc.stdout
     statuses = [r[0] for r in db.execute("select status from crawl_runs order by id")]
@@ -96,7 +98,7 @@ def test_injected_markup_is_stored_as_plain_text(crawled):
 
 def test_robots_txt_offsite_links_and_traps(crawled):
     db, base, runs = crawled
-    for _, requests in runs:
+    for _, requests in runs[:2]:
         assert not [p for p in requests if p.startswith("/private/") or "utm_" in p]
         assert max(int(p.rsplit("/", 1)[1]) for p in requests if p.startswith("/trap/")) <= 5
     assert not db.execute("select 1 from listings where url like '%private%' or url like '%offsite%'").fetchone()
