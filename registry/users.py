@@ -49,6 +49,7 @@ def add_user(db: Database, username: str, password: str, role: str, *, email: st
     with db.atomic():
         if existing:
             db["users"].update(existing[0], {**row, "disabled_at": None})
+            end_sessions(db, existing[0])  # a reset password must not leave old logins open
             return existing[0]
         return db["users"].insert({**row, "created_at": utcnow()}).last_pk
 
@@ -70,6 +71,14 @@ def authenticate(db: Database, username: str, password: str) -> dict | None:
 def disable_user(db: Database, username: str) -> bool:
     return bool(db.execute("update users set disabled_at = ? where username = ? and disabled_at is null",
                            [utcnow(), username]).rowcount)
+
+
+def end_sessions(db: Database, user_id: int) -> int:
+    """End every open web session of an account (the workspace checks ended_at on each request)."""
+    if not db["web_sessions"].exists():
+        return 0
+    return db.execute("update web_sessions set ended_at = ? where user_id = ? and ended_at is null",
+                      [utcnow(), user_id]).rowcount
 
 
 _DUMMY_HASH = _hasher.hash("not a real password")
