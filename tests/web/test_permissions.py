@@ -11,7 +11,7 @@ import pytest
 from datasette_config.app import load_config
 from tests.web.seed import OWNER_MARKERS
 
-OFFICER_TABLES = {"items", "identifiers", "photos", "thefts", "crawl_runs", "listings", "listing_photos",
+OFFICER_TABLES = {"items", "identifiers", "photos", "thefts", "crawl_runs", "nightly_runs", "listings", "listing_photos",
                   "matches", "reviews"}
 ADMIN_ONLY_TABLES = {"access_log", "login_attempts"}
 REGISTRY_MARKERS = ["1L06120MCKK123456", "44260123456", "Faccombe", "HFT420", "market.example"]
