@@ -33,7 +33,8 @@ class ListingProfile:
     words: set[str] = field(default_factory=set)
     grams: set[str] = field(default_factory=set)  # words and adjacent pairs and triples, joined
     word_list: list[str] = field(default_factory=list)
-    category: str | None = None
+    category: str | None = None  # as the listing states it (a category field)
+    mentioned: set[str] = field(default_factory=set)  # categories named in the title or the description's start
     make: str | None = None
     year: int | None = None
     years_in_text: set[int] = field(default_factory=set)
@@ -64,18 +65,12 @@ def profile_listing(row: dict) -> ListingProfile:
     for size in (2, 3):
         grams.update("".join(head[i:i + size]) for i in range(len(head) - size + 1))
     category = resolve_category(row.get("category")) if row.get("category") else None
-    if category is None:
-        title_words = fold_words(title)
-        for size in (2, 1):
-            for i in range(len(title_words) - size + 1):
-                category = resolve_category(" ".join(title_words[i:i + size]))
-                if category:
-                    break
-            if category:
-                break
+    named = fold_words(title) + fold_words(row.get("description"))[:GRAM_WORDS]
+    mentioned = {c for size in (1, 2) for i in range(len(named) - size + 1)
+                 if (c := resolve_category(" ".join(named[i:i + size])))}
     listed = row.get("posted_at") or row.get("first_seen_at")
     return ListingProfile(
-        words=set(words), grams=grams, word_list=words, category=category,
+        words=set(words), grams=grams, word_list=words, category=category, mentioned=mentioned,
         make=compact_words(row.get("make")) or None, year=row.get("year"),
         years_in_text={int(y) for y in _YEAR.findall(title)},
         listed_on=listed[:10] if listed else None,
@@ -124,11 +119,13 @@ def description_evidence(item: dict, theft: dict | None, profile: ListingProfile
     elif make_ok:
         out.append(Evidence("description", f"make agrees: {item['make']}", 0.08))
     category = item.get("category")
-    if profile.category and category:
+    if profile.category and category:  # stated: agreement or disagreement
         if profile.category == category:
             out.append(Evidence("description", f"same category: {category}", 0.05))
         elif category != "other" and profile.category != "other":
             out.append(Evidence("description", f"listed as {profile.category}, registered as {category}", -0.25))
+    elif category and category in profile.mentioned:  # only named in passing ("with front loader"): agreement only
+        out.append(Evidence("description", f"same category: {category}", 0.05))
     year = item.get("year")
     stated = profile.year or (next(iter(profile.years_in_text)) if len(profile.years_in_text) == 1 else None)
     if year and stated:

@@ -58,9 +58,10 @@ class PairEvidence:
         return {item for (m, item) in self.by_pair if m == n}
 
     def hashed_photo_ids(self, n: int) -> set[int]:
-        """Listing photos of listing n already matched by hash (close or near-identical)."""
+        """Listing photos of listing n already matched by hash (close or near-identical, stock photos too:
+        a picture judged by its hash is not judged again by its features)."""
         return {e.extras["listing_photo_id"] for (m, _), evidence in self.by_pair.items() if m == n
-                for e in evidence if e.kind == "photo" and e.weight >= 0.8}
+                for e in evidence if e.kind == "photo" and e.extras.get("grade") in ("near_identical", "close")}
 
 
 def add_identifier_evidence(db: Database, ctx: MatchContext, listings: list[dict], pairs: PairEvidence) -> set[int]:

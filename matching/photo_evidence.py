@@ -139,7 +139,7 @@ def photo_evidence(hit: PhotoHit, grade: str, registered_position: int, photo_id
     p, d = hit.phash_distance, hit.dhash_distance
     what = "a mirrored copy" if hit.mirrored else "a copy"
     extras = {"photo_id": photo_id, "listing_photo_id": hit.photo.id, "distance": p, "hash": "phash",
-              "dhash_distance": d, "mirrored": hit.mirrored}
+              "dhash_distance": d, "mirrored": hit.mirrored, "grade": grade}
     listing_side = f"listing photo {hit.photo.position}"
     registered_side = f"registered photo {registered_position}"
     if grade == "near_identical":

@@ -58,10 +58,12 @@ class StolenItems:
         return sorted(found)[:MAX_DESCRIPTION_ONLY] if len(found) > MAX_DESCRIPTION_ONLY else found
 
     def stage_two_candidates(self, profile: ListingProfile, exclude: set[int] = frozenset()) -> list[int]:
-        """Stolen items a listing could show: same category, and not listed before the theft."""
-        if not profile.category:
-            return []
-        return [i for i in self.by_category.get(profile.category, ())
+        """Stolen items a listing could show: of a category it states or names, and not listed before
+        the theft; when it names no category, those whose make and model it names."""
+        categories = {profile.category} if profile.category else profile.mentioned
+        if not categories:
+            return [i for i in self.description_candidates(profile) if i not in exclude]
+        return [i for c in sorted(categories) for i in self.by_category.get(c, ())
                 if i not in exclude and listed_after(self.thefts[i], profile)]
 
 
