@@ -74,19 +74,27 @@ def matched_now() -> str:
 
 
 def pending_listing_ids(db: Database, rematch_all: bool) -> list[str]:
-    """Listings new or changed since matched, plus those whose matched item was since reported
-    stolen or recovered (so the match moves queue and is scored again)."""
+    """Listings to match: new or changed since matched; those whose matched item was since
+    reported stolen or recovered (the match moves queue); and, when thefts were reported since
+    the last run, the listings still up that appeared after those thefts (a thief lists fast,
+    an owner may register and report days later)."""
     if rematch_all:
         return [r[0] for r in db.execute("select id from listings order by rowid").fetchall()]
+    last_run = db.execute("select max(matched_at) from listings").fetchone()[0]
+    since = None
+    if last_run:
+        since = db.execute("select min(stolen_at) from thefts where current = 1 and reported_at > ?",
+                           [last_run[:19] + "Z"]).fetchone()[0]  # whole seconds, as reported_at has
     return [r[0] for r in db.execute(
         """select id from listings where matched_at is null or matched_at < changed_at
+           or (:since is not null and removed_at is null and coalesce(posted_at, first_seen_at) >= :since)
            or id in (select m.listing_id from matches m
                      left join thefts t on t.item_id = m.item_id and t.current = 1
                      where (m.queue = 'owner_check' and t.id is not null)
                         or (m.queue = 'stolen' and (t.id is null or t.id is not m.theft_id)
                             and not exists (select 1 from reviews r where r.match_id = m.id
                                             and r.decision = 'owner_not_me')))
-           order by rowid""").fetchall()]
+           order by rowid""", {"since": since}).fetchall()]
 
 
 _WORKER: dict = {}

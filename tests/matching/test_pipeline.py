@@ -176,3 +176,18 @@ def test_a_picture_in_many_sellers_adverts_is_a_stock_photo_not_strong(registry,
     rows = db.execute("select band, reasons from matches").fetchall()
     assert len(rows) == 7 and not any(band == "strong" for band, _ in rows)
     assert all("stock" in json.loads(reasons)[0]["detail"] for _, reasons in rows)
+
+
+def test_a_theft_registered_after_the_listing_was_matched_is_found_next_run(db, tmp_path):
+    from registry.items import register_item, validate_item
+
+    load_listings(db, tmp_path, [ad(1, "John Deere 6120M", "pin 1L06120MCKK123456"),
+                                 ad(2, "Old plough", "pin 1L06120MCKK123456", posted_at="2026-10-01T00:00:00Z")])
+    assert match_listings(db).listings == 2 and not db.execute("select count(*) from matches").fetchone()[0]
+    db.execute("update listings set matched_at = '2026-11-20T13:00:00.000000Z'")  # as if matched last night
+    item, errors = validate_item({**STOLEN, "photos": []})
+    register_item(db, item)  # registered and reported stolen (2026-11-01) only now
+    again = match_listings(db)
+    assert again.listings == 1  # the listing that appeared after the theft; not the older one
+    assert db.execute("select queue, band from matches").fetchone() == ("stolen", "strong")
+    assert match_listings(db).listings == 0
