@@ -9,12 +9,16 @@ listing_photos row and in the error log; the listing is kept.
 from __future__ import annotations
 
 import asyncio
+import threading
 from urllib.parse import urlsplit
 
 from scrapy import Request
 
+from registry.db import connect
 from registry.listings import known_photo, save_listing_photo
 from spiders.state import get_run, write_lock
+
+_threads = threading.local()  # one database connection per worker thread
 
 
 def site_of(host: str) -> str:
@@ -57,17 +61,30 @@ class PhotosPipeline:
                 run.record_error(url, "photo on another site's host: not fetched (add it to photo_domains)")
             else:
                 wanted.append((position, url))
-        results = await asyncio.gather(*(self.fetch(url) for _, url in wanted))
-        for (position, url), (data, problem) in zip(wanted, results, strict=True):
-            with write_lock(run.db):
-                stored = save_listing_photo(run.db, item["listing_id"], position, url, data, error=problem)
+        results = await asyncio.gather(*(self.fetch_and_store(item["listing_id"], position, url) for position, url in wanted))
+        for (_, url), (stored, problem) in zip(wanted, results, strict=True):
             if stored:
                 run.count("photos_stored")
             else:
-                row = run.db.execute("select error from listing_photos where listing_id = ? and position = ?",
-                                     [item["listing_id"], position]).fetchone()
-                run.record_error(url, f"photo not stored: {row[0] if row else problem}")
+                run.record_error(url, f"photo not stored: {problem}")
         return item
+
+    async def fetch_and_store(self, listing_id: str, position: int, url: str) -> tuple[bool, str | None]:
+        """Download, then check, hash and store in a worker thread, so decoding never stalls the crawl."""
+        data, problem = await self.fetch(url)
+        return await asyncio.to_thread(self.store, listing_id, position, url, data, problem)
+
+    def store(self, listing_id: str, position: int, url: str, data: bytes | None, problem: str | None):
+        """(stored, problem) for one photo; runs in a worker thread with that thread's own connection."""
+        db = getattr(_threads, "db", None)
+        if db is None:
+            db = _threads.db = connect(self.crawler.settings.get("FARMWATCH_DB"), migrate=False)
+        stored = save_listing_photo(db, listing_id, position, url, data, error=problem)
+        if stored:
+            return True, None
+        row = db.execute("select error from listing_photos where listing_id = ? and position = ?",
+                         [listing_id, position]).fetchone()
+        return False, row[0] if row else problem
 
     async def fetch(self, url: str) -> tuple[bytes | None, str | None]:
         request = Request(url, meta={"download_maxsize": self.maxsize, "farmwatch_role": "photo"},
