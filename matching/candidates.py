@@ -71,14 +71,16 @@ class Candidate:
     tokens: int = 1
 
 
-_GLUED_LABEL = re.compile(r"\b(no|nr|num|s/?n|ser|serial|pin|vin|eng|engine|frame|chassis|tag|chip|ref|id)[.#:]+(?=\w)"
-                          r"|\b(s/n|sn|esn|vin|pin)(?=\d)", re.I)
+_GLUED_LABEL = re.compile(r"\b(no|nr|num|s/?n|ser|serial|pin|vin|eng|engine|frame|chassis|tag|chip|ref|id)[.#:]+(?=\w)",
+                          re.I)
+# "SN1234...", "PIN1L0...": a label with nothing between it and the number, or a serial that starts so
+_GLUED_PREFIX = re.compile(r"^(?:s/?n|esn|vin|pin)(?=\d)", re.I)
 
 
 def blank_noise(text: str) -> str:
     """Replace prices, phones, postcodes, dates, amounts and addresses by a run break."""
     gap = f" {_BREAK} "
-    text = _GLUED_LABEL.sub(lambda m: (m[1] or m[2]) + " ", text)
+    text = _GLUED_LABEL.sub(r"\1 ", text)
     if "@" in text or "http" in text or "www" in text:
         text = _ADDRESSES.sub(gap, text)
     return _POSTCODE.sub(gap, _NUMBERS.sub(gap, text))
@@ -124,6 +126,9 @@ def text_candidates(text: str | None, source: str) -> list[Candidate]:
         value = _identifier_like(token)
         if value is not None:
             run.append((token, value))
+            glued = _GLUED_PREFIX.match(token)
+            if glued and (rest := _identifier_like(token[glued.end():])):  # both readings are candidates
+                found.extend(_run_candidates([(token[glued.end():], rest)], source))
             continue
         if run:
             found.extend(_run_candidates(run, source))
