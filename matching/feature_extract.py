@@ -24,7 +24,7 @@ from registry.photos import MAX_PIXELS
 FEATURE_SIDE = 640  # long side of the decoded image features are taken from
 MAX_KEYPOINTS = 500  # ORB keypoints kept per photo (the strongest)
 KEYPOINT_SCALE = 8  # keypoint coordinates are stored as uint16 in 1/8 pixel
-EXTRACTOR = f"orb{MAX_KEYPOINTS}@{FEATURE_SIDE}"  # a change of parameters re-extracts stored features
+EXTRACTOR = f"orb{MAX_KEYPOINTS}s@{FEATURE_SIDE}"  # strongest first; a change re-extracts stored features
 DESCRIPTOR_BYTES = 32
 
 Image.MAX_IMAGE_PIXELS = MAX_PIXELS
@@ -84,9 +84,11 @@ def extract_features(gray: np.ndarray) -> Features:
     if descriptors is None or not keypoints:
         return Features(np.zeros((0, 2), np.float32), np.zeros(0, np.float32),
                         np.zeros((0, DESCRIPTOR_BYTES), np.uint8), gray.shape[1], gray.shape[0])
-    points = np.array([kp.pt for kp in keypoints], dtype=np.float32)
-    angles = np.array([kp.angle for kp in keypoints], dtype=np.float32)
-    return Features(points, angles, np.ascontiguousarray(descriptors, dtype=np.uint8), gray.shape[1], gray.shape[0])
+    order = np.argsort([-kp.response for kp in keypoints], kind="stable")  # strongest first
+    points = np.array([keypoints[i].pt for i in order], dtype=np.float32)
+    angles = np.array([keypoints[i].angle for i in order], dtype=np.float32)
+    return Features(points, angles, np.ascontiguousarray(descriptors[order], dtype=np.uint8),
+                    gray.shape[1], gray.shape[0])
 
 
 def mirror_features(gray: np.ndarray) -> Features:

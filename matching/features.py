@@ -8,8 +8,9 @@ are verified geometrically (`matching.feature_verify`), and what survives is tol
 words an officer can check by eye.
 
 Bands, calibrated on generated textured photos (bench/bench_features.py): copies
-altered in every tested way scored 29 or more matching points, photos of different
-scenes (each showing a similar machine) at most 14. So STRONG_INLIERS and above,
+altered in every tested way (630 pairs) scored 27 or more matching points, different
+photos (3,600 pairs of scenes that each show a similar machine, brick walls, sheeting
+and fences) at most 14. So STRONG_INLIERS and above,
 together with the category agreement that stage-two candidates already have, may make
 a match `strong`; the grey zone from POSSIBLE_INLIERS only `possible`. A photo with too
 few keypoints to judge (plain, dark, blurred) is never more than `possible`.
@@ -33,11 +34,11 @@ from matching.feature_extract import (
     mirror_features,
 )
 from matching.feature_index import FeatureIndex, load_feature_index
-from matching.feature_verify import describe_transform, verify_pair
+from matching.feature_verify import Verification, describe_transform, verify_pair
 from registry.db import data_dir
 
-STRONG_INLIERS = 24  # matching points (distinct places) from which a verified match may be strong
-POSSIBLE_INLIERS = 16  # below this a verification is not shown at all
+STRONG_INLIERS = 20  # matching points (distinct places) from which a verified match may be strong
+POSSIBLE_INLIERS = 15  # below this a verification is not shown at all
 MIN_JUDGEABLE_KEYPOINTS = 200  # fewer ORB keypoints: plain, dark or blurred, too little to judge
 SHORTLIST = 5  # registered photos verified per listing photo, by descriptor votes
 VOTE_DISTANCE = 64  # Hamming distance (of 256 bits) within which a descriptor votes for a photo
@@ -127,6 +128,29 @@ def shortlist(index: FeatureIndex, direct: Features, mirror: Features,
     return [(p, m) for v, p, m in ranked if v >= MIN_VOTES][:SHORTLIST]
 
 
+def verify_candidates(index: FeatureIndex | None, direct: Features, mirror: Features, allowed: set[int] | None,
+                      registered_features) -> list[tuple[int, bool, Verification, Features]]:
+    """Shortlist by votes (or every allowed photo when index is None), then verify each geometrically.
+
+    registered_features(photo_ids) -> {photo_id: Features}. Returns (photo id, mirrored,
+    verification, registered features) for verifications of at least POSSIBLE_INLIERS points.
+    """
+    if index is None:
+        todo = [(p, m) for p in sorted(allowed or ()) for m in (False, True)]
+    else:
+        todo = shortlist(index, direct, mirror, allowed)
+    registered = registered_features({p for p, _ in todo})
+    out = []
+    for photo_id, mirrored in todo:
+        target = registered.get(photo_id)
+        if target is None:
+            continue
+        verified = verify_pair(mirror if mirrored else direct, target)
+        if verified.inliers >= POSSIBLE_INLIERS:
+            out.append((photo_id, mirrored, verified, target))
+    return out
+
+
 def _photo_rows(db: Database, photo_ids) -> dict[int, tuple[int, int, int]]:
     ids = sorted({int(p) for p in photo_ids})
     out = {}
@@ -175,19 +199,12 @@ def find_feature_matches(db: Database, listing_id: str, exclude_listing_photo_id
         except FeatureError:
             continue
         direct, mirror = extract_features(gray), mirror_features(gray)
-        if index is None:
-            todo = [(p, m) for p in sorted(allowed) for m in (False, True)]
-        else:
-            todo = shortlist(index, direct, mirror, allowed)
-        registered = load_photo_features(db, {p for p, _ in todo})
-        photos = _photo_rows(db, registered)
-        for photo_id, mirrored in todo:
+        verified_pairs = verify_candidates(index, direct, mirror, allowed, lambda ids: load_photo_features(db, ids))
+        photos = _photo_rows(db, [p for p, *_ in verified_pairs])
+        for photo_id, mirrored, verified, target in verified_pairs:
             if photo_id not in photos:
                 continue
-            query, target = (mirror if mirrored else direct), registered[photo_id]
-            verified = verify_pair(query, target)
-            if verified.inliers < POSSIBLE_INLIERS:
-                continue
+            query = mirror if mirrored else direct
             item_id, photo_position, photo_width = photos[photo_id]
             scale_ratio = ((width or gray.shape[1]) / gray.shape[1]) / ((photo_width or target.width) / target.width)
             transform = describe_transform(verified.homography, query, target, mirrored=mirrored,

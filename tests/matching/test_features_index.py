@@ -8,7 +8,13 @@ import pytest
 from matching import feature_index
 from matching.feature_evalset import ALTERATIONS, textured_scene
 from matching.feature_extract import EXTRACTOR
-from matching.feature_index import FeatureIndex, index_path, load_feature_index, refresh_feature_index
+from matching.feature_index import (
+    INDEXED_KEYPOINTS,
+    FeatureIndex,
+    index_path,
+    load_feature_index,
+    refresh_feature_index,
+)
 from matching.features import find_feature_matches
 from registry.db import data_dir
 from registry.items import mark_recovered, report_stolen
@@ -51,7 +57,7 @@ def test_saved_index_is_reused_not_rebuilt(db):
     report = refresh_feature_index(db)
     assert (report["added"], report["removed"], report["rebuilt"]) == (0, 0, False)
     assert path.stat().st_mtime_ns == mtime
-    assert FeatureIndex.load(path).vectors == report["descriptors"] > 300
+    assert FeatureIndex.load(path).vectors == report["descriptors"] == INDEXED_KEYPOINTS
 
 
 def test_damaged_or_outdated_index_file_is_rebuilt(db):
@@ -76,7 +82,7 @@ def test_missing_registered_photo_file_is_recorded_not_fatal(db):
 
 def test_inverted_file_index_finds_the_same_copies(db, monkeypatch):
     items = {seed: register(db, seed) for seed in range(4)}
-    monkeypatch.setattr(feature_index, "IVF_MIN_VECTORS", 1000)
+    monkeypatch.setattr(feature_index, "IVF_MIN_VECTORS", 500)
     monkeypatch.setattr(feature_index, "NPROBE", 64)
     report = refresh_feature_index(db)
     assert report["kind"] == "ivf" and report["rebuilt"]
@@ -95,8 +101,9 @@ def test_removing_a_photo_removes_all_its_descriptors():
     index.add(5, rng.integers(0, 256, (500, 32), dtype=np.uint8))
     kept = rng.integers(0, 256, (300, 32), dtype=np.uint8)
     index.add(6, kept)
+    assert index.vectors == 2 * INDEXED_KEYPOINTS
     index.remove([5])
-    assert index.vectors == 300 and index.members == {6}
+    assert index.vectors == INDEXED_KEYPOINTS and index.members == {6}
     distances, photos = index.search(kept[:10])
     assert (photos[:, 0] == 6).all() and (distances[:, 0] == 0).all()
 

@@ -6,6 +6,7 @@ import json
 
 from matching.feature_evalset import ALTERATIONS, hard_negative, textured_scene
 from matching.feature_index import load_feature_index
+from matching.features import STRONG_INLIERS
 from matching.pipeline import match_listings
 from registry.items import register_item, validate_item
 from registry.listings import clean_listing, save_listing_photo, upsert_listing
@@ -50,7 +51,7 @@ def test_stage_two_makes_strong_matches_only_where_it_should(db):
     reasons = json.loads(strong["reasons"])
     feature = next(r for r in reasons if r["kind"] == "photo_features")
     assert feature["detail"].startswith("listing photo 2 shows registered photo 1, cropped and mirrored: ")
-    assert feature["mirrored"] is True and feature["inliers"] >= 24
+    assert feature["mirrored"] is True and feature["inliers"] >= STRONG_INLIERS
 
     assert (ads["before theft"], trailer) not in rows  # stage two only for listings after the theft
     assert (ads["other category"], quad) not in rows  # and of the stolen item's category
