@@ -7,7 +7,9 @@ data (`farmwatch items import`, `listings import`). The listings are:
 - true re-listings of stolen items, one kind of evidence each: identifiers re-typed
   (spaces and dashes, case and look-alike characters, other scripts, split tokens, only
   in the structured fields, one typo, only the trailing digits) and photos altered
-  (re-encoded, resized, brighter, mirrored, watermarked), plus a typo with a photo;
+  (re-encoded, resized, brighter, mirrored, watermarked), plus a typo with a photo.
+  Typos are placed before the last four characters: a slip in the sequence digits
+  cannot be told from the next serial number, and is scored as such;
 - legitimate sales of registered items that are not stolen (owner checks);
 - hard decoys: the next serial number off the line (registered or not), honest
   look-alikes of the same make and model, and unrelated adverts.
