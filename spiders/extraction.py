@@ -164,8 +164,12 @@ def entity_to_listing(entity: dict, base_url: str) -> dict:
     if price is None and isinstance(spec, dict):
         price = _first(spec.get("price"))
     currency = _name(offer.get("priceCurrency")) or (_name(spec.get("priceCurrency")) if isinstance(spec, dict) else None)
-    location, lat, lon = _place(offer.get("availableAtOrFrom") or offer.get("areaServed")
-                                or entity.get("contentLocation") or entity.get("location"))
+    seller_raw = _first(offer.get("seller") or entity.get("seller"))
+    location, lat, lon = _place(offer.get("availableAtOrFrom") or offer.get("areaServed") or offer.get("location")
+                                or entity.get("contentLocation") or entity.get("location")
+                                or ({"address": entity["address"]} if entity.get("address") else None)
+                                or ({"address": seller_raw["address"]} if isinstance(seller_raw, dict)
+                                    and seller_raw.get("address") else None))
     posted = next((_name(entity.get(k)) or _name(offer.get(k)) for k in DATE_PROPERTIES
                    if _name(entity.get(k)) or _name(offer.get(k))), None)
     year = next((_name(entity.get(k)) for k in YEAR_PROPERTIES if _name(entity.get(k))), None)

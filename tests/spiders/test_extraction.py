@@ -79,3 +79,15 @@ def test_many_products_without_addresses_are_a_list_page():
     html = "".join(f'<div itemscope itemtype="https://schema.org/Product"><span itemprop="name">Item {n}</span></div>'
                    for n in range(4))
     assert extract_listing(html, "https://m.example/search?q=tractor")[0] is None
+
+
+@pytest.mark.parametrize("extra, location", [
+    ({"address": {"@type": "PostalAddress", "addressLocality": "Hexham", "postalCode": "NE46 1AA"}}, "Hexham, NE46 1AA"),
+    ({"offers": {"price": 5, "seller": {"@type": "Person", "name": "Jo", "address": "Skipton"}}}, "Skipton"),
+    ({"offers": {"price": 5, "areaServed": "Devon"}}, "Devon"),
+])
+def test_location_from_the_item_the_offer_or_the_seller(extra, location):
+    import json
+
+    html = f'<script type="application/ld+json">{json.dumps({"@type": "Product", "name": "Quad", **extra})}</script>'
+    assert extract_listing(html, "https://m.example/ad/1")[0]["location"] == location
