@@ -70,6 +70,17 @@ def cmd_alerts_subscribe(args) -> int:
     return 0
 
 
+def cmd_checks_purge(args) -> int:
+    if args.older_than < 1:
+        raise CommandError("--older-than must be at least 1 day")
+    db = connect(args.db)
+    with db.atomic():
+        removed = db.execute("delete from public_checks where checked_at < strftime('%Y-%m-%dT%H:%M:%SZ', 'now', ?)",
+                             [f"-{args.older_than} days"]).rowcount
+    print(f"{removed} public check records older than {args.older_than} days removed")
+    return 0
+
+
 def cmd_demo(args) -> int:
     from farmwatch.demo import run_demo
 
@@ -109,6 +120,15 @@ def add_commands(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--area", help="police force area (default: every area)")
     p.add_argument("--organisation", help="for the record, e.g. a livestock mart or dealer")
     p.set_defaults(handler=cmd_alerts_subscribe)
+
+    checks = sub.add_parser("checks", help="the public buyer check's log",
+                            description="The public buyer check logs every check with the requester's address.")
+    csub = checks.add_subparsers(dest="checks_command", metavar="ACTION", required=True)
+    p = csub.add_parser("purge", help="delete check records (and requester addresses) older than N days",
+                        description="Delete public check records older than N days: run it from cron to keep "
+                                    "requesters' addresses no longer than your retention period.")
+    p.add_argument("--older-than", type=int, default=90, metavar="DAYS", help="default 90")
+    p.set_defaults(handler=cmd_checks_purge)
 
     p = sub.add_parser("demo", help="a self-contained demonstration on generated data",
                        description="Build a demonstration registry, start the demonstration marketplace on "
