@@ -5,7 +5,9 @@ so two moderate pieces make a likely match and none can push past 1; counter-evi
 then removes its share. The band rules are explicit, not only thresholds:
 
 - `strong` needs a piece of evidence marked `strong` (an exact identifier or a
-  near-identical photo) of an item with a current theft, and nothing that blocks it.
+  near-identical photo) of an item with a current theft, and nothing against it: any
+  disagreement (another year or category stated, a check digit) leaves it `likely`, for
+  an officer to weigh before acting.
   Fuzzy identifier hits are never marked `strong`, so they never make one on their own.
 - evidence from the description alone (make, model, year, colour, dates, distance)
   reaches `possible` at most.
@@ -63,7 +65,7 @@ def score_evidence(evidence: list[Evidence], *, stolen: bool) -> Scored | None:
     score = combine_weights(evidence)
     description_only = all(e.kind in DESCRIPTION_KINDS for e in support)
     can_be_strong = (stolen and not description_only and any(e.strong for e in support)
-                     and not any(e.blocks_strong for e in evidence))
+                     and not any(e.blocks_strong or e.weight < 0 for e in evidence))
     if can_be_strong and score >= 0.5:
         band, score = "strong", max(score, STRONG_FLOOR)
     else:

@@ -34,6 +34,7 @@ VALID_CHECK = Evidence("check_digit", "valid check digit of its own", -0.4, bloc
     ([EXACT, VALID_CHECK], True, "possible"),
     ([LONG_PARTIAL, MAKE_MODEL, AFTER], True, "likely"),
     ([CLOSE_PHOTO], True, "likely"),
+    ([EXACT, MAKE_MODEL, Evidence("description", "listed as 2012, registered as 2019", -0.25)], True, "likely"),
 ])
 def test_bands(evidence, stolen, band):
     assert score_evidence(evidence, stolen=stolen).band == band
