@@ -30,6 +30,7 @@ class EvalResult:
     owner_checks: tuple = (0, 0)  # owner sales found in the owner-check queue, of all owner sales
     match_seconds: float = 0.0
     misses: list = field(default_factory=list)
+    false_strong_by: Counter = field(default_factory=Counter)  # the leading reason kind of each false strong
 
     @property
     def recall(self) -> float:
@@ -58,6 +59,9 @@ class EvalResult:
             correct, total = self.precision_by_band.get(band, (0, 0))
             target = f" (target >= {TARGETS['strong_precision']})" if band == "strong" else ""
             out.append(f"precision of {band:<8} {self.precision(band):.3f} ({correct}/{total}){target}")
+        if self.false_strong_by:
+            out.append("false strong matches by leading evidence: "
+                       + ", ".join(f"{k} {n}" for k, n in self.false_strong_by.most_common()))
         out.append(f"strong matches on decoys: {self.decoy_strong} (target 0)")
         for kind, bands in sorted(self.decoy_bands.items()):
             shown = ", ".join(f"{b} {n}" for b, n in sorted(bands.items())) or "no match"
@@ -84,7 +88,7 @@ def run_evaluation(folder: Path | str) -> EvalResult:
         if m:
             refs[m[1]] = item_id
     by_listing = defaultdict(list)
-    for row in db.query("select listing_id, item_id, queue, band from matches"):
+    for row in db.query("select listing_id, item_id, queue, band, reasons from matches"):
         by_listing[row["listing_id"]].append(row)
     result = EvalResult(match_seconds=report.seconds)
     truth = {}
@@ -114,8 +118,11 @@ def run_evaluation(folder: Path | str) -> EvalResult:
         for r in rows:
             if r["queue"] != "stolen":
                 continue
-            precision[r["band"]][0] += truth.get(lid) == r["item_id"]
+            correct = truth.get(lid) == r["item_id"]
+            precision[r["band"]][0] += correct
             precision[r["band"]][1] += 1
+            if r["band"] == "strong" and not correct:
+                result.false_strong_by[json.loads(r["reasons"])[0]["kind"]] += 1
     result.recall_by_kind = {k: tuple(v) for k, v in recall.items()}
     result.precision_by_band = {k: tuple(v) for k, v in precision.items()}
     result.owner_checks = tuple(owner)
