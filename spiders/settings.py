@@ -39,6 +39,7 @@ RETRY_BACKOFF_BASE = 5.0
 RETRY_BACKOFF_MAX = 120.0
 DEPTH_LIMIT = 25  # links followed from the start page (structured crawls); index-driven kinds have none
 CLOSESPIDER_PAGECOUNT = 20000
+CLOSESPIDER_TIMEOUT = 6 * 3600  # a crawl stopped by a limit is kept but not treated as complete
 COOKIES_ENABLED = False
 TELNETCONSOLE_ENABLED = False
 LOG_LEVEL = "INFO"
