@@ -11,6 +11,7 @@ from datasette.utils.multipart import FormData
 from sqlite_utils import Database
 
 from datasette_config.web import client_address, read, write
+from registry.db import FarmDatabase
 
 FARMER_ONLY = "Farmer accounts only: log in with your farmer account"
 
@@ -35,7 +36,7 @@ async def read_db(datasette, fn: Callable[[Database], Any]):
 
 async def write_db(datasette, fn: Callable[[Database], Any]):
     """fn(Database) in the write thread, in one transaction (rolled back if fn raises)."""
-    return await write(datasette, lambda conn: fn(Database(conn)))
+    return await write(datasette, lambda conn: fn(FarmDatabase(conn)))
 
 
 async def read_form(request, *, max_file_size: int, max_files: int):

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sqlite3
+from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -12,6 +14,32 @@ from sqlite_utils import Database
 from registry.schema import apply_migrations
 
 DEFAULT_DB = Path("data") / "farmwatch.db"
+
+
+class FarmDatabase(Database):
+    """sqlite-utils' Database whose write transactions take SQLite's write lock up front.
+
+    A deferred transaction (plain BEGIN) that reads before it writes cannot take the write lock
+    once another process (the nightly crawl, the workspace) has committed in between: SQLite fails
+    it at once with "database is locked" instead of waiting. BEGIN IMMEDIATE waits (busy_timeout).
+    Nested blocks still use savepoints.
+    """
+
+    @contextlib.contextmanager
+    def atomic(self) -> Iterator[Database]:
+        if self.conn.in_transaction:
+            with super().atomic():
+                yield self
+            return
+        self.conn.execute("BEGIN IMMEDIATE")
+        try:
+            yield self
+        except BaseException:
+            if self.conn.in_transaction:
+                self.conn.execute("ROLLBACK")
+            raise
+        else:
+            self.conn.execute("COMMIT")
 
 
 def resolve_db_path(path: str | os.PathLike | None = None) -> Path:
@@ -33,7 +61,7 @@ def connect(path: str | os.PathLike | None = None, *, migrate: bool = True) -> D
     db_path = resolve_db_path(path)
     db_path.parent.mkdir(parents=True, exist_ok=True)
     conn = sqlite3.connect(str(db_path), timeout=30, check_same_thread=False, isolation_level=None)
-    db = Database(conn)
+    db = FarmDatabase(conn)
     conn.execute("PRAGMA busy_timeout = 30000")
     if conn.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
         conn.execute("PRAGMA journal_mode = WAL")

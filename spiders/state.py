@@ -31,24 +31,9 @@ RUN_STATE_FILE = "farmwatch-run.json"
 
 @contextmanager
 def write_lock(db):
-    """Hold SQLite's write lock for a group of writes (BEGIN IMMEDIATE).
-
-    A deferred transaction that reads first cannot take the write lock once another process
-    (a parallel crawl, the web interface) has written: SQLite fails it at once with "database
-    is locked" instead of waiting. Taking the lock up front waits (busy_timeout) instead.
-    """
-    if db.conn.in_transaction:
+    """Hold SQLite's write lock for a group of writes (registry's FarmDatabase.atomic: BEGIN IMMEDIATE)."""
+    with db.atomic():
         yield db
-        return
-    db.conn.execute("BEGIN IMMEDIATE")
-    try:
-        yield db
-    except BaseException:
-        if db.conn.in_transaction:
-            db.conn.execute("ROLLBACK")
-        raise
-    else:
-        db.conn.execute("COMMIT")
 
 
 class CrawlRun:

@@ -39,3 +39,26 @@ def test_init_command_twice(tmp_path):
     first = subprocess.run(cmd, capture_output=True, text=True, check=True)
     second = subprocess.run(cmd, capture_output=True, text=True, check=True)
     assert "Created" in first.stdout and "up to date" in second.stdout
+
+
+def test_a_write_transaction_that_reads_first_waits_for_another_writer_instead_of_failing(tmp_path):
+    """Two processes (the nightly crawl and the workspace) writing at once: nobody's write is lost."""
+    import threading
+    import time
+
+    first, second = connect(tmp_path / "fw.db"), connect(tmp_path / "fw.db")
+    done = []
+
+    def other_writer():
+        second["owners"].insert({"name": "second", "created_at": "t"})
+        done.append(True)
+
+    with first.atomic():
+        first.execute("select count(*) from owners").fetchone()  # read, then write later
+        thread = threading.Thread(target=other_writer)
+        thread.start()
+        time.sleep(0.3)
+        assert not done, "the other writer waits for this transaction"
+        first["owners"].insert({"name": "first", "created_at": "t"})
+    thread.join(timeout=30)
+    assert done and sorted(r["name"] for r in first["owners"].rows) == ["first", "second"]
