@@ -9,6 +9,8 @@ from __future__ import annotations
 import io
 import random
 
+import numpy as np
+
 from PIL import Image, ImageDraw, ImageFilter
 
 
@@ -45,7 +47,8 @@ def scene(seed: int, size: tuple[int, int] = (800, 600)) -> Image.Image:
         else:
             draw.polygon([(x0, y0), (x0 + rng.randrange(-60, 60), y0 + rng.randrange(10, 80)),
                           (x0 + rng.randrange(-60, 60), y0 + rng.randrange(-40, 40))], fill=colour)
-    noise = Image.effect_noise(size, 18).convert("RGB")
+    grain = np.random.default_rng(seed).normal(128, 18, (h, w)).clip(0, 255).astype(np.uint8)
+    noise = Image.fromarray(grain, "L").convert("RGB")
     img = Image.blend(img, noise, 0.08)
     return img.filter(ImageFilter.SMOOTH)
 

@@ -98,3 +98,17 @@ def test_refuses_bad_files(tmp_path, data, message):
     with pytest.raises(PhotoError, match=message):
         store_photo(data, tmp_path, "upload.jpg")
     assert not (tmp_path / "photos").exists() or not any((tmp_path / "photos").rglob("*.jpg"))
+
+
+def test_generated_photos_are_the_same_in_every_process():
+    import hashlib
+    import subprocess
+    import sys
+
+    from registry.synthetic import photo_bytes
+
+    here = hashlib.sha256(photo_bytes(11)).hexdigest()
+    there = subprocess.run([sys.executable, "-c", "import hashlib; from registry.synthetic import photo_bytes; "
+                            "print(hashlib.sha256(photo_bytes(11)).hexdigest())"], capture_output=True, text=True,
+                           check=True).stdout.strip()
+    assert here == there
