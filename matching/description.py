@@ -17,7 +17,7 @@ from rapidfuzz import fuzz
 
 from matching.evidence import Evidence
 from registry.identifiers import fold_text
-from registry.vocab import resolve_category
+from registry.vocab import CATEGORIES, resolve_category
 
 _WORD = re.compile(r"[A-Z0-9]+")
 _YEAR = re.compile(r"\b(19[5-9]\d|20[0-4]\d)\b")
@@ -35,6 +35,7 @@ class ListingProfile:
     word_list: list[str] = field(default_factory=list)
     category: str | None = None  # as the listing states it (a category field)
     mentioned: set[str] = field(default_factory=set)  # categories named in the title or the description's start
+    in_title: set[str] = field(default_factory=set)  # categories named in the title
     make: str | None = None
     year: int | None = None
     years_in_text: set[int] = field(default_factory=set)
@@ -65,17 +66,27 @@ def profile_listing(row: dict) -> ListingProfile:
     for size in (2, 3):
         grams.update("".join(head[i:i + size]) for i in range(len(head) - size + 1))
     category = resolve_category(row.get("category")) if row.get("category") else None
-    named = fold_words(title) + fold_words(row.get("description"))[:GRAM_WORDS]
-    mentioned = {c for size in (1, 2) for i in range(len(named) - size + 1)
-                 if (c := resolve_category(" ".join(named[i:i + size])))}
+    title_words = fold_words(title)
+    in_title = _categories_named(title_words)
+    mentioned = in_title | _categories_named(fold_words(row.get("description"))[:GRAM_WORDS])
     listed = row.get("posted_at") or row.get("first_seen_at")
     return ListingProfile(
-        words=set(words), grams=grams, word_list=words, category=category, mentioned=mentioned,
+        words=set(words), grams=grams, word_list=words, category=category, mentioned=mentioned, in_title=in_title,
         make=compact_words(row.get("make")) or None, year=row.get("year"),
         years_in_text={int(y) for y in _YEAR.findall(title)},
         listed_on=listed[:10] if listed else None,
         latitude=row.get("latitude"), longitude=row.get("longitude"),
     )
+
+
+_CATEGORY_WORDS = {re.sub(r"[\s_\-/]+", " ", alias).upper(): canonical
+                   for canonical, aliases in CATEGORIES.items() for alias in (canonical, *aliases)}
+
+
+def _categories_named(words: list[str]) -> set[str]:
+    """Categories named by one to three adjacent words ("quad bike", "all terrain vehicle")."""
+    return {c for size in (1, 2, 3) for i in range(len(words) - size + 1)
+            if (c := _CATEGORY_WORDS.get(" ".join(words[i:i + size])))}
 
 
 def make_agrees(make: str | None, profile: ListingProfile) -> bool:

@@ -58,9 +58,9 @@ class StolenItems:
         return sorted(found)[:MAX_DESCRIPTION_ONLY] if len(found) > MAX_DESCRIPTION_ONLY else found
 
     def stage_two_candidates(self, profile: ListingProfile, exclude: set[int] = frozenset()) -> list[int]:
-        """Stolen items a listing could show: of a category it states or names, and not listed before
-        the theft; when it names no category, those whose make and model it names."""
-        categories = {profile.category} if profile.category else profile.mentioned
+        """Stolen items a listing could show: of a category it states or names in its title, and not
+        listed before the theft; when it names none, those whose make and model it names."""
+        categories = {profile.category} if profile.category else profile.in_title
         if not categories:
             return [i for i in self.description_candidates(profile) if i not in exclude]
         return [i for c in sorted(categories) for i in self.by_category.get(c, ())
