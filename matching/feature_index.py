@@ -39,7 +39,7 @@ INDEXED_KEYPOINTS = 200  # strongest descriptors per photo in the index (verific
 IVF_MIN_VECTORS = 20_000  # below this (about 100 photos) an exhaustive search is as fast
 IVF_MAX_LISTS = 4096  # more cells make each added descriptor's assignment slower than it saves
 IVF_RETRAIN_GROWTH = 4  # choose the cells again once the index has grown this many times over
-NPROBE = 8
+NPROBE = 4  # lists searched per descriptor: recall@5 stayed 1.0 at 50,000 photos
 INDEX_FILE = Path("features") / "orb-index.npz"
 
 

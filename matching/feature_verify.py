@@ -44,6 +44,7 @@ _matcher = cv2.BFMatcher(cv2.NORM_HAMMING)
 class Verification:
     inliers: int
     homography: np.ndarray | None  # maps registered photo pixels to listing photo pixels (decoded sizes)
+    spread: float = 0.0  # share of the registered photo's visible part that the inliers span
 
 
 def verify_pair(listing: Features, registered: Features) -> Verification:
@@ -70,8 +71,24 @@ def verify_pair(listing: Features, registered: Features) -> Verification:
         return Verification(0, None)
     inliers = mask.ravel().astype(bool)
     inliers &= consistent_orientation(homography, listing.angles[query], registered.angles[train])
-    return Verification(distinct_places(registered.points[train][inliers], listing.points[query][inliers]),
-                        homography)
+    kept = registered.points[train][inliers]
+    return Verification(distinct_places(kept, listing.points[query][inliers]), homography,
+                        inlier_spread(kept, homography, listing, registered))
+
+
+def inlier_spread(points: np.ndarray, homography: np.ndarray, listing: Features, registered: Features) -> float:
+    """Area of the inliers' convex hull over the area of the registered photo that the listing shows.
+
+    A copy, however cropped, has matching points all over what it shows; two different
+    photos that share one object (the same gate, decal or wheel) agree only on that object.
+    """
+    if len(points) < 3:
+        return 0.0
+    hull_area = float(cv2.contourArea(cv2.convexHull(points.astype(np.float32))))
+    shown = cv2.perspectiveTransform(_frame(listing.width, listing.height)[None],
+                                     np.linalg.inv(homography / homography[2, 2]))[0]
+    visible_area, _ = cv2.intersectConvexConvex(shown.astype(np.float32), _frame(registered.width, registered.height))
+    return hull_area / max(float(visible_area), 1.0)
 
 
 def rotation_degrees(homography: np.ndarray) -> float:

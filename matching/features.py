@@ -12,8 +12,9 @@ altered in every tested way (630 pairs) scored 27 or more matching points, diffe
 photos (3,600 pairs of scenes that each show a similar machine, brick walls, sheeting
 and fences) at most 14. So STRONG_INLIERS and above,
 together with the category agreement that stage-two candidates already have, may make
-a match `strong`; the grey zone from POSSIBLE_INLIERS only `possible`. A photo with too
-few keypoints to judge (plain, dark, blurred) is never more than `possible`.
+a match `strong`; the grey zone from POSSIBLE_INLIERS only `possible`. Never `strong`:
+a photo with too few keypoints to judge (plain, dark, blurred), or points bunched on a
+small part of the photo (MIN_SPREAD: two different yards with the same gate scored 20).
 """
 
 from __future__ import annotations
@@ -39,11 +40,14 @@ from registry.db import data_dir
 
 STRONG_INLIERS = 20  # matching points (distinct places) from which a verified match may be strong
 POSSIBLE_INLIERS = 15  # below this a verification is not shown at all
+MIN_SPREAD = 0.08  # inliers spanning less of the shown photo agree on one shared object, not a copy
 MIN_JUDGEABLE_KEYPOINTS = 200  # fewer ORB keypoints: plain, dark or blurred, too little to judge
 SHORTLIST = 5  # registered photos verified per listing photo, by descriptor votes
+QUERY_KEYPOINTS = 300  # a listing photo's strongest descriptors that vote (verification uses all)
 VOTE_DISTANCE = 64  # Hamming distance (of 256 bits) within which a descriptor votes for a photo
 NEIGHBOURS = 2
 MIN_VOTES = 4
+MAX_FILTERED_ITEMS = 200  # more candidate items than this: filter verified matches, not the votes
 STRONG_WEIGHT = 0.95
 POSSIBLE_WEIGHT = 0.35
 UNJUDGEABLE_WEIGHT = 0.45
@@ -61,13 +65,15 @@ class FeatureMatch:
     transform: str = ""  # the alteration alone: "cropped and mirrored", "a full copy"
     listing_position: int = 0
     photo_position: int = 0
+    spread: float = 1.0  # share of the shown part of the registered photo that the matching points span
 
 
 def feature_band(match: FeatureMatch) -> str | None:
     """The best band this evidence allows: `strong`, `possible`, or None (too weak to show)."""
     if match.inliers < POSSIBLE_INLIERS:
         return None
-    return "strong" if match.judgeable and match.inliers >= STRONG_INLIERS else "possible"
+    strong = match.judgeable and match.inliers >= STRONG_INLIERS and match.spread >= MIN_SPREAD
+    return "strong" if strong else "possible"
 
 
 def feature_reason(match: FeatureMatch) -> tuple[dict, str | None]:
@@ -75,7 +81,7 @@ def feature_reason(match: FeatureMatch) -> tuple[dict, str | None]:
     band = feature_band(match)
     if band == "strong":
         weight = STRONG_WEIGHT
-    elif match.judgeable or match.inliers < STRONG_INLIERS:
+    elif match.judgeable or match.inliers < STRONG_INLIERS or match.spread < MIN_SPREAD:
         weight = POSSIBLE_WEIGHT
     else:
         weight = UNJUDGEABLE_WEIGHT
@@ -95,13 +101,15 @@ def feature_evidence(match: FeatureMatch) -> Evidence | None:
 
 
 def _evidence_line(listing_position: int, photo_position: int, transform: str, inliers: int,
-                   judgeable: bool) -> str:
+                   judgeable: bool, spread: float) -> str:
     shows = f"listing photo {listing_position} shows registered photo {photo_position}"
     if transform != "a full copy":
         shows += f", {transform}"
     line = f"{shows}: {inliers} matching points in consistent geometry"
     if not judgeable:
         line += " (a plain, dark or blurred photo with few details: for review only)"
+    elif spread < MIN_SPREAD:
+        line += f" (only on a small part of the photo, {spread:.0%}: perhaps a shared object, for review)"
     elif inliers < STRONG_INLIERS:
         line += " (few points: for review)"
     return line
@@ -122,8 +130,8 @@ def vote_photos(index: FeatureIndex, descriptors: np.ndarray, allowed: set[int] 
 def shortlist(index: FeatureIndex, direct: Features, mirror: Features,
               allowed: set[int] | None) -> list[tuple[int, bool]]:
     """The (registered photo, mirrored) pairs worth verifying, most votes first."""
-    ranked = [(v, p, False) for p, v in vote_photos(index, direct.descriptors, allowed).items()]
-    ranked += [(v, p, True) for p, v in vote_photos(index, mirror.descriptors, allowed).items()]
+    ranked = [(v, p, False) for p, v in vote_photos(index, direct.descriptors[:QUERY_KEYPOINTS], allowed).items()]
+    ranked += [(v, p, True) for p, v in vote_photos(index, mirror.descriptors[:QUERY_KEYPOINTS], allowed).items()]
     ranked.sort(key=lambda t: (-t[0], t[1], t[2]))
     return [(p, m) for v, p, m in ranked if v >= MIN_VOTES][:SHORTLIST]
 
@@ -182,8 +190,11 @@ def find_feature_matches(db: Database, listing_id: str, exclude_listing_photo_id
     stage one already matched.
     """
     excluded = {int(i) for i in exclude_listing_photo_ids}
-    allowed = None if candidate_item_ids is None else _candidate_photos(db, candidate_item_ids)
-    if allowed is not None and not allowed:
+    candidates = None if candidate_item_ids is None else {int(i) for i in candidate_item_ids}
+    allowed = None
+    if candidates is not None and len(candidates) <= MAX_FILTERED_ITEMS:
+        allowed = _candidate_photos(db, candidates)
+    if candidates is not None and (not candidates or allowed == set()):
         return []
     rows = [r for r in db.execute(
         "select id, position, path, width from listing_photos where listing_id = ? and path is not null "
@@ -206,14 +217,16 @@ def find_feature_matches(db: Database, listing_id: str, exclude_listing_photo_id
                 continue
             query = mirror if mirrored else direct
             item_id, photo_position, photo_width = photos[photo_id]
+            if candidates is not None and item_id not in candidates:
+                continue
             scale_ratio = ((width or gray.shape[1]) / gray.shape[1]) / ((photo_width or target.width) / target.width)
             transform = describe_transform(verified.homography, query, target, mirrored=mirrored,
                                            scale_ratio=scale_ratio)
             judgeable = min(direct.count, target.count) >= MIN_JUDGEABLE_KEYPOINTS
             match = FeatureMatch(
                 item_id, photo_id, listing_photo_id, verified.inliers, mirrored,
-                _evidence_line(position, photo_position, transform, verified.inliers, judgeable),
-                judgeable, transform, position, photo_position)
+                _evidence_line(position, photo_position, transform, verified.inliers, judgeable, verified.spread),
+                judgeable, transform, position, photo_position, round(verified.spread, 3))
             key = (listing_photo_id, photo_id)
             if key not in best or match.inliers > best[key].inliers:
                 best[key] = match

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from PIL import Image
 
+from matching import features
 from matching.feature_evalset import ALTERATIONS, FEATURELESS, hard_negative, textured_scene
 from matching.feature_extract import (
     FeatureError,
@@ -16,6 +17,7 @@ from matching.feature_extract import (
 )
 from matching.feature_index import refresh_feature_index
 from matching.features import (
+    MIN_SPREAD,
     POSSIBLE_INLIERS,
     STRONG_INLIERS,
     FeatureMatch,
@@ -169,17 +171,19 @@ def test_keypoints_survive_storage():
     assert (restored.descriptors == features.descriptors).all()
 
 
-@pytest.mark.parametrize("inliers, judgeable, band, strong", [
-    (STRONG_INLIERS + 100, True, "strong", True),
-    (STRONG_INLIERS, True, "strong", True),
-    (STRONG_INLIERS - 1, True, "possible", False),
-    (POSSIBLE_INLIERS, True, "possible", False),
-    (POSSIBLE_INLIERS - 1, True, None, False),
-    (STRONG_INLIERS + 100, False, "possible", False),
+@pytest.mark.parametrize("inliers, judgeable, spread, band, strong", [
+    (STRONG_INLIERS + 100, True, 0.5, "strong", True),
+    (STRONG_INLIERS, True, MIN_SPREAD, "strong", True),
+    (STRONG_INLIERS - 1, True, 0.5, "possible", False),
+    (POSSIBLE_INLIERS, True, 0.5, "possible", False),
+    (POSSIBLE_INLIERS - 1, True, 0.5, None, False),
+    (STRONG_INLIERS + 100, False, 0.5, "possible", False),
+    (STRONG_INLIERS + 100, True, MIN_SPREAD / 2, "possible", False),
 ])
-def test_bands_and_reason_format(inliers, judgeable, band, strong):
+def test_bands_and_reason_format(inliers, judgeable, spread, band, strong):
     match = FeatureMatch(item_id=3, photo_id=7, listing_photo_id=11, inliers=inliers, mirrored=True,
-                         description="listing photo 1 shows registered photo 2, mirrored", judgeable=judgeable)
+                         description="listing photo 1 shows registered photo 2, mirrored", judgeable=judgeable,
+                         spread=spread)
     reason, allowed = feature_reason(match)
     assert allowed == band
     assert reason == {"kind": "photo_features", "detail": match.description, "weight": reason["weight"],
@@ -190,3 +194,20 @@ def test_bands_and_reason_format(inliers, judgeable, band, strong):
     else:
         assert evidence.strong is strong and evidence.kind == "photo_features" and 0 < evidence.weight < 1
         assert evidence.as_reason()["inliers"] == inliers
+
+
+def test_many_candidate_items_filter_the_verified_matches(registry, monkeypatch):
+    db, items = registry
+    monkeypatch.setattr(features, "MAX_FILTERED_ITEMS", 1)
+    lid = add_listing(db, "many-candidates", [ALTERATIONS["rotate 5"](textured_scene(4)),
+                                              ALTERATIONS["letterbox"](textured_scene(5))])
+    assert {m.item_id for m in find_feature_matches(db, lid, candidate_item_ids=[items[4], items[0]])} == {items[4]}
+    assert find_feature_matches(db, lid, candidate_item_ids=[items[1], items[2]]) == []
+
+
+def test_photos_sharing_one_object_are_not_strong(registry):
+    """Scene 20083 and registered scene 4 are different yards with the same gate drawn in each."""
+    db, items = registry
+    found = find_feature_matches(db, add_listing(db, "same-gate", [textured_scene(20083)]))
+    assert [feature_band(m) for m in found if m.item_id == items[4]] in ([], ["possible"])
+    assert all(feature_band(m) != "strong" for m in found)
