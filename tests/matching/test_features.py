@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import zlib
+
 import pytest
 from PIL import Image
 
@@ -146,9 +148,18 @@ def test_unreadable_listing_photo_is_skipped_and_the_rest_matched(registry):
     (data_dir(db) / path).write_bytes(stored)
 
 
+def _png_declaring(width: int, height: int) -> bytes:
+    """A PNG whose header claims this size (a decompression bomb when large)."""
+    data = bytearray(encode(Image.new("L", (1, 1)), "PNG"))
+    data[16:24] = width.to_bytes(4, "big") + height.to_bytes(4, "big")
+    data[29:33] = zlib.crc32(bytes(data[12:29])).to_bytes(4, "big")
+    return bytes(data)
+
+
 @pytest.mark.parametrize("data, problem", [
     (b"", "not a readable image"), (b"GIF89a-not-really", "not a readable image"),
     (b"<svg xmlns='http://www.w3.org/2000/svg'/>", "not a readable image"),
+    (_png_declaring(30_000, 30_000), "not a readable image"),
 ])
 def test_unreadable_bytes_raise_a_clear_error(data, problem):
     with pytest.raises(FeatureError, match=f"listing photo 2: {problem}"):
