@@ -2,9 +2,10 @@
 
 Only listings that could show a stolen item reach it: the candidates are stolen items
 of the listing's category that it was not listed before the theft of
-(`StolenItems.stage_two_candidates`), leaving out items stage one already matched
-strictly; listing photos stage one matched by hash are skipped. The best verified
-photo per item becomes one `photo_features` piece of evidence.
+(`StolenItems.stage_two_candidates`), plus stolen items stage one found without strict
+evidence; items stage one matched strictly are left out, and so are listing photos it
+matched strictly by hash. The best verified photo per item becomes one
+`photo_features` piece of evidence.
 """
 
 from __future__ import annotations
@@ -34,15 +35,20 @@ def add_feature_evidence(db: Database, stolen, listings: list[dict], profiles: l
     for n, (row, profile) in enumerate(zip(listings, profiles, strict=True)):
         if n in skip:
             continue
-        strict = {item for (m, item), evidence in pairs.by_pair.items()
-                  if m == n and any(e.strong for e in evidence)}
-        candidates = stolen.stage_two_candidates(profile, exclude=strict)
+        found = {item: evidence for (m, item), evidence in pairs.by_pair.items() if m == n}
+        strict = {item for item, evidence in found.items() if any(e.strong for e in evidence)}
+        candidates = set(stolen.stage_two_candidates(profile, exclude=strict))
+        # items stage one found less than strictly (make and model named, a close photo, a fuzzy
+        # serial) are checked too: a listing without a category word still names its machine
+        candidates |= {item for item in found if item not in strict and stolen.theft_of(item)}
         if not candidates:
             continue
         searched += 1
+        matched_photos = {e.extras.get("listing_photo_id") for evidence in found.values() for e in evidence
+                          if e.kind == "photo" and e.strong}
         best = {}
-        for match in find_feature_matches(db, row["id"], exclude_listing_photo_ids=pairs.hashed_photo_ids(n),
-                                          candidate_item_ids=candidates):
+        for match in find_feature_matches(db, row["id"], exclude_listing_photo_ids=matched_photos - {None},
+                                          candidate_item_ids=sorted(candidates)):
             evidence = feature_evidence(match)
             if evidence and (match.item_id not in best or evidence.weight > best[match.item_id].weight):
                 best[match.item_id] = evidence

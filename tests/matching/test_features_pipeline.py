@@ -42,6 +42,7 @@ def test_stage_two_makes_strong_matches_only_where_it_should(db):
         "other category": listing(db, "tractor", "Tractor for sale", [ALTERATIONS["border"](textured_scene(22))]),
         "owned item": listing(db, "owned", "Trailer", [ALTERATIONS["rotate 5"](textured_scene(23))]),
         "unrelated": listing(db, "unrelated", "Quad bike", [textured_scene(600), hard_negative(2)]),
+        "no category word": listing(db, "named", "Honda Z22, offers", [ALTERATIONS["rotate -10"](textured_scene(22))]),
     }
     match_listings(db, workers=1)
     rows = {(r["listing_id"], r["item_id"]): r for r in db.query("select * from matches")}
@@ -52,6 +53,10 @@ def test_stage_two_makes_strong_matches_only_where_it_should(db):
     feature = next(r for r in reasons if r["kind"] == "photo_features")
     assert feature["detail"].startswith("listing photo 2 shows registered photo 1, cropped and mirrored: ")
     assert feature["mirrored"] is True and feature["inliers"] >= STRONG_INLIERS
+
+    named = rows[(ads["no category word"], quad)]  # found by make and model, proved by the photo
+    assert named["band"] == "strong"
+    assert "rotated 10 degrees" in next(r for r in json.loads(named["reasons"]) if r["kind"] == "photo_features")["detail"]
 
     assert (ads["before theft"], trailer) not in rows  # stage two only for listings after the theft
     assert (ads["other category"], quad) not in rows  # and of the stolen item's category
