@@ -3,8 +3,8 @@
 Only listings that could show a stolen item reach it: the candidates are stolen items
 of the listing's category that it was not listed before the theft of
 (`StolenItems.stage_two_candidates`), plus stolen items stage one found without strict
-evidence; items stage one matched strictly are left out, and so are listing photos it
-matched strictly by hash. The best verified photo per item becomes one
+evidence; items stage one matched strictly are left out, and so are listing photos it already
+judged by hash (copies, and stock pictures seen in many sellers' adverts). The best verified photo per item becomes one
 `photo_features` piece of evidence.
 """
 
@@ -44,8 +44,9 @@ def add_feature_evidence(db: Database, stolen, listings: list[dict], profiles: l
         if not candidates:
             continue
         searched += 1
+        # photos stage one already judged by hash (a copy, or a stock picture in many adverts) are not re-judged
         matched_photos = {e.extras.get("listing_photo_id") for evidence in found.values() for e in evidence
-                          if e.kind == "photo" and e.strong}
+                          if e.kind == "photo"}
         best = {}
         for match in find_feature_matches(db, row["id"], exclude_listing_photo_ids=matched_photos - {None},
                                           candidate_item_ids=sorted(candidates)):
