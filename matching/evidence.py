@@ -23,7 +23,9 @@ class Evidence:
     identifier, a near-identical photo). `blocks_strong`: the match may not be `strong`
     whatever else agrees (for example, listed before the theft). `needs_support`: shown
     only when some other evidence agrees (a trailing part of a serial: at a million
-    registered identifiers, most six-digit numbers end some serial).
+    registered identifiers, most six-digit numbers end some serial). `decisive`: strong
+    evidence that stays strong when the description disagrees (an exact identifier: a seller
+    may misstate the year, not the serial); other strong evidence then falls to likely.
     `extras` are structured fields the workspace renders (identifier_id, photo_id, ...).
     """
 
@@ -33,6 +35,7 @@ class Evidence:
     strong: bool = False
     blocks_strong: bool = False
     needs_support: bool = False
+    decisive: bool = False
     extras: dict = field(default_factory=dict)
 
     def as_reason(self) -> dict:

@@ -57,6 +57,13 @@ class PairEvidence:
     def items_of(self, n: int) -> set[int]:
         return {item for (m, item) in self.by_pair if m == n}
 
+    def stock_photo_ids(self) -> dict[int, set[int]]:
+        """Per listing, its photos that the hashes showed to be stock or brochure pictures."""
+        out: dict[int, set[int]] = defaultdict(set)
+        for (m, _), evidence in self.by_pair.items():
+            out[m].update(e.extras["listing_photo_id"] for e in evidence if e.kind == "photo" and e.extras.get("stock"))
+        return out
+
     def hashed_photo_ids(self, n: int) -> set[int]:
         """Listing photos of listing n already matched by hash (close or near-identical, stock photos too:
         a picture judged by its hash is not judged again by its features)."""

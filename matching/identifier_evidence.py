@@ -106,7 +106,7 @@ def identifier_evidence(cand: Candidate, match: str, shared: int, ident: dict) -
         elif len(key) >= STRONG_KEY:
             if ident.get("possible_clone"):
                 detail += "; the number is registered to more than one owner (possible clone)"
-            out.append(Evidence("identifier", detail, 0.97, strong=True, extras=extras))
+            out.append(Evidence("identifier", detail, 0.97, strong=True, decisive=True, extras=extras))
         elif len(key) >= 6:
             out.append(Evidence("identifier", detail + f" (a short number: {len(key)} characters)", 0.7,
                                 extras=extras))

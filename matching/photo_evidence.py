@@ -19,7 +19,7 @@ photos of several registered items is a stock or brochure picture and proves lit
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 from sqlite_utils import Database
@@ -159,10 +159,12 @@ def photo_evidence(hit: PhotoHit, grade: str, registered_position: int, photo_id
     if stock_items > STOCK_PHOTO_ITEMS:
         detail += f"; but it matches photos of {stock_items} registered items, so it is probably a stock photo"
         weight, strong = min(weight, 0.3), False
+        extras["stock"] = True
     elif other_listings >= STOCK_PHOTO_LISTINGS:
         detail += (f"; but {other_listings} other sellers' adverts show the same picture, so it is probably a "
                    "stock or brochure photo")
         weight, strong = min(weight, 0.3), False
+        extras["stock"] = True
     return Evidence("photo", detail, weight, strong=strong, extras=extras)
 
 
@@ -187,6 +189,18 @@ class ListingPhotoIndex:
             if self.sellers[di] != sellers[qi]:
                 found[qi].add(self.sellers[di])
         return [len(found[i]) for i in range(len(photos))]
+
+
+def discount_stock_photos(evidence: list[Evidence], stock_photo_ids: set[int]) -> list[Evidence]:
+    """Evidence from any other photo source (local features) about a listing photo that the hashes
+    showed to be a stock picture counts for little, like the hash evidence itself."""
+    out = []
+    for e in evidence:
+        if e.kind != "photo" and e.extras.get("listing_photo_id") in stock_photo_ids and e.weight > 0:
+            e = replace(e, weight=min(e.weight, 0.3), strong=False, decisive=False,
+                        detail=e.detail + "; but the picture is a stock photo (in many adverts or registrations)")
+        out.append(e)
+    return out
 
 
 def load_listing_photos(db: Database, listing_ids: list[str]) -> dict[str, list[tuple]]:

@@ -37,6 +37,7 @@ from matching.gather import (
     add_photo_evidence,
     similar_photo_evidence,
 )
+from matching.photo_evidence import discount_stock_photos
 from matching.registry_view import fetch_items
 from matching.scoring import score_evidence
 from matching.store import WriteCounts, write_matches
@@ -195,13 +196,14 @@ def match_batch(db: Database, ctx: MatchContext, listings: list[dict]) -> list[d
     # Further evidence sources plug in here, adding Evidence with pairs.add(n, item_id, evidence).
     add_feature_evidence(db, ctx.stolen, listings, profiles, pairs, skip=identified)
     items = fetch_items(db, {item for _, item in pairs.by_pair}, ctx.item_cache)
+    stock = pairs.stock_photo_ids()
     out = []
     for (n, item_id), evidence in pairs.by_pair.items():
         item = items.get(item_id)
         if item is None:
             continue
         theft = ctx.stolen.theft_of(item_id)
-        evidence = list(evidence)
+        evidence = discount_stock_photos(evidence, stock[n])
         if not any(e.kind == "photo" for e in evidence) and photos.get(n):
             evidence += similar_photo_evidence(ctx, photos[n], item_id)
         evidence += description_evidence(item, theft, profiles[n])

@@ -5,9 +5,10 @@ so two moderate pieces make a likely match and none can push past 1; counter-evi
 then removes its share. The band rules are explicit, not only thresholds:
 
 - `strong` needs a piece of evidence marked `strong` (an exact identifier or a
-  near-identical photo) of an item with a current theft, and nothing against it: any
-  disagreement (another year or category stated, a check digit) leaves it `likely`, for
-  an officer to weigh before acting.
+  near-identical photo) of an item with a current theft, and nothing that blocks it
+  (listed before the theft, a check digit). Any other disagreement (another year or
+  category stated) leaves it `likely`, for an officer to weigh, unless the strong
+  evidence is decisive (an exact identifier: a seller may misstate a year, not a serial).
   Fuzzy identifier hits are never marked `strong`, so they never make one on their own.
 - evidence from the description alone (make, model, year, colour, dates, distance)
   reaches `possible` at most.
@@ -64,8 +65,9 @@ def score_evidence(evidence: list[Evidence], *, stolen: bool) -> Scored | None:
         return None
     score = combine_weights(evidence)
     description_only = all(e.kind in DESCRIPTION_KINDS for e in support)
-    can_be_strong = (stolen and not description_only and any(e.strong for e in support)
-                     and not any(e.blocks_strong or e.weight < 0 for e in evidence))
+    disagreement = any(e.weight < 0 for e in evidence)
+    can_be_strong = (stolen and not description_only and not any(e.blocks_strong for e in evidence)
+                     and any(e.strong and (e.decisive or not disagreement) for e in support))
     if can_be_strong and score >= 0.5:
         band, score = "strong", max(score, STRONG_FLOOR)
     else:

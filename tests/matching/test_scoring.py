@@ -5,7 +5,8 @@ import pytest
 from matching.evidence import Evidence
 from matching.scoring import score_evidence
 
-EXACT = Evidence("identifier", "exact", 0.97, strong=True)
+EXACT = Evidence("identifier", "exact", 0.97, strong=True, decisive=True)
+OTHER_YEAR = Evidence("description", "listed as 2012, registered as 2019", -0.25)
 ONE_EDIT = Evidence("identifier", "one edit", 0.55)
 PARTIAL = Evidence("identifier", "partial, 6 characters", 0.38, needs_support=True)
 LONG_PARTIAL = Evidence("identifier", "partial, 10 characters", 0.5, needs_support=True)
@@ -34,7 +35,8 @@ VALID_CHECK = Evidence("check_digit", "valid check digit of its own", -0.4, bloc
     ([EXACT, VALID_CHECK], True, "possible"),
     ([LONG_PARTIAL, MAKE_MODEL, AFTER], True, "likely"),
     ([CLOSE_PHOTO], True, "likely"),
-    ([EXACT, MAKE_MODEL, Evidence("description", "listed as 2012, registered as 2019", -0.25)], True, "likely"),
+    ([EXACT, MAKE_MODEL, OTHER_YEAR], True, "strong"),  # a seller may misstate the year, not the serial
+    ([PHOTO, MAKE_MODEL, OTHER_YEAR], True, "likely"),
 ])
 def test_bands(evidence, stolen, band):
     assert score_evidence(evidence, stolen=stolen).band == band
