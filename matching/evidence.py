@@ -25,7 +25,10 @@ class Evidence:
     only when some other evidence agrees (a trailing part of a serial: at a million
     registered identifiers, most six-digit numbers end some serial). `decisive`: strong
     evidence that stays strong when the description disagrees (an exact identifier: a seller
-    may misstate the year, not the serial); other strong evidence then falls to likely.
+    may misstate the year, not the serial; a near-identical copy of the owner's photo); other
+    strong evidence then falls to likely. `casts_doubt`: a reason to doubt that is not
+    counted against the score (a serial next to the stolen one: maybe the next machine made),
+    but keeps strong evidence that is not decisive from making the match strong.
     `extras` are structured fields the workspace renders (identifier_id, photo_id, ...).
     """
 
@@ -36,6 +39,7 @@ class Evidence:
     blocks_strong: bool = False
     needs_support: bool = False
     decisive: bool = False
+    casts_doubt: bool = False
     extras: dict = field(default_factory=dict)
 
     def as_reason(self) -> dict:

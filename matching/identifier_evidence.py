@@ -126,7 +126,7 @@ def identifier_evidence(cand: Candidate, match: str, shared: int, ident: dict) -
         if shared > 1:
             weight = min(weight, 0.35)
             detail += f"; {shared} registered items are one character away"
-        out.append(Evidence("identifier", detail, weight, extras=extras))
+        out.append(Evidence("identifier", detail, weight, casts_doubt=_neighbour(cand.key, key), extras=extras))
         form = _check_form(listed_compact, kind)
         if form:
             name, valid = form

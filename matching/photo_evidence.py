@@ -165,7 +165,7 @@ def photo_evidence(hit: PhotoHit, grade: str, registered_position: int, photo_id
                    "stock or brochure photo")
         weight, strong = min(weight, 0.3), False
         extras["stock"] = True
-    return Evidence("photo", detail, weight, strong=strong, extras=extras)
+    return Evidence("photo", detail, weight, strong=strong, decisive=strong, extras=extras)
 
 
 class ListingPhotoIndex:

@@ -7,8 +7,9 @@ then removes its share. The band rules are explicit, not only thresholds:
 - `strong` needs a piece of evidence marked `strong` (an exact identifier or a
   near-identical photo) of an item with a current theft, and nothing that blocks it
   (listed before the theft, a check digit). Any other disagreement (another year or
-  category stated) leaves it `likely`, for an officer to weigh, unless the strong
-  evidence is decisive (an exact identifier: a seller may misstate a year, not a serial).
+  category stated, a serial next to the stolen one) leaves it `likely`, for an officer to
+  weigh, unless the strong evidence is decisive (an exact identifier, a near-identical copy
+  of the owner's photo).
   Fuzzy identifier hits are never marked `strong`, so they never make one on their own.
 - evidence from the description alone (make, model, year, colour, dates, distance)
   reaches `possible` at most.
@@ -65,7 +66,7 @@ def score_evidence(evidence: list[Evidence], *, stolen: bool) -> Scored | None:
         return None
     score = combine_weights(evidence)
     description_only = all(e.kind in DESCRIPTION_KINDS for e in support)
-    disagreement = any(e.weight < 0 for e in evidence)
+    disagreement = any(e.weight < 0 or e.casts_doubt for e in evidence)
     can_be_strong = (stolen and not description_only and not any(e.blocks_strong for e in evidence)
                      and any(e.strong and (e.decisive or not disagreement) for e in support))
     if can_be_strong and score >= 0.5:

@@ -11,7 +11,9 @@ ONE_EDIT = Evidence("identifier", "one edit", 0.55)
 PARTIAL = Evidence("identifier", "partial, 6 characters", 0.38, needs_support=True)
 LONG_PARTIAL = Evidence("identifier", "partial, 10 characters", 0.5, needs_support=True)
 CATEGORY = Evidence("description", "same category", 0.05)
-PHOTO = Evidence("photo", "near-identical", 0.97, strong=True)
+PHOTO = Evidence("photo", "near-identical", 0.97, strong=True, decisive=True)
+FEATURES = Evidence("photo_features", "local features agree", 0.95, strong=True)
+NEIGHBOUR = Evidence("identifier", "the next serial number", 0.3, casts_doubt=True)
 CLOSE_PHOTO = Evidence("photo", "close", 0.8)
 MAKE_MODEL = Evidence("description", "make and model", 0.3)
 YEAR = Evidence("description", "year", 0.06)
@@ -36,7 +38,11 @@ VALID_CHECK = Evidence("check_digit", "valid check digit of its own", -0.4, bloc
     ([LONG_PARTIAL, MAKE_MODEL, AFTER], True, "likely"),
     ([CLOSE_PHOTO], True, "likely"),
     ([EXACT, MAKE_MODEL, OTHER_YEAR], True, "strong"),  # a seller may misstate the year, not the serial
-    ([PHOTO, MAKE_MODEL, OTHER_YEAR], True, "likely"),
+    ([PHOTO, MAKE_MODEL, OTHER_YEAR], True, "strong"),
+    ([FEATURES, MAKE_MODEL], True, "strong"),
+    ([FEATURES, MAKE_MODEL, OTHER_YEAR], True, "likely"),  # strong but not decisive: disagreement weighs
+    ([FEATURES, NEIGHBOUR, MAKE_MODEL], True, "likely"),
+    ([PHOTO, NEIGHBOUR], True, "strong"),
 ])
 def test_bands(evidence, stolen, band):
     assert score_evidence(evidence, stolen=stolen).band == band
