@@ -44,11 +44,9 @@ def add_feature_evidence(db: Database, stolen, listings: list[dict], profiles: l
         if not candidates:
             continue
         searched += 1
-        # photos stage one already judged by hash (a copy, or a stock picture in many adverts) are not re-judged
-        matched_photos = {e.extras.get("listing_photo_id") for evidence in found.values() for e in evidence
-                          if e.kind == "photo"}
         best = {}
-        for match in find_feature_matches(db, row["id"], exclude_listing_photo_ids=matched_photos - {None},
+        # photos stage one already judged by hash (a copy, or a stock picture in many adverts) are not re-judged
+        for match in find_feature_matches(db, row["id"], exclude_listing_photo_ids=pairs.hashed_photo_ids(n),
                                           candidate_item_ids=sorted(candidates)):
             evidence = feature_evidence(match)
             if evidence and (match.item_id not in best or evidence.weight > best[match.item_id].weight):
