@@ -26,6 +26,7 @@ MAX_KEYPOINTS = 500  # ORB keypoints kept per photo (the strongest)
 KEYPOINT_SCALE = 8  # keypoint coordinates are stored as uint16 in 1/8 pixel
 EXTRACTOR = f"orb{MAX_KEYPOINTS}s@{FEATURE_SIDE}"  # strongest first; a change re-extracts stored features
 DESCRIPTOR_BYTES = 32
+STORE_BATCH = 50  # newly extracted photos written per transaction
 
 Image.MAX_IMAGE_PIXELS = MAX_PIXELS
 
@@ -129,12 +130,11 @@ def store_photo_features(db: Database, photo_id: int) -> Features:
     except FeatureError as exc:
         error = str(exc)
         features = extract_features(np.zeros((8, 8), np.uint8))
-    db["photo_features"].upsert({
-        "photo_id": photo_id, "sha256": row[1], "extractor": EXTRACTOR,
-        "width": features.width, "height": features.height, "keypoint_count": features.count,
-        "keypoints": pack_keypoints(features), "descriptors": features.descriptors.tobytes(),
-        "error": error, "extracted_at": utcnow(),
-    }, pk="photo_id")
+    db.execute(
+        "insert or replace into photo_features (photo_id, sha256, extractor, width, height, keypoint_count, "
+        "keypoints, descriptors, error, extracted_at) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        [photo_id, row[1], EXTRACTOR, features.width, features.height, features.count,
+         pack_keypoints(features), features.descriptors.tobytes(), error, utcnow()])
     return features
 
 
@@ -150,7 +150,9 @@ def load_photo_features(db: Database, photo_ids) -> dict[int, Features]:
         for photo_id, width, height, keypoints, descriptors in rows.fetchall():
             found[photo_id] = features_from_row(
                 {"width": width, "height": height, "keypoints": keypoints, "descriptors": descriptors})
-    for photo_id in wanted:
-        if photo_id not in found:
-            found[photo_id] = store_photo_features(db, photo_id)
+    missing = [p for p in wanted if p not in found]
+    for start in range(0, len(missing), STORE_BATCH):
+        with db.atomic():  # one write per batch, short enough not to hold other writers up for long
+            for photo_id in missing[start:start + STORE_BATCH]:
+                found[photo_id] = store_photo_features(db, photo_id)
     return found

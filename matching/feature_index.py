@@ -197,9 +197,11 @@ def refresh_feature_index(db: Database) -> dict:
     added = sorted(wanted - index.members)
     removed = sorted(index.members - wanted)
     index.remove(removed)
-    features = load_photo_features(db, added)
-    for photo_id in added:
-        index.add(photo_id, features[photo_id].descriptors)
+    for start in range(0, len(added), 500):  # a first build of many photos stays within memory
+        chunk = added[start:start + 500]
+        features = load_photo_features(db, chunk)
+        for photo_id in chunk:
+            index.add(photo_id, features[photo_id].descriptors)
     rebuilt = False
     needs_ivf = index.vectors >= IVF_MIN_VECTORS and (
         not index.trained_size or index.vectors > index.trained_size * IVF_RETRAIN_GROWTH)

@@ -24,6 +24,17 @@ def run_single_threaded() -> None:
     faiss.omp_set_num_threads(1)
 
 
+def listings_with_photos(db: Database, listing_ids: list[str]) -> set[str]:
+    """Listings with at least one stored photo: the others need no candidates worked out."""
+    found: set[str] = set()
+    for start in range(0, len(listing_ids), 500):
+        part = listing_ids[start:start + 500]
+        found.update(r[0] for r in db.execute(
+            f"select distinct listing_id from listing_photos where path is not null and error is null "
+            f"and listing_id in ({','.join('?' * len(part))})", part).fetchall())
+    return found
+
+
 def add_feature_evidence(db: Database, stolen, listings: list[dict], profiles: list, pairs,
                          skip: set[int] = frozenset()) -> int:
     """Add photo_features evidence to `pairs` (the pipeline's PairEvidence); returns listings searched.
@@ -32,8 +43,9 @@ def add_feature_evidence(db: Database, stolen, listings: list[dict], profiles: l
     """
     run_single_threaded()
     searched = 0
+    with_photos = listings_with_photos(db, [row["id"] for row in listings])
     for n, (row, profile) in enumerate(zip(listings, profiles, strict=True)):
-        if n in skip:
+        if n in skip or row["id"] not in with_photos:
             continue
         found = {item: evidence for (m, item), evidence in pairs.by_pair.items() if m == n}
         strict = {item for item, evidence in found.items() if any(e.strong for e in evidence)}
@@ -47,7 +59,7 @@ def add_feature_evidence(db: Database, stolen, listings: list[dict], profiles: l
         best = {}
         # photos stage one already judged by hash (a copy, or a stock picture in many adverts) are not re-judged
         for match in find_feature_matches(db, row["id"], exclude_listing_photo_ids=pairs.hashed_photo_ids(n),
-                                          candidate_item_ids=sorted(candidates)):
+                                          candidate_item_ids=candidates):
             evidence = feature_evidence(match)
             if evidence and (match.item_id not in best or evidence.weight > best[match.item_id].weight):
                 best[match.item_id] = evidence
