@@ -386,6 +386,26 @@ def m0009_photo_features(db: Database) -> None:
     )
 
 
+@migrations(name="0010_fts_on_text_changes_only")
+def m0010_fts_on_text_changes_only(db: Database) -> None:
+    """Re-index a row for full-text search only when an indexed column changes, not on every
+    update (the matcher stamps `matched_at` on every listing it reads)."""
+    for table, columns in (("items", ("category", "make", "model", "colour", "description")),
+                           ("listings", ("title", "description", "location", "make", "model", "seller_name"))):
+        quoted = ", ".join(f'"{c}"' for c in columns)
+        old_values = ", ".join(f'old."{c}"' for c in columns)
+        new_values = ", ".join(f'new."{c}"' for c in columns)
+        db.executescript(
+            f"""
+            DROP TRIGGER IF EXISTS "{table}_au";
+            CREATE TRIGGER "{table}_au" AFTER UPDATE OF {quoted} ON "{table}" BEGIN
+              INSERT INTO "{table}_fts" ("{table}_fts", rowid, {quoted}) VALUES ('delete', old.rowid, {old_values});
+              INSERT INTO "{table}_fts" (rowid, {quoted}) VALUES (new.rowid, {new_values});
+            END;
+            """
+        )
+
+
 def apply_migrations(db: Database) -> list[str]:
     """Apply pending migrations; return the names applied (empty when up to date)."""
     pending = [m.name for m in migrations.pending(db)]

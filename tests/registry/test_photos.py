@@ -112,3 +112,15 @@ def test_generated_photos_are_the_same_in_every_process():
                             "print(hashlib.sha256(photo_bytes(11)).hexdigest())"], capture_output=True, text=True,
                            check=True).stdout.strip()
     assert here == there
+
+
+@pytest.mark.parametrize("seed", [1, 4, 8])
+def test_small_mirror_hashing_gives_the_bits_of_mirroring_the_whole_photo(seed):
+    from registry.photos import hash_image
+
+    img = decode_for_hashing(encode(scene(seed)))
+    hashes = hash_image(img)
+    mirror = ImageOps.mirror(img)
+    assert hashes.phash_mirror == str(imagehash.phash(mirror))
+    assert hashes.dhash_mirror == str(imagehash.dhash(mirror))
+    assert hashes.phash == str(imagehash.phash(img)) and hashes.dhash == str(imagehash.dhash(img))

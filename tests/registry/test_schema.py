@@ -62,3 +62,19 @@ def test_a_write_transaction_that_reads_first_waits_for_another_writer_instead_o
         first["owners"].insert({"name": "first", "created_at": "t"})
     thread.join(timeout=30)
     assert done and sorted(r["name"] for r in first["owners"].rows) == ["first", "second"]
+
+
+def test_full_text_index_follows_text_changes_only(db):
+    owner = db["owners"].insert({"name": "x", "created_at": "t"}).last_pk
+    db["listings"].insert({"id": "l1", "source": "s", "url": "http://x/1", "title": "Massey tractor",
+                           "first_seen_at": "t", "last_seen_at": "t", "changed_at": "t"})
+    search = "select count(*) from listings_fts where listings_fts match ?"
+    assert db.execute(search, ["massey"]).fetchone()[0] == 1
+    db.execute("update listings set matched_at = 'now' where id = 'l1'")
+    assert db.execute(search, ["massey"]).fetchone()[0] == 1
+    db.execute("update listings set title = 'Kubota digger' where id = 'l1'")
+    assert db.execute(search, ["massey"]).fetchone()[0] == 0
+    assert db.execute(search, ["kubota"]).fetchone()[0] == 1
+    db["items"].insert({"owner_id": owner, "category": "tractor", "make": "Fendt", "created_at": "t", "updated_at": "t"})
+    db.execute("update items set status = 'stolen'")
+    assert db.execute("select count(*) from items_fts where items_fts match 'fendt'").fetchone()[0] == 1
