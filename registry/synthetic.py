@@ -10,7 +10,6 @@ import io
 import random
 
 import numpy as np
-
 from PIL import Image, ImageDraw, ImageFilter
 
 
