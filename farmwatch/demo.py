@@ -84,8 +84,9 @@ def run_demo(args) -> int:
         return 0 if report["status"] == "ok" else 1
     from datasette_config.serve import serve
 
-    _say(f"4/4 Workspace: http://127.0.0.1:{args.port}/  log in as {DEMO_OFFICER[0]} / {DEMO_OFFICER[1]}"
-         "  (Ctrl-C to stop)")
+    farmers = ", ".join(f"{name} / {password}" for name, password, role, _ in scenario.accounts if role == "farmer")
+    _say(f"4/4 Workspace: http://127.0.0.1:{args.port}/  officer login: {DEMO_OFFICER[0]} / {DEMO_OFFICER[1]}"
+         f"  farmers: {farmers}  public check: http://127.0.0.1:{args.port}/check  (Ctrl-C to stop)")
     try:
         serve(str(path), "127.0.0.1", args.port)
     finally:
