@@ -48,11 +48,10 @@ def _say(message: str) -> None:
 
 
 def run_demo(args) -> int:
+    from farmwatch.nightly import format_report, run_nightly, setup_logging
     from spiders.market.scenario import build_scenario, load_registry
     from spiders.market.server import start_market
     from spiders.market.sources import write_sources
-
-    from farmwatch.nightly import format_report, run_nightly, setup_logging
 
     started = time.monotonic()
     path = demo_db_path(args)
