@@ -9,23 +9,17 @@ in an uploaded file refer to someone else's disk, so they are reported, never op
 from __future__ import annotations
 
 import csv
-import io
-import re
 from dataclasses import dataclass, field
 
 from sqlite_utils import Database
 
-from registry.imports import csv_row_to_record
+from registry.imports import ImportFileError, csv_reader, csv_row_to_record, header_key
 from registry.items import ValidItem, register_item, validate_item
 
 MAX_CSV_BYTES = 5 * 1024 * 1024
 MAX_CSV_ROWS = 5000
 _OWNER_HEADERS = {"name", "email", "phone", "postcode", "owner_name", "owner_email", "owner_phone",
                   "owner_postcode"}
-
-
-def _header_key(header: str | None) -> str:
-    return re.sub(r"[^a-z0-9]+", "_", (header or "").strip().lower()).strip("_")
 
 
 class CsvFileError(ValueError):
@@ -71,15 +65,11 @@ def decode_csv(data: bytes, filename: str) -> str:
 
 def _reader(text: str, filename: str) -> csv.DictReader:
     try:
-        dialect = csv.Sniffer().sniff(text[:8192], delimiters=",;\t")
-    except csv.Error:
-        dialect = csv.excel
-    reader = csv.DictReader(io.StringIO(text, newline=""), dialect=dialect)
-    try:
-        headers = reader.fieldnames or []
-    except csv.Error as exc:
-        raise CsvFileError(f"{filename}: unreadable header row ({exc})") from None
-    if "category" not in {_header_key(h) for h in headers}:
+        reader, keys = csv_reader(text, filename)
+    except ImportFileError as exc:
+        raise CsvFileError(str(exc)) from None
+    headers = reader.fieldnames or []
+    if "category" not in keys:
         shown = ", ".join(h[:40] for h in headers[:12]) or "none"
         raise CsvFileError(f"{filename}: the header row needs a 'category' column (found: {shown})")
     return reader
@@ -99,7 +89,7 @@ def prepare_csv(data: bytes, filename: str = "upload.csv") -> tuple[CsvResult, l
     name = (filename or "upload.csv").replace("\x00", "")[:100]
     reader = _reader(decode_csv(data, name), name)
     result = CsvResult(name)
-    if {_header_key(h) for h in reader.fieldnames or []} & _OWNER_HEADERS:
+    if {header_key(h) for h in reader.fieldnames or []} & _OWNER_HEADERS:
         result.notes.append("owner columns were ignored: every row is registered to your account")
     unknown: set[str] = set()
     prepared: list[PreparedRow] = []

@@ -91,8 +91,24 @@ def iter_jsonl(text: str, name: str) -> Iterator[tuple[int, dict | None, str | N
 
 # --- CSV with flattened fields ------------------------------------------------------------
 
-def _header_key(header: str) -> str:
-    return re.sub(r"[^a-z0-9]+", "_", header.strip().lower()).strip("_")
+def header_key(header: str | None) -> str:
+    """A CSV header as a comparable key: 'Owner.Name ' -> 'owner_name'."""
+    return re.sub(r"[^a-z0-9]+", "_", (header or "").strip().lower()).strip("_")
+
+
+def csv_reader(text: str, name: str) -> tuple[csv.DictReader, set[str]]:
+    """A reader for CSV text in any of the usual dialects, and its header keys; ImportFileError when
+    the header row cannot be read."""
+    try:
+        dialect = csv.Sniffer().sniff(text[:8192], delimiters=",;\t")
+    except csv.Error:
+        dialect = csv.excel
+    reader = csv.DictReader(io.StringIO(text, newline=""), dialect=dialect)
+    try:
+        headers = reader.fieldnames or []
+    except csv.Error as exc:
+        raise ImportFileError(f"{name}: unreadable CSV header ({exc})") from None
+    return reader, {header_key(h) for h in headers}
 
 
 _ITEM_FIELDS = {"category", "make", "model", "year", "colour", "color", "description"}
@@ -113,7 +129,7 @@ def csv_row_to_record(row: dict[str, str], unknown: set[str]) -> dict:
             unknown.add("(values beyond the last header)")
             continue
         value = (value or "").strip() if isinstance(value, str) else value
-        key = _header_key(header)
+        key = header_key(header)
         if not value:
             continue
         if m := re.fullmatch(r"owner_(name|email|phone|postcode)", key):
@@ -172,17 +188,8 @@ def iter_item_records(path: Path) -> tuple[Iterator[tuple[int, dict | None, str 
         count = sum(1 for line in text.splitlines() if line.strip())
         return iter_jsonl(text, str(path)), count, []
     if suffix in (".csv", ".tsv", ".txt"):
-        sample = text[:8192]
-        try:
-            dialect = csv.Sniffer().sniff(sample, delimiters=",;\t")
-        except csv.Error:
-            dialect = csv.excel
-        reader = csv.DictReader(io.StringIO(text, newline=""), dialect=dialect)
-        try:
-            headers = reader.fieldnames or []
-        except csv.Error as exc:
-            raise ImportFileError(f"{path}: unreadable CSV header ({exc})") from None
-        keys = {_header_key(h) for h in headers}
+        reader, keys = csv_reader(text, str(path))
+        headers = reader.fieldnames or []
         if not ({"category"} & keys) or not ({"owner_name", "name"} & keys):
             raise ImportFileError(
                 f"{path}: the header row needs at least 'category' and 'owner.name' columns "

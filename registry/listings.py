@@ -18,7 +18,7 @@ from sqlite_utils import Database
 
 from registry.cleaning import clip, parse_datetime, parse_price
 from registry.db import data_dir, utcnow
-from registry.photos import PhotoError, StoredPhoto, store_photo
+from registry.photos import PhotoError, StoredPhoto, store_photo, write_once
 from registry.vocab import resolve_category
 
 CONTENT_FIELDS = (
@@ -168,12 +168,7 @@ def save_snapshot(db: Database, listing_id_: str, html: bytes, fetched_at: str |
     """Keep the page as evidence: gzip under data/snapshots/, named and recorded by its SHA-256."""
     digest = hashlib.sha256(html).hexdigest()
     relative = Path("snapshots") / digest[:2] / f"{digest}.html.gz"
-    target = data_dir(db) / relative
-    if not target.exists():
-        target.parent.mkdir(parents=True, exist_ok=True)
-        tmp = target.with_suffix(".tmp")
-        tmp.write_bytes(gzip.compress(html, mtime=0))
-        tmp.replace(target)
+    write_once(data_dir(db) / relative, gzip.compress(html, mtime=0))
     db.execute(
         "update listings set snapshot_path = ?, snapshot_sha256 = ?, snapshot_fetched_at = ? where id = ?",
         [relative.as_posix(), digest, fetched_at or utcnow(), listing_id_],

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+import os
 import warnings
 from dataclasses import dataclass
 from pathlib import Path
@@ -139,18 +140,23 @@ def _clean_copy(data: bytes, name: str) -> tuple[bytes, int, int]:
     return out.getvalue(), img.width, img.height
 
 
+def write_once(target: Path, data: bytes) -> None:
+    """Write a content-addressed file unless it exists; atomic, so a crash never leaves half a file."""
+    if target.exists():
+        return
+    target.parent.mkdir(parents=True, exist_ok=True)
+    tmp = target.with_name(f"{target.name}.{os.getpid()}.tmp")
+    tmp.write_bytes(data)
+    tmp.replace(target)
+
+
 def store_photo(data: bytes, data_folder: Path | str, name: str = "photo") -> StoredPhoto:
     """Check, hash and store a photo under data_folder/photos/, named by the SHA-256 of the clean copy."""
     hashes = hash_photo(data, name)
     clean, width, height = _clean_copy(data, name)
     digest = hashlib.sha256(clean).hexdigest()
     relative = Path("photos") / digest[:2] / f"{digest}.jpg"
-    target = Path(data_folder) / relative
-    if not target.exists():
-        target.parent.mkdir(parents=True, exist_ok=True)
-        tmp = target.with_suffix(".tmp")
-        tmp.write_bytes(clean)
-        tmp.replace(target)
+    write_once(Path(data_folder) / relative, clean)
     return StoredPhoto(digest, relative.as_posix(), len(clean), width, height, hashes)
 
 
