@@ -21,7 +21,7 @@ MAX_PHOTO_BYTES = 20 * 1024 * 1024
 MAX_PIXELS = 60_000_000  # a 9000x6600 camera image; anything larger is refused as a bomb
 MAX_SIDE = 20_000
 ACCEPTED_FORMATS = {"JPEG", "PNG", "WEBP", "GIF", "BMP", "TIFF", "MPO"}
-HASH_DECODE_SIZE = 256  # JPEG draft target: the decoder scales down for free to at least this
+HASH_DECODE_SIZE = 64  # JPEG draft target: the decoder scales down (up to 8x) for free while keeping this size
 STORED_MAX_SIDE = 2048
 
 Image.MAX_IMAGE_PIXELS = MAX_PIXELS
