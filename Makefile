@@ -8,7 +8,7 @@ UV := .tools/bin/uv
 UV_VERSION := 0.13.9
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test test-fast test-browser bench lint serve clean
+.PHONY: demo test test-fast test-browser bench lint serve clean system-deps
 
 $(UV):
 	$(PYTHON) -m venv .tools
@@ -21,7 +21,18 @@ $(STAMP): $(UV) pyproject.toml uv.lock
 demo: $(STAMP)
 	$(BIN)/farmwatch demo
 
-test: $(STAMP)
+# Debian packages the tests use: Chromium (browser tests) and redis-server (shared crawl test).
+system-deps:
+	@missing=""; \
+	command -v chromium >/dev/null || missing="$$missing chromium"; \
+	command -v redis-server >/dev/null || missing="$$missing redis-server"; \
+	if [ -n "$$missing" ]; then \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing; \
+	  else echo "make test needs Debian packages:$$missing (run: sudo apt-get install$$missing)"; exit 1; fi; \
+	fi
+
+test: $(STAMP) system-deps
 	$(BIN)/python -m pytest -m "not browser" -q
 	$(BIN)/python -m pytest -m browser -q; status=$$?; [ $$status -eq 0 ] || [ $$status -eq 5 ] || exit $$status
 
