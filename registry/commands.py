@@ -40,7 +40,7 @@ def _print_report(report: ImportReport, args, noun: str) -> int:
     else:
         print(f"{report.path}: {report.rows} rows read, {report.loaded} {noun} loaded "
               f"({report.created} new, {report.updated} updated), {report.photos} photos stored, "
-              f"{len(report.errors)} rows rejected")
+              f"{report.rejected} rows rejected")
         for line in report.errors:
             print(f"  error: {line}", file=sys.stderr)
         for line in report.warnings:

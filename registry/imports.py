@@ -38,11 +38,13 @@ class ImportReport:
     created: int = 0
     updated: int = 0
     photos: int = 0
+    rejected: int = 0
     errors: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
 
     def as_dict(self) -> dict:
-        return {k: getattr(self, k) for k in ("path", "rows", "loaded", "created", "updated", "photos", "errors", "warnings")}
+        keys = ("path", "rows", "loaded", "created", "updated", "photos", "rejected", "errors", "warnings")
+        return {k: getattr(self, k) for k in keys}
 
 
 def read_text(path: Path) -> str:
@@ -237,14 +239,17 @@ def import_items(db: Database, path: Path | str, progress: Callable[[int, int], 
             progress(report.rows, total)
         where = f"{path.name} line {number}"
         if error:
+            report.rejected += 1
             report.errors.append(f"{where}: {error}")
             continue
         item, errors = validate_item(record)
         if errors:
+            report.rejected += 1
             report.errors.extend(f"{where}: {message}" for message in errors.values())
             continue
         photos = []
-        for ref in (record.get("photos") or [])[:30] if isinstance(record.get("photos"), list) else []:
+        refs = record.get("photos") or []
+        for ref in ([refs] if isinstance(refs, str) else refs if isinstance(refs, list) else [])[:30]:
             name, data, problem = _load_photo(base, ref)
             if problem:
                 report.warnings.append(f"{where}: {problem} (item kept without it)")
@@ -253,6 +258,7 @@ def import_items(db: Database, path: Path | str, progress: Callable[[int, int], 
         try:
             result = register_item(db, item, photos)
         except Exception as exc:  # a database constraint: report the row, keep going
+            report.rejected += 1
             report.errors.append(f"{where}: could not be stored ({exc})")
             continue
         report.loaded += 1
@@ -280,11 +286,13 @@ def import_listings(db: Database, path: Path | str, progress: Callable[[int, int
             progress(report.rows, total)
         where = f"{path.name} line {number}"
         if error:
+            report.rejected += 1
             report.errors.append(f"{where}: {error}")
             continue
         try:
             row = clean_listing(record)
         except ListingError as exc:
+            report.rejected += 1
             report.errors.append(f"{where}: {exc}")
             continue
         photo_refs = row["photo_urls"]

@@ -36,7 +36,7 @@ def test_jsonl_import_loads_good_rows_and_reports_bad_ones_by_line(db, tmp_path)
             "photos": [], "theft": None}
     path = write_jsonl(tmp_path / "items.jsonl", [GOOD, bad_year, "{not json", bad_category, "[1, 2]", bad_tag, quad])
     report = import_items(db, path)
-    assert report.rows == 7 and report.loaded == 2
+    assert report.rows == 7 and report.loaded == 2 and report.rejected == 5
     text = "\n".join(report.errors)
     assert 'items.jsonl line 2: year "20019" is not a year' in text
     assert "items.jsonl line 3: not valid JSON" in text
@@ -190,3 +190,12 @@ def test_cli_import_and_errors_are_one_line(tmp_path):
     assert again.returncode == 0, again.stderr
     future = run_cli("items", "recovered", "99", db_path=db_path)
     assert "item 99 is not on the register" in future.stderr
+
+
+def test_a_row_with_several_problems_is_one_rejected_row_and_a_single_photo_path_is_accepted(db, tmp_path):
+    (tmp_path / "one.jpg").write_bytes(photo_bytes(4))
+    two_problems = {"owner": {"name": "X", "email": "not-an-email"}, "category": "sheep", "year": "20019"}
+    single_photo = {"owner": {"name": "Y"}, "category": "quad", "photos": "one.jpg"}
+    report = import_items(db, write_jsonl(tmp_path / "items.jsonl", [two_problems, single_photo]))
+    assert report.rejected == 1 and len(report.errors) == 2
+    assert report.loaded == 1 and report.photos == 1
