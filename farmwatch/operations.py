@@ -24,6 +24,8 @@ def cmd_nightly(args) -> int:
                              alerts=not args.no_alerts, progress=progress)
     except AlreadyRunning as exc:
         raise CommandError(f"refused: {exc}", status=75) from None
+    if progress:
+        sys.stderr.write("\r\033[K")
     if args.json:
         print(json.dumps(report, indent=2, default=str))
     else:
@@ -31,10 +33,21 @@ def cmd_nightly(args) -> int:
     return 0 if report["status"] == "ok" else 1
 
 
+def describe_progress(*event) -> str:
+    """One line for either kind of progress event: a crawl's {source, pages, ...} or the matcher's (done, total)."""
+    if len(event) == 1 and isinstance(event[0], dict):
+        e = event[0]
+        seen = sum(e.get(k, 0) for k in ("listings_new", "listings_changed", "listings_unchanged"))
+        return (f"crawling {e.get('source', '?')}: {e.get('pages', 0)} pages, {seen} listings, "
+                f"{e.get('photos_stored', 0)} photos, {e.get('errors', 0)} errors")
+    if len(event) == 2:
+        return f"matching: {event[0]:,}/{event[1]:,} listings"
+    return " ".join(str(x) for x in event)
+
+
 def _progress_printer():
-    def show(message, *rest) -> None:
-        text = message if isinstance(message, str) else " ".join(str(x) for x in (message, *rest))
-        sys.stderr.write(f"\r\033[K{text[:120]}")
+    def show(*event) -> None:
+        sys.stderr.write(f"\r\033[K{describe_progress(*event)[:120]}")
         sys.stderr.flush()
 
     return show

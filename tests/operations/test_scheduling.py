@@ -53,3 +53,12 @@ def test_cron_lines_are_valid_and_parse():
         command = fields[5].split("&&", 1)[1]
         parsed = build_parser().parse_args(_farmwatch_args(command))
         assert parsed.command in ("nightly", "backup")
+
+
+def test_nightly_progress_lines_read_well_for_crawl_and_match_events():
+    from farmwatch.operations import describe_progress
+
+    crawl = describe_progress({"source": "demo-dealer", "pages": 12, "listings_new": 5, "listings_changed": 1,
+                               "photos_stored": 7, "errors": 0})
+    assert crawl == "crawling demo-dealer: 12 pages, 6 listings, 7 photos, 0 errors"
+    assert describe_progress(1500, 20000) == "matching: 1,500/20,000 listings"
