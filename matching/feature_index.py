@@ -39,7 +39,7 @@ INDEXED_KEYPOINTS = 200  # strongest descriptors per photo in the index (verific
 IVF_MIN_VECTORS = 20_000  # below this (about 100 photos) an exhaustive search is as fast
 IVF_MAX_LISTS = 4096  # more cells make each added descriptor's assignment slower than it saves
 IVF_RETRAIN_GROWTH = 4  # choose the cells again once the index has grown this many times over
-NPROBE = 4  # lists searched per descriptor: recall@5 stayed 1.0 at 50,000 photos
+NPROBE = 2  # lists searched per descriptor: recall@5 stayed 1.0 at 50,000 photos (bench/bench_features.py)
 INDEX_FILE = Path("features") / "orb-index.npz"
 
 
@@ -79,11 +79,18 @@ class FeatureIndex:
 
     def search(self, descriptors: np.ndarray, k: int = 2) -> tuple[np.ndarray, np.ndarray]:
         """Distances and photo ids (-1 for none) of each descriptor's k nearest indexed descriptors."""
+        distances, photos, _ = self.neighbours(descriptors, k)
+        return distances, photos
+
+    def neighbours(self, descriptors: np.ndarray, k: int = 2) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Distances, photo ids (-1 for none) and keypoint numbers within those photos (strongest
+        first, as stored) of each descriptor's k nearest indexed descriptors."""
         if not len(descriptors) or not self.vectors:
             shape = (len(descriptors), k)
-            return np.full(shape, BITS, dtype=np.int32), np.full(shape, -1, dtype=np.int64)
+            return np.full(shape, BITS, dtype=np.int32), np.full(shape, -1, dtype=np.int64), np.zeros(shape, np.int64)
         distances, ids = self.index.search(np.ascontiguousarray(descriptors, dtype=np.uint8), k)
-        return distances, np.where(ids >= 0, ids >> ID_SHIFT, -1)
+        found = ids >= 0
+        return distances, np.where(found, ids >> ID_SHIFT, -1), np.where(found, ids & ((1 << ID_SHIFT) - 1), 0)
 
     def save(self, path: Path) -> None:
         """Write atomically: a half-written index is never read."""

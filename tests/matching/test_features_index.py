@@ -113,3 +113,61 @@ def test_empty_and_tiny_queries(count):
     index = FeatureIndex()
     distances, photos = index.search(np.zeros((count, 32), dtype=np.uint8))
     assert photos.shape == (count, 2) and (photos == -1).all()
+
+
+def test_votes_name_the_registered_keypoints_they_found():
+    index = FeatureIndex()
+    rng = np.random.default_rng(2)
+    descriptors = rng.integers(0, 256, (INDEXED_KEYPOINTS, 32), dtype=np.uint8)
+    index.add(9, descriptors)
+    distances, photos, keypoints = index.neighbours(descriptors[[7, 3, 150]], 1)
+    assert photos[:, 0].tolist() == [9, 9, 9] and keypoints[:, 0].tolist() == [7, 3, 150]
+    assert (distances == 0).all()
+
+
+def test_only_candidates_whose_votes_agree_are_verified(db, monkeypatch):
+    """The similarity test on the votes keeps copies and spares the costly verification of most
+    unrelated photos that merely collected chance votes."""
+    from matching import features
+    from matching.feature_evalset import hard_negative
+    from matching.feature_extract import decode_for_features, extract_features, load_photo_features, mirror_features
+    from registry.synthetic import encode
+
+    for seed in range(12):
+        register(db, seed)
+    refresh_feature_index(db)
+    index = load_feature_index(db)
+    photo_seed = {pid: seed for seed, pid in enumerate(r[0] for r in db.execute("select id from photos order by id"))}
+    verified = []
+    real_verify = features.verify_pair
+    monkeypatch.setattr(features, "verify_pair", lambda q, r: verified.append(r) or real_verify(q, r))
+
+    def candidates(image):
+        gray = decode_for_features(encode(image))
+        direct, mirror = extract_features(gray), mirror_features(gray)
+        return direct, mirror, features.shortlist(index, direct, mirror, None)
+
+    scores = []
+    for seed, alteration in [(1, "crop 25% left"), (4, "rotate -10"), (7, "border, mirror, watermark")]:
+        direct, mirror, shortlisted = candidates(ALTERATIONS[alteration](textured_scene(seed)))
+        registered = load_photo_features(db, [p for p, _, _ in shortlisted])
+        agree = {(photo_seed[p], m): features.agreeing_votes(mirror if m else direct, registered[p], v)
+                 for p, m, v in shortlisted}
+        best = max(agree.items(), key=lambda kv: kv[1])
+        assert best[0] == (seed, alteration.endswith("watermark")) and best[1] >= 2 * features.GATE_POINTS
+        scores.extend(v for (s, _), v in agree.items() if s != seed)
+
+    unrelated = [textured_scene(500 + n) for n in range(6)] + [hard_negative(n) for n in range(4)]
+    shortlisted_total = 0
+    for image in unrelated:
+        direct, mirror, shortlisted = candidates(image)
+        shortlisted_total += len(shortlisted)
+        registered = load_photo_features(db, [p for p, _, _ in shortlisted])
+        scores.extend(features.agreeing_votes(mirror if m else direct, registered[p], v) for p, m, v in shortlisted)
+        verified.clear()
+        assert features.verify_candidates(index, direct, mirror, None, lambda ids: load_photo_features(db, ids)) == []
+        assert len(verified) <= len([1 for p, m, v in shortlisted
+                                     if features.agreeing_votes(mirror if m else direct, registered[p], v)
+                                     >= features.GATE_POINTS])
+    assert shortlisted_total >= 20  # unrelated photos do collect chance votes ...
+    assert sum(s < features.GATE_POINTS for s in scores) >= 0.7 * len(scores)  # ... which mostly do not line up
