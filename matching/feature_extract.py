@@ -5,6 +5,10 @@ features with geometric verification find it. Extraction decodes at about 640 pi
 on the long side (JPEG `draft()` makes the decoder scale down for free), which keeps
 it near 10 ms a photo, and registered photos' features are kept in `photo_features`
 so a nightly run extracts only photos it has not seen.
+
+A registered photo's mirror image is extracted too (its MIRROR_KEYPOINTS strongest
+points): the index holds both orientations of the few thousand stolen items' photos,
+so each of the many listing photos is extracted and searched once, not twice.
 """
 
 from __future__ import annotations
@@ -24,7 +28,8 @@ from registry.photos import MAX_PIXELS
 FEATURE_SIDE = 640  # long side of the decoded image features are taken from
 MAX_KEYPOINTS = 500  # ORB keypoints kept per photo (the strongest)
 KEYPOINT_SCALE = 8  # keypoint coordinates are stored as uint16 in 1/8 pixel
-EXTRACTOR = f"orb{MAX_KEYPOINTS}s@{FEATURE_SIDE}"  # strongest first; a change re-extracts stored features
+MIRROR_KEYPOINTS = 150  # of a registered photo's mirror image, kept for the index and the vote test
+EXTRACTOR = f"orb{MAX_KEYPOINTS}s+m{MIRROR_KEYPOINTS}@{FEATURE_SIDE}"  # a change re-extracts stored features
 DESCRIPTOR_BYTES = 32
 STORE_BATCH = 50  # newly extracted photos written per transaction
 
@@ -38,13 +43,15 @@ class FeatureError(ValueError):
 @dataclass(frozen=True)
 class Features:
     """Keypoint positions (N x 2 float32, decoded pixels), ORB orientations (N, degrees),
-    descriptors (N x 32 uint8) and the decoded size the positions refer to."""
+    descriptors (N x 32 uint8) and the decoded size the positions refer to; for a registered
+    photo, also the strongest features of its mirror image (positions in the mirrored image)."""
 
     points: np.ndarray
     angles: np.ndarray
     descriptors: np.ndarray
     width: int
     height: int
+    mirror: Features | None = None
 
     @property
     def count(self) -> int:
@@ -116,7 +123,17 @@ def unpack_descriptors(blob: bytes) -> np.ndarray:
 
 def features_from_row(row: dict) -> Features:
     points, angles = unpack_keypoints(row["keypoints"])
-    return Features(points, angles, unpack_descriptors(row["descriptors"]), row["width"], row["height"])
+    mirror = None
+    if row.get("mirror_keypoints") is not None:
+        mirror_points, mirror_angles = unpack_keypoints(row["mirror_keypoints"])
+        mirror = Features(mirror_points, mirror_angles, unpack_descriptors(row["mirror_descriptors"]),
+                          row["width"], row["height"])
+    return Features(points, angles, unpack_descriptors(row["descriptors"]), row["width"], row["height"], mirror)
+
+
+def _strongest(features: Features, count: int) -> Features:
+    return Features(features.points[:count], features.angles[:count], features.descriptors[:count],
+                    features.width, features.height)
 
 
 def store_photo_features(db: Database, photo_id: int) -> Features:
@@ -126,15 +143,20 @@ def store_photo_features(db: Database, photo_id: int) -> Features:
         raise FeatureError(f"photo {photo_id} is not on the register")
     error = None
     try:
-        features = extract_features(decode_for_features(data_dir(db) / row[0], f"registered photo {photo_id}"))
+        gray = decode_for_features(data_dir(db) / row[0], f"registered photo {photo_id}")
     except FeatureError as exc:
         error = str(exc)
-        features = extract_features(np.zeros((8, 8), np.uint8))
+        gray = np.zeros((8, 8), np.uint8)
+    mirror = _strongest(mirror_features(gray), MIRROR_KEYPOINTS)
+    direct = extract_features(gray)
+    features = Features(direct.points, direct.angles, direct.descriptors, direct.width, direct.height, mirror)
     db.execute(
         "insert or replace into photo_features (photo_id, sha256, extractor, width, height, keypoint_count, "
-        "keypoints, descriptors, error, extracted_at) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        "keypoints, descriptors, mirror_keypoints, mirror_descriptors, error, extracted_at) "
+        "values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         [photo_id, row[1], EXTRACTOR, features.width, features.height, features.count,
-         pack_keypoints(features), features.descriptors.tobytes(), error, utcnow()])
+         pack_keypoints(features), features.descriptors.tobytes(), pack_keypoints(mirror), mirror.descriptors.tobytes(),
+         error, utcnow()])
     return features
 
 
@@ -145,11 +167,12 @@ def load_photo_features(db: Database, photo_ids) -> dict[int, Features]:
     for start in range(0, len(wanted), 500):
         chunk = wanted[start:start + 500]
         rows = db.execute(
-            f"select photo_id, width, height, keypoints, descriptors from photo_features "
-            f"where extractor = ? and photo_id in ({','.join('?' * len(chunk))})", [EXTRACTOR, *chunk])
-        for photo_id, width, height, keypoints, descriptors in rows.fetchall():
-            found[photo_id] = features_from_row(
-                {"width": width, "height": height, "keypoints": keypoints, "descriptors": descriptors})
+            f"select photo_id, width, height, keypoints, descriptors, mirror_keypoints, mirror_descriptors "
+            f"from photo_features where extractor = ? and photo_id in ({','.join('?' * len(chunk))})",
+            [EXTRACTOR, *chunk])
+        columns = ("width", "height", "keypoints", "descriptors", "mirror_keypoints", "mirror_descriptors")
+        for photo_id, *values in rows.fetchall():
+            found[photo_id] = features_from_row(dict(zip(columns, values, strict=True)))
     missing = [p for p in wanted if p not in found]
     for start in range(0, len(missing), STORE_BATCH):
         with db.atomic():  # one write per batch, short enough not to hold other writers up for long

@@ -7,8 +7,10 @@ the database (data/features/), so a nightly run updates it instead of rebuilding
 
 Only a photo's INDEXED_KEYPOINTS strongest descriptors go into the index: enough for
 the true photo to collect votes, while verification uses all of them from
-`photo_features`. Each descriptor's id is photo_id * 1024 + its keypoint number, so
-votes add up per photo and a photo's descriptors are removed together.
+`photo_features`. The strongest descriptors of the photo's mirror image are indexed
+too, so a mirrored copy is found by the listing photo's own descriptors. Each
+descriptor's id is photo_id * 1024 + its keypoint number (+ MIRROR_OFFSET for the
+mirror image), so votes add up per photo and a photo's descriptors are removed together.
 
 Very small indexes are exhaustive (IndexBinaryFlat). Past IVF_MIN_VECTORS descriptors
 the index becomes an inverted file (IndexBinaryIVF) whose coarse cells are centred on
@@ -29,11 +31,12 @@ import faiss
 import numpy as np
 from sqlite_utils import Database
 
-from matching.feature_extract import DESCRIPTOR_BYTES, EXTRACTOR, MAX_KEYPOINTS, load_photo_features
+from matching.feature_extract import DESCRIPTOR_BYTES, EXTRACTOR, MAX_KEYPOINTS, MIRROR_KEYPOINTS, load_photo_features
 from registry.db import data_dir
 
 ID_SHIFT = 10  # 1024 descriptor ids per photo
-assert MAX_KEYPOINTS <= 1 << ID_SHIFT
+MIRROR_OFFSET = 512  # keypoint numbers from here on are the mirror image's
+assert MAX_KEYPOINTS <= MIRROR_OFFSET and MIRROR_OFFSET + MIRROR_KEYPOINTS <= 1 << ID_SHIFT
 BITS = DESCRIPTOR_BYTES * 8
 INDEXED_KEYPOINTS = 200  # strongest descriptors per photo in the index (verification uses all)
 IVF_MIN_VECTORS = 20_000  # below this (about 100 photos) an exhaustive search is as fast
@@ -60,12 +63,11 @@ class FeatureIndex:
     def vectors(self) -> int:
         return int(self.index.ntotal)
 
-    def add(self, photo_id: int, descriptors: np.ndarray) -> None:
-        """Index a photo's strongest descriptors (they come strongest first)."""
-        descriptors = descriptors[:INDEXED_KEYPOINTS]
-        if len(descriptors):
-            ids = (np.int64(photo_id) << ID_SHIFT) + np.arange(len(descriptors), dtype=np.int64)
-            self.index.add_with_ids(np.ascontiguousarray(descriptors, dtype=np.uint8), ids)
+    def add(self, photo_id: int, descriptors: np.ndarray, mirror: np.ndarray | None = None) -> None:
+        """Index a photo's strongest descriptors, and its mirror image's (both come strongest first)."""
+        every, ids = photo_vectors(photo_id, descriptors, mirror)
+        if len(every):
+            self.index.add_with_ids(every, ids)
         self.members.add(int(photo_id))
 
     def remove(self, photo_ids) -> None:
@@ -84,7 +86,8 @@ class FeatureIndex:
 
     def neighbours(self, descriptors: np.ndarray, k: int = 2) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """Distances, photo ids (-1 for none) and keypoint numbers within those photos (strongest
-        first, as stored) of each descriptor's k nearest indexed descriptors."""
+        first, as stored; from MIRROR_OFFSET on, of the mirror image) of each descriptor's k
+        nearest indexed descriptors."""
         if not len(descriptors) or not self.vectors:
             shape = (len(descriptors), k)
             return np.full(shape, BITS, dtype=np.int32), np.full(shape, -1, dtype=np.int64), np.zeros(shape, np.int64)
@@ -157,27 +160,43 @@ def list_count(vectors: int) -> int:
     return int(min(IVF_MAX_LISTS, max(64, 2 ** round(np.log2(max(vectors, 1) ** 0.5)))))
 
 
-def indexed_descriptors(db: Database, photo_ids) -> dict[int, np.ndarray]:
-    """The stored descriptors that go into the index (the strongest), read without the rest."""
+def photo_vectors(photo_id: int, descriptors: np.ndarray, mirror: np.ndarray | None) -> tuple[np.ndarray, np.ndarray]:
+    """A photo's indexed descriptors (its strongest, then its mirror image's) and their ids."""
+    direct = descriptors[:INDEXED_KEYPOINTS]
+    flipped = np.zeros((0, DESCRIPTOR_BYTES), np.uint8) if mirror is None else mirror[:MIRROR_KEYPOINTS]
+    base = np.int64(photo_id) << ID_SHIFT
+    ids = np.concatenate([base + np.arange(len(direct), dtype=np.int64),
+                          base + MIRROR_OFFSET + np.arange(len(flipped), dtype=np.int64)])
+    return np.ascontiguousarray(np.concatenate([direct, flipped]), dtype=np.uint8), ids
+
+
+def _blob_array(blob: bytes | None) -> np.ndarray:
+    return np.frombuffer(blob or b"", dtype=np.uint8).reshape(-1, DESCRIPTOR_BYTES)
+
+
+def indexed_descriptors(db: Database, photo_ids) -> dict[int, tuple[np.ndarray, np.ndarray]]:
+    """The stored descriptors that go into the index (the strongest, and the mirror image's), read
+    without the rest."""
     ids = [int(p) for p in photo_ids]
-    out: dict[int, np.ndarray] = {}
+    out: dict[int, tuple[np.ndarray, np.ndarray]] = {}
     for start in range(0, len(ids), 500):
         part = ids[start:start + 500]
-        for photo_id, blob in db.execute(
-                f"select photo_id, substr(descriptors, 1, ?) from photo_features where extractor = ? "
-                f"and photo_id in ({','.join('?' * len(part))})",
+        for photo_id, blob, mirror in db.execute(
+                f"select photo_id, substr(descriptors, 1, ?), mirror_descriptors from photo_features "
+                f"where extractor = ? and photo_id in ({','.join('?' * len(part))})",
                 [INDEXED_KEYPOINTS * DESCRIPTOR_BYTES, EXTRACTOR, *part]).fetchall():
-            out[photo_id] = np.frombuffer(blob or b"", dtype=np.uint8).reshape(-1, DESCRIPTOR_BYTES)
+            out[photo_id] = (_blob_array(blob), _blob_array(mirror))
     missing = [p for p in ids if p not in out]
-    out.update({p: f.descriptors for p, f in load_photo_features(db, missing).items()})
+    out.update({p: (f.descriptors, f.mirror.descriptors) for p, f in load_photo_features(db, missing).items()})
     return out
 
 
-def build_ivf(descriptors: dict[int, np.ndarray], seed: int = 0) -> FeatureIndex:
-    """A new inverted-file index over these photos, cells centred on a random sample of their descriptors."""
-    kept = {p: d[:INDEXED_KEYPOINTS] for p, d in descriptors.items()}
-    total = sum(len(d) for d in kept.values())
-    every = np.concatenate(list(kept.values()) + [np.zeros((0, DESCRIPTOR_BYTES), np.uint8)])
+def build_ivf(descriptors: dict[int, tuple[np.ndarray, np.ndarray | None]], seed: int = 0) -> FeatureIndex:
+    """A new inverted-file index over these photos (photo id -> its descriptors and its mirror
+    image's), cells centred on a random sample of their descriptors."""
+    vectors = [photo_vectors(p, direct, mirror) for p, (direct, mirror) in descriptors.items()]
+    total = sum(len(ids) for _, ids in vectors)
+    every = np.concatenate([v for v, _ in vectors] + [np.zeros((0, DESCRIPTOR_BYTES), np.uint8)])
     rng = np.random.default_rng(seed)
     nlist = list_count(total)
     sample = np.unique(every[rng.choice(len(every), size=min(len(every), 2 * nlist), replace=False)], axis=0)
@@ -188,11 +207,11 @@ def build_ivf(descriptors: dict[int, np.ndarray], seed: int = 0) -> FeatureIndex
     ivf = faiss.IndexBinaryIVF(quantiser, BITS, nlist)
     ivf.is_trained = True
     ivf.nprobe = NPROBE
-    ids = np.concatenate([(np.int64(p) << ID_SHIFT) + np.arange(len(d), dtype=np.int64) for p, d in kept.items()]
-                         + [np.zeros(0, np.int64)])
+    ids = np.concatenate([i for _, i in vectors] + [np.zeros(0, np.int64)])
+    del vectors
     for start in range(0, total, 1_000_000):
         ivf.add_with_ids(every[start:start + 1_000_000], ids[start:start + 1_000_000])
-    return FeatureIndex(ivf, set(kept), max(total, 1))
+    return FeatureIndex(ivf, set(descriptors), max(total, 1))
 
 
 def refresh_feature_index(db: Database) -> dict:
@@ -208,7 +227,8 @@ def refresh_feature_index(db: Database) -> dict:
         chunk = added[start:start + 500]
         features = load_photo_features(db, chunk)
         for photo_id in chunk:
-            index.add(photo_id, features[photo_id].descriptors)
+            found = features[photo_id]
+            index.add(photo_id, found.descriptors, found.mirror.descriptors if found.mirror else None)
     rebuilt = False
     needs_ivf = index.vectors >= IVF_MIN_VECTORS and (
         not index.trained_size or index.vectors > index.trained_size * IVF_RETRAIN_GROWTH)

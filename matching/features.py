@@ -19,7 +19,9 @@ small part of the photo (MIN_SPREAD: two different yards with the same gate scor
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
+from functools import cache, partial
 
 import cv2
 import numpy as np
@@ -34,7 +36,7 @@ from matching.feature_extract import (
     load_photo_features,
     mirror_features,
 )
-from matching.feature_index import FeatureIndex, load_feature_index
+from matching.feature_index import MIRROR_OFFSET, FeatureIndex, load_feature_index
 from matching.feature_verify import (
     Verification,
     consistent_orientation,
@@ -124,24 +126,26 @@ def _evidence_line(listing_position: int, photo_position: int, transform: str, i
 
 
 def vote_photos(index: FeatureIndex, descriptors: np.ndarray,
-                allowed: set[int] | None = None) -> dict[int, dict[int, int]]:
-    """Registered photos holding a near neighbour of the query's descriptors, each with its votes:
-    query keypoint -> the registered keypoint it found (the first, when it found two)."""
+                allowed: set[int] | None = None) -> dict[tuple[int, bool], dict[int, int]]:
+    """Registered photos, each as (photo id, mirror image or not), holding a near neighbour of the
+    query's descriptors, with their votes: query keypoint -> the registered keypoint it found
+    (the nearer, when it found two)."""
     distances, photos, keypoints = index.neighbours(descriptors, NEIGHBOURS)
     rows, cols = np.nonzero((photos >= 0) & (distances <= VOTE_DISTANCE))
-    votes: dict[int, dict[int, int]] = {}
+    votes: dict[tuple[int, bool], dict[int, int]] = {}
     for row, photo, keypoint in zip(rows.tolist(), photos[rows, cols].tolist(), keypoints[rows, cols].tolist(),
                                     strict=True):
         if allowed is None or photo in allowed:
-            votes.setdefault(photo, {}).setdefault(row, keypoint)
+            mirrored = keypoint >= MIRROR_OFFSET
+            votes.setdefault((photo, mirrored), {}).setdefault(row, keypoint - MIRROR_OFFSET if mirrored else keypoint)
     return votes
 
 
-def shortlist(index: FeatureIndex, direct: Features, mirror: Features,
-              allowed: set[int] | None) -> list[tuple[int, bool, dict[int, int]]]:
-    """The (registered photo, mirrored, votes) worth a closer look, most votes first."""
-    ranked = [(len(v), p, False, v) for p, v in vote_photos(index, direct.descriptors[:QUERY_KEYPOINTS], allowed).items()]
-    ranked += [(len(v), p, True, v) for p, v in vote_photos(index, mirror.descriptors[:QUERY_KEYPOINTS], allowed).items()]
+def shortlist(index: FeatureIndex, direct: Features, allowed: set[int] | None) -> list[tuple[int, bool, dict[int, int]]]:
+    """The (registered photo, mirrored, votes) worth a closer look, most votes first. The index
+    holds registered photos' mirror images too, so the listing photo's own descriptors find a
+    mirrored copy."""
+    ranked = [(len(v), p, m, v) for (p, m), v in vote_photos(index, direct.descriptors[:QUERY_KEYPOINTS], allowed).items()]
     ranked.sort(key=lambda t: (-t[0], t[1], t[2]))
     return [(p, m, v) for n, p, m, v in ranked if n >= MIN_VOTES][:SHORTLIST]
 
@@ -168,28 +172,32 @@ def agreeing_votes(query: Features, registered: Features, votes: dict[int, int])
     return distinct_places(registered.points[r_ids][kept], query.points[q_ids][kept])
 
 
-def verify_candidates(index: FeatureIndex | None, direct: Features, mirror: Features, allowed: set[int] | None,
-                      registered_features) -> list[tuple[int, bool, Verification, Features]]:
+def verify_candidates(index: FeatureIndex | None, direct: Features, mirror: Callable[[], Features],
+                      allowed: set[int] | None, registered_features) -> list[tuple[int, bool, Verification, Features]]:
     """Shortlist by votes, keep those whose votes agree on one transform, then verify each geometrically
     (with index None: every allowed photo, both ways round, without shortlist or test).
 
-    registered_features(photo_ids) -> {photo_id: Features}. Returns (photo id, mirrored,
-    verification, registered features) for verifications of at least POSSIBLE_INLIERS points.
+    mirror() gives the listing photo's mirror-image features, taken only when a mirrored
+    candidate gets that far; registered_features(photo_ids) -> {photo_id: Features}.
+    Returns (photo id, mirrored, verification, registered features) for verifications of at
+    least POSSIBLE_INLIERS points. A mirrored verification compares the mirrored listing photo
+    with the registered photo, so its homography and evidence read like any other.
     """
     if index is None:
         todo = [(p, m, None) for p in sorted(allowed or ()) for m in (False, True)]
     else:
-        todo = shortlist(index, direct, mirror, allowed)
+        todo = shortlist(index, direct, allowed)
     registered = registered_features({p for p, _, _ in todo})
     out = []
     for photo_id, mirrored, votes in todo:
         target = registered.get(photo_id)
         if target is None:
             continue
-        query = mirror if mirrored else direct
-        if votes is not None and agreeing_votes(query, target, votes) < GATE_POINTS:
-            continue
-        verified = verify_pair(query, target)
+        if votes is not None and direct.count >= MIN_JUDGEABLE_KEYPOINTS:  # small photos verify cheaply anyway
+            voted = (target.mirror if mirrored else target)
+            if voted is None or agreeing_votes(direct, voted, votes) < GATE_POINTS:
+                continue
+        verified = verify_pair(mirror() if mirrored else direct, target)
         if verified.inliers >= POSSIBLE_INLIERS:
             out.append((photo_id, mirrored, verified, target))
     return out
@@ -245,13 +253,13 @@ def find_feature_matches(db: Database, listing_id: str, exclude_listing_photo_id
             gray = decode_for_features(folder / path, f"listing photo {position}")
         except FeatureError:
             continue
-        direct, mirror = extract_features(gray), mirror_features(gray)
+        direct, mirror = extract_features(gray), cache(partial(mirror_features, gray))
         verified_pairs = verify_candidates(index, direct, mirror, allowed, lambda ids: load_photo_features(db, ids))
         photos = _photo_rows(db, [p for p, *_ in verified_pairs])
         for photo_id, mirrored, verified, target in verified_pairs:
             if photo_id not in photos:
                 continue
-            query = mirror if mirrored else direct
+            query = mirror() if mirrored else direct
             item_id, photo_position, photo_width = photos[photo_id]
             if candidates is not None and item_id not in candidates:
                 continue

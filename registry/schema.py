@@ -406,6 +406,18 @@ def m0010_fts_on_text_changes_only(db: Database) -> None:
         )
 
 
+@migrations(name="0011_photo_features_mirror")
+def m0011_photo_features_mirror(db: Database) -> None:
+    """The strongest keypoints of each registered photo's mirror image, so the index holds both
+    orientations and a listing photo is searched once instead of twice."""
+    db.executescript(
+        """
+        ALTER TABLE photo_features ADD COLUMN mirror_keypoints BLOB;
+        ALTER TABLE photo_features ADD COLUMN mirror_descriptors BLOB;
+        """
+    )
+
+
 def apply_migrations(db: Database) -> list[str]:
     """Apply pending migrations; return the names applied (empty when up to date)."""
     pending = [m.name for m in migrations.pending(db)]
