@@ -35,6 +35,11 @@ STORE_BATCH = 50  # newly extracted photos written per transaction
 
 Image.MAX_IMAGE_PIXELS = MAX_PIXELS
 
+# One thread, set before OpenCV first starts its pool: a match run forks worker processes, and a
+# child that touches a pool its parent started (even to shrink it) waits for ever for threads
+# that fork() did not copy. Throughput comes from one process per core instead.
+cv2.setNumThreads(1)
+
 
 class FeatureError(ValueError):
     """A photo whose features cannot be taken; the message names the photo and the problem."""

@@ -45,6 +45,8 @@ IVF_RETRAIN_GROWTH = 4  # choose the cells again once the index has grown this m
 NPROBE = 2  # lists searched per descriptor: recall@5 stayed 1.0 at 50,000 photos (bench/bench_features.py)
 INDEX_FILE = Path("features") / "orb-index.npz"
 
+faiss.omp_set_num_threads(1)  # as for OpenCV (feature_extract): no thread pool for forked workers to inherit
+
 
 class FeatureIndex:
     """Descriptors of indexed photos, searchable by Hamming distance, with the set of member photos."""

@@ -18,8 +18,9 @@ from matching.features import feature_evidence, find_feature_matches
 
 
 def run_single_threaded() -> None:
-    """One thread per process: the match run already uses a process per core, and OpenMP or
-    OpenCV thread pools inherited across fork() can hang."""
+    """One thread per process: the match run already uses a process per core. The feature
+    modules set this when imported, before any pool exists; a pool inherited across fork()
+    hangs even the call that would shrink it."""
     cv2.setNumThreads(1)
     faiss.omp_set_num_threads(1)
 

@@ -64,3 +64,35 @@ def test_stage_two_makes_strong_matches_only_where_it_should(db):
     assert not [key for key in rows if key[0] == ads["unrelated"]]
     assert load_feature_index(db).members == {r[0] for r in db.execute(
         "select id from photos where item_id in (?, ?)", [trailer, quad]).fetchall()}
+
+
+PARALLEL_RUN = """
+import sys
+from pathlib import Path
+from matching.feature_evalset import ALTERATIONS, textured_scene
+from matching.pipeline import match_listings
+from registry.db import connect
+from tests.matching.test_features_pipeline import listing, register
+
+db = connect(Path(sys.argv[1]))
+item = register(db, 31, "trailer")
+for n in range(4):
+    listing(db, f"parallel{n}", "Livestock trailer for sale", [ALTERATIONS["crop 25% left"](textured_scene(31))])
+report = match_listings(db, workers=2, batch_size=1)  # the features are extracted here, then workers fork
+strong = db.execute("select count(*) from matches where item_id = ? and band = 'strong'", [item]).fetchone()[0]
+print(report.listings, strong)
+"""
+
+
+def test_parallel_match_run_after_extracting_features_does_not_hang(tmp_path):
+    """Worker processes forked after this process used OpenCV's thread pool hung for ever in
+    cv2.setNumThreads; a nightly run with more than one batch of listings never finished."""
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2]
+    done = subprocess.run([sys.executable, "-c", PARALLEL_RUN, str(tmp_path / "data" / "farmwatch.db")], cwd=root,
+                          capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert done.stdout.split() == ["4", "4"]
