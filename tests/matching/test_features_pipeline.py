@@ -87,12 +87,20 @@ print(report.listings, strong)
 def test_parallel_match_run_after_extracting_features_does_not_hang(tmp_path):
     """Worker processes forked after this process used OpenCV's thread pool hung for ever in
     cv2.setNumThreads; a nightly run with more than one batch of listings never finished."""
+    import os
+    import signal
     import subprocess
     import sys
     from pathlib import Path
 
     root = Path(__file__).resolve().parents[2]
-    done = subprocess.run([sys.executable, "-c", PARALLEL_RUN, str(tmp_path / "data" / "farmwatch.db")], cwd=root,
-                          capture_output=True, text=True, timeout=120)
-    assert done.returncode == 0, done.stderr[-2000:]
-    assert done.stdout.split() == ["4", "4"]
+    run = subprocess.Popen([sys.executable, "-c", PARALLEL_RUN, str(tmp_path / "data" / "farmwatch.db")], cwd=root,
+                           stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True)
+    try:
+        out, err = run.communicate(timeout=120)
+    except subprocess.TimeoutExpired:
+        os.killpg(run.pid, signal.SIGKILL)  # the run and its hung workers
+        run.communicate()
+        raise AssertionError("the parallel match run hung") from None
+    assert run.returncode == 0, err[-2000:]
+    assert out.split() == ["4", "4"]
