@@ -1,9 +1,13 @@
-"""A faiss binary index over the ORB descriptors of stolen items' photos, kept on disk.
+"""faiss binary indexes over the ORB descriptors of stolen items' photos, kept on disk.
 
 Only photos of items with a current theft are indexed: those are the photos a listing
-could be showing. `refresh_feature_index` brings the index in step with the thefts
-(adds photos of newly stolen items, drops those of recovered ones) and saves it beside
-the database (data/features/), so a nightly run updates it instead of rebuilding.
+could be showing. There is one index per category, because stage two compares a listing
+only with stolen items of its category: a quad bike's advert searches the quad bikes'
+photos alone, at a fraction of the cost of searching everything. `refresh_feature_index`
+brings the indexes in step with the thefts (adds photos of newly stolen items, drops
+those of recovered ones, moves an item whose category changed) and saves them beside
+the database (data/features/orb-<category>.npz), so a nightly run updates them instead
+of rebuilding.
 
 Only a photo's INDEXED_KEYPOINTS strongest descriptors go into the index: enough for
 the true photo to collect votes, while verification uses all of them from
@@ -24,6 +28,7 @@ from __future__ import annotations
 import io
 import json
 import os
+import re
 import time
 from pathlib import Path
 
@@ -43,7 +48,7 @@ IVF_MIN_VECTORS = 20_000  # below this (about 100 photos) an exhaustive search i
 IVF_MAX_LISTS = 4096  # more cells make each added descriptor's assignment slower than it saves
 IVF_RETRAIN_GROWTH = 4  # choose the cells again once the index has grown this many times over
 NPROBE = 2  # lists searched per descriptor: recall@5 stayed 1.0 at 50,000 photos (bench/bench_features.py)
-INDEX_FILE = Path("features") / "orb-index.npz"
+INDEX_FOLDER = Path("features")
 
 faiss.omp_set_num_threads(1)  # as for OpenCV (feature_extract): no thread pool for forked workers to inherit
 
@@ -125,36 +130,77 @@ class FeatureIndex:
         return cls(index, members, meta.get("trained_size", 0))
 
 
-def index_path(db: Database) -> Path:
-    return data_dir(db) / INDEX_FILE
+def _file_part(category: str) -> str:
+    return re.sub(r"[^a-z0-9_]", "_", category.lower()) or "none"
+
+
+def index_path(db: Database, category: str) -> Path:
+    """The saved index of one category's stolen photos (a tractor listing searches only tractors)."""
+    return data_dir(db) / INDEX_FOLDER / f"orb-{_file_part(category)}.npz"
 
 
 _cache: dict[str, tuple[tuple[int, int], FeatureIndex]] = {}
 
 
-def load_feature_index(db: Database) -> FeatureIndex:
-    """The saved index (cached in the process while the file is unchanged); built when missing."""
-    path = index_path(db)
+def _stamp(path: Path) -> tuple[int, int] | None:
     try:
         stat = path.stat()
-        stamp = (stat.st_mtime_ns, stat.st_size)
     except OSError:
-        stamp = None
+        return None
+    return stat.st_mtime_ns, stat.st_size
+
+
+def saved_categories(db: Database) -> list[str]:
+    """Categories with a saved index, by their file names."""
+    folder = data_dir(db) / INDEX_FOLDER
+    return sorted(p.name[len("orb-"):-len(".npz")] for p in folder.glob("orb-*.npz")) if folder.is_dir() else []
+
+
+def load_feature_index(db: Database, category: str) -> FeatureIndex:
+    """One category's saved index (cached in the process while the file is unchanged); an empty
+    index when no stolen photo has that category. A missing or damaged file is rebuilt."""
+    path = index_path(db, category)
+    stamp = _stamp(path)
     cached = _cache.get(str(path))
     if cached and stamp and cached[0] == stamp:
         return cached[1]
+    if stamp is None and not db.execute(
+            "select 1 from photos p join thefts t on t.item_id = p.item_id and t.current = 1 "
+            "join items i on i.id = p.item_id where i.category = ? limit 1", [category]).fetchone():
+        return FeatureIndex()  # nothing of this category is stolen (or it has no photos)
     index = FeatureIndex.load(path) if stamp else None
     if index is None:
         refresh_feature_index(db)
-        return _cache[str(path)][1]
+        cached = _cache.get(str(path))
+        return cached[1] if cached else FeatureIndex()
     _cache[str(path)] = (stamp, index)
     return index
 
 
+def load_feature_indexes(db: Database, categories=None) -> list[FeatureIndex]:
+    """The saved indexes of these categories (every category when None)."""
+    if categories is None:
+        stolen = {r[0] for r in db.execute(
+            "select distinct i.category from items i join thefts t on t.item_id = i.id and t.current = 1").fetchall()}
+        categories = sorted(stolen | set(saved_categories(db)))
+    return [index for index in (load_feature_index(db, c) for c in sorted(set(categories))) if index.vectors]
+
+
 def stolen_photo_ids(db: Database) -> set[int]:
     """Photos of items with a current theft report: the ones a listing could be showing."""
-    return {r[0] for r in db.execute(
-        "select p.id from photos p join thefts t on t.item_id = p.item_id and t.current = 1").fetchall()}
+    return set(stolen_photo_categories(db))
+
+
+def stolen_photo_categories(db: Database) -> dict[int, str]:
+    """Photo id -> its item's category, for photos of items with a current theft report."""
+    return dict(db.execute(
+        "select p.id, i.category from photos p join thefts t on t.item_id = p.item_id and t.current = 1 "
+        "join items i on i.id = p.item_id").fetchall())
+
+
+def indexed_photos(db: Database) -> set[int]:
+    """Every photo in the saved indexes."""
+    return set().union(*(index.members for index in load_feature_indexes(db)))
 
 
 def list_count(vectors: int) -> int:
@@ -217,29 +263,47 @@ def build_ivf(descriptors: dict[int, tuple[np.ndarray, np.ndarray | None]], seed
 
 
 def refresh_feature_index(db: Database) -> dict:
-    """Bring the saved index in step with current thefts; returns what changed (for the run report)."""
+    """Bring the saved indexes (one per category) in step with current thefts; returns what changed
+    (for the run report). An item whose category changed moves to the other index."""
     started = time.perf_counter()
-    path = index_path(db)
-    index = FeatureIndex.load(path) or FeatureIndex()
-    wanted = stolen_photo_ids(db)
-    added = sorted(wanted - index.members)
-    removed = sorted(index.members - wanted)
-    index.remove(removed)
-    for start in range(0, len(added), 500):  # a first build of many photos stays within memory
-        chunk = added[start:start + 500]
-        features = load_photo_features(db, chunk)
-        for photo_id in chunk:
-            found = features[photo_id]
-            index.add(photo_id, found.descriptors, found.mirror.descriptors if found.mirror else None)
-    rebuilt = False
-    needs_ivf = index.vectors >= IVF_MIN_VECTORS and (
-        not index.trained_size or index.vectors > index.trained_size * IVF_RETRAIN_GROWTH)
-    if needs_ivf:
-        index, rebuilt = build_ivf(indexed_descriptors(db, sorted(index.members))), True
-    if added or removed or rebuilt or not path.exists():
-        index.save(path)
-    stat = path.stat()
-    _cache[str(path)] = ((stat.st_mtime_ns, stat.st_size), index)
-    return {"photos": len(index.members), "added": len(added), "removed": len(removed),
-            "descriptors": index.vectors, "kind": index.kind, "rebuilt": rebuilt,
-            "seconds": round(time.perf_counter() - started, 2)}
+    wanted: dict[str, set[int]] = {}
+    for photo_id, category in stolen_photo_categories(db).items():
+        wanted.setdefault(_file_part(category), set()).add(photo_id)
+    totals = {"photos": 0, "added": 0, "removed": 0, "descriptors": 0, "rebuilt": False, "indexes": 0}
+    kinds = set()
+    for category in sorted(set(wanted) | set(saved_categories(db))):
+        path = index_path(db, category)
+        index = FeatureIndex.load(path) or FeatureIndex()
+        photos = wanted.get(category, set())
+        added = sorted(photos - index.members)
+        removed = sorted(index.members - photos)
+        index.remove(removed)
+        for start in range(0, len(added), 500):  # a first build of many photos stays within memory
+            chunk = added[start:start + 500]
+            features = load_photo_features(db, chunk)
+            for photo_id in chunk:
+                found = features[photo_id]
+                index.add(photo_id, found.descriptors, found.mirror.descriptors if found.mirror else None)
+        rebuilt = index.vectors >= IVF_MIN_VECTORS and (
+            not index.trained_size or index.vectors > index.trained_size * IVF_RETRAIN_GROWTH)
+        if rebuilt:
+            index = build_ivf(indexed_descriptors(db, sorted(index.members)))
+        if not photos:  # no stolen photo of this category any more
+            path.unlink(missing_ok=True)
+            _cache.pop(str(path), None)
+            totals["removed"] += len(removed)
+            continue
+        if added or removed or rebuilt or not path.exists():
+            index.save(path)
+        _cache[str(path)] = (_stamp(path), index)
+        kinds.add(index.kind)
+        totals["photos"] += len(index.members)
+        totals["added"] += len(added)
+        totals["removed"] += len(removed)
+        totals["descriptors"] += index.vectors
+        totals["rebuilt"] |= rebuilt
+        totals["indexes"] += 1
+    (data_dir(db) / INDEX_FOLDER / "orb-index.npz").unlink(missing_ok=True)  # the single index of earlier versions
+    totals["kind"] = "ivf" if "ivf" in kinds else "flat"
+    totals["seconds"] = round(time.perf_counter() - started, 2)
+    return totals

@@ -19,7 +19,7 @@ small part of the photo (MIN_SPREAD: two different yards with the same gate scor
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import cache, partial
 
@@ -36,7 +36,7 @@ from matching.feature_extract import (
     load_photo_features,
     mirror_features,
 )
-from matching.feature_index import MIRROR_OFFSET, FeatureIndex, load_feature_index
+from matching.feature_index import MIRROR_OFFSET, FeatureIndex, load_feature_indexes
 from matching.feature_verify import (
     Verification,
     consistent_orientation,
@@ -141,11 +141,16 @@ def vote_photos(index: FeatureIndex, descriptors: np.ndarray,
     return votes
 
 
-def shortlist(index: FeatureIndex, direct: Features, allowed: set[int] | None) -> list[tuple[int, bool, dict[int, int]]]:
-    """The (registered photo, mirrored, votes) worth a closer look, most votes first. The index
-    holds registered photos' mirror images too, so the listing photo's own descriptors find a
-    mirrored copy."""
-    ranked = [(len(v), p, m, v) for (p, m), v in vote_photos(index, direct.descriptors[:QUERY_KEYPOINTS], allowed).items()]
+def shortlist(indexes: FeatureIndex | Sequence[FeatureIndex], direct: Features,
+              allowed: set[int] | None) -> list[tuple[int, bool, dict[int, int]]]:
+    """The (registered photo, mirrored, votes) worth a closer look, most votes first, from one
+    index or several (one per candidate category). The indexes hold registered photos' mirror
+    images too, so the listing photo's own descriptors find a mirrored copy."""
+    query = direct.descriptors[:QUERY_KEYPOINTS]
+    votes: dict[tuple[int, bool], dict[int, int]] = {}
+    for index in [indexes] if isinstance(indexes, FeatureIndex) else indexes:
+        votes.update(vote_photos(index, query, allowed))  # a photo is in one index only
+    ranked = [(len(v), p, m, v) for (p, m), v in votes.items()]
     ranked.sort(key=lambda t: (-t[0], t[1], t[2]))
     return [(p, m, v) for n, p, m, v in ranked if n >= MIN_VOTES][:SHORTLIST]
 
@@ -172,7 +177,7 @@ def agreeing_votes(query: Features, registered: Features, votes: dict[int, int])
     return distinct_places(registered.points[r_ids][kept], query.points[q_ids][kept])
 
 
-def verify_candidates(index: FeatureIndex | None, direct: Features, mirror: Callable[[], Features],
+def verify_candidates(index: FeatureIndex | Sequence[FeatureIndex] | None, direct: Features, mirror: Callable[[], Features],
                       allowed: set[int] | None, registered_features) -> list[tuple[int, bool, Verification, Features]]:
     """Shortlist by votes, keep those whose votes agree on one transform, then verify each geometrically
     (with index None: every allowed photo, both ways round, without shortlist or test).
@@ -215,6 +220,16 @@ def _photo_rows(db: Database, photo_ids) -> dict[int, tuple[int, int, int]]:
     return out
 
 
+def _categories(db: Database, item_ids: set[int]) -> set[str]:
+    ids = sorted(item_ids)
+    found: set[str] = set()
+    for start in range(0, len(ids), 500):
+        part = ids[start:start + 500]
+        found.update(r[0] for r in db.execute(
+            f"select distinct category from items where id in ({','.join('?' * len(part))})", part).fetchall())
+    return found
+
+
 def _candidate_photos(db: Database, candidate_item_ids) -> set[int]:
     ids = sorted({int(i) for i in candidate_item_ids})
     found: set[int] = set()
@@ -245,7 +260,9 @@ def find_feature_matches(db: Database, listing_id: str, exclude_listing_photo_id
         "and error is null order by position", [listing_id]).fetchall() if r[0] not in excluded]
     if not rows:
         return []
-    index = None if allowed is not None and len(allowed) <= SHORTLIST else load_feature_index(db)
+    index = None
+    if allowed is None or len(allowed) > SHORTLIST:
+        index = load_feature_indexes(db, None if candidates is None else _categories(db, candidates))
     folder = data_dir(db)
     best: dict[tuple[int, int], FeatureMatch] = {}
     for listing_photo_id, position, path, width in rows:

@@ -43,7 +43,7 @@ def test_index_follows_thefts_reported_and_recovered(db):
     report = refresh_feature_index(db)
     assert (report["photos"], report["added"], report["removed"]) == (1, 0, 1)
     assert [m.item_id for m in find_feature_matches(db, listing)] == [second]
-    assert load_feature_index(db).members == {photo_of[second]}
+    assert load_feature_index(db, "tractor").members == {photo_of[second]}
 
     stored = db.execute("select photo_id, extractor, keypoint_count from photo_features order by photo_id").fetchall()
     assert stored == [(photo_of[first], EXTRACTOR, stored[0][2]), (photo_of[second], EXTRACTOR, stored[1][2])]
@@ -53,7 +53,7 @@ def test_index_follows_thefts_reported_and_recovered(db):
 def test_saved_index_is_reused_not_rebuilt(db):
     register(db, 3)
     refresh_feature_index(db)
-    path = index_path(db)
+    path = index_path(db, "tractor")
     assert path.is_file() and path.parent == data_dir(db) / "features"
     mtime = path.stat().st_mtime_ns
     feature_index._cache.clear()  # as in the next night's process
@@ -67,10 +67,10 @@ def test_damaged_or_outdated_index_file_is_rebuilt(db):
     item = register(db, 4)
     listing = add_listing(db, "mirror", [ALTERATIONS["mirror"](textured_scene(4))])
     refresh_feature_index(db)
-    index_path(db).write_bytes(b"not an index")
+    index_path(db, "tractor").write_bytes(b"not an index")
     feature_index._cache.clear()
     assert [m.item_id for m in find_feature_matches(db, listing)] == [item]
-    assert FeatureIndex.load(index_path(db)) is not None
+    assert FeatureIndex.load(index_path(db, "tractor")) is not None
 
 
 def test_missing_registered_photo_file_is_recorded_not_fatal(db):
@@ -143,7 +143,7 @@ def test_only_candidates_whose_votes_agree_are_verified(db, monkeypatch):
     for seed in range(12):
         register(db, seed)
     refresh_feature_index(db)
-    index = load_feature_index(db)
+    index = load_feature_index(db, "tractor")
     photo_seed = {pid: seed for seed, pid in enumerate(r[0] for r in db.execute("select id from photos order by id"))}
     verified = []
     real_verify = features.verify_pair
@@ -186,11 +186,11 @@ def test_features_stored_by_an_older_extractor_are_taken_again_with_the_mirror_i
     item = register(db, 6)
     refresh_feature_index(db)
     db.execute("update photo_features set extractor = 'orb500s@640', mirror_keypoints = null, mirror_descriptors = null")
-    with np.load(index_path(db)) as saved:
+    with np.load(index_path(db, "tractor")) as saved:
         old = {key: saved[key] for key in saved.files}
     old["meta"] = np.array(json.dumps({"extractor": "orb500s@640", "trained_size": 0}))
-    np.savez(index_path(db).with_suffix(".old.npz"), **old)
-    index_path(db).with_suffix(".old.npz").replace(index_path(db))
+    np.savez(index_path(db, "tractor").with_suffix(".old.npz"), **old)
+    index_path(db, "tractor").with_suffix(".old.npz").replace(index_path(db, "tractor"))
     feature_index._cache.clear()
     listing = add_listing(db, "mirrored", [ALTERATIONS["mirror and crop"](textured_scene(6))])
     report = refresh_feature_index(db)
@@ -200,3 +200,30 @@ def test_features_stored_by_an_older_extractor_are_taken_again_with_the_mirror_i
     found = find_feature_matches(db, listing)
     assert [(m.item_id, m.mirrored) for m in found] == [(item, True)]
     assert "mirrored" in found[0].description
+
+
+def test_one_index_per_category_follows_a_change_of_category(db):
+    tractor = register(db, 8)
+    listing = add_listing(db, "border", [ALTERATIONS["border"](textured_scene(8))])
+    (data_dir(db) / "features").mkdir(parents=True, exist_ok=True)
+    (data_dir(db) / "features" / "orb-index.npz").write_bytes(b"the single index of an earlier version")
+    refresh_feature_index(db)
+    assert index_path(db, "tractor").is_file() and not (data_dir(db) / "features" / "orb-index.npz").exists()
+
+    db.execute("update items set category = 'plant' where id = ?", [tractor])  # corrected: a telehandler
+    report = refresh_feature_index(db)
+    assert (report["added"], report["removed"], report["indexes"]) == (1, 1, 1)
+    assert not index_path(db, "tractor").exists() and index_path(db, "plant").is_file()
+    assert load_feature_index(db, "tractor").vectors == 0
+    assert [m.item_id for m in find_feature_matches(db, listing)] == [tractor]
+    assert find_feature_matches(db, listing, candidate_item_ids=[tractor])[0].item_id == tractor
+
+
+def test_a_category_with_no_stolen_photo_is_not_rebuilt_at_every_search(db, monkeypatch):
+    register(db, 9)
+    refresh_feature_index(db)
+    calls = []
+    monkeypatch.setattr(feature_index, "refresh_feature_index", lambda db: calls.append(1))
+    assert load_feature_index(db, "sheep").vectors == 0
+    assert load_feature_index(db, "tractor").vectors > 0
+    assert calls == []

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 
 from matching.feature_evalset import ALTERATIONS, hard_negative, textured_scene
-from matching.feature_index import load_feature_index
+from matching.feature_index import indexed_photos, load_feature_index
 from matching.features import STRONG_INLIERS
 from matching.pipeline import match_listings
 from registry.items import register_item, validate_item
@@ -62,8 +62,10 @@ def test_stage_two_makes_strong_matches_only_where_it_should(db):
     assert (ads["other category"], quad) not in rows  # and of the stolen item's category
     assert (ads["owned item"], owned) not in rows  # never-stolen items are not in the index
     assert not [key for key in rows if key[0] == ads["unrelated"]]
-    assert load_feature_index(db).members == {r[0] for r in db.execute(
-        "select id from photos where item_id in (?, ?)", [trailer, quad]).fetchall()}
+    photo_of = dict(db.execute("select item_id, id from photos").fetchall())
+    assert load_feature_index(db, "trailer").members == {photo_of[trailer]}  # one index per category
+    assert load_feature_index(db, "quad").members == {photo_of[quad]}
+    assert indexed_photos(db) == {photo_of[trailer], photo_of[quad]}
 
 
 PARALLEL_RUN = """
