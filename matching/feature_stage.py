@@ -48,7 +48,7 @@ def add_feature_evidence(db: Database, stolen, listings: list[dict], profiles: l
     for n, (row, profile) in enumerate(zip(listings, profiles, strict=True)):
         if n in skip or row["id"] not in with_photos:
             continue
-        found = {item: evidence for (m, item), evidence in pairs.by_pair.items() if m == n}
+        found = pairs.of_listing(n)
         strict = {item for item, evidence in found.items() if any(e.strong for e in evidence)}
         candidates = set(stolen.stage_two_candidates(profile, exclude=strict))
         # items stage one found less than strictly (make and model named, a close photo, a fuzzy
@@ -59,8 +59,9 @@ def add_feature_evidence(db: Database, stolen, listings: list[dict], profiles: l
         searched += 1
         best = {}
         # photos stage one already judged by hash (a copy, or a stock picture in many adverts) are not re-judged
+        categories = stolen.stage_two_categories(profile) | {stolen.category_of(item) for item in found}
         for match in find_feature_matches(db, row["id"], exclude_listing_photo_ids=pairs.hashed_photo_ids(n),
-                                          candidate_item_ids=candidates):
+                                          candidate_item_ids=candidates, candidate_categories=categories - {None}):
             evidence = feature_evidence(match)
             if evidence and (match.item_id not in best or evidence.weight > best[match.item_id].weight):
                 best[match.item_id] = evidence

@@ -173,6 +173,8 @@ def agreeing_votes(query: Features, registered: Features, votes: dict[int, int])
     if transform is None or mask is None:
         return 0
     kept = mask.ravel().astype(bool)
+    if kept.sum() < GATE_POINTS:
+        return int(kept.sum())  # the counts below can only shrink it
     kept &= consistent_orientation(np.vstack([transform, [0.0, 0.0, 1.0]]), query.angles[q_ids], registered.angles[r_ids])
     return distinct_places(registered.points[r_ids][kept], query.points[q_ids][kept])
 
@@ -241,7 +243,7 @@ def _candidate_photos(db: Database, candidate_item_ids) -> set[int]:
 
 
 def find_feature_matches(db: Database, listing_id: str, exclude_listing_photo_ids=(),
-                         candidate_item_ids=None) -> list[FeatureMatch]:
+                         candidate_item_ids=None, candidate_categories=None) -> list[FeatureMatch]:
     """Verified local-feature matches between a listing's photos and stolen items' photos, best first.
 
     candidate_item_ids limits the search to those items' photos (with few of them, each is
@@ -262,7 +264,9 @@ def find_feature_matches(db: Database, listing_id: str, exclude_listing_photo_id
         return []
     index = None
     if allowed is None or len(allowed) > SHORTLIST:
-        index = load_feature_indexes(db, None if candidates is None else _categories(db, candidates))
+        if candidates is not None and candidate_categories is None:
+            candidate_categories = _categories(db, candidates)
+        index = load_feature_indexes(db, candidate_categories)
     folder = data_dir(db)
     best: dict[tuple[int, int], FeatureMatch] = {}
     for listing_photo_id, position, path, width in rows:

@@ -50,12 +50,18 @@ class PairEvidence:
 
     def __init__(self):
         self.by_pair: dict[tuple[int, int], list[Evidence]] = defaultdict(list)
+        self._items: dict[int, set[int]] = defaultdict(set)  # listing position -> items with evidence
 
     def add(self, n: int, item_id: int, evidence: list[Evidence] | Evidence) -> None:
         self.by_pair[(n, item_id)].extend(evidence if isinstance(evidence, list) else [evidence])
+        self._items[n].add(item_id)
 
     def items_of(self, n: int) -> set[int]:
-        return {item for (m, item) in self.by_pair if m == n}
+        return set(self._items.get(n, ()))
+
+    def of_listing(self, n: int) -> dict[int, list[Evidence]]:
+        """Item id -> evidence, for listing n."""
+        return {item: self.by_pair[(n, item)] for item in self._items.get(n, ())}
 
     def stock_photo_ids(self) -> dict[int, set[int]]:
         """Per listing, its photos that the hashes showed to be stock or brochure pictures."""
@@ -67,7 +73,7 @@ class PairEvidence:
     def hashed_photo_ids(self, n: int) -> set[int]:
         """Listing photos of listing n already matched by hash (close or near-identical, stock photos too:
         a picture judged by its hash is not judged again by its features)."""
-        return {e.extras["listing_photo_id"] for (m, _), evidence in self.by_pair.items() if m == n
+        return {e.extras["listing_photo_id"] for evidence in self.of_listing(n).values()
                 for e in evidence if e.kind == "photo" and e.extras.get("grade") in ("near_identical", "close")}
 
 

@@ -192,7 +192,7 @@ def match_batch(db: Database, ctx: MatchContext, listings: list[dict]) -> list[d
         if n in identified:
             continue  # the listing names a registered item exactly: look-alikes by description are not it
         for item_id in ctx.stolen.description_candidates(profile):
-            pairs.by_pair.setdefault((n, item_id), [])
+            pairs.add(n, item_id, [])  # a pair to score, with no evidence yet
     # Further evidence sources plug in here, adding Evidence with pairs.add(n, item_id, evidence).
     add_feature_evidence(db, ctx.stolen, listings, profiles, pairs, skip=identified)
     items = fetch_items(db, {item for _, item in pairs.by_pair}, ctx.item_cache)

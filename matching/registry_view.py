@@ -8,6 +8,7 @@ points at them.
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections import defaultdict
 
 from sqlite_utils import Database
@@ -37,6 +38,11 @@ class StolenItems:
             if len(model) >= 2:
                 self.by_model[model].append(item["id"])
             self.by_category[item["category"]].append(item["id"])
+        # per category, items by theft date (undated first), so "listed after the theft" is a bisection
+        self._by_theft_date: dict[str, tuple[list[str], list[int]]] = {}
+        for category, ids in self.by_category.items():
+            dated = sorted(((self.thefts[i]["stolen_at"] or "")[:10], i) for i in ids)
+            self._by_theft_date[category] = ([d for d, _ in dated], [i for _, i in dated])
 
     def __len__(self) -> int:
         return len(self.items)
@@ -63,8 +69,21 @@ class StolenItems:
         categories = {profile.category} if profile.category else profile.in_title
         if not categories:
             return [i for i in self.description_candidates(profile) if i not in exclude]
-        return [i for c in sorted(categories) for i in self.by_category.get(c, ())
-                if i not in exclude and listed_after(self.thefts[i], profile)]
+        found = []
+        for category in sorted(categories):
+            dates, ids = self._by_theft_date.get(category, ((), ()))
+            stolen_by_then = ids[:bisect_right(dates, profile.listed_on)] if profile.listed_on else ids
+            found.extend(i for i in stolen_by_then if i not in exclude)
+        return found
+
+    def stage_two_categories(self, profile: ListingProfile) -> set[str]:
+        """The categories whose stolen photos stage_two_candidates draws on for this listing."""
+        categories = {profile.category} if profile.category else set(profile.in_title)
+        return categories or {self.items[i]["category"] for i in self.description_candidates(profile)}
+
+    def category_of(self, item_id: int) -> str | None:
+        item = self.items.get(item_id)
+        return item["category"] if item else None
 
 
 def fetch_items(db: Database, item_ids, cache: dict[int, dict]) -> dict[int, dict]:
