@@ -13,8 +13,11 @@ photos (3,600 pairs of scenes that each show a similar machine, brick walls, she
 and fences) at most 14. So STRONG_INLIERS and above,
 together with the category agreement that stage-two candidates already have, may make
 a match `strong`; the grey zone from POSSIBLE_INLIERS only `possible`. Never `strong`:
-a photo with too few keypoints to judge (plain, dark, blurred), or points bunched on a
-small part of the photo (MIN_SPREAD: two different yards with the same gate scored 20).
+a photo with too few keypoints to judge (plain, dark, blurred), points bunched on a
+small part of the photo (MIN_SPREAD: two different yards with the same gate scored 20),
+or a transform that stretches or tilts the photo (MAX_DISTORTION: two different yards that
+share a gate and a cab corner scored 22 points spread over 15% of the photo, on a sheared
+homography no copy has).
 """
 
 from __future__ import annotations
@@ -49,6 +52,7 @@ from registry.db import data_dir
 STRONG_INLIERS = 20  # matching points (distinct places) from which a verified match may be strong
 POSSIBLE_INLIERS = 15  # below this a verification is not shown at all
 MIN_SPREAD = 0.08  # inliers spanning less of the shown photo agree on one shared object, not a copy
+MAX_DISTORTION = 0.05  # a copy is a turn, scale and shift: copies measured under 0.01, a shared gate 0.18
 MIN_JUDGEABLE_KEYPOINTS = 200  # fewer ORB keypoints: plain, dark or blurred, too little to judge
 SHORTLIST = 5  # registered photos verified per listing photo, by descriptor votes
 QUERY_KEYPOINTS = 150  # a listing photo's strongest descriptors that vote (verification uses all)
@@ -76,13 +80,15 @@ class FeatureMatch:
     listing_position: int = 0
     photo_position: int = 0
     spread: float = 1.0  # share of the shown part of the registered photo that the matching points span
+    distortion: float = 0.0  # of the transform, from the nearest turn, scale and shift (feature_verify.distortion)
 
 
 def feature_band(match: FeatureMatch) -> str | None:
     """The best band this evidence allows: `strong`, `possible`, or None (too weak to show)."""
     if match.inliers < POSSIBLE_INLIERS:
         return None
-    strong = match.judgeable and match.inliers >= STRONG_INLIERS and match.spread >= MIN_SPREAD
+    strong = (match.judgeable and match.inliers >= STRONG_INLIERS and match.spread >= MIN_SPREAD
+              and match.distortion <= MAX_DISTORTION)
     return "strong" if strong else "possible"
 
 
@@ -111,7 +117,7 @@ def feature_evidence(match: FeatureMatch) -> Evidence | None:
 
 
 def _evidence_line(listing_position: int, photo_position: int, transform: str, inliers: int,
-                   judgeable: bool, spread: float) -> str:
+                   judgeable: bool, spread: float, distorted: float = 0.0) -> str:
     shows = f"listing photo {listing_position} shows registered photo {photo_position}"
     if transform != "a full copy":
         shows += f", {transform}"
@@ -120,6 +126,8 @@ def _evidence_line(listing_position: int, photo_position: int, transform: str, i
         line += " (a plain, dark or blurred photo with few details: for review only)"
     elif spread < MIN_SPREAD:
         line += f" (only on a small part of the photo, {spread:.0%}: perhaps a shared object, for review)"
+    elif distorted > MAX_DISTORTION:
+        line += " (in a stretched or tilted geometry that a copy does not have: perhaps a shared object, for review)"
     elif inliers < STRONG_INLIERS:
         line += " (few points: for review)"
     return line
@@ -290,8 +298,9 @@ def find_feature_matches(db: Database, listing_id: str, exclude_listing_photo_id
             judgeable = min(direct.count, target.count) >= MIN_JUDGEABLE_KEYPOINTS
             match = FeatureMatch(
                 item_id, photo_id, listing_photo_id, verified.inliers, mirrored,
-                _evidence_line(position, photo_position, transform, verified.inliers, judgeable, verified.spread),
-                judgeable, transform, position, photo_position, round(verified.spread, 3))
+                _evidence_line(position, photo_position, transform, verified.inliers, judgeable, verified.spread,
+                               verified.distortion),
+                judgeable, transform, position, photo_position, round(verified.spread, 3), round(verified.distortion, 3))
             key = (listing_photo_id, photo_id)
             if key not in best or match.inliers > best[key].inliers:
                 best[key] = match

@@ -71,10 +71,11 @@ class PairEvidence:
         return out
 
     def hashed_photo_ids(self, n: int) -> set[int]:
-        """Listing photos of listing n already matched by hash (close or near-identical, stock photos too:
-        a picture judged by its hash is not judged again by its features)."""
-        return {e.extras["listing_photo_id"] for evidence in self.of_listing(n).values()
-                for e in evidence if e.kind == "photo" and e.extras.get("grade") in ("near_identical", "close")}
+        """Listing photos of listing n that the hashes settled: near-identical copies (already strong) and
+        stock pictures (in many adverts: proof of nothing). A `close` copy (a watermark, a slight crop)
+        is checked again by its features, whose geometry can make it strong."""
+        return {e.extras["listing_photo_id"] for evidence in self.of_listing(n).values() for e in evidence
+                if e.kind == "photo" and (e.extras.get("grade") == "near_identical" or e.extras.get("stock"))}
 
 
 def add_identifier_evidence(db: Database, ctx: MatchContext, listings: list[dict], pairs: PairEvidence) -> set[int]:

@@ -106,3 +106,17 @@ def test_parallel_match_run_after_extracting_features_does_not_hang(tmp_path):
         raise AssertionError("the parallel match run hung") from None
     assert run.returncode == 0, err[-2000:]
     assert out.split() == ["4", "4"]
+
+
+def test_a_watermarked_copy_the_hashes_call_close_is_made_strong_by_its_geometry(db):
+    """Stage one grades a watermarked copy `close` (likely); stage two then verifies it geometrically.
+    Before, a photo judged by its hash was never checked by its features, and stayed `likely`."""
+    tractor = register(db, 61, "tractor")
+    lid = listing(db, "watermarked", "Tractor for sale", [textured_scene(700), textured_scene(701),
+                                                          ALTERATIONS["watermark"](textured_scene(61))])
+    match_listings(db)
+    band, reasons = db.execute("select band, reasons from matches where listing_id = ? and item_id = ?",
+                               [lid, tractor]).fetchone()
+    kinds = {r["kind"]: r for r in json.loads(reasons)}
+    assert band == "strong"
+    assert kinds["photo"]["grade"] == "close" and kinds["photo_features"]["listing_photo_id"] == kinds["photo"]["listing_photo_id"]
