@@ -52,9 +52,9 @@ from registry.db import data_dir
 STRONG_INLIERS = 20  # matching points (distinct places) from which a verified match may be strong
 POSSIBLE_INLIERS = 15  # below this a verification is not shown at all
 MIN_SPREAD = 0.08  # inliers spanning less of the shown photo agree on one shared object, not a copy
-MAX_DISTORTION = 0.05  # a copy is a turn, scale and shift: copies measured under 0.01, a shared gate 0.18
+MAX_DISTORTION = 0.025  # a copy is a turn, scale and shift: copies measured under 0.01; shared objects 0.04-0.18
 MIN_JUDGEABLE_KEYPOINTS = 200  # fewer ORB keypoints: plain, dark or blurred, too little to judge
-SHORTLIST = 5  # registered photos verified per listing photo, by descriptor votes
+SHORTLIST = 8  # registered photos (or mirror images) per listing photo, by descriptor votes, put to the vote test
 QUERY_KEYPOINTS = 150  # a listing photo's strongest descriptors that vote (verification uses all)
 VOTE_DISTANCE = 64  # Hamming distance (of 256 bits) within which a descriptor votes for a photo
 NEIGHBOURS = 2
