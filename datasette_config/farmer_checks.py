@@ -14,7 +14,7 @@ from pathlib import Path
 from sqlite_utils import Database
 
 from datasette_config.farmer_items import NotYours
-from registry.db import data_dir, utcnow
+from registry.db import data_dir, inside, utcnow
 from registry.items import RegistryError
 
 ANSWERS = {"selling": "owner_selling", "not_me": "owner_not_me"}
@@ -107,10 +107,7 @@ def check_photo_file(db: Database, owner_id: int, match_id: str) -> Path:
         "where m.id = ? and i.owner_id = ? and lp.path is not null order by lp.position limit 1",
         [str(match_id), int(owner_id)],
     ).fetchone()
-    if not row:
-        raise NotYours("no such photo")
-    root = data_dir(db).resolve()
-    path = (root / row[0]).resolve()
-    if not path.is_relative_to(root) or not path.is_file():
+    path = inside(data_dir(db), row[0]) if row else None
+    if path is None:
         raise NotYours("no such photo")
     return path

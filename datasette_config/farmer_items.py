@@ -11,7 +11,7 @@ from pathlib import Path
 
 from sqlite_utils import Database
 
-from registry.db import data_dir, utcnow
+from registry.db import data_dir, inside, utcnow
 from registry.items import (
     Registered,
     RegistryError,
@@ -147,11 +147,8 @@ def own_photo_file(db: Database, owner_id: int, photo_id) -> Path:
         raise NotYours("no such photo") from None
     row = db.execute("select p.path from photos p join items i on i.id = p.item_id "
                      "where p.id = ? and i.owner_id = ?", [number, int(owner_id)]).fetchone()
-    if not row:
-        raise NotYours("no such photo")
-    root = data_dir(db).resolve()
-    path = (root / row[0]).resolve()
-    if not path.is_relative_to(root) or not path.is_file():
+    path = inside(data_dir(db), row[0]) if row else None
+    if path is None:
         raise NotYours("no such photo")
     return path
 

@@ -8,7 +8,6 @@ import gzip
 import hashlib
 import io
 import json
-from pathlib import Path
 
 from datasette.utils.asgi import Forbidden, Response
 
@@ -17,17 +16,10 @@ from datasette_config.export import case_record, case_rows
 from datasette_config.match_data import load_match
 from datasette_config.thumbs import thumbnail_path
 from datasette_config.web import is_officer, not_found, read, require_officer, role_of, write
+from registry.db import inside
 
 SNAPSHOT_CSP = "sandbox; default-src 'none'; frame-ancestors 'self'"
 RENDERED_CSP = "sandbox; default-src 'none'; style-src 'unsafe-inline'; img-src data:"  # framed: X-Frame-Options SAMEORIGIN
-
-
-def inside(folder: Path, relative: str | None) -> Path | None:
-    """The file under folder, or None when the stored path is empty or would leave the folder."""
-    if not relative:
-        return None
-    target = (folder / relative).resolve()
-    return target if target.is_relative_to(folder.resolve()) and target.is_file() else None
 
 
 async def photo(request, datasette):

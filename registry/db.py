@@ -56,6 +56,14 @@ def data_dir(db: Database) -> Path:
     return Path(filename).resolve().parent
 
 
+def inside(folder: Path, relative: str | None) -> Path | None:
+    """The file under folder, or None when the stored path is empty, missing or would leave the folder."""
+    if not relative:
+        return None
+    target = (folder / relative).resolve()
+    return target if target.is_relative_to(folder.resolve()) and target.is_file() else None
+
+
 def connect(path: str | os.PathLike | None = None, *, migrate: bool = True) -> Database:
     """Open (creating if needed) the database in WAL mode, with foreign keys enforced."""
     db_path = resolve_db_path(path)
