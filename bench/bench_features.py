@@ -17,7 +17,6 @@ from collections import defaultdict
 from functools import cache, partial
 from pathlib import Path
 
-import cv2
 import faiss
 import numpy as np
 
@@ -31,7 +30,6 @@ from matching.feature_extract import (
     mirror_features,
 )
 from matching.feature_index import INDEXED_KEYPOINTS, build_ivf, indexed_descriptors, refresh_feature_index
-from matching.feature_stage import run_single_threaded
 from matching.feature_verify import verify_pair
 from matching.features import SHORTLIST, STRONG_INLIERS, feature_band, find_feature_matches, verify_candidates
 from registry.db import connect
@@ -117,7 +115,6 @@ def scale(db, registry_size: int, indexed_photos: int, queries_per_alteration: i
     index_bytes = len(faiss.serialize_index_binary(index.index))
     table_bytes = db.execute("select avg(length(keypoints) + length(descriptors) + length(mirror_keypoints) "
                              "+ length(mirror_descriptors)) from photo_features").fetchone()[0]
-    run_single_threaded()
     registered = load_photo_features(db, list(real))
     query_ms, hits, total = [], 0, 0
     verified_counts, verifications = [], []  # full geometric verifications per listing photo (with the mirror image)
@@ -151,8 +148,6 @@ def scale(db, registry_size: int, indexed_photos: int, queries_per_alteration: i
 def main(quick: bool = False) -> None:
     registry_size, per_alteration, unrelated = (30, 4, 30) if quick else (120, 12, 150)
     indexed_photos, scale_queries = (5_000, 2) if quick else (50_000, 4)
-    cv2.setNumThreads(1)
-    faiss.omp_set_num_threads(1)
     with tempfile.TemporaryDirectory() as tmp:
         db = connect(Path(tmp) / "data" / "farmwatch.db")
         q = quality(db, registry_size, per_alteration, unrelated)

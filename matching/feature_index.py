@@ -186,11 +186,6 @@ def load_feature_indexes(db: Database, categories=None) -> list[FeatureIndex]:
     return [index for index in (load_feature_index(db, c) for c in sorted(set(categories))) if index.vectors]
 
 
-def stolen_photo_ids(db: Database) -> set[int]:
-    """Photos of items with a current theft report: the ones a listing could be showing."""
-    return set(stolen_photo_categories(db))
-
-
 def stolen_photo_categories(db: Database) -> dict[int, str]:
     """Photo id -> its item's category, for photos of items with a current theft report."""
     return dict(db.execute(

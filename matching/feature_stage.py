@@ -10,19 +10,9 @@ judged by hash (copies, and stock pictures seen in many sellers' adverts). The b
 
 from __future__ import annotations
 
-import cv2
-import faiss
 from sqlite_utils import Database
 
 from matching.features import feature_evidence, find_feature_matches
-
-
-def run_single_threaded() -> None:
-    """One thread per process: the match run already uses a process per core. The feature
-    modules set this when imported, before any pool exists; a pool inherited across fork()
-    hangs even the call that would shrink it."""
-    cv2.setNumThreads(1)
-    faiss.omp_set_num_threads(1)
 
 
 def listings_with_photos(db: Database, listing_ids: list[str]) -> set[str]:
@@ -42,7 +32,6 @@ def add_feature_evidence(db: Database, stolen, listings: list[dict], profiles: l
 
     `skip`: listings (batch positions) that name a registered item exactly; not searched.
     """
-    run_single_threaded()
     searched = 0
     with_photos = listings_with_photos(db, [row["id"] for row in listings])
     for n, (row, profile) in enumerate(zip(listings, profiles, strict=True)):

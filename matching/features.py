@@ -218,36 +218,27 @@ def verify_candidates(index: FeatureIndex | Sequence[FeatureIndex] | None, direc
     return out
 
 
+def _rows_for(db: Database, sql: str, ids) -> list[tuple]:
+    """Rows of `sql` (whose `{ids}` becomes a list of placeholders) for these ids, 500 at a time."""
+    wanted = sorted({int(i) for i in ids})
+    rows: list[tuple] = []
+    for start in range(0, len(wanted), 500):
+        part = wanted[start:start + 500]
+        rows.extend(db.execute(sql.format(ids=",".join("?" * len(part))), part).fetchall())
+    return rows
+
+
 def _photo_rows(db: Database, photo_ids) -> dict[int, tuple[int, int, int]]:
-    ids = sorted({int(p) for p in photo_ids})
-    out = {}
-    for start in range(0, len(ids), 500):
-        part = ids[start:start + 500]
-        for pid, item_id, position, width in db.execute(
-                f"select id, item_id, position, width from photos where id in ({','.join('?' * len(part))})",
-                part).fetchall():
-            out[pid] = (item_id, position, width)
-    return out
+    return {pid: (item_id, position, width) for pid, item_id, position, width in _rows_for(
+        db, "select id, item_id, position, width from photos where id in ({ids})", photo_ids)}
 
 
-def _categories(db: Database, item_ids: set[int]) -> set[str]:
-    ids = sorted(item_ids)
-    found: set[str] = set()
-    for start in range(0, len(ids), 500):
-        part = ids[start:start + 500]
-        found.update(r[0] for r in db.execute(
-            f"select distinct category from items where id in ({','.join('?' * len(part))})", part).fetchall())
-    return found
+def _categories(db: Database, item_ids) -> set[str]:
+    return {r[0] for r in _rows_for(db, "select distinct category from items where id in ({ids})", item_ids)}
 
 
 def _candidate_photos(db: Database, candidate_item_ids) -> set[int]:
-    ids = sorted({int(i) for i in candidate_item_ids})
-    found: set[int] = set()
-    for start in range(0, len(ids), 500):
-        part = ids[start:start + 500]
-        found.update(r[0] for r in db.execute(
-            f"select id from photos where item_id in ({','.join('?' * len(part))})", part).fetchall())
-    return found
+    return {r[0] for r in _rows_for(db, "select id from photos where item_id in ({ids})", candidate_item_ids)}
 
 
 def find_feature_matches(db: Database, listing_id: str, exclude_listing_photo_ids=(),
