@@ -103,8 +103,9 @@ def fit_feature_side(gray: np.ndarray) -> np.ndarray:
 
 
 def extract_features(gray: np.ndarray) -> Features:
-    """ORB keypoints and binary descriptors of a grey image (none for a plain, dark or blurred one)."""
-    keypoints, descriptors = _detector().detectAndCompute(gray, None)
+    """ORB keypoints and binary descriptors of a grey image (none for a plain, dark or blurred one, or
+    a strip one pixel thin, which OpenCV's ORB refuses with an error)."""
+    keypoints, descriptors = _detector().detectAndCompute(gray, None) if min(gray.shape) >= 2 else ((), None)
     if descriptors is None or not keypoints:
         return Features(np.zeros((0, 2), np.float32), np.zeros(0, np.float32),
                         np.zeros((0, DESCRIPTOR_BYTES), np.uint8), gray.shape[1], gray.shape[0])

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import zlib
 
 import numpy as np
@@ -246,3 +247,16 @@ def test_two_yards_sharing_a_gate_and_a_cab_corner_are_not_strong(tmp_path):
     assert found and all(feature_band(m) == "possible" for m in found)  # shown for review, never automatic
     for m in found:
         assert m.distortion > features.MAX_DISTORTION and "stretched or tilted" in m.description
+
+
+@pytest.mark.parametrize("size", [(4000, 3), (3, 4000), (640, 1), (1, 1), (641, 480), (2000, 1500)])
+def test_decoding_fits_any_shape_to_the_feature_side(size):
+    """Extreme strips, a single pixel and large PNGs (no JPEG draft) decode to at most 640 pixels a side,
+    never to an empty image, and extract without error (a strip one pixel thin made OpenCV's ORB
+    raise, which no caller expected, and stopped the listing's match batch)."""
+    buffer = io.BytesIO()
+    Image.new("RGB", size, (90, 140, 60)).save(buffer, "PNG")
+    gray = decode_for_features(buffer.getvalue())
+    height, width = gray.shape
+    assert max(height, width) == min(640, max(size)) and min(height, width) >= 1
+    assert extract_features(gray).count == 0  # a plain picture has nothing to match
