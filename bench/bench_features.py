@@ -38,9 +38,10 @@ from registry.listings import clean_listing, save_listing_photo, upsert_listing
 from registry.synthetic import encode
 
 
-def _register(db, seed: int) -> int:
+def _register(db, seed: int, category: str = "tractor") -> int:
+    """A stolen item whose one photo is the generated scene `seed`."""
     item, errors = validate_item({
-        "owner": {"name": "Bench Farmer", "email": f"bench{seed}@example.org"}, "category": "tractor",
+        "owner": {"name": "Bench Farmer", "email": f"bench{seed}@example.org"}, "category": category,
         "make": "Makeco", "model": f"M{seed}",
         "theft": {"stolen_at": "2026-11-01", "crime_ref": f"B{seed}", "place": "Faccombe"}})
     assert not errors, errors

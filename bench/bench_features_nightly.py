@@ -22,13 +22,12 @@ from pathlib import Path
 
 import numpy as np
 
-from bench.bench_features import _distractors
+from bench.bench_features import _distractors, _register
 from matching import pipeline
 from matching.feature_evalset import ALTERATIONS, textured_scene
 from matching.feature_extract import EXTRACTOR, Features, pack_keypoints
 from matching.feature_index import refresh_feature_index
 from registry.db import connect
-from registry.items import register_item, validate_item
 from registry.listings import clean_listing, save_listing_photo, upsert_listing
 from registry.synthetic import encode
 
@@ -37,15 +36,6 @@ CATEGORIES = ("tractor", "quad", "trailer", "plant", "power_tool", "gps")
 REAL_PHOTOS = 120
 PLANTED_EVERY = 20
 BATCH = 20
-
-
-def _register_real(db, seed: int) -> int:
-    item, errors = validate_item({
-        "owner": {"name": "Bench Farmer", "email": f"nightly{seed}@example.org"}, "category": CATEGORIES[seed % 2],
-        "make": "Makeco", "model": f"N{seed}",
-        "theft": {"stolen_at": "2026-11-01", "crime_ref": f"N{seed}", "place": "Faccombe"}})
-    assert not errors, errors
-    return register_item(db, item, [(f"{seed}.jpg", encode(textured_scene(seed)))]).item_id
 
 
 def _packed(rng: np.random.Generator, descriptors: np.ndarray) -> bytes:
@@ -118,7 +108,7 @@ def main(quick: bool = False) -> None:
     with tempfile.TemporaryDirectory() as tmp:
         db = connect(Path(tmp) / "data" / "farmwatch.db")
         started = time.perf_counter()
-        real_items = {seed: _register_real(db, seed) for seed in range(REAL_PHOTOS)}
+        real_items = {seed: _register(db, seed, CATEGORIES[seed % 2]) for seed in range(REAL_PHOTOS)}
         add_distractors(db, photos - REAL_PHOTOS)
         planted = add_listings(db, listings, real_items)
         print(f"registry: {photos:,} stolen items' photos ({REAL_PHOTOS} real); {listings} listings x 3 photos, "
