@@ -25,6 +25,7 @@ from matching.photo_evidence import (
     photo_evidence,
 )
 from matching.registry_view import StolenItems, fetch_identifiers
+from registry.sales import sales_by_item
 
 _MATCH_RANK = {"exact": 3, "one_edit": 2, "partial": 1}
 _GRADE_RANK = {"near_identical": 3, "close": 2, "similar": 1}
@@ -39,10 +40,12 @@ class MatchContext:
     stolen: StolenItems
     listing_photos: ListingPhotoIndex
     item_cache: dict[int, dict] = field(default_factory=dict)
+    sales: dict[int, dict] = field(default_factory=dict)  # item id -> its latest sale (registry.sales)
 
     @classmethod
     def load(cls, db: Database) -> MatchContext:
-        return cls(IdentifierIndex.load(db), RegisteredPhotos.load(db), StolenItems(db), ListingPhotoIndex(db))
+        return cls(IdentifierIndex.load(db), RegisteredPhotos.load(db), StolenItems(db), ListingPhotoIndex(db),
+                   sales=sales_by_item(db))
 
 
 class PairEvidence:

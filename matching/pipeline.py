@@ -42,6 +42,7 @@ from matching.registry_view import fetch_items
 from matching.scoring import score_evidence
 from matching.store import WriteCounts, write_matches
 from registry.db import connect
+from registry.sales import sale_covers_listing
 
 BATCH = 1000
 MAX_WORKERS = 2
@@ -203,6 +204,9 @@ def match_batch(db: Database, ctx: MatchContext, listings: list[dict]) -> list[d
         if item is None:
             continue
         theft = ctx.stolen.theft_of(item_id)
+        if theft is None and sale_covers_listing(ctx.sales.get(item_id), listings[n]["posted_at"]
+                                                 or listings[n]["first_seen_at"]):
+            continue  # the owner marked it sold: this listing is that sale, not a question for them
         evidence = discount_stock_photos(evidence, stock[n])
         if not any(e.kind == "photo" for e in evidence) and photos.get(n):
             evidence += similar_photo_evidence(ctx, photos[n], item_id)

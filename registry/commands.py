@@ -196,11 +196,14 @@ def add_commands(sub: argparse._SubParsersAction) -> None:
     users = sub.add_parser("users", help="web interface accounts", description="Manage web interface accounts.")
     usub = users.add_subparsers(dest="users_command", metavar="ACTION", required=True)
     p = usub.add_parser("add", help="create an account",
-                        description="Create an account. The password is asked for at a terminal, or read from "
+                        description="Create an account: officer or admin (the workspace), farmer (their own "
+                                    "records), trade (bulk identifier checks for marts, dealers and insurers, "
+                                    "no personal data). The password is asked for at a terminal, or read from "
                                     "the first line of standard input otherwise.")
     p.add_argument("name")
     p.add_argument("--role", required=True, choices=ROLES)
-    p.add_argument("--email", help="required for farmers: links the account to their owner record")
+    p.add_argument("--email", help="required for farmers: links the account to their owner record; "
+                   "for a trade account, where its organisation can be reached")
     p.add_argument("--force-area", help="an officer's police force area (for alert routing)")
     p.add_argument("--replace", action="store_true", help="reset an existing account's password and role")
     p.set_defaults(handler=cmd_users_add)

@@ -14,7 +14,9 @@ from sqlite_utils import Database
 
 from registry.areas import force_for_postcode
 from registry.cleaning import clip, parse_date, parse_year
+from registry.clones import refresh_clone_flags
 from registry.db import data_dir, utcnow
+from registry.history import CLI_ACTOR, record_event
 from registry.identifiers import Identifier, IdentifierError, parse_identifier
 from registry.photos import PhotoError, store_photo
 from registry.vocab import CATEGORIES, resolve_category
@@ -178,29 +180,24 @@ def _existing_item(db: Database, owner_id: int, item: ValidItem) -> int | None:
 
 
 def add_identifier(db: Database, item_id: int, owner_id: int, ident: Identifier) -> str | None:
-    """Attach an identifier; returns a warning when another owner already registered the same key."""
+    """Attach an identifier; returns a warning when another owner already registered the same key
+    (an item its owner marked sold off the register does not count: see registry.clones)."""
     exists = db.execute(
         "select 1 from identifiers where item_id = ? and kind = ? and normalised_value = ?",
         [item_id, ident.kind, ident.normalised_value],
     ).fetchone()
     if exists:
         return None
-    others = db.execute(
-        "select count(*) from identifiers d join items i on i.id = d.item_id "
-        "where d.normalised_value = ? and i.owner_id != ?",
-        [ident.normalised_value, owner_id],
-    ).fetchone()[0]
     db["identifiers"].insert({
         "item_id": item_id, "kind": ident.kind, "raw_value": ident.raw_value,
         "normalised_value": ident.normalised_value,
         "check_valid": None if ident.check_valid is None else int(ident.check_valid),
-        "possible_clone": int(others > 0), "note": ident.note, "created_at": utcnow(),
+        "possible_clone": 0, "note": ident.note, "created_at": utcnow(),
     })
-    if others:
-        db.execute(
-            "update identifiers set possible_clone = 1 where normalised_value = ? and item_id != ?",
-            [ident.normalised_value, item_id],
-        )
+    refresh_clone_flags(db, [ident.normalised_value])
+    flagged = db.execute("select possible_clone from identifiers where item_id = ? and normalised_value = ?",
+                         [item_id, ident.normalised_value]).fetchone()[0]
+    if flagged:
         return (f"{ident.kind} {ident.raw_value} is already registered to another owner: "
                 "both records are flagged as a possible clone for the police to check")
     return None
@@ -282,8 +279,12 @@ def get_item(db: Database, item_id) -> dict:
 
 
 def report_stolen(db: Database, item_id, *, stolen_at, crime_ref: str, place: str | None = None,
-                  latitude: float | None = None, longitude: float | None = None) -> int:
-    """Open a theft report for an item; refuses a second one while the first is current."""
+                  latitude: float | None = None, longitude: float | None = None, actor: str | None = None) -> int:
+    """Open a theft report for an item; refuses a second one while the first is current.
+
+    `actor` (the account, or None for the command line) is kept as `reported_by` and in the item's
+    history. Raises RegistryError naming each bad field.
+    """
     get_item(db, item_id)
     theft, errors = validate_theft({"stolen_at": stolen_at, "crime_ref": crime_ref, "place": place,
                                     "latitude": latitude, "longitude": longitude})
@@ -295,19 +296,33 @@ def report_stolen(db: Database, item_id, *, stolen_at, crime_ref: str, place: st
         current = db.execute("select id, crime_ref from thefts where item_id = ? and current = 1", [item_id]).fetchone()
         if current:
             raise RegistryError(f"item {item_id} already has an open theft report (crime reference {current[1]})")
-        return _open_theft(db, int(item_id), theft)
+        theft_id = _open_theft(db, int(item_id), theft)
+        db.execute("update thefts set reported_by = ? where id = ?", [actor or CLI_ACTOR, theft_id])
+        record_event(db, int(item_id), "theft_reported", actor,
+                     {"theft_id": theft_id, **{k: theft.get(k) for k in ("stolen_at", "crime_ref", "place")}})
+        return theft_id
 
 
-def mark_recovered(db: Database, item_id, recovered_at=None) -> int:
-    """Close the current theft report; returns its id."""
+def mark_recovered(db: Database, item_id, recovered_at=None, *, actor: str | None = None) -> int:
+    """Close the current theft report (recovered today unless `recovered_at` is given); returns its id.
+
+    `actor` is kept as `recovered_by` and in the item's history. Raises RegistryError when the date
+    is not a date, is in the future or before the theft, or the item has no open report.
+    """
     get_item(db, item_id)
     when = parse_date(recovered_at) if recovered_at else utcnow()
     if recovered_at and not when:
-        raise RegistryError(f'recovery date "{recovered_at}" is not a date')
+        raise RegistryError(f'recovery date "{recovered_at}" is not a date (use YYYY-MM-DD)')
+    if when[:10] > datetime.now(UTC).date().isoformat():
+        raise RegistryError(f"recovery date {when[:10]} is in the future")
     with db.atomic():
-        current = db.execute("select id from thefts where item_id = ? and current = 1", [item_id]).fetchone()
+        current = db.execute("select id, stolen_at from thefts where item_id = ? and current = 1", [item_id]).fetchone()
         if not current:
             raise RegistryError(f"item {item_id} has no open theft report")
-        db.execute("update thefts set current = 0, recovered_at = ? where id = ?", [when, current[0]])
+        if when[:10] < (current[1] or "")[:10]:
+            raise RegistryError(f"recovery date {when[:10]} is before the theft ({current[1][:10]})")
+        db.execute("update thefts set current = 0, recovered_at = ?, recovered_by = ? where id = ?",
+                   [when, actor or CLI_ACTOR, current[0]])
         db.execute("update items set status = 'recovered', updated_at = ? where id = ?", [utcnow(), item_id])
+        record_event(db, int(item_id), "recovered", actor, {"theft_id": current[0], "recovered_at": when[:10]})
         return current[0]

@@ -1,4 +1,8 @@
-"""Web accounts: officers, admins and farmers, with passwords kept only as Argon2 hashes."""
+"""Web accounts, with passwords kept only as Argon2 hashes.
+
+Roles: `officer` and `admin` (the workspace), `farmer` (their own records), `trade` (auction marts,
+dealers, insurers: bulk identifier checks answered without personal data).
+"""
 
 from __future__ import annotations
 
@@ -11,7 +15,7 @@ from sqlite_utils import Database
 from registry.db import utcnow
 from registry.items import RegistryError, get_or_create_owner
 
-ROLES = ("officer", "farmer", "admin")
+ROLES = ("officer", "farmer", "admin", "trade")
 _USERNAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.@-]{1,63}$")
 _hasher = PasswordHasher()
 
