@@ -1,36 +1,9 @@
-"""Parsing the free text people and websites put in fields: prices, dates, years."""
+"""Parsing the free text people and websites put in fields: dates, years (prices: registry.prices)."""
 
 from __future__ import annotations
 
 import re
 from datetime import UTC, date, datetime
-
-_CURRENCY_SIGNS = {"£": "GBP", "€": "EUR", "$": "USD", "GBP": "GBP", "EUR": "EUR", "USD": "USD"}
-_NUMBER = re.compile(r"\d[\d,\s.]*")
-
-
-def parse_price(value) -> tuple[float | None, str | None]:
-    """'£12,500 ono' -> (12500.0, 'GBP'); numbers pass through; None when no amount is given."""
-    if value is None or isinstance(value, bool):
-        return None, None
-    if isinstance(value, (int, float)):
-        return (float(value), None) if value >= 0 else (None, None)
-    text = str(value).strip()[:100]
-    currency = next((code for sign, code in _CURRENCY_SIGNS.items() if sign in text.upper()), None)
-    match = _NUMBER.search(text)
-    if not match:
-        return None, currency
-    number = re.sub(r"[\s,]", "", match.group()).rstrip(".")
-    if number.count(".") > 1:
-        number = number.replace(".", "")
-    try:
-        amount = float(number)
-    except ValueError:
-        return None, currency
-    if re.search(r"\d\s*[kK]\b", text) and amount < 10_000:
-        amount *= 1000
-    return amount, currency
-
 
 _DATE_FORMATS = ("%Y-%m-%d", "%d/%m/%Y", "%d-%m-%Y", "%d.%m.%Y", "%d %B %Y", "%d %b %Y", "%B %d, %Y", "%Y/%m/%d")
 

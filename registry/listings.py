@@ -16,15 +16,16 @@ from pathlib import Path
 
 from sqlite_utils import Database
 
-from registry.cleaning import clip, parse_datetime, parse_price
+from registry.cleaning import clip, parse_datetime
 from registry.db import data_dir, utcnow
 from registry.photos import PhotoError, StoredPhoto, store_photo, write_once
+from registry.prices import parse_price
 from registry.vocab import resolve_category
 
 CONTENT_FIELDS = (
     "title", "description", "price", "currency", "location", "posted_at", "category", "make", "model",
     "year", "colour", "structured_identifiers", "seller_name", "seller_profile_url", "seller_phone",
-    "seller_email", "latitude", "longitude", "photo_urls",
+    "seller_email", "latitude", "longitude", "photo_urls", "price_text",
 )
 _URL = re.compile(r"^https?://[^\s]+$", re.I)
 
@@ -54,7 +55,11 @@ def clean_listing(raw: dict) -> dict:
         raise ListingError("source is missing")
     if not url or not _URL.match(url):
         raise ListingError(f'url "{clip(url, 80)}" is not an http(s) address')
-    price, currency = parse_price(raw.get("price"))
+    declared = clip(raw.get("currency"), 3)
+    declared = declared.upper() if declared and re.fullmatch(r"[A-Za-z]{3}", declared) else None
+    published = raw.get("price_text") if isinstance(raw.get("price_text"), str) else raw.get("price")
+    price = parse_price(published, default_currency=declared)
+    price_text = clip(published, 200) if isinstance(published, str) else None
     seller = raw.get("seller") or {}
     if not isinstance(seller, dict):
         seller = {"name": seller}
@@ -85,7 +90,8 @@ def clean_listing(raw: dict) -> dict:
     return {
         "id": listing_id(source, url), "source": source, "url": url,
         "title": clip(raw.get("title"), 500), "description": clip(raw.get("description"), 20_000),
-        "price": price, "currency": (clip(raw.get("currency"), 3) or currency or ("GBP" if price else None)),
+        "price": price.amount_float if price else None, "price_text": price_text, "price_note": price and price.note,
+        "currency": declared or (price.currency if price else None) or ("GBP" if price else None),
         "location": clip(raw.get("location"), 200), "posted_at": parse_datetime(raw.get("posted_at")),
         "category": resolve_category(category_text) or category_text,
         "make": clip(raw.get("make") or raw.get("brand"), 100), "model": clip(raw.get("model"), 100),

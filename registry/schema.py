@@ -492,6 +492,18 @@ def _allow_trade_role(db: Database) -> None:
         db.execute(sql)
 
 
+@migrations(name="0012_price_text")
+def m0012_price_text(db: Database) -> None:
+    """The price as the seller published it ("£12,500 + VAT") beside the number, and the words that
+    qualify the number ("+ VAT", "ono", "was £9,000"), so an officer sees what was asked."""
+    db.executescript(
+        """
+        ALTER TABLE listings ADD COLUMN price_text TEXT;
+        ALTER TABLE listings ADD COLUMN price_note TEXT;
+        """
+    )
+
+
 def apply_migrations(db: Database) -> list[str]:
     """Apply pending migrations; return the names applied (empty when up to date)."""
     pending = [m.name for m in migrations.pending(db)]

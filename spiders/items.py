@@ -10,7 +10,8 @@ class ListingItem(scrapy.Item):
     url = scrapy.Field()
     title = scrapy.Field()
     description = scrapy.Field()
-    price = scrapy.Field()
+    price = scrapy.Field()  # the amount (the pipeline reads it from the published text)
+    price_text = scrapy.Field()  # the price as published ("£12,500 + VAT"), kept beside the amount
     currency = scrapy.Field()
     location = scrapy.Field()
     latitude = scrapy.Field()
@@ -31,7 +32,7 @@ class ListingItem(scrapy.Item):
     state = scrapy.Field()  # new, changed or unchanged
 
 
-RECORD_FIELDS = ("source", "url", "title", "description", "price", "currency", "location", "latitude", "longitude",
+RECORD_FIELDS = ("source", "url", "title", "description", "price", "price_text", "currency", "location", "latitude", "longitude",
                  "posted_at", "category", "make", "model", "year", "colour", "identifiers", "seller", "photos")
 
 

@@ -7,12 +7,12 @@ import re
 
 from scrapy.exceptions import DropItem
 
-from registry.cleaning import parse_datetime, parse_price
+from registry.cleaning import parse_datetime
+from registry.prices import parse_price
 from spiders.text import clean_text
 
 TEXT_FIELDS = ("title", "location", "category", "make", "model", "colour")
 MAX_PHOTOS = 30
-MAX_PRICE = 100_000_000
 _CURRENCY = re.compile(r"^[A-Z]{3}$")
 
 
@@ -31,10 +31,14 @@ class CleanFieldsPipeline:
         item["description"] = clean_text(item.get("description"), keep_lines=True)
         if not item.get("title"):
             raise DropItem("no title: not a listing")
-        amount, sign_currency = parse_price(item.get("price"))
-        item["price"] = amount if amount is not None and math.isfinite(amount) and amount < MAX_PRICE else None
-        currency = (clean_text(item.get("currency")) or "").upper()
-        item["currency"] = currency if _CURRENCY.match(currency) else sign_currency
+        declared = (clean_text(item.get("currency")) or "").upper()
+        declared = declared if _CURRENCY.match(declared) else None
+        published = item.get("price")
+        published = clean_text(published) if isinstance(published, str) else published
+        price = parse_price(published, default_currency=declared)
+        item["price"] = price.amount_float if price else None
+        item["price_text"] = published if isinstance(published, str) else None
+        item["currency"] = declared or (price.currency if price else None)
         item["posted_at"] = parse_datetime(clean_text(item.get("posted_at")))
         for field, limit in (("latitude", 90), ("longitude", 180)):
             item[field] = _coordinate(item.get(field), limit)

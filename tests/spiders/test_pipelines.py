@@ -39,7 +39,7 @@ def test_clean_fields_normalises_prices_currencies_dates_and_text():
         photos=["https://market.example/1.jpg", "javascript:x", "https://market.example/1.jpg"],
         seller={"name": "<i>bob</i>", "phone": ""}, identifiers=[{"kind": "serial", "value": " <b>AB12</b> "}, {"x": 1}]))
     assert cleaned["title"] == "Honda quad"
-    assert (cleaned["price"], cleaned["currency"]) == (4950.0, "GBP")
+    assert (cleaned["price"], cleaned["currency"], cleaned["price_text"]) == (4950.0, "GBP", "£4,950 ono")
     assert cleaned["posted_at"] == "2026-11-20T10:00:00Z"
     assert cleaned["photos"] == ["https://market.example/1.jpg"]
     assert cleaned["seller"] == {"name": "bob"}
@@ -47,7 +47,8 @@ def test_clean_fields_normalises_prices_currencies_dates_and_text():
 
 
 @pytest.mark.parametrize("price, latitude, expected", [
-    (1e309, "51.5", (None, 51.5)), ("£12,500", 91, (12500.0, None)), (-4, "abc", (None, None)), ("POA", None, (None, None))])
+    (1e309, "51.5", (None, 51.5)), ("£12,500", 91, (12500.0, None)), (-4, "abc", (None, None)), ("POA", None, (None, None)),
+    ("12.500,00 €", None, (12500.0, None)), ("2 for £100", None, (None, None))])
 def test_clean_fields_refuses_impossible_numbers(price, latitude, expected):
     cleaned = CleanFieldsPipeline().process_item(item(price=price, latitude=latitude))
     assert (cleaned["price"], cleaned["latitude"]) == expected
