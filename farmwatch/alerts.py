@@ -3,32 +3,30 @@
 Each alert is recorded in `alerts_sent` only after the SMTP server accepted it, so a failed
 send is retried by the next run and nothing is ever sent twice. Officer digests go per police
 force area to officers of that area (officers with no area get every area). Hot sheets carry
-no owner's personal data: they go to marts and dealers as well as officers.
+no owner's personal data: they go to confirmed subscribers (marts and dealers as well as
+officers), each with a link to leave. `preview_alerts` composes the same e-mails without
+sending them, for the workspace.
 """
 
 from __future__ import annotations
 
 import json
-import smtplib
 from collections import defaultdict
-from dataclasses import dataclass, field
-from email.message import EmailMessage
 
 from sqlite_utils import Database
 
-from farmwatch.config import Settings, SmtpSettings
+from farmwatch.config import Settings
+from farmwatch.mail import Outgoing, send_messages
 from registry.db import utcnow
+from registry.subscriptions import (
+    SubscriptionRequest,
+    confirmed_subscriptions,
+    ensure_tokens,
+    subscribe_confirmed,
+)
 
 UNKNOWN_AREA = "Area not known"
-
-
-@dataclass
-class Outgoing:
-    kind: str
-    recipient: str
-    subject: str
-    body: str
-    keys: list[str] = field(default_factory=list)
+KINDS = ("officer_digest", "owner_check", "hot_sheet")
 
 
 def _top_reason(reasons_json: str) -> str:
@@ -86,7 +84,7 @@ def officer_digests(db: Database, settings: Settings) -> list[Outgoing]:
 def owner_check_notices(db: Database, settings: Settings) -> list[Outgoing]:
     rows = db.query(
         """
-        select m.id, o.email, i.category, i.make, i.model, l.title, l.url
+        select m.id, m.item_id, o.email, i.category, i.make, i.model, l.title, l.url
         from matches m join items i on i.id = m.item_id join owners o on o.id = i.owner_id
         join listings l on l.id = m.listing_id
         where m.queue = 'owner_check' and m.status = 'new' and o.email is not null
@@ -104,15 +102,15 @@ def owner_check_notices(db: Database, settings: Settings) -> list[Outgoing]:
             lines += [f"- your {m['category']} {m['make'] or ''} {m['model'] or ''}".rstrip(),
                       f"  listed as: {m['title'] or '(no title)'} {m['url']}",
                       f"  answer at: {settings.base_url}/farmer/checks", ""]
-        out.append(Outgoing("owner_check", email, "farmwatch: is this yours for sale?", "\n".join(lines),
-                            [m["id"] for m in matches]))
+        message = Outgoing("owner_check", email, "farmwatch: is this yours for sale?", "\n".join(lines),
+                           [m["id"] for m in matches])
+        message.items = sorted({m["item_id"] for m in matches})
+        out.append(message)
     return out
 
 
-def hot_sheets(db: Database, settings: Settings, day: str | None = None) -> list[Outgoing]:
-    """One e-mail per subscriber per day: thefts reported in the last 24 hours, by area."""
-    day = day or utcnow()[:10]
-    thefts = list(db.query(
+def _new_thefts(db: Database, day: str) -> list[dict]:
+    return [dict(r) for r in db.query(
         """
         select t.id, t.stolen_at, t.crime_ref, t.place, coalesce(t.force_area, o.force_area, :unknown) as area,
                i.category, i.make, i.model, i.colour, i.year,
@@ -120,29 +118,80 @@ def hot_sheets(db: Database, settings: Settings, day: str | None = None) -> list
         from thefts t join items i on i.id = t.item_id join owners o on o.id = i.owner_id
         where t.current = 1 and t.reported_at >= datetime(:day, '-1 day')
         order by area, t.stolen_at desc
-        """, {"day": day + "T23:59:59", "unknown": UNKNOWN_AREA}))
+        """, {"day": day + "T23:59:59", "unknown": UNKNOWN_AREA})]
+
+
+def hot_sheet_for(thefts: list[dict], day: str, recipient: str, force_area: str | None,
+                  leave_link: str) -> Outgoing | None:
+    """The hot sheet of `day` for one subscriber of `force_area` (None: every area), or None when
+    no theft concerns them. Carries no owner's personal data."""
+    mine = [t for t in thefts if force_area in (None, "", t["area"])]
+    if not mine:
+        return None
+    lines = [f"Thefts reported to farmwatch in the 24 hours to {day}. If you are offered any of these,",
+             "do not buy: call 101 quoting the crime reference.", ""]
+    area = None
+    for t in mine:
+        if t["area"] != area:
+            area = t["area"]
+            lines += [f"== {area} =="]
+        described = " ".join(str(x) for x in (t["year"], t["colour"], t["make"], t["model"]) if x)
+        lines += [f"- {t['category']}: {described}",
+                  f"  stolen {t['stolen_at']} from {t['place'] or 'place not given'}; "
+                  f"crime reference {t['crime_ref'] or 'pending'}",
+                  f"  identifiers: {t['ids'] or 'none registered'}"]
+    lines += ["", f"You get this because you subscribed to the farmwatch hot sheet. To stop: {leave_link}"]
+    return Outgoing("hot_sheet", recipient, f"farmwatch hot sheet {day}: {len(mine)} new thefts",
+                    "\n".join(lines), [day])
+
+
+def hot_sheets(db: Database, settings: Settings, day: str | None = None) -> list[Outgoing]:
+    """One e-mail per confirmed subscriber per day: thefts reported in the last 24 hours, by area."""
+    day = day or utcnow()[:10]
+    thefts = _new_thefts(db, day)
     out = []
-    for sub in db.query("select email, force_area from alert_subscriptions where kind = 'hot_sheet'"):
+    for sub in confirmed_subscriptions(db):
         if _already_sent(db, "hot_sheet", sub["email"], day):
             continue
-        mine = [t for t in thefts if sub["force_area"] in (None, "", t["area"])]
-        if not mine:
-            continue
-        lines = [f"Thefts reported to farmwatch in the 24 hours to {day}. If you are offered any of these,",
-                 "do not buy: call 101 quoting the crime reference.", ""]
-        area = None
-        for t in mine:
-            if t["area"] != area:
-                area = t["area"]
-                lines += [f"== {area} =="]
-            described = " ".join(str(x) for x in (t["year"], t["colour"], t["make"], t["model"]) if x)
-            lines += [f"- {t['category']}: {described}",
-                      f"  stolen {t['stolen_at']} from {t['place'] or 'place not given'}; "
-                      f"crime reference {t['crime_ref'] or 'pending'}",
-                      f"  identifiers: {t['ids'] or 'none registered'}"]
-        out.append(Outgoing("hot_sheet", sub["email"], f"farmwatch hot sheet {day}: {len(mine)} new thefts",
-                            "\n".join(lines), [day]))
+        sheet = hot_sheet_for(thefts, day, sub["email"], sub["force_area"], leave_link(settings, sub["token"]))
+        if sheet:
+            out.append(sheet)
     return out
+
+
+def leave_link(settings: Settings, token: str | None) -> str:
+    return f"{settings.base_url}/hot-sheet/leave?token={token or ''}"
+
+
+def confirmation_message(settings: Settings, request: SubscriptionRequest) -> Outgoing:
+    """The e-mail that confirms a hot-sheet subscription asked for on the web."""
+    area = request.force_area or "every police force area"
+    body = "\n".join([
+        f"Someone (we hope you) asked for the farmwatch hot sheet of new thefts for {area} to be sent to",
+        f"{request.email}. Confirm with this link:", "",
+        f"{settings.base_url}/hot-sheet/confirm?token={request.token}", "",
+        "If it was not you, ignore this e-mail: nothing will be sent.",
+        f"To cancel at any time: {leave_link(settings, request.token)}"])
+    return Outgoing("confirm_subscription", request.email, "farmwatch: confirm your hot sheet subscription", body)
+
+
+def preview_alerts(db: Database, settings: Settings, day: str | None = None) -> dict[str, list[Outgoing]]:
+    """What `send_alerts` would send now, by kind, without sending or recording anything.
+
+    Owner-check recipients are replaced by "owner of item N" (the address is the owner's
+    personal data). With no subscriber due, the hot sheet is shown as a subscriber to every area
+    would get it, so it can be read before anyone subscribes.
+    """
+    day = day or utcnow()[:10]
+    owner_checks = owner_check_notices(db, settings)
+    for message in owner_checks:
+        message.recipient = "owner of item " + ", ".join(str(i) for i in message.items)
+    sheets = hot_sheets(db, settings, day)
+    if not sheets:
+        sample = hot_sheet_for(_new_thefts(db, day), day, "(every subscriber to all areas)", None,
+                               leave_link(settings, "TOKEN"))
+        sheets = [sample] if sample else []
+    return {"officer_digest": officer_digests(db, settings), "owner_check": owner_checks, "hot_sheet": sheets}
 
 
 def _already_sent(db: Database, kind: str, recipient: str, key: str) -> bool:
@@ -150,60 +199,27 @@ def _already_sent(db: Database, kind: str, recipient: str, key: str) -> bool:
                            [kind, recipient, key]).fetchone())
 
 
-def _connect(smtp: SmtpSettings) -> smtplib.SMTP:
-    client = (smtplib.SMTP_SSL if smtp.ssl else smtplib.SMTP)(smtp.host, smtp.port, timeout=30)
-    if smtp.starttls and not smtp.ssl:
-        client.starttls()
-    if smtp.username:
-        client.login(smtp.username, smtp.password or "")
-    return client
-
-
 def send_alerts(db: Database, settings: Settings, *, hot_sheet: bool = True, dry_run: bool = False) -> dict:
     """Build and send every pending alert; returns counts and any failure as text."""
+    if hot_sheet and not dry_run:
+        ensure_tokens(db)
     outgoing = officer_digests(db, settings) + owner_check_notices(db, settings)
     if hot_sheet:
         outgoing += hot_sheets(db, settings)
     result = {"prepared": len(outgoing), "sent": 0, "failed": 0, "errors": [], "by_kind": {}}
     if dry_run or not outgoing:
         return result
-    if not settings.smtp.configured:
-        result["errors"].append("no SMTP server configured (set [smtp] host in farmwatch.toml or FARMWATCH_SMTP_HOST)")
-        result["failed"] = len(outgoing)
-        return result
-    try:
-        client = _connect(settings.smtp)
-    except (OSError, smtplib.SMTPException) as exc:
-        result["errors"].append(f"cannot reach SMTP server {settings.smtp.host}:{settings.smtp.port}: {exc}")
-        result["failed"] = len(outgoing)
-        return result
-    with client:
-        for message in outgoing:
-            email = EmailMessage()
-            email["From"], email["To"], email["Subject"] = settings.smtp.sender, message.recipient, message.subject
-            email.set_content(message.body)
-            try:
-                client.send_message(email)
-            except smtplib.SMTPException as exc:
-                result["failed"] += 1
-                result["errors"].append(f"{message.recipient}: {exc}")
-                continue
-            now = utcnow()
-            with db.atomic():
-                for key in message.keys:
-                    db.execute("insert or ignore into alerts_sent (kind, recipient, subject_key, sent_at) "
-                               "values (?, ?, ?, ?)", [message.kind, message.recipient, key, now])
-            result["sent"] += 1
-            result["by_kind"][message.kind] = result["by_kind"].get(message.kind, 0) + 1
-    return result
+
+    def record(message: Outgoing) -> None:
+        now = utcnow()
+        with db.atomic():
+            for key in message.keys:
+                db.execute("insert or ignore into alerts_sent (kind, recipient, subject_key, sent_at) "
+                           "values (?, ?, ?, ?)", [message.kind, message.recipient, key, now])
+
+    return {"prepared": len(outgoing), **send_messages(settings, outgoing, on_sent=record)}
 
 
 def subscribe(db: Database, email: str, force_area: str | None = None, organisation: str | None = None) -> None:
-    if "@" not in (email or ""):
-        raise ValueError(f'"{email}" is not an e-mail address')
-    email = email.strip().lower()
-    exists = db.execute("select 1 from alert_subscriptions where email = ? and kind = 'hot_sheet' "
-                        "and coalesce(force_area, '') = ?", [email, force_area or ""]).fetchone()
-    if not exists:
-        db["alert_subscriptions"].insert({"email": email, "kind": "hot_sheet", "force_area": force_area,
-                                          "organisation": organisation, "created_at": utcnow()})
+    """Subscribe an address to the hot sheet at once (the command line: an administrator's act)."""
+    subscribe_confirmed(db, email, force_area, organisation)

@@ -19,6 +19,9 @@ from registry.db import connect
 
 DEMO_DB = Path("data") / "demo" / "farmwatch.db"
 DEMO_OFFICER = ("officer", "demo-officer-pw")
+DEMO_TRADE = ("mart", "demo-trade-pw")
+DEMO_OFFICER_EMAIL = "officer@police.example"
+DEMO_HOT_SHEET = ("hotsheet@mart.example", "Demonstration auction mart")
 
 
 def demo_db_path(args) -> Path:
@@ -72,25 +75,71 @@ def run_demo(args) -> int:
     sources_file = data / "demo-sources.yaml"
     write_sources(base_url, sources_file)
 
-    _say("3/4 Nightly run: crawling the marketplace with the real spiders, then matching ...")
-    report = run_nightly(db, path, sources_file=str(sources_file), fast=True, alerts=False)
+    sink = _start_mail_sink(db, data, args.port)
+    _say("3/4 Nightly run: crawling the marketplace with the real spiders, then matching and alerting ...")
+    report = run_nightly(db, path, sources_file=str(sources_file), fast=True, alerts=True)
     _say(format_report(report, table=sys.stdout.isatty()))
     _print_queue(db)
+    _print_mail(sink)
     _say(f"    demonstration built in {time.monotonic() - started:.0f} s")
 
     if args.no_serve:
         server.shutdown()
+        sink.stop()
         return 0 if report["status"] == "ok" else 1
     from datasette_config.serve import serve
 
     farmers = ", ".join(f"{name} / {password}" for name, password, role, _ in scenario.accounts if role == "farmer")
     _say(f"4/4 Workspace: http://127.0.0.1:{args.port}/  officer login: {DEMO_OFFICER[0]} / {DEMO_OFFICER[1]}"
-         f"  farmers: {farmers}  public check: http://127.0.0.1:{args.port}/check  (Ctrl-C to stop)")
+         f"  farmers: {farmers}  trade: {DEMO_TRADE[0]} / {DEMO_TRADE[1]}"
+         f"  public check: http://127.0.0.1:{args.port}/check  (Ctrl-C to stop)")
+    sink.on_message = _say_mail
     try:
         serve(str(path), "127.0.0.1", args.port)
     finally:
         server.shutdown()
+        sink.stop()
     return 0
+
+
+def _start_mail_sink(db, data: Path, port: int):
+    """The local mail sink, with this process's e-mail settings pointed at it, a demonstration officer
+    address, hot-sheet subscriber and trade account, so the run's e-mails can be seen."""
+    from farmwatch.mailsink import MailSink
+    from registry.subscriptions import subscribe_confirmed
+    from registry.users import add_user
+
+    sink = MailSink(data / "mail")
+    smtp_port = sink.start()
+    os.environ.update({"FARMWATCH_SMTP_HOST": "127.0.0.1", "FARMWATCH_SMTP_PORT": str(smtp_port),
+                       "FARMWATCH_SMTP_STARTTLS": "0", "FARMWATCH_SMTP_SSL": "0", "FARMWATCH_SMTP_USERNAME": "",
+                       "FARMWATCH_BASE_URL": f"http://127.0.0.1:{port}"})
+    db.execute("update users set email = ? where username = ? and email is null", [DEMO_OFFICER_EMAIL, DEMO_OFFICER[0]])
+    subscribe_confirmed(db, DEMO_HOT_SHEET[0], None, DEMO_HOT_SHEET[1])
+    add_user(db, DEMO_TRADE[0], DEMO_TRADE[1], "trade", email="checks@mart.example", replace=True)
+    _say(f"    local mail sink on 127.0.0.1:{smtp_port}: e-mails are kept in {sink.folder}/, none leave this machine")
+    return sink
+
+
+def _say_mail(message: dict) -> None:
+    _say(f"    mail sink: to {message['to']}: {message['subject']} ({message['file']})")
+    for line in message["body"].splitlines():
+        if "/hot-sheet/confirm?" in line:
+            _say(f"      {line.strip()}")
+
+
+def _print_mail(sink) -> None:
+    if not sink.messages:
+        _say("    no e-mails were sent by this run")
+        return
+    _say(f"    {len(sink.messages)} e-mails sent to the local mail sink (the officer's digest, owner checks, "
+         "the hot sheet):")
+    for message in sink.messages:
+        _say(f"      to {message['to']}: {message['subject']}")
+    first = sink.messages[0]
+    _say(f"    the first, as sent ({first['file']}):")
+    for line in first["body"].splitlines()[:12]:
+        _say(f"      | {line}")
 
 
 def _print_queue(db) -> None:
