@@ -31,6 +31,12 @@ def cmd_init(args) -> int:
         print(f"{'Migrated' if existed else 'Created'} {path}: applied {', '.join(applied)}")
     else:
         print(f"{path} is up to date")
+    from registry.locating import locate_pending
+
+    placed = locate_pending(db)
+    if placed["listings"] or placed["thefts"]:
+        print(f"Placed {placed['thefts']} theft(s) and {placed['listings']} listing(s); "
+              f"{placed['unresolved']} place(s) not found")
     return 0
 
 

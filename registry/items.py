@@ -18,6 +18,7 @@ from registry.clones import refresh_clone_flags
 from registry.db import data_dir, utcnow
 from registry.history import CLI_ACTOR, record_event
 from registry.identifiers import Identifier, IdentifierError, parse_identifier
+from registry.locating import theft_columns
 from registry.photos import PhotoError, store_photo
 from registry.vocab import CATEGORIES, resolve_category
 
@@ -254,17 +255,10 @@ def register_item(db: Database, item: ValidItem, photos: list[tuple[str, bytes]]
 
 
 def _open_theft(db: Database, item_id: int, theft: dict) -> int:
-    force = theft.get("force_area")
-    if not force:
-        owner_force = db.execute(
-            "select o.force_area from items i join owners o on o.id = i.owner_id where i.id = ?", [item_id]
-        ).fetchone()
-        force = owner_force[0] if owner_force else None
     theft_id = db["thefts"].insert({
         "item_id": item_id, "stolen_at": theft["stolen_at"], "reported_at": utcnow(),
         "crime_ref": theft.get("crime_ref"), "place": theft.get("place"),
-        "latitude": theft.get("latitude"), "longitude": theft.get("longitude"),
-        "force_area": force, "current": 1,
+        **theft_columns(db, item_id, theft), "current": 1,
     }).last_pk
     db.execute("update items set status = 'stolen', updated_at = ? where id = ?", [utcnow(), item_id])
     return theft_id

@@ -504,6 +504,24 @@ def m0012_price_text(db: Database) -> None:
     )
 
 
+@migrations(name="0014_places")
+def m0014_places(db: Database) -> None:
+    """Where thefts happened and listings are offered: how precisely the place text was resolved
+    (postcode, district, town, county, coordinates; NULL with a note when it was not), and each
+    listing's police force, so matches can be routed and marked as crossing force borders."""
+    db.executescript(
+        """
+        ALTER TABLE thefts ADD COLUMN place_precision TEXT;
+        ALTER TABLE thefts ADD COLUMN place_note TEXT;
+        ALTER TABLE listings ADD COLUMN force_area TEXT;
+        ALTER TABLE listings ADD COLUMN place_precision TEXT;
+        ALTER TABLE listings ADD COLUMN place_note TEXT;
+        CREATE INDEX thefts_force_area ON thefts (force_area);
+        CREATE INDEX listings_force_area ON listings (force_area);
+        """
+    )
+
+
 def apply_migrations(db: Database) -> list[str]:
     """Apply pending migrations; return the names applied (empty when up to date)."""
     pending = [m.name for m in migrations.pending(db)]

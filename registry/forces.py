@@ -1,0 +1,150 @@
+"""The police forces of the UK and which local authority areas each one polices.
+
+A police force area in England and Wales is defined by the counties and unitary authorities
+it covers (Police Act 1996, Schedule 1, as amended by the local government reorganisations
+up to 2023: Cumbria split into Cumberland and Westmorland and Furness, the North Yorkshire
+and Somerset districts merged into unitary councils). Scotland has one force (Police and Fire
+Reform (Scotland) Act 2012) and Northern Ireland one (Police (Northern Ireland) Act 2000).
+The British Transport Police is national and polices the railways, not places, so a place
+never resolves to it; officers and subscriptions may still name it.
+
+`AUTHORITY_FORCES` lists, for each force, the upper-tier authorities by their ONS names
+(the 2021 lower-to-upper tier lookup plus the 2023 councils), the ceremonial and historic
+county names people still write ("North Yorkshire", "Berkshire", "Tyne and Wear") and
+the regional names that are exactly one force's area.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+SCOTLAND = "Police Scotland"
+NORTHERN_IRELAND = "Police Service of Northern Ireland"
+TRANSPORT = "British Transport Police"
+
+AUTHORITY_FORCES: dict[str, tuple[str, ...]] = {
+    "Avon and Somerset": ("Bath and North East Somerset", "Bristol", "North Somerset", "Somerset",
+                          "South Gloucestershire", "Avon"),
+    "Bedfordshire": ("Bedford", "Central Bedfordshire", "Luton", "Bedfordshire"),
+    "Cambridgeshire": ("Cambridgeshire", "Peterborough"),
+    "Cheshire": ("Cheshire East", "Cheshire West and Chester", "Halton", "Warrington", "Cheshire"),
+    "City of London": ("City of London",),
+    "Cleveland": ("Hartlepool", "Middlesbrough", "Redcar and Cleveland", "Stockton-on-Tees", "Cleveland"),
+    "Cumbria": ("Cumbria", "Cumberland", "Westmorland and Furness"),
+    "Derbyshire": ("Derbyshire", "Derby"),
+    "Devon and Cornwall": ("Devon", "Cornwall", "Isles of Scilly", "Plymouth", "Torbay"),
+    "Dorset": ("Dorset", "Bournemouth, Christchurch and Poole", "Bournemouth", "Christchurch", "Poole"),
+    "Durham": ("County Durham", "Darlington", "Durham"),
+    "Dyfed-Powys": ("Carmarthenshire", "Ceredigion", "Pembrokeshire", "Powys", "Dyfed"),
+    "Essex": ("Essex", "Southend-on-Sea", "Thurrock"),
+    "Gloucestershire": ("Gloucestershire",),
+    "Greater Manchester": ("Bolton", "Bury", "Manchester", "Oldham", "Rochdale", "Salford", "Stockport",
+                           "Tameside", "Trafford", "Wigan", "Greater Manchester"),
+    "Gwent": ("Blaenau Gwent", "Caerphilly", "Monmouthshire", "Newport", "Torfaen", "Gwent"),
+    "Hampshire": ("Hampshire", "Isle of Wight", "Portsmouth", "Southampton"),
+    "Hertfordshire": ("Hertfordshire",),
+    "Humberside": ("East Riding of Yorkshire", "Kingston upon Hull", "Hull", "North East Lincolnshire",
+                   "North Lincolnshire", "Humberside"),
+    "Kent": ("Kent", "Medway"),
+    "Lancashire": ("Lancashire", "Blackburn with Darwen", "Blackpool"),
+    "Leicestershire": ("Leicestershire", "Leicester", "Rutland"),
+    "Lincolnshire": ("Lincolnshire",),
+    "Merseyside": ("Knowsley", "Liverpool", "St Helens", "Sefton", "Wirral", "Merseyside"),
+    "Metropolitan": ("Barking and Dagenham", "Barnet", "Bexley", "Brent", "Bromley", "Camden", "Croydon",
+                     "Ealing", "Enfield", "Greenwich", "Hackney", "Hammersmith and Fulham", "Haringey",
+                     "Harrow", "Havering", "Hillingdon", "Hounslow", "Islington", "Kensington and Chelsea",
+                     "Kingston upon Thames", "Lambeth", "Lewisham", "Merton", "Newham", "Redbridge",
+                     "Richmond upon Thames", "Southwark", "Sutton", "Tower Hamlets", "Waltham Forest",
+                     "Wandsworth", "Westminster", "Greater London", "London"),
+    "Norfolk": ("Norfolk",),
+    "North Wales": ("Isle of Anglesey", "Anglesey", "Gwynedd", "Conwy", "Denbighshire", "Flintshire",
+                    "Wrexham", "Clwyd"),
+    "North Yorkshire": ("North Yorkshire", "York"),
+    "Northamptonshire": ("North Northamptonshire", "West Northamptonshire", "Northamptonshire"),
+    "Northumbria": ("Northumberland", "Newcastle upon Tyne", "North Tyneside", "South Tyneside", "Sunderland",
+                    "Gateshead", "Tyne and Wear"),
+    "Nottinghamshire": ("Nottinghamshire", "Nottingham"),
+    "South Wales": ("Swansea", "Neath Port Talbot", "Bridgend", "Vale of Glamorgan", "Cardiff",
+                    "Rhondda Cynon Taf", "Merthyr Tydfil", "Glamorgan", "Mid Glamorgan", "South Glamorgan",
+                    "West Glamorgan"),
+    "South Yorkshire": ("Barnsley", "Doncaster", "Rotherham", "Sheffield", "South Yorkshire"),
+    "Staffordshire": ("Staffordshire", "Stoke-on-Trent"),
+    "Suffolk": ("Suffolk",),
+    "Surrey": ("Surrey",),
+    "Sussex": ("East Sussex", "West Sussex", "Brighton and Hove", "Sussex"),
+    "Thames Valley": ("Bracknell Forest", "West Berkshire", "Reading", "Slough", "Windsor and Maidenhead",
+                      "Wokingham", "Milton Keynes", "Buckinghamshire", "Oxfordshire", "Berkshire"),
+    "Warwickshire": ("Warwickshire",),
+    "West Mercia": ("Herefordshire", "Shropshire", "Telford and Wrekin", "Worcestershire"),
+    "West Midlands": ("Birmingham", "Coventry", "Dudley", "Sandwell", "Solihull", "Walsall", "Wolverhampton",
+                      "West Midlands"),
+    "West Yorkshire": ("Bradford", "Calderdale", "Kirklees", "Leeds", "Wakefield", "West Yorkshire"),
+    "Wiltshire": ("Wiltshire", "Swindon"),
+    SCOTLAND: ("Scotland",),
+    NORTHERN_IRELAND: ("Northern Ireland",),
+}
+
+#: The 43 territorial forces of England and Wales, then Police Scotland and the PSNI: every force a
+#: place can be in.
+PLACE_FORCES: tuple[str, ...] = tuple(sorted(f for f in AUTHORITY_FORCES if f not in (SCOTLAND, NORTHERN_IRELAND))) \
+    + (SCOTLAND, NORTHERN_IRELAND)
+#: Every force an officer, a subscription or a filter may name.
+FORCE_AREAS: tuple[str, ...] = PLACE_FORCES + (TRANSPORT,)
+
+_PREFIXES = re.compile(r"^(the|city and county of|city and borough of|royal borough of|metropolitan borough of|"
+                       r"london borough of|borough of|county of|district of|city of|sir|county)\s+")
+_SUFFIXES = re.compile(r"\s+(county borough|council|district|borough|city)$")
+
+
+def normalise_name(text: str) -> str:
+    """A place or authority name folded for comparison: 'St. Helens' -> 'st helens',
+    'Stoke-on-Trent' -> 'stoke on trent', 'Ynys Môn' -> 'ynys mon'."""
+    text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode().lower()
+    text = text.replace("&", " and ").replace("saint ", "st ")
+    text = re.sub(r"[^a-z0-9]+", " ", text)
+    return " ".join(text.split())
+
+
+def _authority_index() -> dict[str, str]:
+    index = {}
+    for force, names in AUTHORITY_FORCES.items():
+        for name in names:
+            index[normalise_name(name)] = force
+    return index
+
+
+_BY_AUTHORITY = _authority_index()
+
+
+def force_for_authority(name: str | None) -> str | None:
+    """The force whose area holds this county or unitary authority, in the ways ONS, GeoNames and people
+    write it ('Kingston upon Hull, City of', 'City and Borough of Leeds', 'Sir Powys', 'North Yorkshire');
+    None for a name that is not a UK authority we know."""
+    if not name:
+        return None
+    key = normalise_name(name.split(",")[0] if name.rstrip().endswith((", City of", ", County of")) else name)
+    for _ in range(3):
+        if key in _BY_AUTHORITY:
+            return _BY_AUTHORITY[key]
+        shorter = _SUFFIXES.sub("", _PREFIXES.sub("", key))
+        if shorter == key:
+            break
+        key = shorter
+    return None
+
+
+def known_force(name: str | None) -> str | None:
+    """The canonical force name for a user's spelling ('hampshire', 'Metropolitan Police', 'PSNI'), or None."""
+    if not name:
+        return None
+    key = normalise_name(name)
+    key = re.sub(r"\s+(police|constabulary|police service)$", "", key)
+    aliases = {"psni": NORTHERN_IRELAND, "btp": TRANSPORT, "met": "Metropolitan", "scotland": SCOTLAND,
+               "metropolitan police service": "Metropolitan", "hampshire and isle of wight": "Hampshire"}
+    if key in aliases:
+        return aliases[key]
+    for force in FORCE_AREAS:
+        if normalise_name(force) == key:
+            return force
+    return None
