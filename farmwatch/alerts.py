@@ -2,7 +2,9 @@
 
 Each alert is recorded in `alerts_sent` only after the SMTP server accepted it, so a failed
 send is retried by the next run and nothing is ever sent twice. Officer digests go per police
-force area to officers of that area (officers with no area get every area). Hot sheets carry
+force area where the item was stolen, and to the force where it is listed when that is another
+one, to officers whose area covers it: a force, a group of forces (`registry/force_groups.yaml`),
+or every area for officers with none or `national`. Hot sheets carry
 no owner's personal data: they go to confirmed subscribers (marts and dealers as well as
 officers), each with a link to leave. `preview_alerts` composes the same e-mails without
 sending them, for the workspace.
@@ -18,6 +20,7 @@ from sqlite_utils import Database
 from farmwatch.config import Settings
 from farmwatch.mail import Outgoing, send_messages
 from registry.db import utcnow
+from registry.force_groups import ForceGroupError, forces_in_scope
 from registry.subscriptions import (
     SubscriptionRequest,
     confirmed_subscriptions,
@@ -42,7 +45,7 @@ def _new_stolen_matches(db: Database) -> list[dict]:
         """
         select m.id, m.band, m.score, m.reasons, i.category, i.make, i.model, i.colour,
                t.crime_ref, t.stolen_at, coalesce(t.force_area, o.force_area, :unknown) as area,
-               l.title, l.price, l.currency, l.url, l.location
+               l.force_area as listed_area, l.title, l.price, l.currency, l.url, l.location
         from matches m join items i on i.id = m.item_id join owners o on o.id = i.owner_id
         join listings l on l.id = m.listing_id left join thefts t on t.id = m.theft_id
         where m.queue = 'stolen' and m.status = 'new' and m.band in ('strong', 'likely')
@@ -50,25 +53,36 @@ def _new_stolen_matches(db: Database) -> list[dict]:
         """, {"unknown": UNKNOWN_AREA})]
 
 
+def officer_scope(force_area: str | None) -> tuple[str, ...] | None:
+    """The forces an officer's area covers (None: every force); an area that is neither a force nor
+    a configured group covers just itself, so a mistyped area gets nothing rather than everything."""
+    try:
+        return forces_in_scope(force_area)
+    except ForceGroupError:
+        return (force_area,)
+
+
 def officer_digests(db: Database, settings: Settings) -> list[Outgoing]:
-    by_area: dict[str, list[dict]] = defaultdict(list)
-    for match in _new_stolen_matches(db):
-        by_area[match["area"]].append(match)
+    matches = _new_stolen_matches(db)
     officers = list(db.query(
         "select username, email, force_area from users where role in ('officer', 'admin') "
         "and email is not null and disabled_at is null"))
     out = []
     for officer in officers:
-        areas = [a for a in by_area if officer["force_area"] in (None, "", a)]
-        pending = [m for a in areas for m in by_area[a] if not _already_sent(db, "officer_digest", officer["email"], m["id"])]
+        scope = officer_scope(officer["force_area"])
+        mine = [m for m in matches if scope is None or m["area"] in scope or m["listed_area"] in scope]
+        pending = [m for m in mine if not _already_sent(db, "officer_digest", officer["email"], m["id"])]
         if not pending:
             continue
-        lines = [f"{len(pending)} new match(es) for {', '.join(sorted(areas))}, strongest first.", ""]
+        areas = sorted({m["area"] for m in pending})
+        lines = [f"{len(pending)} new match(es) for {', '.join(areas)}, strongest first.", ""]
         for m in pending:
             price = f"{m['currency'] or ''} {m['price']:,.0f}".strip() if m["price"] is not None else "no price"
             lines += [
                 f"[{m['band'].upper()} {m['score']:.2f}] {m['category']} {m['make'] or ''} {m['model'] or ''}".rstrip(),
-                f"  stolen {m['stolen_at'] or '?'}, crime reference {m['crime_ref'] or 'none'} ({m['area']})",
+                f"  stolen {m['stolen_at'] or '?'}, crime reference {m['crime_ref'] or 'none'} ({m['area']})"
+                + (f"; listed in {m['listed_area']}: crosses force borders"
+                   if m["listed_area"] and m["listed_area"] != m["area"] else ""),
                 f"  listed: {m['title'] or '(no title)'}, {price}, {m['location'] or 'location not given'}",
                 f"  why: {_top_reason(m['reasons'])}",
                 f"  open: {settings.base_url}/match/{m['id']}",
@@ -123,9 +137,10 @@ def _new_thefts(db: Database, day: str) -> list[dict]:
 
 def hot_sheet_for(thefts: list[dict], day: str, recipient: str, force_area: str | None,
                   leave_link: str) -> Outgoing | None:
-    """The hot sheet of `day` for one subscriber of `force_area` (None: every area), or None when
-    no theft concerns them. Carries no owner's personal data."""
-    mine = [t for t in thefts if force_area in (None, "", t["area"])]
+    """The hot sheet of `day` for one subscriber of `force_area` (a force or a group of forces; None:
+    every area), or None when no theft concerns them. Carries no owner's personal data."""
+    scope = officer_scope(force_area)
+    mine = [t for t in thefts if scope is None or t["area"] in scope]
     if not mine:
         return None
     lines = [f"Thefts reported to farmwatch in the 24 hours to {day}. If you are offered any of these,",

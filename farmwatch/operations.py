@@ -77,9 +77,14 @@ def cmd_alerts_send(args) -> int:
 
 def cmd_alerts_subscribe(args) -> int:
     from farmwatch.alerts import subscribe
+    from registry.force_groups import ForceGroupError, canonical_area
 
-    subscribe(connect(args.db), args.email, args.area, args.organisation)
-    print(f"{args.email} will get the daily hot sheet for {args.area or 'every area'}")
+    try:
+        area = canonical_area(args.area)
+    except ForceGroupError as exc:
+        raise CommandError(str(exc)) from None
+    subscribe(connect(args.db), args.email, None if area == "national" else area, args.organisation)
+    print(f"{args.email} will get the daily hot sheet for {area or 'every area'}")
     return 0
 
 
@@ -130,7 +135,7 @@ def add_commands(sub: argparse._SubParsersAction) -> None:
     p.set_defaults(handler=cmd_alerts_send)
     p = asub.add_parser("subscribe", help="subscribe an address to the daily hot sheet of new thefts")
     p.add_argument("email")
-    p.add_argument("--area", help="police force area (default: every area)")
+    p.add_argument("--area", help="a police force or a force group (default: every area)")
     p.add_argument("--organisation", help="for the record, e.g. a livestock mart or dealer")
     p.set_defaults(handler=cmd_alerts_subscribe)
 

@@ -42,6 +42,7 @@ from matching.registry_view import fetch_items
 from matching.scoring import score_evidence
 from matching.store import WriteCounts, write_matches
 from registry.db import connect
+from registry.locating import locate_pending
 from registry.sales import sale_covers_listing
 
 BATCH = 1000
@@ -58,12 +59,13 @@ class MatchReport:
     queues_new: dict = field(default_factory=dict)  # by queue
     queues_updated: dict = field(default_factory=dict)
     unchanged: int = 0
+    placed: dict = field(default_factory=dict)  # listings and thefts placed before matching
     seconds: float = 0.0
 
     def as_dict(self) -> dict:
         return {"listings": self.listings, "matches_new": self.matches_new, "matches_updated": self.matches_updated,
                 "queues_new": self.queues_new, "queues_updated": self.queues_updated, "unchanged": self.unchanged,
-                "seconds": round(self.seconds, 1)}
+                "placed": self.placed, "seconds": round(self.seconds, 1)}
 
 
 def matched_now() -> str:
@@ -127,6 +129,7 @@ def match_listings(db: Database, *, rematch_all: bool = False,
     """
     started = time.perf_counter()
     report = MatchReport()
+    report.placed = locate_pending(db)  # positions and forces first: distance evidence, border marks
     ids = pending_listing_ids(db, rematch_all)
     counts = WriteCounts()
     batches = [ids[s:s + batch_size] for s in range(0, len(ids), batch_size)]

@@ -127,9 +127,15 @@ def _read_password(username: str) -> str:
 
 
 def cmd_users_add(args) -> int:
+    from registry.force_groups import ForceGroupError, canonical_area
+
+    try:
+        area = canonical_area(args.force_area)
+    except ForceGroupError as exc:
+        raise RegistryError(str(exc)) from None
     password = _read_password(args.name)
     db = open_db(args)
-    user_id = add_user(db, args.name, password, args.role, email=args.email, force_area=args.force_area,
+    user_id = add_user(db, args.name, password, args.role, email=args.email, force_area=area,
                        replace=args.replace)
     print(f"User {args.name} ({args.role}) {'updated' if args.replace else 'created'} with id {user_id}")
     return 0
@@ -210,6 +216,7 @@ def add_commands(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--role", required=True, choices=ROLES)
     p.add_argument("--email", help="required for farmers: links the account to their owner record; "
                    "for a trade account, where its organisation can be reached")
-    p.add_argument("--force-area", help="an officer's police force area (for alert routing)")
+    p.add_argument("--force-area", help="an officer's area: a police force (their queue by default and their "
+                   "alerts), a force group from registry/force_groups.yaml (a regional view), or 'national'")
     p.add_argument("--replace", action="store_true", help="reset an existing account's password and role")
     p.set_defaults(handler=cmd_users_add)

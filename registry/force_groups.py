@@ -78,3 +78,23 @@ def forces_in_scope(area: str | None) -> tuple[str, ...] | None:
     if area in groups:
         return groups[area]
     raise ForceGroupError(f"{area!r} is neither a police force nor a force group in {groups_file()}")
+
+
+def canonical_area(area: str | None) -> str | None:
+    """An area as stored on an account or a subscription: a force's canonical name ('hampshire' ->
+    'Hampshire'), a configured group's name, 'national', or None for empty. Raises ForceGroupError
+    naming the choices for anything else."""
+    if not area or not area.strip():
+        return None
+    area = area.strip()
+    if area.lower() == NATIONAL:
+        return NATIONAL
+    force = known_force(area)
+    if force:
+        return force
+    groups = force_groups()
+    by_lower = {name.lower(): name for name in groups}
+    if area.lower() in by_lower:
+        return by_lower[area.lower()]
+    raise ForceGroupError(f"{area!r} is not a police force area: use a force ({', '.join(FORCE_AREAS)}), "
+                          f"a force group ({', '.join(groups)}) or 'national'")

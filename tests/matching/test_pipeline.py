@@ -191,3 +191,19 @@ def test_a_theft_registered_after_the_listing_was_matched_is_found_next_run(db, 
     assert again.listings == 1  # the listing that appeared after the theft; not the older one
     assert db.execute("select queue, band from matches").fetchone() == ("stolen", "strong")
     assert match_listings(db).listings == 0
+
+
+def test_places_give_a_distance_reason_and_the_listing_its_force(registry, tmp_path):
+    db = registry
+    db.execute("update thefts set place = 'Skipton, North Yorkshire', place_precision = null, place_note = null")
+    load_listings(db, tmp_path, [ad(7, "John Deere 6120M", "pin 1L06120MCKK123456", location="Kendal LA9"),
+                                 ad(8, "John Deere 6120M", "engine PE4045R123456", location="Nowhere-on-Sea")])
+    report = match_listings(db)
+    assert report.placed == {"listings": 2, "thefts": 1, "unresolved": 1}
+    assert db.execute("select force_area from thefts").fetchone()[0] == "North Yorkshire"
+    near = matches(db)[(listing_id("test-market", "https://example.org/ad/7"), item_id(db, "1106120MCKK123456"))]
+    distance = next(r for r in json.loads(near["reasons"]) if r["kind"] == "distance")
+    assert 50 < distance["km"] < 75 and distance["weight"] > 0 and "Skipton" in distance["detail"]
+    assert db.execute("select force_area from listings where url like '%/7'").fetchone()[0] == "Cumbria"
+    unknown = matches(db)[(listing_id("test-market", "https://example.org/ad/8"), item_id(db, "1106120MCKK123456"))]
+    assert "distance" not in {r["kind"] for r in json.loads(unknown["reasons"])}

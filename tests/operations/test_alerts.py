@@ -100,3 +100,22 @@ def test_unreachable_smtp_records_nothing_so_the_next_run_retries(db, smtp):
     assert db["alerts_sent"].count == 0
     ok = send_alerts(db, Settings(smtp=SmtpSettings(host="127.0.0.1", port=port)), hot_sheet=False)
     assert ok["sent"] == 1 and len(inbox.messages) == 1
+
+
+def test_digests_go_to_the_force_where_it_was_stolen_and_where_it_is_listed(db, smtp):
+    inbox, port = smtp
+    skipton = _item(db, "a@example.org", "SP11 0AA",  # owner in Hampshire, stolen in North Yorkshire
+                    {"stolen_at": "2026-11-01", "crime_ref": "12/9999/26", "place": "Skipton, North Yorkshire"})
+    _match(db, skipton, 1, "strong")
+    db.execute("update listings set force_area = 'Cumbria' where id = 'l1'")
+    add_user(db, "pc-hants", "password-1", "officer", email="hants@police.example", force_area="Hampshire")
+    add_user(db, "pc-nyorks", "password-2", "officer", email="ny@police.example", force_area="North Yorkshire")
+    add_user(db, "pc-cumbria", "password-3", "officer", email="cumbria@police.example", force_area="Cumbria")
+    add_user(db, "rocu", "password-4", "officer", email="yh@police.example", force_area="Yorkshire and the Humber")
+    add_user(db, "sw", "password-5", "officer", email="sw@police.example",
+             force_area="South West rural crime collaboration")
+    send_alerts(db, Settings(smtp=SmtpSettings(host="127.0.0.1", port=port)), hot_sheet=False)
+    by_rcpt = {rcpt[0]: body for rcpt, body in inbox.messages}
+    assert set(by_rcpt) == {"ny@police.example", "cumbria@police.example", "yh@police.example"}
+    assert "listed in Cumbria: crosses force borders" in by_rcpt["ny@police.example"].replace("=\r\n", "")
+    assert "12/9999/26 (North Yorkshire)" in by_rcpt["ny@police.example"]

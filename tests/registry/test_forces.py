@@ -68,3 +68,29 @@ def test_a_groups_file_names_its_bad_entry(tmp_path, monkeypatch):
     assert force_groups() == {"Moorland": ("Cumbria", "North Yorkshire")}
     with pytest.raises(ForceGroupError, match="neither a police force nor a force group"):
         forces_in_scope("Mordor")
+
+
+@pytest.mark.parametrize("typed, stored", [("hampshire", "Hampshire"), ("PSNI", "Police Service of Northern Ireland"),
+                                           ("south west rural crime collaboration",
+                                            "South West rural crime collaboration"),
+                                           ("National", "national"), ("", None), (None, None)])
+def test_canonical_area(typed, stored):
+    from registry.force_groups import canonical_area
+
+    assert canonical_area(typed) == stored
+
+
+def test_users_add_refuses_an_unknown_force_area(tmp_path):
+    import subprocess
+    import sys
+
+    cmd = [sys.executable, "-m", "farmwatch.cli", "--db", str(tmp_path / "fw.db"), "users", "add", "pc1",
+           "--role", "officer", "--force-area"]
+    bad = subprocess.run([*cmd, "Hampshire Constabulary Wessex"], input="pw-123456789\n", capture_output=True,
+                         text=True)
+    assert bad.returncode == 1 and "is not a police force area" in bad.stderr and "Traceback" not in bad.stderr
+    good = subprocess.run([*cmd, "north yorkshire police"], input="pw-123456789\n", capture_output=True, text=True)
+    assert good.returncode == 0, good.stderr
+    from registry.db import connect
+
+    assert connect(tmp_path / "fw.db").execute("select force_area from users").fetchone()[0] == "North Yorkshire"
