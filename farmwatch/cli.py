@@ -20,6 +20,7 @@ COMMAND_MODULES = (
     "registry.commands",
     "spiders.commands",
     "matching.commands",
+    "matching.networks.commands",
     "datasette_config.commands",
     "farmwatch.operations",
 )

@@ -1,0 +1,70 @@
+"""Networks of sellers from their links, with networkx.
+
+Two sellers' links of different kinds add up as independent evidence: 1 - (1 - w1)(1 - w2)...
+A pair whose evidence reaches `STRONG` (a shared phone, e-mail, profile or identifier; a reused
+photo; or two weaker kinds together) is joined outright: these pairs' connected components are the
+cores of networks. A weaker pair (near-identical text alone, the same handle on two sites) may attach
+a small group (at most `SMALL` sellers) to a network, but two larger groups are joined only when the
+weak evidence between them, added up over all their seller pairs, reaches `STRONG` too. So one
+reused phrase or one common handle never glues two operations, or an operation and a dealer, together.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+
+import networkx as nx
+from networkx.utils import UnionFind
+
+STRONG = 0.8
+SMALL = 2
+MAX_PASSES = 10
+
+
+def combine(weights: Iterable[float]) -> float:
+    """Independent pieces of evidence combined: 1 - product of (1 - weight)."""
+    missing = 1.0
+    for w in weights:
+        missing *= 1.0 - w
+    return 1.0 - missing
+
+
+def pair_evidence(links: Iterable) -> dict[tuple[int, int], float]:
+    """Per seller pair, its links combined (the strongest link of each kind counts once)."""
+    best: dict[tuple[int, int], dict[str, float]] = defaultdict(dict)
+    for link in links:
+        kinds = best[(link.seller_a, link.seller_b)]
+        kinds[link.kind] = max(kinds.get(link.kind, 0.0), link.weight)
+    return {pair: combine(kinds.values()) for pair, kinds in best.items()}
+
+
+def group_sellers(seller_ids: Iterable[int], links: Iterable) -> list[set[int]]:
+    """Sellers grouped into networks (every seller in exactly one; a seller with no link is alone)."""
+    evidence = pair_evidence(links)
+    strong = nx.Graph()
+    strong.add_nodes_from(seller_ids)
+    strong.add_edges_from(pair for pair, w in evidence.items() if w >= STRONG)
+    groups = UnionFind()
+    for component in nx.connected_components(strong):
+        groups.union(*component)
+    weak = {pair: w for pair, w in evidence.items() if w < STRONG}
+    for _ in range(MAX_PASSES):
+        between: dict[tuple, list[float]] = defaultdict(list)
+        for (a, b), w in weak.items():
+            ra, rb = groups[a], groups[b]
+            if ra != rb:
+                between[(ra, rb) if ra < rb else (rb, ra)].append(w)
+        if not between:
+            break
+        merged = False
+        for (ra, rb), weights in sorted(between.items(), key=lambda kv: -combine(kv[1])):
+            ra, rb = groups[ra], groups[rb]
+            if ra == rb:
+                continue
+            if combine(weights) >= STRONG or min(groups.weights[ra], groups.weights[rb]) <= SMALL:
+                groups.union(ra, rb)
+                merged = True
+        if not merged:
+            break
+    return [set(g) for g in groups.to_sets()]

@@ -1,0 +1,103 @@
+"""Giving listings their sellers and signals: the first step of `farmwatch networks`.
+
+Reads listings new or changed since they were last read, finds or creates each one's seller,
+stores what the listing says about the seller (signals) and refreshes the sellers it touched.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+
+from sqlite_utils import Database
+
+from matching.networks.sellers import seller_facts
+from matching.networks.signals import listing_signals
+
+BATCH = 5000
+LISTING_COLUMNS = ("id, source, title, description, seller_name, seller_profile_url, seller_phone, seller_email, "
+                   "structured_identifiers")
+
+
+def _chunks(values: list, size: int = BATCH):
+    for start in range(0, len(values), size):
+        yield values[start:start + size]
+
+
+def load_seller_keys(db: Database) -> dict[tuple[str, str], int]:
+    """Every known seller's id by (source, seller key)."""
+    return {(source, key): sid for sid, source, key in db.execute("select id, source, seller_key from sellers")}
+
+
+def assign_sellers(db: Database, listing_ids: list[str], now: str,
+                   progress: Callable[[int, int], None] | None = None) -> tuple[set[int], int]:
+    """Give each listing its seller and signals; returns the sellers touched and how many sellers are new."""
+    keys = load_seller_keys(db)
+    touched: set[int] = set()
+    new = 0
+    done = 0
+    for part in _chunks(listing_ids):
+        marks = ",".join("?" * len(part))
+        rows = db.execute(f"select {LISTING_COLUMNS} from listings where id in ({marks})", part).fetchall()
+        columns = [c.strip() for c in LISTING_COLUMNS.split(",")]
+        updates, signals = [], []
+        previous = {lid: sid for lid, sid in db.execute(
+            f"select id, seller_id from listings where id in ({marks}) and seller_id is not null", part)}
+        with db.atomic():
+            for row in rows:
+                listing = dict(zip(columns, row, strict=True))
+                facts = seller_facts(listing)
+                seller_id = keys.get((facts.source, facts.key))
+                if seller_id is None:
+                    seller_id = db.execute(
+                        "insert into sellers (source, seller_key, handle, name, profile_url, updated_at) "
+                        "values (?, ?, ?, ?, ?, ?)",
+                        [facts.source, facts.key, facts.key.split(":", 1)[1] if facts.key.startswith("handle:") else None,
+                         facts.name, listing["seller_profile_url"], now]).lastrowid
+                    keys[(facts.source, facts.key)] = seller_id
+                    new += 1
+                touched.add(seller_id)
+                if previous.get(listing["id"]) not in (None, seller_id):
+                    touched.add(previous[listing["id"]])
+                updates.append((seller_id, listing["id"]))
+                signals += [(listing["id"], kind, value, seller_id) for kind, value in listing_signals(listing, facts)]
+            db.execute(f"delete from listing_signals where listing_id in ({marks})", part)
+            db.conn.executemany("update listings set seller_id = ? where id = ?", updates)
+            db.conn.executemany("insert or ignore into listing_signals (listing_id, kind, value, seller_id) "
+                                "values (?, ?, ?, ?)", signals)
+        done += len(part)
+        if progress:
+            progress(done, len(listing_ids))
+    refresh_sellers(db, sorted(touched), now)
+    return touched, new
+
+
+def refresh_sellers(db: Database, seller_ids: list[int], now: str) -> None:
+    """Recompute the touched sellers' contacts, listing counts and first and last seen from their listings;
+    a seller left with no listing (its listings now name another) is removed with its links."""
+    for part in _chunks(seller_ids, 900):
+        marks = ",".join("?" * len(part))
+        stats = {sid: rest for sid, *rest in db.execute(
+            "select seller_id, count(*), min(first_seen_at), max(last_seen_at), "
+            "(select seller_name from listings l2 where l2.seller_id = l.seller_id order by last_seen_at desc limit 1), "
+            "(select seller_profile_url from listings l3 where l3.seller_id = l.seller_id "
+            " and seller_profile_url is not null order by last_seen_at desc limit 1) "
+            f"from listings l where seller_id in ({marks}) group by seller_id", part)}
+        contacts: dict[int, dict[str, list[str]]] = {sid: {"phone": [], "email": []} for sid in part}
+        for sid, kind, value in db.execute(
+                f"select distinct seller_id, kind, value from listing_signals where seller_id in ({marks}) "
+                "and kind in ('phone', 'email') order by seller_id, kind, value", part):
+            contacts[sid][kind].append(value)
+        with db.atomic():
+            for sid in part:
+                if sid not in stats:
+                    db.execute("delete from seller_links where seller_a = ? or seller_b = ?", [sid, sid])
+                    db.execute("delete from listing_texts where seller_id = ?", [sid])
+                    db.execute("delete from sellers where id = ?", [sid])
+                    continue
+                count, first, last, name, profile = stats[sid]
+                db.execute(
+                    "update sellers set listings = ?, first_seen_at = ?, last_seen_at = ?, name = ?, "
+                    "profile_url = coalesce(?, profile_url), phones = ?, emails = ?, updated_at = ? where id = ?",
+                    [count, first, last, name, profile, json.dumps(contacts[sid]["phone"]),
+                     json.dumps(contacts[sid]["email"]), now, sid])

@@ -1,0 +1,164 @@
+"""Links between two sellers, one per kind of shared evidence, each with a weight and words to read out.
+
+Weights are how sure a link alone makes us that two sellers are one operation (0..1). A value shared
+by too many sellers is no evidence of anything: a marketplace's own phone number or address in many
+sellers' adverts, a common handle, a model code that looks like a serial. `MAX_SELLERS` says, per
+kind, how many different sellers may share one value before it stops linking them (measured by
+document frequency over all sellers; see docs/networks.md). A dealer's many listings are one seller,
+so they never link anyone on their own.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from itertools import combinations
+
+import numpy as np
+import phonenumbers
+from sqlite_utils import Database
+
+from matching.photo_evidence import STOCK_PHOTO_LISTINGS
+from matching.photo_index import PhotoHashIndex, parse_hex
+
+WEIGHTS = {"phone": 0.95, "email": 0.95, "profile": 0.95, "identifier": 0.85, "photo": 0.8, "text": 0.6,
+           "handle": 0.6}
+MAX_SELLERS = {"phone": 9, "email": 9, "profile": 9, "handle": 4, "identifier": 3}
+PHOTO_RADIUS = 3  # pHash bits: re-encoded and resized copies; chance pairs at 2.5M photos about 0.01
+PHOTO_DHASH = 10  # and the dHash agrees, a second vote against chance
+STOCK_SAME_SELLER = 3  # a picture one seller puts on three different adverts is a brochure or stock picture
+
+
+@dataclass(frozen=True)
+class Link:
+    """Evidence that two sellers are one: `seller_a` < `seller_b`; `value` is the shared value, if any."""
+
+    seller_a: int
+    seller_b: int
+    kind: str
+    value: str
+    detail: str
+    weight: float
+    listing_a: str | None = None
+    listing_b: str | None = None
+
+
+def make_link(a: int, b: int, kind: str, value: str, detail: str, weight: float,
+              listing_a: str | None = None, listing_b: str | None = None) -> Link:
+    """A link with its sellers (and their listings) in id order."""
+    if a > b:
+        a, b, listing_a, listing_b = b, a, listing_b, listing_a
+    return Link(a, b, kind, value, detail, round(weight, 3), listing_a, listing_b)
+
+
+def readable(kind: str, value: str) -> str:
+    """A shared value as an analyst reads it out (`+447700900123` -> `+44 7700 900123`)."""
+    if kind == "phone":
+        try:
+            return phonenumbers.format_number(phonenumbers.parse(value), phonenumbers.PhoneNumberFormat.INTERNATIONAL)
+        except phonenumbers.NumberParseException:
+            return value
+    return value
+
+
+def value_links(kind: str, value: str, holders: list[tuple[int, str, str]]) -> list[Link]:
+    """Links from one shared value; `holders` are (seller id, source, one listing id) per seller.
+
+    Nothing when too many sellers share the value (see MAX_SELLERS); a handle links only sellers
+    on different marketplaces (on one marketplace a handle is one seller)."""
+    if len(holders) < 2 or len(holders) > MAX_SELLERS[kind]:
+        return []
+    shown = readable(kind, value)
+    words = {
+        "phone": f"same phone number {shown} in both sellers' adverts",
+        "email": f"same e-mail address {shown} in both sellers' adverts",
+        "profile": f"same profile address {shown}",
+        "identifier": f"both sellers listed identifier {shown}",
+    }
+    out = []
+    for (a, source_a, listing_a), (b, source_b, listing_b) in combinations(holders, 2):
+        if kind == "handle":
+            if source_a == source_b:
+                continue
+            detail = f"same handle \"{shown}\" on {source_a} and {source_b}"
+        else:
+            detail = words[kind]
+        out.append(make_link(a, b, kind, value, detail, WEIGHTS[kind], listing_a, listing_b))
+    return out
+
+
+def shared_value_links(db: Database, values: list[tuple[str, str]] | None = None) -> tuple[list[Link], int]:
+    """Links from every shared signal value (or only these (kind, value) pairs); also how many values
+    were too common to link (switchboards, common handles)."""
+    query = ("select s.kind, s.value, s.seller_id, l.source, min(s.listing_id) from listing_signals s "
+             "join listings l on l.id = s.listing_id {where} group by s.kind, s.value, s.seller_id order by 1, 2")
+    groups: dict[tuple[str, str], list] = defaultdict(list)
+    if values is None:
+        rows = db.execute(query.format(where="")).fetchall()
+    else:
+        db.execute("create temp table if not exists wanted_values (kind text, value text, primary key (kind, value))")
+        db.execute("delete from wanted_values")
+        db.conn.executemany("insert or ignore into wanted_values values (?, ?)", values)
+        rows = db.execute(query.format(
+            where="where (s.kind, s.value) in (select kind, value from wanted_values)")).fetchall()
+    for kind, value, seller_id, source, listing_id in rows:
+        groups[(kind, value)].append((seller_id, source, listing_id))
+    links, common = [], 0
+    for (kind, value), holders in groups.items():
+        if len(holders) > MAX_SELLERS[kind]:
+            common += 1
+        links += value_links(kind, value, holders)
+    return links, common
+
+
+def photo_links(db: Database, listing_ids: set[str] | None = None) -> tuple[list[Link], int]:
+    """Links from the same photo in two sellers' adverts (pHash within PHOTO_RADIUS bits, dHash within
+    PHOTO_DHASH), searched from these listings' photos (all when None). A picture in the adverts of
+    STOCK_PHOTO_LISTINGS or more other sellers is a stock or brochure photo, as the matcher rules,
+    and so is one that a seller shows on STOCK_SAME_SELLER or more adverts (a dealer's brochure
+    picture, not a photo of one item); neither links anyone. Also returns how many photos were judged stock."""
+    rows = db.execute(
+        "select p.listing_id, l.seller_id, p.phash, p.dhash, p.position from listing_photos p "
+        "join listings l on l.id = p.listing_id where p.phash is not null and l.seller_id is not null").fetchall()
+    if not rows:
+        return [], 0
+    listing = [r[0] for r in rows]
+    seller = np.array([r[1] for r in rows], dtype=np.int64)
+    phash = parse_hex([r[2] for r in rows])
+    dhash = parse_hex([r[3] for r in rows])
+    index = PhotoHashIndex(phash)
+    queries = np.arange(len(rows)) if listing_ids is None else np.array(
+        [i for i, lid in enumerate(listing) if lid in listing_ids], dtype=np.int64)
+    if not len(queries):
+        return [], 0
+    q, d, dist = index.search(phash[queries], PHOTO_RADIUS)
+    q = queries[q]
+    keep = np.bitwise_count(dhash[q] ^ dhash[d]) <= PHOTO_DHASH
+    q, d, dist = q[keep], d[keep], dist[keep]
+    found: dict[int, dict[int, dict[str, tuple[int, int]]]] = defaultdict(lambda: defaultdict(dict))
+    for qi, di, bits in zip(q.tolist(), d.tolist(), dist.tolist(), strict=True):
+        found[qi][int(seller[di])].setdefault(listing[di], (di, bits))
+    links, stock = {}, 0
+    for qi, by_seller in found.items():
+        own = int(seller[qi])
+        if len(by_seller) - 1 >= STOCK_PHOTO_LISTINGS or max(len(v) for v in by_seller.values()) >= STOCK_SAME_SELLER:
+            stock += 1
+            continue
+        for other_seller, hits in by_seller.items():
+            if other_seller == own:
+                continue
+            di, bits = next(iter(hits.values()))
+            same = "identical" if bits == 0 else f"{bits} bit{'s' if bits > 1 else ''} apart by perceptual hash"
+            link = make_link(own, other_seller, "photo", "",
+                             f"the same photo in both sellers' adverts ({same})", WEIGHTS["photo"],
+                             listing[qi], listing[di])
+            links.setdefault((link.seller_a, link.seller_b), link)
+    return list(links.values()), stock
+
+
+def text_link(seller_a: int, seller_b: int, listing_a: str, listing_b: str, similarity: float) -> Link:
+    """A link from near-identical advert text (estimated Jaccard `similarity` of the sellers' own shingles)."""
+    weight = WEIGHTS["text"] + 0.3 * (similarity - 0.6)
+    return make_link(seller_a, seller_b, "text", "",
+                     f"advert texts {similarity:.0%} alike once phrases used by many sellers are left out",
+                     min(weight, 0.75), listing_a, listing_b)

@@ -1,0 +1,130 @@
+"""`farmwatch networks`: sellers, links and networks brought up to date with the listings.
+
+Incremental by default: only listings new or changed since they were last read are read again,
+and only the links their values, photos and text can make are recomputed; the grouping into
+networks is then redone over all links (cheap: one pass over the link table). `rebuild` starts
+from nothing (after a change of rules).
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, field
+
+from sqlite_utils import Database
+
+from matching.networks import texts
+from matching.networks.graph import group_sellers
+from matching.networks.identities import BATCH, assign_sellers
+from matching.networks.links import Link, photo_links, shared_value_links, text_link
+from matching.networks.store import write_networks
+from registry.db import utcnow
+
+
+@dataclass
+class NetworkReport:
+    listings: int = 0
+    sellers_new: int = 0
+    links: dict[str, int] = field(default_factory=dict)  # links written this run, by kind
+    common_values: int = 0  # shared values too common to link anyone (switchboards, common handles)
+    stock_photos: int = 0
+    networks: int = 0  # networks of more than one seller
+    networks_new: int = 0
+    listings_joining_flagged: int = 0  # new listings in a network with a confirmed or strong match
+    seconds: float = 0.0
+
+    def as_dict(self) -> dict:
+        return asdict(self)
+
+
+def _pending(db: Database) -> list[str]:
+    return [r[0] for r in db.execute(
+        "select id from listings where networked_at is null or networked_at < changed_at or seller_id is null")]
+
+
+def _store_links(db: Database, links: list[Link], now: str) -> None:
+    db.conn.executemany(
+        "insert into seller_links (seller_a, seller_b, kind, value, detail, weight, listing_a, listing_b, created_at) "
+        "values (?, ?, ?, ?, ?, ?, ?, ?, ?) on conflict (seller_a, seller_b, kind, value) do update set "
+        "detail = excluded.detail, weight = excluded.weight, listing_a = excluded.listing_a, "
+        "listing_b = excluded.listing_b",
+        [(k.seller_a, k.seller_b, k.kind, k.value, k.detail, k.weight, k.listing_a, k.listing_b, now) for k in links])
+
+
+def update_texts(db: Database, listing_ids: list[str]) -> list[Link]:
+    """Signatures of these listings' own text (boilerplate measured over every listing), then their
+    near-identical-text links against every stored signature."""
+    phrase_sellers = texts.count_phrase_sellers(
+        (sid, f"{title or ''}\n{description or ''}")
+        for sid, title, description in db.execute("select seller_id, title, description from listings"))
+    wanted = set(listing_ids)
+    for start in range(0, len(listing_ids), BATCH):
+        part = listing_ids[start:start + BATCH]
+        marks = ",".join("?" * len(part))
+        rows = db.execute(f"select id, seller_id, title, description from listings where id in ({marks})", part)
+        stored = []
+        for lid, sid, title, description in rows:
+            shingles = texts.own_shingles(f"{title or ''}\n{description or ''}", phrase_sellers)
+            sig = texts.signature(shingles)
+            stored.append((lid, sid, len(shingles), texts.to_blob(sig) if sig is not None else None))
+        with db.atomic():
+            db.conn.executemany("insert or replace into listing_texts (listing_id, seller_id, shingles, minhash) "
+                                "values (?, ?, ?, ?)", stored)
+    signatures, owners = {}, {}
+    for lid, sid, blob in db.execute("select listing_id, seller_id, minhash from listing_texts where minhash is not null"):
+        signatures[lid] = texts.from_blob(blob)
+        owners[lid] = sid
+    pairs = texts.similar_pairs(signatures, owners, (lid for lid in signatures if lid in wanted))
+    return [text_link(owners[a], owners[b], a, b, similarity) for a, b, similarity in pairs]
+
+
+def update_networks(db: Database, *, rebuild: bool = False,
+                    progress: Callable[[str, int, int], None] | None = None) -> NetworkReport:
+    """Bring sellers, seller links and networks up to date; see the module docstring."""
+    started = time.monotonic()
+    now = utcnow()
+    report = NetworkReport()
+    if rebuild:
+        with db.atomic():
+            for table in ("seller_links", "listing_signals", "listing_texts"):
+                db.execute(f"delete from {table}")
+            db.execute("update listings set networked_at = null")
+    pending = _pending(db)
+    report.listings = len(pending)
+    if pending:
+        _, report.sellers_new = assign_sellers(
+            db, pending, now, (lambda d, t: progress("sellers", d, t)) if progress else None)
+        db.execute("create temp table if not exists pending_listings (id text primary key)")
+        db.execute("delete from pending_listings")
+        db.conn.executemany("insert into pending_listings values (?)", [(p,) for p in pending])
+        values = None if rebuild else [tuple(r) for r in db.execute(
+            "select distinct kind, value from listing_signals where listing_id in (select id from pending_listings)")]
+        value_links, report.common_values = shared_value_links(db, values)
+        photos, report.stock_photos = photo_links(db, None if rebuild else set(pending))
+        text_links = update_texts(db, pending)
+        with db.atomic():
+            if values:
+                db.conn.executemany("delete from seller_links where kind = ? and value = ?", values)
+            _store_links(db, value_links + photos + text_links, now)
+            db.conn.executemany("update listings set networked_at = ? where id = ?", [(now, p) for p in pending])
+        for link in value_links + photos + text_links:
+            report.links[link.kind] = report.links.get(link.kind, 0) + 1
+    if progress:
+        progress("networks", 0, 1)
+    links = [Link(*row) for row in db.execute(
+        "select seller_a, seller_b, kind, value, detail, weight, listing_a, listing_b from seller_links")]
+    groups = group_sellers((r[0] for r in db.execute("select id from sellers")), links)
+    previous = write_networks(db, groups, now)
+    current = {min(g): g for g in groups if len(g) > 1}
+    report.networks = len(current)
+    report.networks_new = sum(1 for nid, members in current.items() if nid not in previous)
+    if pending:
+        report.listings_joining_flagged = db.execute(
+            "select count(*) from listings l join sellers s on s.id = l.seller_id join networks n on n.id = s.network_id "
+            "where l.id in (select id from pending_listings) and l.first_seen_at = l.changed_at and n.sellers > 1 "
+            "and (n.matches_confirmed > 0 or n.matches_strong > 0)").fetchone()[0]
+    if progress:
+        progress("networks", 1, 1)
+    report.seconds = round(time.monotonic() - started, 2)
+    return report
