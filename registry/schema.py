@@ -521,6 +521,7 @@ def m0014_places(db: Database) -> None:
         """
     )
 
+
 @migrations(name="0013_sellers_networks")
 def m0013_sellers_networks(db: Database) -> None:
     """Seller networks: one seller per handle or profile on a source, what each listing says about

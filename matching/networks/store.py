@@ -10,25 +10,23 @@ from __future__ import annotations
 
 import json
 from collections import defaultdict
+from functools import lru_cache
 
 from sqlite_utils import Database
 
-from registry.areas import force_for_postcode
+from registry.places import force_for_place
 
 RISK = {"confirmed": 100, "strong": 20, "likely": 5, "seller": 2, "source": 3}
 
 
-def listing_area(location: str | None) -> str | None:
-    """The police force area of a listing's stated location, when it names a postcode we can place."""
-    try:  # a place-name gazetteer, where the registry has one
-        from registry.places import force_for_place  # type: ignore[import-not-found]
-    except ImportError:
-        force_for_place = None
-    if force_for_place is not None:
-        area = force_for_place(location)
-        if area:
-            return area
-    return force_for_postcode(location)
+def listing_area(force_area: str | None, location: str | None) -> str | None:
+    """A listing's police force area: the one stored when the listing was placed, else its location's."""
+    return force_area or _place_force(location)
+
+
+@lru_cache(maxsize=100_000)
+def _place_force(location: str | None) -> str | None:
+    return force_for_place(location)
 
 
 def risk_score(matches_confirmed: int, matches_strong: int, matches_likely: int, sellers: int, sources: int) -> float:
@@ -66,11 +64,12 @@ def _network_rows(db: Database, created: dict[int, str], now: str) -> list[dict]
         rows[nid] = {"id": nid, "sellers": sellers, "listings": listings, "links": 0, "sources": set(), "areas": set(),
                      "first_seen_at": first, "last_seen_at": last, "matches_confirmed": 0, "matches_strong": 0,
                      "matches_likely": 0, "created_at": created.get(nid, now), "updated_at": now}
-    for nid, source, location in db.execute(
-            "select distinct s.network_id, l.source, l.location from sellers s join listings l on l.seller_id = s.id "
+    for nid, source, force_area, location in db.execute(
+            "select distinct s.network_id, l.source, l.force_area, l.location from sellers s "
+            "join listings l on l.seller_id = s.id "
             "where s.network_id in (select network_id from sellers group by network_id having count(*) > 1)"):
         rows[nid]["sources"].add(source)
-        area = listing_area(location)
+        area = listing_area(force_area, location)
         if area:
             rows[nid]["areas"].add(area)
     for nid, source in db.execute(
