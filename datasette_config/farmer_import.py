@@ -1,25 +1,23 @@
 """Bulk registration from an uploaded CSV, with a result for every row.
 
-Rows are read with the registry's CSV import rules (`csv_row_to_record`: flattened
-headers, a column per identifier kind, several identifiers separated by ';') and always
+Rows are read with the registry's CSV import rules (`registry.spreadsheets`: delimiter from
+the header line, repeated headers, rows with too many values as row errors; `csv_row_to_record`:
+flattened headers, a column per identifier kind, several identifiers separated by ';') and always
 belong to the logged-in farmer, whatever owner columns the file carries. Photo paths
 in an uploaded file refer to someone else's disk, so they are reported, never opened.
 """
 
 from __future__ import annotations
 
-import csv
 from dataclasses import dataclass, field
 
 from sqlite_utils import Database
 
-from registry.imports import ImportFileError, csv_reader, csv_row_to_record, header_key
+from registry.item_csv import OWNER_HEADERS, CsvHeaderError, csv_row_to_record, item_table
 from registry.items import ValidItem, register_item, validate_item
 
 MAX_CSV_BYTES = 5 * 1024 * 1024
 MAX_CSV_ROWS = 5000
-_OWNER_HEADERS = {"name", "email", "phone", "postcode", "owner_name", "owner_email", "owner_phone",
-                  "owner_postcode"}
 
 
 class CsvFileError(ValueError):
@@ -63,18 +61,6 @@ def decode_csv(data: bytes, filename: str) -> str:
         return data.decode("cp1252", errors="replace")
 
 
-def _reader(text: str, filename: str) -> csv.DictReader:
-    try:
-        reader, keys = csv_reader(text, filename)
-    except ImportFileError as exc:
-        raise CsvFileError(str(exc)) from None
-    headers = reader.fieldnames or []
-    if "category" not in keys:
-        shown = ", ".join(h[:40] for h in headers[:12]) or "none"
-        raise CsvFileError(f"{filename}: the header row needs a 'category' column (found: {shown})")
-    return reader
-
-
 @dataclass
 class PreparedRow:
     """One CSV row, validated without the database: an item to register, or the reasons it cannot be."""
@@ -87,28 +73,27 @@ class PreparedRow:
 def prepare_csv(data: bytes, filename: str = "upload.csv") -> tuple[CsvResult, list[PreparedRow]]:
     """Read and validate the whole upload (no database needed); CsvFileError when it cannot be read."""
     name = (filename or "upload.csv").replace("\x00", "")[:100]
-    reader = _reader(decode_csv(data, name), name)
+    try:
+        table = item_table(decode_csv(data, name), name, need_owner=False)
+    except CsvHeaderError as exc:
+        raise CsvFileError(str(exc)) from None
     result = CsvResult(name)
-    if {header_key(h) for h in reader.fieldnames or []} & _OWNER_HEADERS:
+    if table.keys & OWNER_HEADERS:
         result.notes.append("owner columns were ignored: every row is registered to your account")
     unknown: set[str] = set()
     prepared: list[PreparedRow] = []
-    try:
-        for row in reader:
-            if len(prepared) >= MAX_CSV_ROWS:
-                result.notes.append(f"only the first {MAX_CSV_ROWS:,} rows were read; split the file")
-                break
-            prepared.append(_prepare_row(reader.line_num, row, unknown))
-    except csv.Error as exc:
-        result.notes.append(f"line {reader.line_num}: unreadable CSV ({exc}); the rest of the file was not read")
+    for row in table.rows():
+        if len(prepared) >= MAX_CSV_ROWS:
+            result.notes.append(f"only the first {MAX_CSV_ROWS:,} rows were read; split the file")
+            break
+        prepared.append(PreparedRow(row.line, None, [row.error]) if row.error
+                        else _prepare_row(row.line, row.cells, unknown))
     if unknown:
         result.notes.append("columns ignored: " + ", ".join(sorted(h[:40] for h in unknown)[:20]))
     return result, prepared
 
 
-def _prepare_row(line: int, row: dict, unknown: set[str]) -> PreparedRow:
-    if not any(v for k, v in row.items() if k is not None and isinstance(v, str) and v.strip()):
-        return PreparedRow(line, None, ["the row is empty"])
+def _prepare_row(line: int, row: list[tuple[str, str]], unknown: set[str]) -> PreparedRow:
     record = csv_row_to_record(row, unknown)
     record["owner"] = {"name": "farmer account"}
     messages = []

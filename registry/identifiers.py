@@ -11,7 +11,8 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
-from registry.vocab import IDENTIFIER_KINDS, resolve_identifier_kind
+from registry.spreadsheets import lost_leading_zeros, spreadsheet_damage
+from registry.vocab import IDENTIFIER_KINDS, NO_IDENTIFIER_PHRASES, resolve_identifier_kind, strip_label
 
 # Letters from other scripts that look like Latin ones (after upper-casing).
 _CONFUSABLES = {
@@ -28,7 +29,8 @@ _CONFUSABLE_TABLE = str.maketrans(_CONFUSABLES)
 # The look-alike substitutions of the matching key (after upper-casing).
 _LOOKALIKES = str.maketrans({"|": "1", "I": "1", "L": "1", "O": "0", "S": "5", "Z": "2", "B": "8"})
 
-# What people write when there is no identifier; compared on letters and digits only.
+# What people write when there is no identifier, compared on letters and digits only (kept for values
+# the rules in `is_no_identifier` would not catch on their own).
 _NO_IDENTIFIER = {
     "", "UNKNOWN", "UNKOWN", "UNK", "NA", "NONE", "NIL", "NULL", "TBC", "TBA", "NOTKNOWN",
     "NOSERIAL", "NOSERIALNUMBER", "NONUMBER", "NOTAPPLICABLE", "NOTAVAILABLE", "MISSING",
@@ -52,12 +54,28 @@ def fold_text(raw: str) -> str:
     return text.upper().translate(_CONFUSABLE_TABLE)
 
 
+_COUNTING = ("01234567890123456789", "98765432109876543210")
+
+
 def is_no_identifier(raw: str | None) -> bool:
-    """True for values like 'unknown', 'n/a', 'none', 'TBC' that mean there is no identifier."""
+    """True when a value stands for "no identifier" rather than being one.
+
+    The rule, beyond any word list: after a typed label ("Serial:", "S/N") is removed, a value is no
+    identifier when it has no digit (every identifier kind carries digits: "unknown serial", "worn
+    off", "N/K", "TBD", "IDK", "XXXXX", "-"), is one character repeated ("000000", "1111"), is a
+    counting run of four or more ("123456"), or says in words that the number is unknown or gone
+    ("unknown (2019 model)", "plate worn off 123"; NO_IDENTIFIER_PHRASES)."""
     if raw is None:
         return True
-    letters = _SEPARATORS.sub("", fold_text(str(raw)))
-    return letters in _NO_IDENTIFIER or set(letters) <= {"0"}
+    text = fold_text(strip_label(str(raw)))
+    value = _SEPARATORS.sub("", text)
+    if value in _NO_IDENTIFIER or not any(ch.isdigit() for ch in value):
+        return True
+    if set(value) <= {"0"} or (len(value) >= 3 and len(set(value)) == 1):
+        return True
+    if len(value) >= 4 and any(value in run for run in _COUNTING):
+        return True
+    return bool(NO_IDENTIFIER_PHRASES.search(text))
 
 
 def matching_key(raw: str | None) -> str | None:
@@ -68,7 +86,7 @@ def matching_key(raw: str | None) -> str | None:
     """
     if raw is None or is_no_identifier(raw):
         return None
-    text = fold_text(str(raw)).replace("|", "I")
+    text = fold_text(strip_label(str(raw))).replace("|", "I")
     text = _SEPARATORS.sub("", text)
     key = text.translate(_LOOKALIKES).lstrip("0")
     return key or None
@@ -161,14 +179,21 @@ def _parse_ear_tag(value: str, category: str | None) -> tuple[bool | None, str |
 def parse_identifier(kind: str, raw: str, category: str | None = None) -> Identifier | None:
     """Validate and normalise one identifier; None when the value means "no identifier".
 
-    Raises IdentifierError when the value cannot be the kind it claims to be.
+    A label typed into the value ("S/N ...", "VIN: ...") is removed (the typed text is kept in
+    `note`). Raises IdentifierError when the value cannot be the kind it claims to be, including a
+    value a spreadsheet has rewritten (registry.spreadsheets.spreadsheet_damage) or, for kinds of a
+    fixed digit count, one whose leading zeros a spreadsheet dropped.
     """
     canonical_kind = resolve_identifier_kind(kind)
     if canonical_kind is None:
         raise IdentifierError(
             f'unknown identifier kind "{kind}"; accepted: {", ".join(IDENTIFIER_KINDS)}'
         )
-    raw = str(raw).strip()
+    typed = str(raw).strip()
+    raw = strip_label(typed)
+    name = canonical_kind.replace("_", " ")
+    if damage := spreadsheet_damage(raw, name):
+        raise IdentifierError(damage)
     key = matching_key(raw)
     if key is None:
         return None
@@ -197,8 +222,12 @@ def parse_identifier(kind: str, raw: str, category: str | None = None) -> Identi
                 '(use kind "serial" for a shorter number)'
             )
     elif canonical_kind == "ear_tag":
+        if category in ("cattle", "sheep", "goat") and (lost := lost_leading_zeros(value, 12, f"{category} tag")):
+            raise IdentifierError(lost)
         check_valid, note = _parse_ear_tag(value, category)
     elif canonical_kind == "microchip":
+        if lost := lost_leading_zeros(value, 15, "microchip"):
+            raise IdentifierError(lost)
         if not (len(value) == 15 and value.isdigit()):
             raise IdentifierError(
                 f'microchip "{raw}" should be 15 digits (ISO 11784); it has {len(value)} characters'
@@ -210,4 +239,6 @@ def parse_identifier(kind: str, raw: str, category: str | None = None) -> Identi
     elif canonical_kind == "ueln":
         if len(value) != 15:
             raise IdentifierError(f'UELN "{raw}" should be 15 characters; it has {len(value)}')
+    if raw != typed:
+        note = "; ".join(filter(None, [note, f'typed as "{typed}"']))
     return Identifier(canonical_kind, raw, key, check_valid, note)

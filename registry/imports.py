@@ -6,8 +6,6 @@ and every bad row is reported by line number and reason.
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 import re
 import sys
@@ -17,13 +15,12 @@ from pathlib import Path
 
 from sqlite_utils import Database
 
+from registry.item_csv import CsvHeaderError, item_table, iter_csv_records
 from registry.items import register_item, validate_item
 from registry.listings import ListingError, clean_listing, save_listing_photo, upsert_listing
-from registry.vocab import resolve_identifier_kind
 
 MAX_FILE_BYTES = 512 * 1024 * 1024
 MAX_LINE_CHARS = 1_000_000
-csv.field_size_limit(MAX_LINE_CHARS)
 
 
 class ImportFileError(ValueError):
@@ -91,90 +88,9 @@ def iter_jsonl(text: str, name: str) -> Iterator[tuple[int, dict | None, str | N
         yield number, record, None
 
 
-# --- CSV with flattened fields ------------------------------------------------------------
-
-def header_key(header: str | None) -> str:
-    """A CSV header as a comparable key: 'Owner.Name ' -> 'owner_name'."""
-    return re.sub(r"[^a-z0-9]+", "_", (header or "").strip().lower()).strip("_")
-
-
-def csv_reader(text: str, name: str) -> tuple[csv.DictReader, set[str]]:
-    """A reader for CSV text in any of the usual dialects, and its header keys; ImportFileError when
-    the header row cannot be read."""
-    try:
-        dialect = csv.Sniffer().sniff(text[:8192], delimiters=",;\t")
-    except csv.Error:
-        dialect = csv.excel
-    reader = csv.DictReader(io.StringIO(text, newline=""), dialect=dialect)
-    try:
-        headers = reader.fieldnames or []
-    except csv.Error as exc:
-        raise ImportFileError(f"{name}: unreadable CSV header ({exc})") from None
-    return reader, {header_key(h) for h in headers}
-
-
-_ITEM_FIELDS = {"category", "make", "model", "year", "colour", "color", "description"}
-_OWNER_FIELDS = {"name", "email", "phone", "postcode"}
-_THEFT_FIELDS = {"stolen_at", "crime_ref", "place", "latitude", "longitude"}
-_THEFT_ALIASES = {"date_stolen": "stolen_at", "stolen_on": "stolen_at", "stolen": "stolen_at",
-                  "crime_reference": "crime_ref", "crime_number": "crime_ref", "theft_place": "place"}
-
-
-def csv_row_to_record(row: dict[str, str], unknown: set[str]) -> dict:
-    """Turn one CSV row with flattened headers (owner.name or owner_name, identifiers.0.kind,
-    a column per identifier kind such as 'PIN' or 'Ear tag', photos separated by ';') into a record."""
-    record: dict = {"owner": {}, "identifiers": [], "photos": []}
-    theft: dict = {}
-    numbered: dict[str, dict] = {}
-    for header, value in row.items():
-        if header is None:
-            unknown.add("(values beyond the last header)")
-            continue
-        value = (value or "").strip() if isinstance(value, str) else value
-        key = header_key(header)
-        if not value:
-            continue
-        if m := re.fullmatch(r"owner_(name|email|phone|postcode)", key):
-            record["owner"][m[1]] = value
-        elif key in _OWNER_FIELDS:
-            record["owner"][key] = value
-        elif key in _ITEM_FIELDS:
-            record["colour" if key == "color" else key] = value
-        elif m := re.fullmatch(r"theft_(\w+)", key):
-            theft[_THEFT_ALIASES.get(m[1], m[1])] = value
-        elif key in _THEFT_FIELDS or key in _THEFT_ALIASES:
-            theft[_THEFT_ALIASES.get(key, key)] = value
-        elif m := (re.fullmatch(r"identifiers?_(\d+)_(kind|value)", key)
-                   or re.fullmatch(r"identifiers?_(kind|value)_?(\d+)", key)):
-            index, part = (m[1], m[2]) if m[1].isdigit() else (m[2], m[1])
-            numbered.setdefault(index, {})[part] = value
-        elif key in ("identifier_kind", "identifier_value"):
-            numbered.setdefault("x", {})[key.split("_")[1]] = value
-        elif key in ("identifiers", "identifier"):
-            for part in re.split(r"[;\n]", value):
-                if ":" in part:
-                    kind, _, ident = part.partition(":")
-                    record["identifiers"].append({"kind": kind.strip(), "value": ident.strip()})
-                elif part.strip():
-                    record["identifiers"].append({"kind": "other", "value": part.strip()})
-        elif re.fullmatch(r"photos?(_\d+)?", key):
-            record["photos"].extend(p.strip() for p in re.split(r"[;|\n]", value) if p.strip())
-        elif resolve_identifier_kind(key.replace("_", " ")):
-            for part in re.split(r"[;\n]", value):
-                if part.strip():
-                    record["identifiers"].append({"kind": key.replace("_", " "), "value": part.strip()})
-        else:
-            unknown.add(header)
-    for _, entry in sorted(numbered.items()):
-        if entry.get("value"):
-            record["identifiers"].append({"kind": entry.get("kind") or "other", "value": entry["value"]})
-    if theft:
-        record["theft"] = theft
-    return record
-
-
 def iter_item_records(path: Path) -> tuple[Iterator[tuple[int, dict | None, str | None]], int, list[str]]:
-    """Records from a .csv or .jsonl/.json file; (iterator, row count, file-level warnings)."""
+    """Records from a .csv or .jsonl/.json file; (iterator, row count, file-level warnings).
+    ImportFileError when the file as a whole cannot be read (CSV: see registry.spreadsheets)."""
     text = read_text(path)
     suffix = path.suffix.lower()
     if suffix in (".jsonl", ".ndjson", ".json"):
@@ -190,27 +106,13 @@ def iter_item_records(path: Path) -> tuple[Iterator[tuple[int, dict | None, str 
         count = sum(1 for line in text.splitlines() if line.strip())
         return iter_jsonl(text, str(path)), count, []
     if suffix in (".csv", ".tsv", ".txt"):
-        reader, keys = csv_reader(text, str(path))
-        headers = reader.fieldnames or []
-        if not ({"category"} & keys) or not ({"owner_name", "name"} & keys):
-            raise ImportFileError(
-                f"{path}: the header row needs at least 'category' and 'owner.name' columns "
-                f"(found: {', '.join(headers[:12]) or 'none'})"
-            )
-        unknown: set[str] = set()
+        try:
+            table = item_table(text, str(path))
+        except CsvHeaderError as exc:
+            raise ImportFileError(str(exc)) from None
         warnings: list[str] = []
-
-        def rows() -> Iterator[tuple[int, dict | None, str | None]]:
-            try:
-                for row in reader:
-                    yield reader.line_num, csv_row_to_record(row, unknown), None
-            except csv.Error as exc:
-                yield reader.line_num, None, f"unreadable CSV ({exc}); the rest of the file was not read"
-            if unknown:
-                warnings.append("columns ignored: " + ", ".join(sorted(unknown)))
-
-        count = max(0, len(text.splitlines()) - 1)
-        return rows(), count, warnings
+        count = max(0, len(text.splitlines()) - table.first_line)
+        return iter_csv_records(table, warnings), count, warnings
     raise ImportFileError(f"{path}: use a .csv or .jsonl file (got '{path.suffix or 'no extension'}')")
 
 

@@ -20,6 +20,7 @@ from registry.history import CLI_ACTOR, record_event
 from registry.identifiers import Identifier, IdentifierError, parse_identifier
 from registry.locating import theft_columns
 from registry.photos import PhotoError, store_photo
+from registry.spreadsheets import spreadsheet_damage
 from registry.vocab import CATEGORIES, resolve_category
 
 _EMAIL = re.compile(r"^[^@\s<>\"']+@[^@\s<>\"']+\.[^@\s<>\"']+$")
@@ -85,6 +86,8 @@ def validate_theft(raw) -> tuple[dict | None, dict[str, str]]:
         "crime_ref": clip(raw.get("crime_ref"), 64),
         "place": clip(raw.get("place"), 300),
     }
+    if damage := spreadsheet_damage(theft["crime_ref"], "crime reference"):
+        errors["theft.crime_ref"] = damage
     for coord, low, high in (("latitude", -90, 90), ("longitude", -180, 180)):
         value = raw.get(coord)
         if value not in (None, ""):

@@ -70,5 +70,40 @@ def resolve_identifier_kind(name: str | None) -> str | None:
     return _KIND_ALIASES.get(_simplify(name))
 
 
+# Words typed before an identifier that name it rather than belong to it ("S/N", "Serial no:", "PIN#",
+# "Chassis no", "No."): every kind name and alias above, optionally followed by no/nr/number/#.
+_LABEL_EXTRAS = ("s/n", "s.n", "ser", "ser no", "no", "nr", "num", "ref", "id no", "serial #")
+_LABEL_NAMES = sorted({*_KIND_ALIASES, *(_simplify(a) for a in _LABEL_EXTRAS)}, key=len, reverse=True)
+_LABEL = re.compile(
+    r"^\s*(?:" + "|".join(re.escape(n).replace(r"\ ", r"[\s_./-]*") for n in _LABEL_NAMES) + r")\.?"
+    r"(?:\s*(?:no|nr|num|number|#)\.?)?(?:\s*[:#=]\s*|\s*\.\s*|\s*[-\u2013]\s+|\s+)(?=.*\d)",
+    re.I,
+)
+
+
+def strip_label(value: str) -> str:
+    """The value without a label typed in front of it: "S/N 00O38675971596" -> "00O38675971596",
+    "Serial: AB123", "VIN: ...", "PIN# ...", "No. ...", "Chassis no ..." likewise. A label is a kind
+    name or alias (IDENTIFIER_KINDS) or no/nr/ref, followed by a separator and then a value with a
+    digit; "SN12345" (no separator) is kept whole, as it may be the serial itself."""
+    text = str(value)
+    for _ in range(2):  # "Serial no: S/N 123"
+        stripped = _LABEL.sub("", text, count=1)
+        if stripped == text:
+            break
+        text = stripped
+    return text.strip()
+
+
+# What owners type when there is no identifier. Any value without a digit is no identifier (every
+# kind above carries digits), so these matter where digits come along: "unknown (2019 model)".
+NO_IDENTIFIER_PHRASES = re.compile(
+    r"\b(?:unknown|unkown|not\s+known|n/k|n/a|tb[acd]|to\s+follow|worn(?:\s+off|\s+away)?|ground\s+off|"
+    r"scratched(?:\s+off)?|filed\s+off|removed|illegible|unreadable|not\s+(?:visible|legible|readable|sure)|"
+    r"no\s+idea|idk|don'?t\s+know|do\s+not\s+know|can'?t\s+(?:find|read|see)|see\s+photos?|missing)\b",
+    re.I,
+)
+
+
 def category_help() -> str:
     return "; ".join(f"{c} ({', '.join(a[:3])})" for c, a in CATEGORIES.items())

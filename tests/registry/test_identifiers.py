@@ -135,3 +135,64 @@ def test_unknown_kind_lists_accepted():
 
 def test_no_identifier_gives_none():
     assert parse_identifier("serial", "unknown") is None
+
+
+@pytest.mark.parametrize("typed, value, key", [
+    ("S/N 00O38675971596", "00O38675971596", "38675971596"),
+    ("s/n: 00O38675971596", "00O38675971596", "38675971596"),
+    ("Serial: PE4045R123456", "PE4045R123456", "PE4045R123456"),
+    ("Serial number - PE4045R123456", "PE4045R123456", "PE4045R123456"),
+    ("Serial no. PE4045R123456", "PE4045R123456", "PE4045R123456"),
+    ("VIN: WVWZZZ1JZXW000001", "WVWZZZ1JZXW000001", "WVW2221J2XW000001"),
+    ("PIN# 1L06120MCKK123456", "1L06120MCKK123456", "1106120MCKK123456"),
+    ("PIN#1L06120MCKK123456", "1L06120MCKK123456", "1106120MCKK123456"),
+    ("No. 5422A0001", "5422A0001", "5422A0001"),
+    ("Chassis no 483920", "483920", "483920"),
+    ("Engine no: PE4045R123456", "PE4045R123456", "PE4045R123456"),
+    ("Tag: UK 284205 7 00016", "UK 284205 7 00016", "UK284205700016"),
+    ("Serial no: S/N 55A123", "55A123", "55A123"),
+])
+def test_a_label_typed_into_the_value_is_not_part_of_it(typed, value, key):
+    assert matching_key(typed) == matching_key(value) == key
+    kind = "vin" if typed.startswith("VIN") else "pin" if typed.startswith("PIN") else "serial"
+    ident = parse_identifier(kind, typed)
+    assert (ident.raw_value, ident.normalised_value) == (value, matching_key(value))
+    assert f'typed as "{typed}"' in ident.note
+
+
+@pytest.mark.parametrize("value, key", [
+    ("SN12345", "5N12345"), ("NO12 ABC", "N012A8C"), ("PE 4045 R123456", "PE4045R123456"),
+    ("UK0 123456 00042", "UK012345600042"), ("REG123", "REG123"), ("VIN1234X", "V1N1234X"),
+])
+def test_a_code_that_starts_like_a_label_keeps_its_letters(value, key):
+    assert matching_key(value) == key
+
+
+@pytest.mark.parametrize("raw", [
+    "N/K", "n/k", "TBD", "TBC", "TBA", "unknown serial", "Unknown serial", "worn off", "Worn away", "ground off",
+    "scratched off", "filed off", "not visible", "Not legible", "no idea", "IDK", "don't know", "dont know",
+    "to follow", "XXXXX", "xxxx-xxxx", "000000", "-", "--", "?", "...", "see photo", "none fitted", "no plate",
+    "1111111", "123456", "1234", "unknown (2019 model)", "plate worn off 2019", "Serial: unknown", "S/N: N/A",
+])
+def test_what_owners_type_for_no_identifier_is_no_identifier(raw):
+    assert is_no_identifier(raw)
+    assert matching_key(raw) is None
+    assert parse_identifier("serial", raw) is None
+
+
+@pytest.mark.parametrize("raw", ["NA12345", "AB1", "NK-4021", "TBC1990X", "1L06120MCKK123456", "UK 284205 7 00016",
+                                 "102938", "12", "X7", "IDK4455", "5422A0001"])
+def test_real_identifiers_hold(raw):
+    assert not is_no_identifier(raw)
+    assert matching_key(raw)
+
+
+def test_no_identifier_values_are_not_registered_or_flagged_as_clones(db):
+    from registry.items import register_item, validate_item
+
+    for n, value in enumerate(["Unknown serial", "N/K", "worn off"]):
+        item, errors = validate_item({"owner": {"name": f"Owner {n}", "email": f"o{n}@example.org"},
+                                      "category": "quad", "identifiers": [{"kind": "serial", "value": value}]})
+        assert errors == {}
+        register_item(db, item, [])
+    assert db["identifiers"].count == 0
