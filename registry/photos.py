@@ -17,10 +17,11 @@ from pathlib import Path
 import imagehash
 from PIL import Image, ImageOps, UnidentifiedImageError
 
+from registry.photo_formats import ACCEPTED_FORMATS, ACCEPTED_TEXT, format_name, named_by_content, to_8bit
+
 MAX_PHOTO_BYTES = 20 * 1024 * 1024
 MAX_PIXELS = 60_000_000  # a 9000x6600 camera image; anything larger is refused as a bomb
 MAX_SIDE = 20_000
-ACCEPTED_FORMATS = {"JPEG", "PNG", "WEBP", "GIF", "BMP", "TIFF", "MPO"}
 HASH_DECODE_SIZE = 64  # JPEG draft target: the decoder scales down (up to 8x) for free while keeping this size
 STORED_MAX_SIDE = 2048
 
@@ -68,16 +69,30 @@ def _open_checked(data: bytes, name: str) -> Image.Image:
             img = Image.open(io.BytesIO(data))
     except (UnidentifiedImageError, Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
         if isinstance(exc, UnidentifiedImageError):
-            raise PhotoError(f"{name}: not an image (JPEG, PNG, WebP, GIF, BMP or TIFF expected)") from None
+            what = named_by_content(data, name)
+            if what and " photo" in what:
+                raise PhotoError(f"{name}: {what} that cannot be read ({ACCEPTED_TEXT} expected)") from None
+            raise PhotoError(f"{name}: not an image{f' but {what}' if what else ''} "
+                             f"({ACCEPTED_TEXT} expected)") from None
         raise PhotoError(f"{name}: declares too many pixels (a decompression bomb?)") from None
     except Exception as exc:  # Pillow raises many kinds on hostile headers
-        raise PhotoError(f"{name}: unreadable image ({exc.__class__.__name__})") from None
+        raise _unreadable(data, name, f"unreadable image ({exc.__class__.__name__})") from None
     if img.format not in ACCEPTED_FORMATS:
-        raise PhotoError(f"{name}: {img.format} images are not accepted")
+        what = named_by_content(data, name) or f"{format_name(img.format)} image"
+        raise PhotoError(f"{name}: {what}; {format_name(img.format)} images are not accepted ({ACCEPTED_TEXT} are)")
     width, height = img.size
     if width < 1 or height < 1 or width > MAX_SIDE or height > MAX_SIDE or width * height > MAX_PIXELS:
         raise PhotoError(f"{name}: declares {width}x{height} pixels, over the {MAX_PIXELS // 1_000_000} megapixel limit")
     return img
+
+
+def _unreadable(data: bytes, name: str, reason: str) -> PhotoError:
+    """The error for a photo that opened but could not be decoded, naming what the file really is
+    when its name says otherwise ("a HEIC photo named .jpg that cannot be read: ...")."""
+    what = named_by_content(data, name)
+    if what and " named " in what:
+        return PhotoError(f"{name}: {what} that cannot be read ({reason})")
+    return PhotoError(f"{name}: {reason}")
 
 
 def decode_for_hashing(data: bytes, name: str = "photo", *, draft: bool = True) -> Image.Image:
@@ -87,12 +102,12 @@ def decode_for_hashing(data: bytes, name: str = "photo", *, draft: bool = True) 
         if draft and img.format in ("JPEG", "MPO"):
             img.draft("L", (HASH_DECODE_SIZE, HASH_DECODE_SIZE))
         img.load()
-        img = ImageOps.exif_transpose(img)
+        img = to_8bit(ImageOps.exif_transpose(img))
         return img.convert("L")
     except PhotoError:
         raise
     except Exception as exc:
-        raise PhotoError(f"{name}: truncated or corrupt image ({exc.__class__.__name__}: {str(exc)[:80]})") from None
+        raise _unreadable(data, name, f"truncated or corrupt image ({exc.__class__.__name__}: {str(exc)[:80]})") from None
 
 
 def hash_image(img: Image.Image) -> PhotoHashes:
@@ -124,7 +139,7 @@ def _clean_copy(data: bytes, name: str) -> tuple[bytes, int, int]:
         if img.format in ("JPEG", "MPO"):
             img.draft("RGB", (STORED_MAX_SIDE, STORED_MAX_SIDE))  # free down-scaling of big camera photos
         img.load()
-        img = ImageOps.exif_transpose(img)
+        img = to_8bit(ImageOps.exif_transpose(img))
         if img.mode not in ("RGB", "L"):
             background = Image.new("RGB", img.size, "white")
             rgba = img.convert("RGBA")
@@ -136,7 +151,7 @@ def _clean_copy(data: bytes, name: str) -> tuple[bytes, int, int]:
     except PhotoError:
         raise
     except Exception as exc:
-        raise PhotoError(f"{name}: truncated or corrupt image ({exc.__class__.__name__}: {str(exc)[:80]})") from None
+        raise _unreadable(data, name, f"truncated or corrupt image ({exc.__class__.__name__}: {str(exc)[:80]})") from None
     return out.getvalue(), img.width, img.height
 
 
