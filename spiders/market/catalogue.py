@@ -1,5 +1,5 @@
 """What the demonstration's farms own and its sellers list: makes, models, colours, identifier
-formats and prices of common farm machinery, and UK places."""
+formats and prices of common farm machinery and livestock, and UK places."""
 
 from __future__ import annotations
 
@@ -21,6 +21,13 @@ MACHINES = (
     ("implement", "Kverneland", "LO 85 plough", "blue", "serial", "KVL85######", (6000, 14000)),
     ("plant", "JCB", "3CX Sitemaster", "yellow", "vin", "JCB3CX4TJ02######", (35000, 58000)),
 )
+# Livestock: breed as make, what is sold as model; identifiers as UK animals carry them.
+LIVESTOCK = (
+    ("cattle", "Aberdeen Angus", "in-calf heifer", "black", "ear_tag", "UK-CATTLE", (1400, 2600)),
+    ("sheep", "Texel", "shearling ewes, pen of 20", "white", "ear_tag", "UK0######0####", (2400, 4400)),
+    ("horse", "Welsh Cob", "skewbald mare", "skewbald", "microchip", "826############", (1800, 5200)),
+)
+LIVESTOCK_CATEGORIES = frozenset(m[0] for m in LIVESTOCK)
 PLACES = ("Andover, Hampshire", "Salisbury, Wiltshire", "Taunton, Somerset", "Exeter, Devon", "Hereford",
           "Shrewsbury, Shropshire", "Ludlow", "Launceston, Cornwall", "Dorchester, Dorset", "Okehampton, Devon",
           "Builth Wells, Powys", "Carmarthen", "Hexham, Northumberland", "Skipton, North Yorkshire",
@@ -32,13 +39,25 @@ FLAWS = ("small dent on the rear mudguard", "new battery last spring", "cab glas
          "one owner from new", "full service history")
 
 
+def cattle_tag(rng: random.Random) -> str:
+    """A UK cattle ear tag `UK HHHHHH C NNNNN` with its check digit: ((herd * 100000 + animal) mod 7) + 1."""
+    herd, animal = rng.randrange(100000, 999999), rng.randrange(1, 99999)
+    return f"UK{herd:06d}{(herd * 100000 + animal) % 7 + 1}{animal:05d}"
+
+
 def fill_pattern(pattern: str, rng: random.Random) -> str:
+    """An identifier from a pattern: # a digit, @ a letter, 'UK-CATTLE' a valid cattle tag."""
+    if pattern == "UK-CATTLE":
+        return cattle_tag(rng)
     return "".join(str(rng.randrange(10)) if ch == "#" else rng.choice("ABCDEFGHJKLMNPRSTUVWXYZ") if ch == "@"
                    else ch for ch in pattern)
 
 
 def next_serial(serial: str) -> str:
     """The same serial one unit on: what the next machine off the line carries."""
+    if serial.startswith("UK") and len(serial) == 14 and serial[2] != "0":  # a cattle tag: keep it valid
+        herd, animal = int(serial[2:8]), (int(serial[9:]) + 1) % 100000
+        return f"UK{herd:06d}{(herd * 100000 + animal) % 7 + 1}{animal:05d}"
     digits = len(serial) - len(serial.rstrip("0123456789"))
     head, tail = serial[:len(serial) - digits], serial[len(serial) - digits:]
     return head + str((int(tail) + 1) % 10 ** digits).zfill(digits)

@@ -7,6 +7,12 @@ resizing, brightness, mirroring, a watermark, a ~15% crop, a ~10 degree rotation
 identifiers re-typed (spaces, lower case, O/0 and I/1 look-alikes, only in the description,
 only the trailing digits). Labels: stolen_relisted, owner_selling, honest_lookalike,
 sequential_decoy, unrelated.
+
+Dates are relative to `today` (thefts over the last six weeks, each stolen item listed a few days
+after its theft), so the workspace's trends and map show the story whenever the demo is run.
+Thefts happen where the story needs them (a Hampshire farm's tractor stolen at a Skipton show,
+re-listed over the border in Cumbria), livestock (cattle, sheep, a horse) is registered and
+re-listed beside the machinery, and every place is one the offline gazetteer resolves.
 """
 
 from __future__ import annotations
@@ -14,16 +20,29 @@ from __future__ import annotations
 import functools
 import random
 from dataclasses import dataclass, field
+from datetime import date, timedelta
 
 from registry.items import RegistryError, register_item, report_stolen, validate_item
 from registry.synthetic import photo_bytes
 from registry.users import add_user
 from spiders.market.alter import alter_photo
-from spiders.market.catalogue import FLAWS, MACHINES, PLACES, SELLERS, fill_pattern, next_serial
+from spiders.market.catalogue import (
+    FLAWS,
+    LIVESTOCK,
+    LIVESTOCK_CATEGORIES,
+    MACHINES,
+    PLACES,
+    SELLERS,
+    fill_pattern,
+    next_serial,
+)
 
 LABELS = ("stolen_relisted", "owner_selling", "honest_lookalike", "sequential_decoy", "unrelated")
 SITES = ("classifieds", "dealer", "auction")
 OFFICER = ("officer", "demo-officer-pw", "officer", None)
+# Officers with a force area: one force's rural crime team, and the south-west regional collaboration.
+AREA_OFFICERS = (("pc-devon", "demo-officer-pw", "officer", None), ("sw-analyst", "demo-officer-pw", "officer", None))
+ACCOUNT_AREAS = {"pc-devon": "Devon and Cornwall", "sw-analyst": "South West rural crime collaboration"}
 FARMERS = (("hollins", "demo-farmer-pw", "farmer", "hollins.farm@example.org"),
            ("pengelly", "demo-farmer-pw", "farmer", "pengelly@example.org"))
 OWNERS = ({"name": "Hollins Farm", "email": "hollins.farm@example.org", "phone": "01264 555 101", "postcode": "SP11 0AA"},
@@ -41,7 +60,16 @@ RELISTINGS = (
     ("auction", "rotated", "lookalike"),
     ("dealer", "screenshot", "exact"),
 )
-
+# Stolen livestock (cattle, then a horse) re-listed the same way.
+LIVESTOCK_RELISTINGS = (("classifieds", "reencoded", "spaces"), ("auction", "resized", "exact"))
+# Where each stolen item was taken, and where it is re-listed: several cross force borders.
+THEFT_PLACES = ("Skipton, North Yorkshire", "Launceston, Cornwall", "Builth Wells, Powys", "Hexham, Northumberland",
+                "Okehampton, Devon", "Ludlow", "Dorchester, Dorset", "Banbury, Oxfordshire",
+                "Tregaron, Ceredigion", "Hawes DL8")
+RELIST_PLACES = ("Kendal LA9", "Exeter, Devon", "Carmarthen", "Penrith, Cumbria", "Taunton, Somerset",
+                 "Shrewsbury, Shropshire", "Salisbury, Wiltshire", "Hereford", "Hereford", "Skipton, North Yorkshire")
+LIVESTOCK_NOTES = ("quiet to handle", "wormed and vaccinated", "home bred", "good feet", "passport available",
+                   "halter trained", "from a closed herd", "scanned in lamb")
 
 @dataclass
 class ListingSpec:
@@ -102,8 +130,9 @@ def retype(value: str, how: str) -> str:
 
 
 class _Builder:
-    def __init__(self, seed: int):
+    def __init__(self, seed: int, today: date):
         self.rng = random.Random(seed)
+        self.today = today
         self.seed = seed
         self.photo_seed = seed * 1000
         self.counters = {"classifieds": 4100, "dealer": 0, "auction": 300}
@@ -138,16 +167,21 @@ class _Builder:
         self.items.append(record)
         return record
 
+    def days_ago(self, days: int, hour: int = 9, minute: int = 0) -> str:
+        """An ISO timestamp `days` before today (never in the future)."""
+        return f"{(self.today - timedelta(days=max(0, days))).isoformat()}T{hour:02d}:{minute:02d}:00Z"
+
     def listing(self, site: str, label: str, machine, *, serial: str | None, photos: list[bytes],
                 year: int | None = None, item_ref: str | None = None, retyping: str = "exact", note: str = "",
-                variants=(0, 1)) -> ListingSpec:
+                variants=(0, 1), location: str | None = None, posted_days_ago: int | None = None) -> ListingSpec:
         category, make, model, colour, kind, _, (low, high) = machine
         rng = self.rng
-        year = year or rng.randrange(2010, 2024)
-        title = f"{make} {model} {category if category not in ('gps', 'power tool') else ''}".strip()
-        if rng.random() < 0.5:
+        livestock = category in LIVESTOCK_CATEGORIES
+        year = year or rng.randrange(2016 if livestock else 2010, 2024)
+        title = f"{make} {model} {category if category not in ('gps', 'power tool') and not livestock else ''}".strip()
+        if rng.random() < 0.5 and not livestock:
             title = f"{year} {title}"
-        flaws = rng.sample(FLAWS, 2)
+        flaws = rng.sample(LIVESTOCK_NOTES if livestock else FLAWS, 2)
         shown = None
         text = f"{make} {model}, {colour}, {year}. {flaws[0][0].upper() + flaws[0][1:]}, {flaws[1]}."
         if serial and retyping == "description_only":
@@ -160,8 +194,9 @@ class _Builder:
         text += " Collection only, cash preferred." if label == "stolen_relisted" else " Viewing welcome."
         spec = ListingSpec(
             key="", site=site, path=self.path_for(site, title), label=label, title=title, description=text,
-            price=float(round(rng.randrange(low, high), -1)), location=rng.choice(PLACES),
-            posted_at=f"2025-11-{rng.randrange(2, 28):02d}T{rng.randrange(7, 21):02d}:{rng.randrange(60):02d}:00Z",
+            price=float(round(rng.randrange(low, high), -1)), location=location or rng.choice(PLACES),
+            posted_at=self.days_ago(rng.randrange(1, 28) if posted_days_ago is None else posted_days_ago,
+                                    rng.randrange(7, 21), rng.randrange(60)),
             category=category, make=make, model=model, year=year, colour=colour, photos=photos,
             seller={"name": rng.choice(SELLERS), "phone": f"07700 900{rng.randrange(1000):03d}"},
             identifier_kind=kind if shown else None, identifier_shown=shown, item_ref=item_ref, note=note,
@@ -173,24 +208,28 @@ class _Builder:
 
 
 @functools.lru_cache(maxsize=4)
-def build_scenario(seed: int = 7) -> Scenario:
-    """The demonstration registry and listings; the same seed always gives the same scenario."""
-    b = _Builder(seed)
+def build_scenario(seed: int = 7, today: date | None = None) -> Scenario:
+    """The demonstration registry and listings; the same seed and day always give the same scenario
+    (`today` defaults to the current date: thefts and listings are dated relative to it)."""
+    b = _Builder(seed, today or date.today())
     rng = b.rng
     stolen = []
     machines = list(MACHINES)
     rng.shuffle(machines)
-    for n, (site, edit, retyping) in enumerate(RELISTINGS):
-        machine = machines[n]
+    plan = [(machines[n], *how) for n, how in enumerate(RELISTINGS)]
+    plan += [(LIVESTOCK[n * 2], *how) for n, how in enumerate(LIVESTOCK_RELISTINGS)]  # cattle, horse
+    for n, (machine, site, edit, retyping) in enumerate(plan):
         owner = OWNERS[n % len(OWNERS)]
-        theft = {"stolen_at": f"2025-10-{3 + n * 3:02d}", "crime_ref": f"4425{rng.randrange(10**7):07d}",
-                 "place": rng.choice(PLACES)}
+        stolen_days_ago = 44 - n * 4
+        theft = {"stolen_at": b.days_ago(stolen_days_ago)[:10], "crime_ref": f"4425{rng.randrange(10**7):07d}",
+                 "place": THEFT_PLACES[n]}
         record = b.item(f"S{n + 1}", machine, owner, photos=2, theft=theft)
         stolen.append((record, machine))
         serial = record["identifiers"][0]["value"]
         b.listing(site, "stolen_relisted", machine, serial=serial, year=record["year"], item_ref=record["ref"],
                   retyping=retyping, note=f"photo {edit}, identifier {retyping.replace('_', ' ')}",
-                  photos=[alter_photo(record["photos"][0][1], edit), alter_photo(record["photos"][1][1], "reencoded")])
+                  photos=[alter_photo(record["photos"][0][1], edit), alter_photo(record["photos"][1][1], "reencoded")],
+                  location=RELIST_PLACES[n], posted_days_ago=stolen_days_ago - 2 - n % 4)
     for n in range(2):  # owners selling their own registered (not stolen) machines
         machine = machines[8 + n]
         record = b.item(f"O{n + 1}", machine, OWNERS[n], photos=1)
@@ -199,6 +238,9 @@ def build_scenario(seed: int = 7) -> Scenario:
                   note="the registered owner's own sale")
     for n in range(10):  # registered, not stolen, not listed
         b.item(f"R{n + 1}", machines[(n + 3) % len(machines)], OWNERS[n % len(OWNERS)], photos=1)
+    sheep = b.item("L1", LIVESTOCK[1], OWNERS[3], photos=1)  # a registered flock, and honest look-alikes
+    b.listing("auction", "honest_lookalike", LIVESTOCK[1], serial=fill_pattern(LIVESTOCK[1][5], rng),
+              item_ref=sheep["ref"], photos=[b.new_photo()], note="same breed, another flock's tags")
     for n, (record, machine) in enumerate(stolen[:6]):  # same make, model and colour; another machine
         b.listing(SITES[n % 3], "honest_lookalike", machine, serial=fill_pattern(machine[5], rng),
                   item_ref=record["ref"], photos=[b.new_photo()], note="same make and model, different machine")
@@ -210,7 +252,7 @@ def build_scenario(seed: int = 7) -> Scenario:
         b.listing(SITES[n % 3] if n % 5 else "classifieds", "unrelated", machine, photos=[b.new_photo()],
                   serial=fill_pattern(machine[5], rng) if n % 2 else None)
     _plan_next_night(b, machines)
-    accounts = [OFFICER, *FARMERS]
+    accounts = [OFFICER, *AREA_OFFICERS, *FARMERS]
     return Scenario(seed=seed, items=b.items, listings=b.listings, accounts=accounts)
 
 
@@ -225,12 +267,12 @@ def _plan_next_night(b: _Builder, machines) -> None:
     stolen_record = next(r for r in b.items if r["ref"] == "S2")
     machine = next(m for m in MACHINES if (m[1], m[2]) == (stolen_record["make"], stolen_record["model"]))
     b.listing("classifieds", "stolen_relisted", machine, serial=stolen_record["identifiers"][0]["value"],
-              year=stolen_record["year"], item_ref="S2", retyping="spaces", variants=(1,),
+              year=stolen_record["year"], item_ref="S2", retyping="spaces", variants=(1,), posted_days_ago=0,
               photos=[alter_photo(stolen_record["photos"][1][1], "brightness")],
               note="re-listed on another site the next night, second photo brightened")
     for site in ("classifieds", "classifieds", "dealer", "auction"):
         machine = b.rng.choice(MACHINES)
-        b.listing(site, "unrelated", machine, serial=None, photos=[b.new_photo()], variants=(1,))
+        b.listing(site, "unrelated", machine, serial=None, photos=[b.new_photo()], variants=(1,), posted_days_ago=0)
 
 
 def load_registry(db, scenario: Scenario) -> dict:
@@ -255,5 +297,5 @@ def load_registry(db, scenario: Scenario) -> dict:
             except RegistryError:
                 pass  # already reported on an earlier load
     for username, password, role, email in scenario.accounts:
-        add_user(db, username, password, role, email=email, replace=True)
+        add_user(db, username, password, role, email=email, force_area=ACCOUNT_AREAS.get(username), replace=True)
     return {"items": ids, "thefts": thefts, "users": [a[0] for a in scenario.accounts]}

@@ -29,12 +29,36 @@ def fetch(url):
 def test_scenario_size_labels_and_sites(scenario):
     counts = Counter(s.label for s in scenario.listings_in(0))
     assert set(counts) == set(LABELS)
-    assert counts["stolen_relisted"] == 8 and counts["honest_lookalike"] == 6 and counts["sequential_decoy"] == 3
+    assert counts["stolen_relisted"] == 10 and counts["honest_lookalike"] == 7 and counts["sequential_decoy"] == 3
     assert 40 <= len(scenario.listings_in(0)) <= 80
     assert {s.site for s in scenario.listings} == {"classifieds", "dealer", "auction"}
     assert len(scenario.labels) == len(scenario.listings)
     assert all(Image.open(io.BytesIO(p)).format == "JPEG" for s in scenario.listings for p in s.photos)
     assert Image.open(io.BytesIO(scenario.listings_in(0, "dealer")[-1].photos[0])).size == (800, 600)
+
+
+def test_scenario_is_dated_from_today_with_livestock_and_places_that_resolve():
+    from datetime import date, timedelta
+
+    from registry.places import resolve_place
+    from spiders.market.scenario import build_scenario
+
+    today = date(2027, 3, 1)
+    scenario = build_scenario(7, today)
+    thefts = [i["theft"] for i in scenario.items if i.get("theft")]
+    assert all(today - timedelta(days=50) <= date.fromisoformat(t["stolen_at"]) < today for t in thefts)
+    assert all(s.posted_at[:10] <= today.isoformat() for s in scenario.listings)
+    stolen_at = {i["ref"]: i["theft"]["stolen_at"] for i in scenario.items if i.get("theft")}
+    relisted = [s for s in scenario.listings if s.label == "stolen_relisted"]
+    assert all(s.posted_at[:10] >= stolen_at[s.item_ref] for s in relisted)
+    assert {"cattle", "sheep", "horse"} <= {i["category"] for i in scenario.items}
+    assert {"cattle", "horse"} <= {s.category for s in relisted}
+    forces = {s.item_ref: (resolve_place(next(t["place"] for i in scenario.items if i["ref"] == s.item_ref
+                                              for t in [i["theft"]])).force_area, resolve_place(s.location).force_area)
+              for s in relisted}
+    assert all(None not in pair for pair in forces.values())
+    assert forces["S1"] == ("North Yorkshire", "Cumbria")  # a Hampshire farm's tractor, over the border
+    assert sum(a != b for a, b in forces.values()) >= 4
 
 
 def test_scenario_is_deterministic(scenario):
@@ -108,9 +132,11 @@ def test_write_sources_points_at_the_market(tmp_path):
 
 def test_load_registry_registers_items_thefts_and_accounts_and_is_rerunnable(db, scenario):
     first = load_registry(db, scenario)
-    assert first["thefts"] == 8
+    assert first["thefts"] == 10
     assert db.execute("select count(*) from items").fetchone()[0] == len(scenario.items)
-    assert db.execute("select count(*) from thefts where current = 1").fetchone()[0] == 8
+    assert db.execute("select count(*) from thefts where current = 1").fetchone()[0] == 10
+    assert db.execute("select count(*) from thefts where place_precision in ('town', 'district')").fetchone()[0] == 10
+    assert authenticate(db, "sw-analyst", "demo-officer-pw")["force_area"] == "South West rural crime collaboration"
     assert db.execute("select count(*) from photos").fetchone()[0] == sum(len(i["photos"]) for i in scenario.items)
     assert authenticate(db, "officer", "demo-officer-pw")["role"] == "officer"
     farmer = authenticate(db, "hollins", "demo-farmer-pw")
