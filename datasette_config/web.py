@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import unicodedata
+import urllib.parse
 from collections.abc import Callable
 from typing import Any
 
@@ -49,8 +51,42 @@ def not_found(message: str = "Not found") -> Response:
     return Response.text(message, status=404)
 
 
+_NEXT_MAX = 2000
+_NEXT_DECODE_ROUNDS = 4
+
+
+def _unsafe_path(path: str) -> bool:
+    """True when a path (already decoded) could be read by a browser or server as another site,
+    also after Unicode compatibility folding ("／" is "/" to a server that folds)."""
+    path = unicodedata.normalize("NFKC", path)
+    if any(unicodedata.category(ch) in ("Cc", "Cf", "Zl", "Zp") for ch in path) or "\\" in path:
+        return True
+    where = path.split("?", 1)[0].split("#", 1)[0]
+    return not where.startswith("/") or "//" in where or any(ch.isspace() for ch in where)
+
+
 def safe_next(value: str | None) -> str:
-    """Only same-site paths may follow a login, never another host."""
-    if value and value.startswith("/") and not value.startswith("//") and "\\" not in value:
-        return value
-    return "/"
+    """The address to go to after login when it is one of our own paths, else "/".
+
+    Rule (a table of hostile forms is tests/web/test_units.py): the value is printable ASCII as a
+    browser sends it (so no tab, newline, other control character, space or look-alike letter),
+    starts with one "/", and neither it nor any percent-decoding of it (up to four rounds:
+    `/%09/other.example/`, `/%252F%252Fother.example`) holds a control or format character,
+    a backslash, "//" or white space in its path part (also after Unicode compatibility folding),
+    any of which browsers or proxies may read
+    as another host (`/\t/other.example/` is `//other.example/` to a browser). A scheme
+    (`https:`, `javascript:`) never starts with "/". Source: WHATWG URL parsing and OWASP's
+    unvalidated-redirects cheat sheet."""
+    if not isinstance(value, str) or not value or len(value) > _NEXT_MAX:
+        return "/"
+    if not all("!" <= ch <= "~" for ch in value):
+        return "/"
+    current = value
+    for _ in range(_NEXT_DECODE_ROUNDS + 1):
+        if _unsafe_path(current):
+            return "/"
+        decoded = urllib.parse.unquote(current)
+        if decoded == current:
+            return value
+        current = decoded
+    return "/"  # still encoded after four rounds: nothing of ours is

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from datasette_config.sessions import COOKIE_NAME, MAX_FAILURES_PER_USERNAME
 from tests.web.conftest import PASSWORD
 
@@ -37,6 +39,18 @@ async def test_login_follows_next_only_to_local_paths(ds):
                                                   "next": "//evil.example/x"})
     assert evil.headers["location"] == "/queue"
     assert response.status_code == 302
+
+
+@pytest.mark.parametrize("hostile", [
+    "/\t/other.example/", "/%09/other.example/", "/\\other.example", "/%5C%5Cother.example", "//other.example",
+    "/%2F%2Fother.example", "/%252F%252Fother.example", "https://other.example/", "javascript:alert(1)",
+    "/\n/other.example", "/%0d%0aLocation:%20https://other.example", "/\uff0f\uff0fother.example",
+])
+async def test_login_never_redirects_off_the_site(ds, hostile):
+    page = await ds.client.get("/-/login", params={"next": hostile})
+    assert "other.example" not in page.text and "javascript:" not in page.text
+    response = await ds.client.post("/-/login", data={"username": "olivia", "password": PASSWORD, "next": hostile})
+    assert response.status_code == 302 and response.headers["location"] == "/queue"
 
 
 async def test_wrong_password_is_refused_and_recorded(ds, db):

@@ -72,10 +72,36 @@ def test_queue_filters_drop_unknown_values():
         "stolen", "new", "", "", "2026-11-30", "tractor")
 
 
-@pytest.mark.parametrize("value, target", [("/queue", "/queue"), ("//evil.example", "/"), ("https://evil.example", "/"),
-                                           ("/\\evil.example", "/"), (None, "/"), ("queue", "/")])
-def test_safe_next(value, target):
-    assert safe_next(value) == target
+@pytest.mark.parametrize("value", [
+    "/queue", "/search?q=John%20Deere", "/match/ab12cd", "/farmer/item/5", "/check?identifier=UK%20284205%207",
+    "/queue?band=strong&since=2026-11-01", "/match/ab12?back=https://m.example/ad", "/-/login", "/map#top",
+])
+def test_safe_next_keeps_our_own_paths(value):
+    assert safe_next(value) == value
+
+
+@pytest.mark.parametrize("value", [
+    None, "", "queue", 42,
+    # another host, directly
+    "//evil.example", "///evil.example", "https://evil.example", "http:evil.example", "javascript:alert(1)",
+    "data:text/html,x", " /queue", "/queue ", "\\evil.example",
+    # a backslash is a slash to browsers
+    "/\\evil.example", "/\\/evil.example",
+    # control characters, which browsers drop: "/\t/evil" is "//evil"
+    "/\t/other.example/", "/\n/other.example/", "/\r/other.example/", "/\x00/other.example", "/\x0b/other.example",
+    "/\x7f/other.example",
+    # encoded forms of all of these, once and twice
+    "/%09/other.example/", "/%0A/other.example/", "/%0d%0aSet-Cookie:%20x=1", "/%2F%2Fevil.example", "/%2f/evil.example",
+    "/%5Cevil.example", "/%5c%5cevil.example", "/%252F%252Fevil.example", "/%25252F%25252Fevil.example",
+    "/%2509/other.example", "/%00", "/%E2%80%8B/evil",  # zero-width space
+    # white space, Unicode look-alikes and format characters
+    "/ /evil.example", "/\u3000evil", "/\u2028evil", "/\uff0f\uff0fevil.example", "/%EF%BC%8F%EF%BC%8Fevil.example",
+    "/%E2%80%AEevil", "/\u202eevil", "/\u00a0/evil",
+    # absurd length, or encoded beyond what any of our paths are
+    "/" + "a" * 2001, "/%2525252525252F",
+])
+def test_safe_next_refuses_every_other_form(value):
+    assert safe_next(value) == "/"
 
 
 @pytest.mark.parametrize("cookie, kept", [
