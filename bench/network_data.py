@@ -151,8 +151,9 @@ class Generator:
             name = f"{rng.choice(WORDS)}{rng.choice(['_plant', 'kit', 'agri', '-sales', '4x4'])}{rng.randint(10, 99)}"
             handles.append(self.add(Account(source, name, f"operation-{index}", "operation",
                                             profile=f"https://{source}.example/u/op{index}-{h}")))
-        shared_photos: list[str] = []
+        shared_photos: list[str] = []  # photos of the handles before this one
         for h, account in enumerate(handles):
+            own_photos: list[str] = []
             ways = {"phone", "text", "photo"} if h == 0 else set(rng.sample(["phone", "text", "photo"], rng.randint(1, 2)))
             if "phone" in ways and rng.random() < 0.5:
                 account.phone = phone_forms(phone, rng)
@@ -166,10 +167,11 @@ class Generator:
                     img.resize((300 - 10 * variant, 225 - 7 * variant), Image.BILINEAR).save(
                         self.folder / copy, "JPEG", quality=85 - 7 * variant)
                     photos.append(copy)
-                shared_photos.extend(photos[:1])
+                own_photos.extend(photos[:1])
                 text = template if "text" in ways else f"{_words(rng, 3).capitalize()}."
                 in_text = phone_forms(phone, rng) if "phone" in ways and not account.phone else None
                 self.listing(account, text, photos, in_text)
+            shared_photos.extend(own_photos)
 
     def dealer(self, index: int) -> None:
         rng = self.rng

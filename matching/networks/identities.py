@@ -7,11 +7,13 @@ stores what the listing says about the seller (signals) and refreshes the seller
 from __future__ import annotations
 
 import json
+from collections import defaultdict
 from collections.abc import Callable
 
 from sqlite_utils import Database
 
-from matching.networks.sellers import seller_facts
+from matching.networks.links import MAX_SELLERS
+from matching.networks.sellers import SellerFacts, normalise_handle, seller_facts
 from matching.networks.signals import listing_signals
 
 BATCH = 5000
@@ -29,24 +31,53 @@ def load_seller_keys(db: Database) -> dict[tuple[str, str], int]:
     return {(source, key): sid for sid, source, key in db.execute("select id, source, seller_key from sellers")}
 
 
+def shared_contacts(db: Database, facts: list[SellerFacts]) -> set[str]:
+    """Contacts in sellers' details that MAX_SELLERS or more different names show, in these listings
+    and those already read: a site's own number, not one seller's."""
+    names: dict[str, set] = defaultdict(set)
+    for f in facts:
+        contact = f.contact()
+        if contact:
+            names[contact].add((f.source, normalise_handle(f.name)))
+    limit = MAX_SELLERS["phone"]
+    shared = {c for c, n in names.items() if len(n) > limit}
+    counts = {c: len(n) for c, n in names.items() if c not in shared}
+    if counts:
+        db.execute("create temp table if not exists batch_contacts (value text primary key)")
+        db.execute("delete from batch_contacts")
+        db.conn.executemany("insert into batch_contacts values (?)", [(c,) for c in counts])
+        for value, sellers in db.execute(
+                "select value, count(distinct seller_id) from listing_signals where kind in ('phone', 'email') "
+                "and value in (select value from batch_contacts) group by value"):
+            if sellers + counts[value] > limit:
+                shared.add(value)
+    return shared
+
+
 def assign_sellers(db: Database, listing_ids: list[str], now: str,
                    progress: Callable[[int, int], None] | None = None) -> tuple[set[int], int]:
     """Give each listing its seller and signals; returns the sellers touched and how many sellers are new."""
     keys = load_seller_keys(db)
-    touched: set[int] = set()
-    new = 0
-    done = 0
+    columns = [c.strip() for c in LISTING_COLUMNS.split(",")]
+    read: list[tuple[dict, SellerFacts]] = []
     for part in _chunks(listing_ids):
         marks = ",".join("?" * len(part))
-        rows = db.execute(f"select {LISTING_COLUMNS} from listings where id in ({marks})", part).fetchall()
-        columns = [c.strip() for c in LISTING_COLUMNS.split(",")]
+        for row in db.execute(f"select {LISTING_COLUMNS} from listings where id in ({marks})", part):
+            listing = dict(zip(columns, row, strict=True))
+            read.append((listing, seller_facts(listing)))
+    shared = shared_contacts(db, [f for _, f in read])
+    touched: set[int] = set()
+    new = done = 0
+    for start in range(0, len(read), BATCH):
+        part = read[start:start + BATCH]
+        ids = [listing["id"] for listing, _ in part]
+        marks = ",".join("?" * len(ids))
         updates, signals = [], []
         previous = {lid: sid for lid, sid in db.execute(
-            f"select id, seller_id from listings where id in ({marks}) and seller_id is not null", part)}
+            f"select id, seller_id from listings where id in ({marks}) and seller_id is not null", ids)}
         with db.atomic():
-            for row in rows:
-                listing = dict(zip(columns, row, strict=True))
-                facts = seller_facts(listing)
+            for listing, facts in part:
+                facts = facts.without_shared_contact(shared)
                 seller_id = keys.get((facts.source, facts.key))
                 if seller_id is None:
                     seller_id = db.execute(
@@ -61,7 +92,7 @@ def assign_sellers(db: Database, listing_ids: list[str], now: str,
                     touched.add(previous[listing["id"]])
                 updates.append((seller_id, listing["id"]))
                 signals += [(listing["id"], kind, value, seller_id) for kind, value in listing_signals(listing, facts)]
-            db.execute(f"delete from listing_signals where listing_id in ({marks})", part)
+            db.execute(f"delete from listing_signals where listing_id in ({marks})", ids)
             db.conn.executemany("update listings set seller_id = ? where id = ?", updates)
             db.conn.executemany("insert or ignore into listing_signals (listing_id, kind, value, seller_id) "
                                 "values (?, ?, ?, ?)", signals)

@@ -4,7 +4,8 @@ A listing's seller is its profile address on that source when it publishes one, 
 A personal name is not a handle: many different people on one site are called "John" or "Dave
 Smith", so a name with a space, or a single word of letters only up to seven long (the length of
 almost every common first name: John, David, Michael), keys a seller only together with the first
-phone or e-mail the listing publishes. A listing that publishes none of these is a seller of its own.
+phone or e-mail the listing publishes, unless many sellers show that contact (a site's own number).
+A listing that publishes none of these is a seller of its own.
 """
 
 from __future__ import annotations
@@ -66,6 +67,18 @@ class SellerFacts:
     emails: list[str] = field(default_factory=list)
     text_phones: list[str] = field(default_factory=list)  # found in the title or description
     text_emails: list[str] = field(default_factory=list)
+    listing_id: str = ""
+
+    def contact(self) -> str | None:
+        """The contact a personal name is keyed with: the first phone, else the first e-mail, of the seller's details."""
+        return (self.phones or self.emails or [None])[0]
+
+    def without_shared_contact(self, shared: set[str]) -> SellerFacts:
+        """A personal name keyed with a contact that many sellers show (a site's own number, shown by
+        sellers who hide theirs) says nothing of who the seller is: the listing is a seller of its own."""
+        if self.key.startswith("name:") and self.contact() in shared:
+            self.key = f"listing:{self.listing_id}"
+        return self
 
 
 def seller_facts(listing: dict) -> SellerFacts:
@@ -87,4 +100,4 @@ def seller_facts(listing: dict) -> SellerFacts:
     else:
         key = f"listing:{listing['id']}"
     return SellerFacts(listing["source"], key, name, profile, [phone] if phone else [], [email] if email else [],
-                       text_phones, text_emails)
+                       text_phones, text_emails, listing["id"])

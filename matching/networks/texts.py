@@ -22,9 +22,9 @@ from datasketch import LeanMinHash, MinHash, MinHashLSH
 BOILERPLATE_SELLERS = 10
 SHINGLE_WORDS = 3
 MIN_SHINGLES = 10
-MIN_SIMILARITY = 0.6
+MIN_SIMILARITY = 0.5
 NUM_PERM = 64
-LSH_THRESHOLD = 0.5
+LSH_THRESHOLD = 0.4
 _PHRASES = re.compile(r"[.!?;\n\r•|]+")
 _WORDS = re.compile(r"[a-z0-9£]+")
 SCHEME = "affine32"

@@ -113,3 +113,12 @@ def test_same_identifier_listed_by_two_sellers_links_but_a_model_code_does_not(d
     assert network_of(db, a) == network_of(db, b)
     assert len({network_of(db, c) for c in common}) == 4
     assert link_kinds(db) == ["identifier"]
+
+
+def test_people_called_dave_smith_behind_the_sites_number_are_not_one_seller(db, add_listing):
+    ids = [add_listing("site-a", {"name": "Dave Smith" if i < 2 else f"Person {i}", "phone": "01632 960100"})
+           for i in range(12)]
+    own = [add_listing("site-a", {"name": "Dave Smith", "phone": "07700 900321"}) for _ in range(2)]
+    update_networks(db)
+    assert len({network_of(db, i) for i in ids}) == 12
+    assert db.execute("select count(distinct seller_id) from listings where id in (?, ?)", own).fetchone()[0] == 1
