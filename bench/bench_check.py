@@ -15,9 +15,9 @@ import tempfile
 import time
 from pathlib import Path
 
-from datasette_config.check_index import forget_indexes, index_for
-from datasette_config.check_log import RateLimit, record_check
-from datasette_config.check_lookup import check_identifier
+from datasette_config.check.index import forget_indexes, index_for
+from datasette_config.check.log import RateLimit, record_check
+from datasette_config.check.lookup import check_identifier
 from registry.db import connect
 
 TARGET_CHECK_MS = 20.0  # median answer with a warm index, at the full size

@@ -13,9 +13,9 @@ import tempfile
 import time
 from pathlib import Path
 
-from spiders.market.scenario import build_scenario
-from spiders.market.server import start_market
-from spiders.market.sources import write_sources
+from farmwatch.demo.market.server import start_market
+from farmwatch.demo.market.sources import write_sources
+from farmwatch.demo.scenario import build_scenario
 from spiders.runner import run_crawl
 
 TARGET_DEMO_CRAWL_S = 60.0  # the whole demonstration crawl with --fast

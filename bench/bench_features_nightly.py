@@ -24,9 +24,9 @@ import numpy as np
 
 from bench.bench_features import _distractors, _register
 from matching import pipeline
-from matching.feature_evalset import ALTERATIONS, textured_scene
-from matching.feature_extract import EXTRACTOR, Features, pack_keypoints
-from matching.feature_index import refresh_feature_index
+from matching.evaluation.feature_evalset import ALTERATIONS, textured_scene
+from matching.photos.features.extract import EXTRACTOR, Features, pack_keypoints
+from matching.photos.features.index import refresh_feature_index
 from registry.db import connect
 from registry.listings import clean_listing, save_listing_photo, upsert_listing
 from registry.synthetic import encode

@@ -13,8 +13,8 @@ import time
 import numpy as np
 
 from bench.match_data import make_keys, make_listing_texts, peak_rss_mb, peak_rss_reset
-from matching.candidates import listing_candidates
-from matching.identifier_index import IdentifierIndex
+from matching.identifiers.candidates import listing_candidates
+from matching.identifiers.index import IdentifierIndex
 
 BATCH = 1000
 

@@ -14,8 +14,8 @@ import time
 import numpy as np
 
 from bench.match_data import make_photo_hashes
-from matching.photo_evidence import SEARCH_RADIUS
-from matching.photo_index import PhotoHashIndex
+from matching.photos.evidence import SEARCH_RADIUS
+from matching.photos.index import PhotoHashIndex
 
 
 def make_queries(hashes: np.ndarray, n: int, seed: int = 9) -> np.ndarray:

@@ -1,4 +1,4 @@
-"""Matcher quality on a generated, labelled set (matching/evalset.py), loaded through the imports.
+"""Matcher quality on a generated, labelled set (matching/evaluation/evalset.py), loaded through the imports.
 
 Targets: recall of true re-listings (strong + likely) >= 0.95; precision of strong >= 0.995;
 no strong match on a sequential-serial decoy. Prints recall per kind of evidence and
@@ -10,8 +10,8 @@ from __future__ import annotations
 import tempfile
 from pathlib import Path
 
-from matching.evalset import EvalConfig, write_eval_set
-from matching.evaluate import TARGETS, run_evaluation
+from matching.evaluation.evalset import EvalConfig, write_eval_set
+from matching.evaluation.evaluate import TARGETS, run_evaluation
 
 
 def main(quick: bool) -> None:

@@ -15,8 +15,8 @@ import time
 from pathlib import Path
 
 from datasette_config.app import make_datasette
-from datasette_config.search_data import search_identifier
-from datasette_config.sessions import COOKIE_NAME, actor_for_token, create_session
+from datasette_config.auth.sessions import COOKIE_NAME, actor_for_token, create_session
+from datasette_config.officer.queries.search import search_identifier
 from registry.db import connect
 from registry.identifiers import matching_key
 

@@ -13,8 +13,8 @@ import yaml
 from datasette.app import Datasette
 from datasette.database import Database as DatasetteDatabase
 
+from datasette_config.auth.secret import load_secret
 from datasette_config.constants import DATABASE_NAME, STATIC_MOUNT
-from datasette_config.secret import load_secret
 from registry.db import connect
 
 HERE = Path(__file__).parent

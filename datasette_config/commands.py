@@ -8,7 +8,7 @@ from registry.db import resolve_db_path
 
 
 def _command_error(message: str):
-    from farmwatch.cli import CommandError
+    from registry.errors import CommandError
 
     return CommandError(message)
 
@@ -26,7 +26,7 @@ def cmd_serve(args) -> int:
 
 
 def cmd_users_disable(args) -> int:
-    from datasette_config.sessions import end_user_sessions
+    from datasette_config.auth.sessions import end_user_sessions
     from registry.db import connect
     from registry.users import disable_user
 

@@ -12,10 +12,8 @@ _ID = r"(?P<item_id>[0-9]{1,12})"
 
 @hookimpl
 def register_routes(datasette):
-    from datasette_config.check_views import alerts_page, check_page
-    from datasette_config.farmer_check_views import answer_check, check_photo, checks_page
-    from datasette_config.farmer_import_views import import_example, import_page
-    from datasette_config.farmer_views import (
+    from datasette_config.check.views import alerts_page, check_page
+    from datasette_config.farmer.views.items import (
         farmer_home,
         item_page,
         item_photos,
@@ -24,6 +22,8 @@ def register_routes(datasette):
         new_item,
         photo_file,
     )
+    from datasette_config.farmer.views.owner_checks import answer_check, check_photo, checks_page
+    from datasette_config.farmer.views.upload import import_example, import_page
 
     return [
         (r"^/check(\.json)?$", check_page),
@@ -61,7 +61,7 @@ def menu_links(datasette, actor, request):
 
 def warm_check_index(path: str) -> None:
     """Build the public check's near-hit index (seconds at a million identifiers) before the first visitor."""
-    from datasette_config.check_index import index_for
+    from datasette_config.check.index import index_for
 
     try:
         conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True, check_same_thread=False)

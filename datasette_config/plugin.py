@@ -8,9 +8,9 @@ from datasette import hookimpl
 from datasette.utils.asgi import Response
 from markupsafe import Markup
 
+from datasette_config.auth.sessions import COOKIE_NAME, actor_for_token
 from datasette_config.constants import DATABASE_NAME, STATIC_MOUNT
 from datasette_config.csv_safety import neutralise_csv
-from datasette_config.sessions import COOKIE_NAME, actor_for_token
 from datasette_config.web import read
 
 SECURITY_HEADERS = [

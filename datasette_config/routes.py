@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from datasette_config.views_auth import login_page, logout_page
-from datasette_config.views_files import export_match, photo, snapshot
-from datasette_config.views_queue import decide, item_page, match_page, queue_page
-from datasette_config.views_search import map_page, search_page, trends_page
+from datasette_config.auth.views import login_page, logout_page
+from datasette_config.officer.views.files import export_match, photo, snapshot
+from datasette_config.officer.views.queue import decide, item_page, match_page, queue_page
+from datasette_config.officer.views.search import map_page, search_page, trends_page
 
 ROUTES = [
     (r"^/-/login$", login_page),

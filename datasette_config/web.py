@@ -68,7 +68,7 @@ def _unsafe_path(path: str) -> bool:
 def safe_next(value: str | None) -> str:
     """The address to go to after login when it is one of our own paths, else "/".
 
-    Rule (a table of hostile forms is tests/web/test_units.py): the value is printable ASCII as a
+    Rule (a table of hostile forms is tests/datasette_config/officer/test_units.py): the value is printable ASCII as a
     browser sends it (so no tab, newline, other control character, space or look-alike letter),
     starts with one "/", and neither it nor any percent-decoding of it (up to four rounds:
     `/%09/other.example/`, `/%252F%252Fother.example`) holds a control or format character,

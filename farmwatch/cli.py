@@ -12,13 +12,14 @@ import importlib
 import os
 import sys
 
-from farmwatch.errors import CommandError
+from registry.errors import CommandError
 
 __all__ = ["CommandError", "build_parser", "main"]
 
 COMMAND_MODULES = (
     "registry.commands",
     "spiders.commands",
+    "farmwatch.demo.commands",
     "matching.commands",
     "matching.networks.commands",
     "datasette_config.commands",

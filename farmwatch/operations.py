@@ -7,8 +7,8 @@ import json
 import sys
 from pathlib import Path
 
-from farmwatch.cli import CommandError
 from registry.db import connect, data_dir, resolve_db_path
+from registry.errors import CommandError
 
 
 def cmd_nightly(args) -> int:
@@ -100,7 +100,7 @@ def cmd_checks_purge(args) -> int:
 
 
 def cmd_demo(args) -> int:
-    from farmwatch.demo import run_demo
+    from farmwatch.demo.run import run_demo
 
     return run_demo(args)
 

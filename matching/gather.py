@@ -12,11 +12,11 @@ from dataclasses import dataclass, field
 
 from sqlite_utils import Database
 
-from matching.candidates import listing_candidates
 from matching.evidence import Evidence
-from matching.identifier_evidence import identifier_evidence
-from matching.identifier_index import IdentifierIndex
-from matching.photo_evidence import (
+from matching.identifiers.candidates import listing_candidates
+from matching.identifiers.evidence import identifier_evidence
+from matching.identifiers.index import IdentifierIndex
+from matching.photos.evidence import (
     ListingPhoto,
     ListingPhotoIndex,
     RegisteredPhotos,

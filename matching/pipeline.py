@@ -8,7 +8,7 @@ scored in one place (`matching.scoring`), and written as `matches` rows.
 Adding an evidence source: produce `Evidence` objects for (listing, item) pairs inside
 `match_batch`, at the marked "further evidence sources" step, with `pairs.add(n, item_id,
 evidence)`; `matching.gather` holds the registry indexes and the first sources. Stage two
-(local photo features, `matching.feature_stage`) runs there for listings that could show
+(local photo features, `matching.photos.features.stage`) runs there for listings that could show
 a stolen item: `ctx.stolen.stage_two_candidates(profile, exclude=...)` gives stolen items of
 the listing's category that it was not listed before the theft of, and listing photos
 already matched by hash (`pairs.hashed_photo_ids(n)`) are skipped.
@@ -28,8 +28,6 @@ from datetime import UTC, datetime
 from sqlite_utils import Database
 
 from matching.description import ListingProfile, description_evidence, profile_listing
-from matching.feature_index import refresh_feature_index
-from matching.feature_stage import add_feature_evidence
 from matching.gather import (
     MatchContext,
     PairEvidence,
@@ -37,7 +35,9 @@ from matching.gather import (
     add_photo_evidence,
     similar_photo_evidence,
 )
-from matching.photo_evidence import discount_stock_photos
+from matching.photos.evidence import discount_stock_photos
+from matching.photos.features.index import refresh_feature_index
+from matching.photos.features.stage import add_feature_evidence
 from matching.registry_view import fetch_items
 from matching.scoring import score_evidence
 from matching.store import WriteCounts, write_matches

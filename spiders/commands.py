@@ -1,11 +1,10 @@
-"""`farmwatch crawl` (run the marketplace spiders) and `farmwatch market` (serve the demonstration
-marketplace in the foreground)."""
+"""`farmwatch crawl`: run the marketplace spiders (`farmwatch market`, the demonstration marketplace,
+is in farmwatch/demo/commands.py)."""
 
 from __future__ import annotations
 
 import argparse
 import sys
-import time
 
 from registry.db import resolve_db_path
 
@@ -29,7 +28,7 @@ def terminal_progress():
 
 
 def cmd_crawl(args) -> int:
-    from farmwatch.cli import CommandError
+    from registry.errors import CommandError
     from spiders.config import SourceError
     from spiders.runner import run_crawl
 
@@ -57,30 +56,6 @@ def cmd_crawl(args) -> int:
     return 0
 
 
-def cmd_market(args) -> int:
-    from spiders.market.scenario import build_scenario
-    from spiders.market.server import start_market
-    from spiders.market.sources import write_sources
-
-    print("Building the demonstration marketplace ...", file=sys.stderr)
-    scenario = build_scenario(args.seed)
-    server, base_url = start_market(scenario, host=args.host, port=args.port, variant=args.variant)
-    if args.write_sources:
-        write_sources(base_url, args.write_sources)
-    print(f"Demonstration marketplace (variant {args.variant}) at {base_url}/ : /classifieds/, /dealer/, "
-          f"/feeds/saved-search.rss. Ctrl-C to stop.")
-    if args.port == 8002 and not args.write_sources:
-        print("spiders/sources.yaml points here: run 'farmwatch crawl --fast' in another terminal.")
-    try:
-        while True:
-            time.sleep(3600)
-    except KeyboardInterrupt:
-        pass
-    finally:
-        server.shutdown()
-    return 0
-
-
 def add_commands(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser(
         "crawl", help="run the marketplace spiders (all enabled sources by default)",
@@ -102,14 +77,3 @@ def add_commands(sub: argparse._SubParsersAction) -> None:
                         "(scrapy-redis queue and duplicate filter; removal detection is off in this mode)")
     p.add_argument("--show-errors", type=int, default=5, metavar="N", help="error log lines to print per source")
     p.set_defaults(handler=cmd_crawl)
-
-    p = sub.add_parser(
-        "market", help="serve the demonstration marketplace",
-        description="Serve the deterministic demonstration marketplace (classifieds, dealer, auction RSS) in the "
-                    "foreground. Variant 1 is 'the next night': some listings removed, repriced or new.")
-    p.add_argument("--port", type=int, default=8002, help="port (default 8002, which spiders/sources.yaml uses)")
-    p.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
-    p.add_argument("--variant", type=int, choices=(0, 1), default=0, help="0 tonight, 1 the next night")
-    p.add_argument("--seed", type=int, default=7, help="scenario seed (default 7)")
-    p.add_argument("--write-sources", metavar="FILE", help="write a sources file pointing at this market")
-    p.set_defaults(handler=cmd_market)

@@ -18,8 +18,8 @@ import numpy as np
 import phonenumbers
 from sqlite_utils import Database
 
-from matching.photo_evidence import STOCK_PHOTO_LISTINGS
-from matching.photo_index import PhotoHashIndex, parse_hex
+from matching.photos.evidence import STOCK_PHOTO_LISTINGS
+from matching.photos.index import PhotoHashIndex, parse_hex
 
 WEIGHTS = {"phone": 0.95, "email": 0.95, "profile": 0.95, "identifier": 0.85, "photo": 0.8, "text": 0.6,
            "handle": 0.6}

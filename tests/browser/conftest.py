@@ -15,7 +15,7 @@ import pytest
 from datasette_config.serve import build_server
 from registry.db import connect
 from registry.users import add_user
-from tests.web.seed import seed_workspace
+from tests.datasette_config.officer.seed import seed_workspace
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",

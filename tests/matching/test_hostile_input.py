@@ -2,7 +2,7 @@
 
 import json
 
-from matching.candidates import listing_candidates
+from matching.identifiers.candidates import listing_candidates
 from matching.pipeline import match_listings
 from registry.items import register_item, validate_item
 from registry.listings import clean_listing, save_listing_photo, upsert_listing

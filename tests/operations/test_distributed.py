@@ -13,11 +13,11 @@ import pytest
 import redis
 import yaml
 
+from farmwatch.demo.market.server import start_market
+from farmwatch.demo.market.sources import market_sources
+from farmwatch.demo.scenario import build_scenario
 from registry.db import connect
 from spiders.config import select_sources
-from spiders.market.scenario import build_scenario
-from spiders.market.server import start_market
-from spiders.market.sources import market_sources
 from spiders.runner import crawl_source
 
 REDIS = shutil.which("redis-server") or "redis-server"  # Debian's redis-server, installed by .ci/run

@@ -15,11 +15,11 @@ from urllib.parse import urlsplit
 import pytest
 import yaml
 
+from farmwatch.demo.market.server import start_market
+from farmwatch.demo.market.sources import market_sources, write_sources
+from farmwatch.demo.scenario import build_scenario, load_registry
 from farmwatch.lock import RunLock
 from registry.db import connect
-from spiders.market.scenario import build_scenario, load_registry
-from spiders.market.server import start_market
-from spiders.market.sources import market_sources, write_sources
 
 ROOT = Path(__file__).resolve().parents[2]
 

@@ -7,7 +7,7 @@ import sys
 
 import pytest
 
-from datasette_config.farmer_import import CsvFileError, import_own_csv
+from datasette_config.farmer.upload import CsvFileError, import_own_csv
 from registry.imports import ImportFileError, import_items
 from registry.spreadsheets import header_delimiter, lost_leading_zeros, spreadsheet_damage
 

@@ -1,6 +1,6 @@
 import pytest
 
-from datasette_config.sessions import actor_for_token, create_session
+from datasette_config.auth.sessions import actor_for_token, create_session
 from registry.items import RegistryError
 from registry.users import add_user, authenticate
 

@@ -2,8 +2,8 @@
 
 import pytest
 
-from spiders.market.scenario import build_scenario
-from spiders.market.server import start_market
+from farmwatch.demo.market.server import start_market
+from farmwatch.demo.scenario import build_scenario
 
 
 @pytest.fixture(scope="session")

@@ -8,14 +8,14 @@ from collections import Counter
 import pytest
 from PIL import Image
 
+from farmwatch.demo.alter import ALTERATIONS, alter_photo
+from farmwatch.demo.catalogue import next_serial
+from farmwatch.demo.market.sources import write_sources
+from farmwatch.demo.scenario import LABELS, load_registry, retype
 from registry.identifiers import matching_key
 from registry.photos import hamming, hash_photo
 from registry.users import authenticate
 from spiders.config import load_sources
-from spiders.market.alter import ALTERATIONS, alter_photo
-from spiders.market.catalogue import next_serial
-from spiders.market.scenario import LABELS, load_registry, retype
-from spiders.market.sources import write_sources
 
 
 def fetch(url):
@@ -40,8 +40,8 @@ def test_scenario_size_labels_and_sites(scenario):
 def test_scenario_is_dated_from_today_with_livestock_and_places_that_resolve():
     from datetime import date, timedelta
 
+    from farmwatch.demo.scenario import build_scenario
     from registry.places import resolve_place
-    from spiders.market.scenario import build_scenario
 
     today = date(2027, 3, 1)
     scenario = build_scenario(7, today)
@@ -62,7 +62,7 @@ def test_scenario_is_dated_from_today_with_livestock_and_places_that_resolve():
 
 
 def test_scenario_is_deterministic(scenario):
-    from spiders.market.scenario import build_scenario
+    from farmwatch.demo.scenario import build_scenario
 
     again = build_scenario.__wrapped__(7)
     assert [(s.path, s.label, s.title, s.price) for s in again.listings] == [

@@ -8,8 +8,8 @@ import time
 
 import yaml
 
+from farmwatch.demo.market.sources import market_sources
 from registry.db import connect
-from spiders.market.sources import market_sources
 from spiders.runner import REPO_ROOT, run_crawl
 
 SOURCE = "demo-classifieds"
