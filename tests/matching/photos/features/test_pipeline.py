@@ -95,7 +95,7 @@ def test_parallel_match_run_after_extracting_features_does_not_hang(tmp_path):
     import sys
     from pathlib import Path
 
-    root = Path(__file__).resolve().parents[2]
+    root = Path(__file__).resolve().parents[4]
     run = subprocess.Popen([sys.executable, "-c", PARALLEL_RUN, str(tmp_path / "data" / "farmwatch.db")], cwd=root,
                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True)
     try:
