@@ -1,1 +1,2 @@
-"""The demonstration: its registry scenario (the stolen items it plants), the demonstration marketplace that lists them, and `farmwatch demo` / `farmwatch market`."""
+"""The demonstration: its registry scenario (the stolen items it plants), the demonstration marketplace
+that lists them, and `farmwatch demo` / `farmwatch market`."""

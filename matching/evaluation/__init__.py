@@ -1,1 +1,2 @@
-"""Measuring the matcher: generated labelled sets (evalset, feature_evalset) and the quality figures (evaluate); not used by a match run."""
+"""Measuring the matcher: generated labelled sets (evalset, feature_evalset) and the quality figures
+(evaluate); not used by a match run."""
