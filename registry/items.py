@@ -20,7 +20,7 @@ from registry.history import CLI_ACTOR, record_event
 from registry.identifiers import Identifier, IdentifierError, parse_identifier
 from registry.locating import theft_columns
 from registry.photos import PhotoError, store_photo
-from registry.spreadsheets import spreadsheet_damage
+from registry.spreadsheets import TEXT_FIX, spreadsheet_damage
 from registry.vocab import CATEGORIES, resolve_category
 
 _EMAIL = re.compile(r"^[^@\s<>\"']+@[^@\s<>\"']+\.[^@\s<>\"']+$")
@@ -64,7 +64,21 @@ def validate_owner(raw) -> tuple[dict, dict[str, str]]:
             errors["owner.email"] = f'e-mail "{owner["email"]}" is not an e-mail address'
     if owner["postcode"]:
         owner["postcode"] = re.sub(r"\s+", " ", owner["postcode"].upper())
+    if owner["phone"] and (problem := _phone_damage(owner["phone"])):
+        errors["owner.phone"] = problem
     return owner, errors
+
+
+def _phone_damage(phone: str) -> str | None:
+    """A spreadsheet's damage to a phone number: scientific notation, or the leading 0 of a UK number
+    dropped when the column was taken for numbers (10 digits starting 1-9, as 7700900123)."""
+    if damage := spreadsheet_damage(phone, "phone number"):
+        return damage
+    digits = phone.strip()
+    if digits.isdigit() and len(digits) == 10 and digits[0] in "123789":
+        return (f'phone number "{digits}" has lost its leading 0 (0{digits}?): a spreadsheet took the column '
+                f"for numbers; {TEXT_FIX}")
+    return None
 
 
 def validate_theft(raw) -> tuple[dict | None, dict[str, str]]:

@@ -173,6 +173,20 @@ def test_damaged_values_refuse_their_row_by_name_and_the_rest_load(db, tmp_path)
     assert sorted(r["raw_value"] for r in db["identifiers"].rows) == ["IW-12-Mar", "MF5713-0001"]
 
 
+@pytest.mark.parametrize("phone, problem", [
+    ("7700900123", 'phone number "7700900123" has lost its leading 0 (07700900123?)'),
+    ("1264000000", "has lost its leading 0"),
+    ("7.7009E+09", "scientific notation"),
+    ("07700 900123", None), ("+44 7700 900123", None), ("01264 000000", None), ("447700900123", None),
+])
+def test_a_phone_number_a_spreadsheet_damaged_is_refused(db, tmp_path, phone, problem):
+    report = load(db, tmp_path, f"owner.name,owner.phone,category\nA Farmer,{phone},quad\n")
+    if problem:
+        assert report.rejected == 1 and problem in report.errors[0] and "format the column as Text" in report.errors[0]
+    else:
+        assert report.loaded == 1 and db["owners"].get(1)["phone"] == phone
+
+
 def test_damaged_values_are_row_errors_in_the_farmer_upload(db, farms):
     result = import_own_csv(db, farms["bob"], DAMAGED.encode(), "kit.csv")
     assert [r.status for r in result.rows].count("created") == 2

@@ -46,6 +46,14 @@ def check(db, typed):
     ("ZZ9PLURALZALPHA99", "unknown"),
     ("unknown", "invalid"),
     ("n/a", "invalid"),
+    ("Unknown serial", "invalid"),            # what owners type for no identifier is never "registered"
+    ("N/K", "invalid"),
+    ("worn off", "invalid"),
+    ("000000", "invalid"),
+    ("XXXXX", "invalid"),
+    ("S/N JH2TE4321ZK000777", "stolen"),      # a typed label is not part of the number
+    ("Serial: 1L06120MCKK123456", "registered"),
+    ("PIN# 1L06120MCKK123456", "registered"),
     ("12", "invalid"),
     ("", "invalid"),
     ("9" * 500, "invalid"),
