@@ -1,2 +1,2 @@
-"""Stage two of photo matching: ORB local features (extract), faiss indexes (index), the vote and
-verification (match, verify), and the step inside a match run (stage)."""
+"""Stage two of photo matching: ORB local features (extract), faiss indexes (index), the vote (vote),
+verified matches (match, verify), and the step inside a match run (stage)."""
