@@ -1,0 +1,68 @@
+"""The import layers of docs/architecture.md, read from the code: imports run downwards only, and
+no module import circles. Every import of our packages counts, including imports inside functions."""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+PACKAGES = ("registry", "spiders", "matching", "datasette_config", "farmwatch")
+MAY_IMPORT = {
+    "registry": {"registry"},
+    "spiders": {"registry", "spiders"},
+    "matching": {"registry", "matching"},
+    "datasette_config": {"registry", "datasette_config"},
+    "farmwatch": set(PACKAGES),
+}
+
+
+def module_name(path: Path) -> str:
+    return ".".join(path.relative_to(ROOT).with_suffix("").parts).removesuffix(".__init__")
+
+
+MODULES = {module_name(f): f for package in PACKAGES for f in sorted((ROOT / package).rglob("*.py"))}
+
+
+def imported(path: Path) -> list[tuple[str, int]]:
+    """Our modules (or names in them) that a file imports, with line numbers."""
+    out = []
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Import):
+            out += [(alias.name, node.lineno) for alias in node.names]
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            out += [(node.module, node.lineno)] + [(f"{node.module}.{a.name}", node.lineno) for a in node.names]
+    return [(name, line) for name, line in out if name.split(".")[0] in PACKAGES]
+
+
+def test_every_package_is_found():
+    assert {name.split(".")[0] for name in MODULES} == set(PACKAGES)
+
+
+@pytest.mark.parametrize("package", PACKAGES)
+def test_imports_run_downwards(package):
+    upward = [f"{name} imports {target} (line {line})"
+              for name, path in MODULES.items() if name.split(".")[0] == package
+              for target, line in imported(path) if target.split(".")[0] not in MAY_IMPORT[package]]
+    assert upward == []
+
+
+def test_no_import_circles():
+    graph = {name: {t for t, _ in imported(path) if t in MODULES and t != name} for name, path in MODULES.items()}
+    circles, done = [], set()
+
+    def walk(name: str, trail: list[str]) -> None:
+        if name in trail:
+            circles.append(trail[trail.index(name):] + [name])
+            return
+        if name in done:
+            return
+        for target in sorted(graph[name]):
+            walk(target, trail + [name])
+        done.add(name)
+
+    for name in sorted(graph):
+        walk(name, [])
+    assert circles == []
