@@ -19,6 +19,7 @@ from sqlite_utils import Database
 
 from farmwatch.config import Settings
 from farmwatch.mail import Outgoing, send_messages
+from matching.networks.events import event_lines, flagged_network_listings
 from registry.db import utcnow
 from registry.force_groups import ForceGroupError, forces_in_scope
 from registry.subscriptions import (
@@ -64,6 +65,7 @@ def officer_scope(force_area: str | None) -> tuple[str, ...] | None:
 
 def officer_digests(db: Database, settings: Settings) -> list[Outgoing]:
     matches = _new_stolen_matches(db)
+    events = flagged_network_listings(db)
     officers = list(db.query(
         "select username, email, force_area from users where role in ('officer', 'admin') "
         "and email is not null and disabled_at is null"))
@@ -72,10 +74,12 @@ def officer_digests(db: Database, settings: Settings) -> list[Outgoing]:
         scope = officer_scope(officer["force_area"])
         mine = [m for m in matches if scope is None or m["area"] in scope or m["listed_area"] in scope]
         pending = [m for m in mine if not _already_sent(db, "officer_digest", officer["email"], m["id"])]
-        if not pending:
+        joined = [e for e in events if (scope is None or not e["areas"] or set(e["areas"]) & set(scope))
+                  and not _already_sent(db, "officer_digest", officer["email"], f"network-listing:{e['listing_id']}")]
+        if not pending and not joined:
             continue
         areas = sorted({m["area"] for m in pending})
-        lines = [f"{len(pending)} new match(es) for {', '.join(areas)}, strongest first.", ""]
+        lines = [f"{len(pending)} new match(es) for {', '.join(areas)}, strongest first.", ""] if pending else []
         for m in pending:
             price = f"{m['currency'] or ''} {m['price']:,.0f}".strip() if m["price"] is not None else "no price"
             lines += [
@@ -88,10 +92,16 @@ def officer_digests(db: Database, settings: Settings) -> list[Outgoing]:
                 f"  open: {settings.base_url}/match/{m['id']}",
                 "",
             ]
+        if joined:
+            lines += [f"{len(joined)} new listing(s) from seller networks that have offered stolen items.", ""]
+            for e in joined:
+                lines += event_lines(e, settings.base_url)
         strong = sum(m["band"] == "strong" for m in pending)
-        out.append(Outgoing("officer_digest", officer["email"],
-                            f"farmwatch: {strong} strong, {len(pending) - strong} likely new matches",
-                            "\n".join(lines), [m["id"] for m in pending]))
+        subject = f"farmwatch: {strong} strong, {len(pending) - strong} likely new matches"
+        if joined:
+            subject += f", {len(joined)} new network listings"
+        out.append(Outgoing("officer_digest", officer["email"], subject, "\n".join(lines),
+                            [m["id"] for m in pending] + [f"network-listing:{e['listing_id']}" for e in joined]))
     return out
 
 

@@ -1,4 +1,4 @@
-"""The nightly run: crawl every enabled source, match, alert, and report.
+"""The nightly run: crawl every enabled source, match, update seller networks, alert, and report.
 
 Unattended by design: a run lock refuses overlap (and cannot be left stuck by a crash), a
 failing source does not stop the others, every step's outcome lands in `nightly_runs` and in
@@ -48,10 +48,11 @@ def run_nightly(db: Database, db_path: Path, *, sources: list[str] | None = None
         started = time.monotonic()
         run_id = db["nightly_runs"].insert({"started_at": utcnow(), "status": "running"}).last_pk
         report: dict = {"run_id": run_id, "started_at": db["nightly_runs"].get(run_id)["started_at"],
-                        "sources": [], "matching": {}, "alerts": {}, "errors": []}
+                        "sources": [], "matching": {}, "networks": {}, "alerts": {}, "errors": []}
         log.info("nightly run %s started", run_id)
         report["sources"] = _crawl(db_path, sources, sources_file, fast, report["errors"], progress)
         report["matching"] = _match(db, report["errors"], progress)
+        report["networks"] = _networks(db, report["errors"])
         if alerts:
             try:
                 from farmwatch.alerts import send_alerts
@@ -98,6 +99,17 @@ def _match(db: Database, errors: list, progress) -> dict:
         return {}
 
 
+def _networks(db: Database, errors: list) -> dict:
+    try:
+        from matching.networks.update import update_networks
+
+        result = update_networks(db).as_dict()
+        return {key: result[key] for key in ("listings", "networks", "networks_new", "listings_joining_flagged")}
+    except Exception as exc:
+        errors.append(f"networks: {exc.__class__.__name__}: {exc}")
+        return {}
+
+
 SOURCE_COLUMNS = (("source", "source"), ("status", "status"), ("pages", "pages"), ("listings_new", "new"),
                   ("listings_changed", "changed"), ("listings_removed", "removed"), ("photos_stored", "photos"),
                   ("errors", "errors"))
@@ -118,6 +130,11 @@ def format_report(report: dict, *, table: bool) -> str:
         if matching:
             lines.append("")
             lines.append("Matching: " + ", ".join(f"{k} {v}" for k, v in _flat(matching)))
+        networks = report.get("networks") or {}
+        if networks:
+            lines.append(f"Networks: {networks.get('networks', 0)} of two or more sellers "
+                         f"({networks.get('networks_new', 0)} new); {networks.get('listings_joining_flagged', 0)} "
+                         "new listings joined a network with a confirmed or strong match")
         alerts = report.get("alerts") or {}
         if alerts:
             lines.append(f"Alerts: {alerts.get('sent', 0)} sent, {alerts.get('failed', 0)} failed")
@@ -129,6 +146,9 @@ def format_report(report: dict, *, table: bool) -> str:
             lines.append("source " + " ".join(f"{k}={s.get(k, '')}" for k, _ in SOURCE_COLUMNS))
         if matching:
             lines.append("matching " + " ".join(f"{k}={v}" for k, v in _flat(matching)))
+        networks = report.get("networks") or {}
+        if networks:
+            lines.append("networks " + " ".join(f"{k}={v}" for k, v in networks.items()))
         alerts = report.get("alerts") or {}
         if alerts:
             lines.append(f"alerts sent={alerts.get('sent', 0)} failed={alerts.get('failed', 0)}")

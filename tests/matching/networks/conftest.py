@@ -14,9 +14,9 @@ _COUNTER = itertools.count(1)
 @pytest.fixture
 def add_listing(db):
     """Store one listing (import format) with its photos given as bytes; returns its id."""
-    def add(source="site-a", seller=None, description="", photos=(), **extra) -> str:
+    def add(source="site-a", seller=None, description="", photos=(), title=None, **extra) -> str:
         n = next(_COUNTER)
-        row = clean_listing({"source": source, "url": f"https://{source}.example/ad/{n}", "title": f"item {n}",
+        row = clean_listing({"source": source, "url": f"https://{source}.example/ad/{n}", "title": title or f"item {n}",
                              "description": description, "seller": seller or {}, **extra})
         lid = upsert_listing(db, row).listing_id
         for position, data in enumerate(photos, 1):
