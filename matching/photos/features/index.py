@@ -50,7 +50,7 @@ IVF_RETRAIN_GROWTH = 4  # choose the cells again once the index has grown this m
 NPROBE = 2  # lists searched per descriptor: recall@5 stayed 1.0 at 50,000 photos (bench/bench_features.py)
 INDEX_FOLDER = Path("features")
 
-faiss.omp_set_num_threads(1)  # as for OpenCV (feature_extract): no thread pool for forked workers to inherit
+faiss.omp_set_num_threads(1)  # as for OpenCV (extract.py): no thread pool for forked workers to inherit
 
 
 class FeatureIndex:

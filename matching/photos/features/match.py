@@ -70,7 +70,7 @@ class FeatureMatch:
     listing_position: int = 0
     photo_position: int = 0
     spread: float = 1.0  # share of the shown part of the registered photo that the matching points span
-    distortion: float = 0.0  # of the transform, from the nearest turn, scale and shift (feature_verify.distortion)
+    distortion: float = 0.0  # of the transform, from the nearest turn, scale and shift (verify.distortion)
 
 
 def feature_band(match: FeatureMatch) -> str | None:
