@@ -23,7 +23,8 @@ def case_record(match: dict, owner: dict | None, *, exported_by: str) -> dict:
         "theft": match.get("theft"),
         "owner": owner,
         "listing": {k: listing.get(k) for k in (
-            "id", "source", "url", "title", "description", "price", "currency", "location", "posted_at",
+            "id", "source", "url", "title", "description", "price", "currency", "price_text", "price_note",
+            "location", "posted_at",
             "seller_name", "seller_profile_url", "seller_phone", "seller_email", "first_seen_at",
             "last_seen_at", "removed_at", "snapshot_sha256", "snapshot_fetched_at")},
         "listing_photos": [{"id": p["id"], "url": p["url"], "sha256": p["sha256"]}

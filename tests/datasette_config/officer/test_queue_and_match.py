@@ -93,6 +93,26 @@ async def test_match_page_shows_both_sides_and_the_evidence(ds, db, seeded, cook
     assert "listing photo 1 is a copy of registered photo 1" in html
 
 
+@pytest.mark.parametrize("published, shown", [
+    ("£12,500 + VAT", ["GBP 12,500 (+ VAT)", "as published: “£12,500 + VAT”"]),
+    ("0,99 €", ["EUR 0.99", "as published: “0,99 €”"]),
+    ("Was £9,000 now £8,250", ["GBP 8,250 (was £9,000)"]),
+    ("POA", ["no price: “POA”"]),
+    ("<b>£5</b> ono", ["GBP 5 (ono)", "“&lt;b&gt;£5&lt;/b&gt; ono”"]),
+])
+async def test_match_page_shows_the_price_as_published(ds, db, seeded, cookies_for, published, shown):
+    from registry.listings import clean_listing, upsert_listing
+
+    listing = upsert_listing(db, clean_listing({"source": "m", "url": "https://m.example/p", "title": "Deere",
+                                                "price": published})).listing_id
+    add_match(db, "m-price", seeded["tractor"], listing, "likely", 0.8)
+    html = (await ds.client.get("/match/m-price", cookies=cookies_for("olivia"))).text
+    for text in shown:
+        assert text in html
+    exported = (await ds.client.get("/match/m-price.json", cookies=cookies_for("olivia"))).json()
+    assert exported["listing"]["price_text"] == published
+
+
 async def test_identifier_differences_are_marked(ds, db, cookies_for):
     reasons = [{"kind": "identifier", "detail": "one edit", "weight": 0.3, "registered": "PE4045R123456",
                 "listed": "PE4045R128456", "match": "one_edit", "identifier_kind": "engine"}]
