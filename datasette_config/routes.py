@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datasette_config.auth.views import login_page, logout_page
 from datasette_config.officer.views.files import export_match, photo, snapshot
+from datasette_config.officer.views.networks import export_network, network_page, networks_page
 from datasette_config.officer.views.queue import decide, item_page, match_page, queue_page
 from datasette_config.officer.views.search import map_page, search_page, trends_page
 
@@ -16,6 +17,9 @@ ROUTES = [
     (r"^/match/(?P<match_id>[^/.]+)$", match_page),
     (r"^/item/(?P<item_id>[0-9]+)$", item_page),
     (r"^/photo/(?P<kind>item|listing)/(?P<photo_id>[0-9]+)\.jpg$", photo),
+    (r"^/networks$", networks_page),
+    (r"^/network/(?P<network_id>[0-9]+)$", network_page),
+    (r"^/network/(?P<network_id>[0-9]+)\.(?P<fmt>graphml|nodes\.csv|edges\.csv)$", export_network),
     (r"^/search$", search_page),
     (r"^/map$", map_page),
     (r"^/trends$", trends_page),

@@ -7,6 +7,7 @@ from datasette.utils.asgi import Response
 from datasette_config.auth.access_log import log_access, owner_contact
 from datasette_config.officer.decisions import DecisionError, record_decision
 from datasette_config.officer.queries.match import load_item, load_match
+from datasette_config.officer.queries.networks import network_of_listing
 from datasette_config.officer.queries.queue import QueueFilters, filter_choices, queue_rows
 from datasette_config.web import not_found, read, require_officer, write
 
@@ -47,7 +48,9 @@ async def match_page(request, datasette):
         return contact
 
     owner = await write(datasette, contact_and_log)
-    return await render(datasette, request, "officer/match.html", {"match": match, "owner": owner})
+    listing_id = match["listing"]["id"] if match.get("listing") else None
+    network = await read(datasette, lambda conn: network_of_listing(conn, listing_id)) if listing_id else None
+    return await render(datasette, request, "officer/match.html", {"match": match, "owner": owner, "network": network})
 
 
 async def item_page(request, datasette):
