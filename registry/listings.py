@@ -100,7 +100,7 @@ def clean_listing(raw: dict) -> dict:
         "seller_name": clip(seller.get("name"), 200), "seller_profile_url": clip(seller.get("profile_url"), 2000),
         "seller_phone": clip(seller.get("phone"), 120), "seller_email": clip(seller.get("email"), 200),
         "latitude": number("latitude"), "longitude": number("longitude"),
-        "photo_urls": [clip(str(p), 2000) for p in photos if p][:30],
+        "photo_urls": [clip(str(p), 2000) for p in photos if p][:64],
     }
 
 

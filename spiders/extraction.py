@@ -1,261 +1,157 @@
-"""Listing fields from schema.org data on a page: JSON-LD, microdata, then OpenGraph.
+"""The listing a page shows: its schema.org graph (JSON-LD, microdata, RDFa), then what a careful
+reader takes from the page itself (headline, price, spec table, place, seller, gallery).
 
-Pure functions over HTML text (no Scrapy), so they are tested on saved pages. Each
-JSON-LD block is read on its own, so one broken block does not hide the others or the
-microdata beside it; problems come back as notes for the crawl's error log.
+Pure functions over HTML text (no Scrapy), so they are tested on saved pages. Each JSON-LD
+block is read on its own, so one broken block does not hide the others or the microdata beside
+it; problems come back as notes for the crawl's error log.
+
+A page is a listing when it has one main listing entity: the `mainEntity` of its page node, the
+one entity whose address is this page's, or the only one on the page. Entities in related-item
+carousels and lists, and ad placeholders (no real name), do not count; a page with several
+entities pointing at other pages is a search or index page. Without structured data, a page is
+a listing when it shows a headline and an asking price, is not a login wall and holds no more
+than two result cards (a link and a price together).
 """
 
 from __future__ import annotations
 
-import re
 from urllib.parse import parse_qsl, urljoin, urlsplit
 
 import extruct
 from lxml import etree
 from lxml import html as lxml_html
 
-LISTING_TYPES = {"product", "individualproduct", "productmodel", "vehicle", "car", "motorcycle",
-                 "offer", "someproducts"}
-IDENTIFIER_PROPERTIES = {"serialNumber": "serial", "vehicleIdentificationNumber": "vin", "sku": "sku",
-                         "mpn": "mpn", "productID": "product_id"}
-DATE_PROPERTIES = ("datePosted", "datePublished", "dateCreated", "uploadDate", "validFrom", "availabilityStarts")
-YEAR_PROPERTIES = ("vehicleModelDate", "modelDate", "productionDate", "dateVehicleFirstRegistered", "purchaseDate")
-MAX_IMAGES = 30
-_LD_XPATH = etree.XPath('//script[@type="application/ld+json"]')
-
-
-def _types(entity: dict) -> set[str]:
-    raw = entity.get("@type") or []
-    if isinstance(raw, str):
-        raw = [raw]
-    return {re.sub(r"^.*[/#:]", "", str(t)).lower() for t in raw if t}
-
-
-def _first(value):
-    if isinstance(value, list):
-        return next((v for v in value if v not in (None, "", {}, [])), None)
-    return value
-
-
-def _name(value) -> str | None:
-    value = _first(value)
-    if isinstance(value, dict):
-        value = value.get("name") or value.get("@value") or value.get("value")
-        value = _first(value)
-    if value is None or isinstance(value, (dict, list)):
-        return None
-    return str(value).strip() or None
-
-
-def _flatten(data, found: list[dict], depth: int = 0) -> None:
-    """Every entity in a JSON-LD document, whether top level, in a list or in @graph."""
-    if depth > 4:
-        return
-    if isinstance(data, list):
-        for entry in data[:200]:
-            _flatten(entry, found, depth + 1)
-    elif isinstance(data, dict):
-        if "@graph" in data:
-            _flatten(data["@graph"], found, depth + 1)
-        if "@type" in data:
-            found.append(data)
-
-
-def read_jsonld(doc) -> tuple[list[dict], list[str]]:
-    """Entities from every JSON-LD block; a block that is not valid JSON becomes a note."""
-    entities: list[dict] = []
-    notes: list[str] = []
-    for n, node in enumerate(_LD_XPATH(doc), start=1):
-        script = node.xpath("string()")
-        block = f'<html><body><script type="application/ld+json">{script}</script></body></html>'
-        try:
-            data = extruct.extract(block, syntaxes=["json-ld"], errors="strict")["json-ld"]
-        except Exception as exc:  # extruct raises what the JSON parser raised
-            notes.append(f"JSON-LD block {n} is not valid JSON ({exc.__class__.__name__}); ignored")
-            continue
-        _flatten(data, entities)
-    return entities, notes
-
-
-def read_syntax(doc, base_url: str, syntax: str) -> tuple[list[dict], list[str]]:
-    try:
-        data = extruct.extract(doc, base_url=base_url, syntaxes=[syntax], uniform=True, errors="strict",
-                               with_og_array=syntax == "opengraph")[syntax]
-    except Exception as exc:
-        return [], [f"{syntax} could not be read ({exc.__class__.__name__}); ignored"]
-    found: list[dict] = []
-    _flatten(data, found)
-    return found, []
-
-
-def _images(value, base_url: str) -> list[str]:
-    urls: list[str] = []
-    items = value if isinstance(value, list) else [value]
-    for entry in items[:MAX_IMAGES * 2]:
-        if isinstance(entry, dict):
-            entry = _first(entry.get("contentUrl") or entry.get("url") or entry.get("@id"))
-        if isinstance(entry, str) and entry.strip() and not entry.strip().lower().startswith("data:"):
-            url = urljoin(base_url, entry.strip())
-            if url not in urls:
-                urls.append(url)
-    return urls[:MAX_IMAGES]
-
-
-def _place(value) -> tuple[str | None, float | None, float | None]:
-    value = _first(value)
-    if isinstance(value, str):
-        return value, None, None
-    if not isinstance(value, dict):
-        return None, None, None
-    address = _first(value.get("address"))
-    if isinstance(address, dict):
-        parts = [_name(address.get(k)) for k in ("addressLocality", "addressRegion", "postalCode")]
-        text = ", ".join(p for p in parts if p) or _name(value)
-    else:
-        text = _name(address) or _name(value)
-    geo = _first(value.get("geo"))
-    lat = lon = None
-    if isinstance(geo, dict):
-        lat, lon = geo.get("latitude"), geo.get("longitude")
-    return text, lat, lon
-
-
-def _seller(value) -> dict:
-    value = _first(value)
-    if isinstance(value, str):
-        return {"name": value}
-    if not isinstance(value, dict):
-        return {}
-    seller = {"name": _name(value), "profile_url": _name(value.get("url")),
-              "phone": _name(value.get("telephone")), "email": _name(value.get("email"))}
-    return {k: v for k, v in seller.items() if v}
-
-
-def _identifiers(entity: dict) -> list[dict]:
-    from registry.vocab import resolve_identifier_kind
-
-    found = []
-    for prop, kind in IDENTIFIER_PROPERTIES.items():
-        value = _name(entity.get(prop))
-        if value:
-            found.append({"kind": kind, "value": value})
-    extra = entity.get("additionalProperty") or entity.get("identifier") or []
-    for entry in (extra if isinstance(extra, list) else [extra])[:40]:
-        if isinstance(entry, dict):
-            kind = resolve_identifier_kind(_name(entry.get("name")) or _name(entry.get("propertyID")))
-            value = _name(entry.get("value"))
-            if kind and value:
-                found.append({"kind": kind, "value": value})
-    return found
-
-
-def entity_to_listing(entity: dict, base_url: str) -> dict:
-    """One schema.org Product/Vehicle/Offer entity as a listing record (the import format)."""
-    offers = entity.get("offers")
-    if "offer" in _types(entity) and isinstance(entity.get("itemOffered"), dict):
-        entity, offers = entity["itemOffered"], entity
-    offer = _first(offers) if not isinstance(offers, dict) else offers
-    offer = offer if isinstance(offer, dict) else {}
-    if "aggregateoffer" in _types(offer) and offer.get("offers"):
-        inner = _first(offer.get("offers"))
-        offer = {**offer, **inner} if isinstance(inner, dict) else offer
-    spec = _first(offer.get("priceSpecification"))
-    price = _first(offer.get("price")) or _first(offer.get("lowPrice"))
-    if price is None and isinstance(spec, dict):
-        price = _first(spec.get("price"))
-    currency = _name(offer.get("priceCurrency")) or (_name(spec.get("priceCurrency")) if isinstance(spec, dict) else None)
-    seller_raw = _first(offer.get("seller") or entity.get("seller"))
-    location, lat, lon = _place(offer.get("availableAtOrFrom") or offer.get("areaServed") or offer.get("location")
-                                or entity.get("contentLocation") or entity.get("location")
-                                or ({"address": entity["address"]} if entity.get("address") else None)
-                                or ({"address": seller_raw["address"]} if isinstance(seller_raw, dict)
-                                    and seller_raw.get("address") else None))
-    posted = next((_name(entity.get(k)) or _name(offer.get(k)) for k in DATE_PROPERTIES
-                   if _name(entity.get(k)) or _name(offer.get(k))), None)
-    year = next((_name(entity.get(k)) for k in YEAR_PROPERTIES if _name(entity.get(k))), None)
-    year_match = re.search(r"\b(18|19|20|21)\d\d\b", year or "")
-    record = {
-        "title": _name(entity.get("name")), "description": _name(entity.get("description")),
-        "price": price if isinstance(price, (int, float, str)) else None, "currency": currency,
-        "location": location, "latitude": lat, "longitude": lon, "posted_at": posted,
-        "make": _name(entity.get("brand")) or _name(entity.get("manufacturer")),
-        "model": _name(entity.get("model")), "year": int(year_match[0]) if year_match else None,
-        "colour": _name(entity.get("color")), "category": _name(entity.get("category")),
-        "identifiers": _identifiers(entity), "photos": _images(entity.get("image"), base_url),
-        "seller": _seller(offer.get("seller") or entity.get("seller") or offer.get("offeredBy")),
-        "entity_url": _name(entity.get("url")) or _name(offer.get("url")),
-    }
-    return {k: v for k, v in record.items() if v not in (None, "", [], {})}
-
-
-def opengraph_listing(entities: list[dict], base_url: str) -> dict | None:
-    """The OpenGraph fallback: only pages whose og:type says product."""
-    for og in entities:
-        og_type = " ".join(_types(og)) or _name(og.get("og:type")) or ""
-        if "product" not in og_type.lower():
-            continue
-        record = {"title": _name(og.get("og:title")), "description": _name(og.get("og:description")),
-                  "price": _name(og.get("product:price:amount") or og.get("og:price:amount")),
-                  "currency": _name(og.get("product:price:currency") or og.get("og:price:currency")),
-                  "make": _name(og.get("product:brand")), "photos": _images(og.get("og:image"), base_url)}
-        return {k: v for k, v in record.items() if v not in (None, "", [])}
-    return None
-
-
-def _is_listing_entity(entity: dict) -> bool:
-    types = _types(entity)
-    if types & LISTING_TYPES and _name(entity.get("name")):
-        return True
-    item = entity.get("itemOffered")
-    return "offer" in types and isinstance(item, dict) and bool(_name(item.get("name")))
-
+from spiders.entities import group_to_listing, is_placeholder
+from spiders.gallery import Gallery, is_chrome_address, page_images, photo_folder, script_images
+from spiders.graph import Graph, from_rdfa
+from spiders.jsonld import read_blocks
+from spiders.reader import meta, metas, read_page
 
 _TRACKING = ("utm_", "ref", "source", "fbclid", "gclid", "mc_", "from")
 
 
+def read_syntax(doc, base_url: str, syntax: str) -> tuple[list, list[str]]:
+    """One syntax extruct reads (microdata uniform, RDFa expanded), or a note when it fails."""
+    try:
+        data = extruct.extract(doc, base_url=base_url, syntaxes=[syntax], uniform=syntax == "microdata",
+                               errors="strict")[syntax]
+    except Exception as exc:
+        return [], [f"{syntax} could not be read ({exc.__class__.__name__}); ignored"]
+    return data if isinstance(data, list) else [data], []
+
+
+def page_graph(doc, base_url: str) -> tuple[Graph, list[str]]:
+    """Every schema.org node on the page, with notes on what could not be read."""
+    roots, notes = read_blocks(doc)
+    micro, micro_notes = read_syntax(doc, base_url, "microdata")
+    roots += micro
+    notes += micro_notes
+    if doc.xpath("//*[@typeof or @vocab]"):
+        rdfa, rdfa_notes = read_syntax(doc, base_url, "rdfa")
+        roots += from_rdfa(rdfa)
+        notes += rdfa_notes
+    return Graph(roots, base_url), notes
+
+
 def _page_key(url: str, base: str) -> tuple[str, tuple]:
-    """What identifies a page: its path and query without tracking parameters (scheme and host aside)."""
     parts = urlsplit(urljoin(base, url))
     query = tuple(sorted((k, v) for k, v in parse_qsl(parts.query) if not k.lower().startswith(_TRACKING)))
     return parts.path.rstrip("/") or "/", query
 
 
-def _same_page(url: str | None, page_url: str) -> bool:
-    return not url or _page_key(url, page_url) == _page_key(page_url, page_url)
+def own_addresses(doc, url: str) -> set:
+    """Keys of the addresses this page answers to: its own, its canonical link, its og:url."""
+    keys = {_page_key(url, url)}
+    for href in doc.xpath('//link[translate(@rel, "CANONICAL", "canonical")="canonical"]/@href'):
+        keys.add(_page_key(href.strip(), url))
+    og = meta(doc, "og:url")
+    if og:
+        keys.add(_page_key(og, url))
+    return keys
+
+
+def main_listing(graph: Graph, doc, url: str) -> tuple[dict | None, bool]:
+    """(the main listing's record, whether the graph says this is an index page)."""
+    groups = [g for g in graph.groups()]
+    records = {id(g): group_to_listing(graph, g) for g in groups}
+    for entity in graph.main_entities():
+        for group in groups:
+            if entity is group.item or entity in group.offers or entity is group.detail:
+                return records[id(group)], False
+    top = [g for g in groups if not g.related and not is_placeholder(records[id(g)])]
+    keys = own_addresses(doc, url)
+    own = [g for g in top if records[id(g)].get("entity_url") and _page_key(records[id(g)]["entity_url"], url) in keys]
+    elsewhere = [g for g in top if records[id(g)].get("entity_url") and g not in own]
+    if own:
+        titles = {(records[id(g)].get("title") or "").lower() for g in own}
+        if len(titles) >= 3:
+            return None, True
+        best = max(own, key=lambda g: ("price" in records[id(g)], len(records[id(g)])))
+        merged = dict(records[id(best)])
+        for other in own:
+            if (records[id(other)].get("title") or "").lower() == (merged.get("title") or "").lower():
+                for key, value in records[id(other)].items():
+                    merged.setdefault(key, value)
+        return merged, False
+    if len(elsewhere) >= 2:
+        return None, True
+    if len(top) == 1:
+        return records[id(top[0])], False
+    if top and len({(records[id(g)].get("title") or "").lower() for g in top}) == 1:
+        return records[id(top[0])], False
+    return None, bool(top)
+
+
+def _gallery(doc, url: str, structured: list[str]) -> list[str]:
+    """Structured and script galleries first; the page's images join them when they come from where
+    those photos come from (the same host and folder), or stand alone when the page has no other."""
+    gallery = Gallery(url)
+    for address in structured + script_images(doc):
+        gallery.add(address)
+    known = {photo_folder(u) for u in gallery.urls}
+    for address in page_images(doc, url):
+        if not known or photo_folder(urljoin(url, address)) in known:
+            gallery.add(address)
+    for og in metas(doc, "og:image") or metas(doc, "twitter:image"):
+        if not is_chrome_address(og):
+            gallery.add(og)
+    return gallery.urls
 
 
 def extract_listing(html_text: str, url: str) -> tuple[dict | None, list[str]]:
-    """The listing a page describes (most complete schema.org entity for this page), and notes on problems.
-
-    Pages listing several products with their own addresses are index pages: None.
-    """
+    """The listing a page shows and notes on problems; None when the page is not one listing."""
     try:
         doc = lxml_html.fromstring(html_text or "<html></html>")
     except (etree.ParserError, ValueError) as exc:
         return None, [f"page could not be parsed as HTML ({exc})"]
     base = doc.xpath("//base/@href")
     base_url = urljoin(url, base[0]) if base else url
-    notes: list[str] = []
-    candidates: list[dict] = []
-    ld, ld_notes = read_jsonld(doc)
-    notes += ld_notes
-    micro, micro_notes = read_syntax(doc, base_url, "microdata")
-    notes += micro_notes
-    for entity in ld + micro:
-        if _is_listing_entity(entity):
-            candidates.append(entity_to_listing(entity, base_url))
-    own = [c for c in candidates if _same_page(c.get("entity_url"), url)]
-    if len({(c.get("title") or "").lower() for c in own}) >= 3:
-        return None, notes  # many different products on one page: a list, not a listing
-    if own:
-        best = max(own, key=lambda c: (bool(c.get("entity_url")), "price" in c, len(c)))
-        for other in own:  # the same thing described twice (JSON-LD and microdata): fill the gaps
-            if (other.get("title") or "").lower() == (best.get("title") or "").lower():
-                for key, value in other.items():
-                    best.setdefault(key, value)
-        best.pop("entity_url", None)
-        return best, notes
-    if candidates:
+    graph, notes = page_graph(doc, base_url)
+    structured, is_index = main_listing(graph, doc, url)
+    if is_index:
         return None, notes
-    og, og_notes = read_syntax(doc, base_url, "opengraph")
-    return opengraph_listing(og, base_url), notes + og_notes
+    page = read_page(doc, url)
+    if structured is None and not page.get("_listing"):
+        return None, notes
+    record = dict(structured or {})
+    for key in ("title", "price", "currency", "location", "description", "make", "model", "colour", "year"):
+        if not record.get(key) and page.get(key):
+            record[key] = page[key]
+    if structured and page.get("_price_seen") and "price" in record and "currency" not in record:
+        record["currency"] = page.get("currency")
+    seller = dict(record.get("seller") or {})
+    shown = page.get("seller") or {}
+    if not seller.get("name") or (shown.get("name") or "").casefold() == seller["name"].casefold():
+        for key, value in shown.items():
+            seller.setdefault(key, value)
+    if seller:
+        record["seller"] = seller
+    identifiers = list(record.get("identifiers") or [])
+    for found in page.get("identifiers") or []:
+        if all(found["value"] != known["value"] for known in identifiers):
+            identifiers.append(found)
+    record["identifiers"] = identifiers
+    record["photos"] = _gallery(doc, url, record.get("photos") or [])
+    record.pop("entity_url", None)
+    record["site_name"] = meta(doc, "og:site_name")
+    return {k: v for k, v in record.items() if v not in (None, "", [], {})}, notes

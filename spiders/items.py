@@ -25,6 +25,7 @@ class ListingItem(scrapy.Item):
     identifiers = scrapy.Field()  # list of {kind, value}
     seller = scrapy.Field()  # {name, profile_url, phone, email}
     photos = scrapy.Field()  # photo addresses
+    site_name = scrapy.Field()  # the site's own name (og:site_name): never an identifier; not stored
     # evidence and bookkeeping, filled by the spider and the pipelines
     snapshot = scrapy.Field()  # the raw page bytes
     fetched_at = scrapy.Field()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from urllib.parse import urlsplit
 
 from scrapy.downloadermiddlewares.retry import RetryMiddleware
 
@@ -26,4 +27,31 @@ class BackoffRetryMiddleware(RetryMiddleware):
         delay = request.meta.pop("farmwatch_backoff", 0)
         if delay:
             await asyncio.sleep(delay)
+        return None
+
+
+class InternalAddressMiddleware:
+    """Refuse any request (a redirect included) to a loopback, private, link-local or metadata
+    address unless the source itself is on such an address. Names are judged without a lookup
+    here (the photo pipeline also resolves them, off the reactor)."""
+
+    def __init__(self, crawler):
+        self.crawler = crawler
+
+    @classmethod
+    def from_crawler(cls, crawler):
+        return cls(crawler)
+
+    async def process_request(self, request):
+        from scrapy.exceptions import IgnoreRequest
+
+        from registry.fetch import refuse_address
+
+        source = getattr(self.crawler.spider, "source", None)
+        if source is None or urlsplit(request.url).hostname in source.photo_domains:
+            return None
+        reason = refuse_address(request.url, source.start_urls, resolve=False)
+        if reason:
+            self.crawler.stats.inc_value("farmwatch/internal_refused")
+            raise IgnoreRequest(reason)
         return None

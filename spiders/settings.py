@@ -47,6 +47,7 @@ LOG_LEVEL = "INFO"
 DOWNLOADER_MIDDLEWARES = {
     "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
     "spiders.middlewares.BackoffRetryMiddleware": 550,
+    "spiders.middlewares.InternalAddressMiddleware": 560,
 }
 ITEM_PIPELINES = {
     "spiders.pipelines.clean.CleanFieldsPipeline": 100,

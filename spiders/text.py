@@ -13,18 +13,20 @@ from w3lib.html import remove_tags, remove_tags_with_content
 
 from registry.identifiers import matching_key
 from registry.vocab import resolve_identifier_kind
+from spiders.values import not_identifier, strip_contacts
 
 _SPACES = re.compile(r"[ \t\r\f\v\u00a0]+")
 _BLANK_LINES = re.compile(r"\n\s*\n+")
 _BLOCK_TAGS = re.compile(r"<\s*(br|/p|/div|/li|/h[1-6]|/tr)\b[^>]*>", re.I)
 
 _LABEL = (r"serial(?:\s*(?:no\.?|number|num|#))?|s/n|sn|vin|pin|chassis(?:\s*(?:no\.?|number))?"
-          r"|frame(?:\s*(?:no\.?|number))?|engine(?:\s*(?:no\.?|number))?|ear\s*tag|tag(?:\s*(?:no\.?|number))?"
+          r"|frame(?:\s*(?:no\.?|number))?|engine\s*(?:no\.?|number|serial)|ear\s*tag|tag(?:\s*(?:no\.?|number))?"
           r"|micro\s*chip|chip(?:\s*number)?|cesar(?:\s*(?:id|number))?|ueln|freeze\s*mark|passport(?:\s*number)?")
 _LABELLED = re.compile(rf"\b({_LABEL})\s*[:#.=\-]?\s*((?:[A-Za-z0-9][A-Za-z0-9\-/.]*)(?:[ ][A-Za-z0-9][A-Za-z0-9\-/.]*){{0,5}})",
                        re.I)
 _TOKEN = re.compile(r"\b(?=[A-Za-z0-9\-]*\d)(?=[A-Za-z0-9\-]*[A-Za-z])[A-Za-z0-9][A-Za-z0-9\-]{6,24}[A-Za-z0-9]\b")
 _LABEL_KINDS = {"sn": "serial", "s/n": "serial", "chip": "microchip", "tag": "ear_tag", "passport": "ueln"}
+_WORD_NUMBER = re.compile(r"^(?:[A-Za-z]{4,}[-]?\d{1,3}|\d{1,3}[-]?[A-Za-z]{4,})$")
 MAX_CANDIDATES = 12
 
 
@@ -66,21 +68,35 @@ def _trim_value(raw: str) -> str:
     return " ".join(kept).strip(" -/.")
 
 
-def find_identifiers(*texts: str | None) -> list[dict]:
+def _unlabelled_excluded(token: str) -> bool:
+    """Codes in running text that are words with a number ("AutoScout24", "Windows10") or written
+    in mixed case ("iPhone12X"): a serial is printed in one case."""
+    letters = re.sub(r"[^A-Za-z]", "", token)
+    return bool(_WORD_NUMBER.match(token)) or (letters != letters.upper() and letters != letters.lower())
+
+
+def find_identifiers(*texts: str | None, site_words: set[str] = frozenset(), make: str | None = None,
+                     model: str | None = None) -> list[dict]:
     """Identifier candidates in free text: labelled ones ("Serial no: ABC 123") keep their kind,
-    unlabelled letter-and-digit codes of 8-26 characters become kind "other"."""
+    unlabelled letter-and-digit codes of 8-26 characters become kind "other". Values the rule in
+    spiders.values excludes (phone numbers, e-mail and web addresses, site and brand names, engine
+    sizes and units, the item's own model code) are never candidates."""
     found: list[dict] = []
     seen: set[str] = set()
 
     def add(kind: str, value: str) -> None:
         key = matching_key(value)
-        if key and len(key) >= 4 and key not in seen and len(found) < MAX_CANDIDATES:
-            seen.add(key)
-            found.append({"kind": kind, "value": value})
+        if not key or len(key) < 4 or key in seen or len(found) >= MAX_CANDIDATES:
+            return
+        if not_identifier(value, site_words=site_words, make=make, model=model):
+            return
+        seen.add(key)
+        found.append({"kind": kind, "value": value})
 
     for text in texts:
         if not text:
             continue
+        text = strip_contacts(text)
         position = 0
         while match := _LABELLED.search(text, position):
             label = re.sub(r"\s+", " ", match[1].lower())
@@ -91,5 +107,6 @@ def find_identifiers(*texts: str | None) -> list[dict]:
                 add(_LABEL_KINDS.get(first) or resolve_identifier_kind(label) or resolve_identifier_kind(first)
                     or "serial", value)
         for match in _TOKEN.finditer(text):
-            add("other", match[0])
+            if not _unlabelled_excluded(match[0]):
+                add("other", match[0])
     return found

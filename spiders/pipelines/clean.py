@@ -12,7 +12,7 @@ from registry.prices import parse_price
 from spiders.text import clean_text
 
 TEXT_FIELDS = ("title", "location", "category", "make", "model", "colour")
-MAX_PHOTOS = 30
+MAX_PHOTOS = 64  # a dealer's gallery can hold 50 or more
 _CURRENCY = re.compile(r"^[A-Z]{3}$")
 
 

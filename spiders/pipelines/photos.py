@@ -1,9 +1,13 @@
 """Download listing photos within size and type limits, store and hash them through registry.
 
-A photo already stored for the listing at the same address is not fetched again, so a
-re-crawl with nothing changed downloads no photos. A bad photo (too big, not an image, a
-decompression bomb, truncated, on a host the source does not allow) is recorded on its
-listing_photos row and in the error log; the listing is kept.
+Photos are fetched from whatever public host the listing page names (sites serve them from
+CDNs), politely per host like every request. Addresses inside the network (loopback, private,
+link-local, cloud metadata) are refused unless the source itself is on such an address, so a
+crawled page cannot make farmwatch fetch from inside the network (registry.fetch.refuse_address).
+A photo already stored for the listing at the same address is not fetched again, so a re-crawl
+with nothing changed downloads no photos. A bad photo (too big, not an image, a decompression
+bomb, truncated, refused address) is recorded on its listing_photos row and in the error log;
+the listing is kept.
 """
 
 from __future__ import annotations
@@ -15,27 +19,25 @@ from urllib.parse import urlsplit
 from scrapy import Request
 
 from registry.db import connect
+from registry.fetch import refuse_address
 from registry.listings import known_photo, save_listing_photo
 from spiders.state import get_run, write_lock
 
 _threads = threading.local()  # one database connection per worker thread
 
 
-def site_of(host: str) -> str:
-    """The registrable part of a host name, roughly: example.co.uk for img.example.co.uk."""
-    labels = host.lower().strip(".").split(".")
-    if len(labels) >= 3 and len(labels[-2]) <= 3 and len(labels[-1]) == 2:
-        return ".".join(labels[-3:])
-    return ".".join(labels[-2:])
-
-
-def photo_host_allowed(url: str, domains: list[str], extra: list[str]) -> bool:
+def photo_refusal(url: str, source) -> str | None:
+    """Why this photo address is not fetched for the source, or None. Hosts named in the source's
+    photo_domains are trusted as configured (an operator's own CDN on a private network)."""
     host = (urlsplit(url).hostname or "").lower()
     if not host:
-        return False
-    if host in domains or host in extra or any(host.endswith("." + d) for d in extra):
-        return True
-    return any(site_of(host) == site_of(d) for d in domains if not d.replace(".", "").isdigit())
+        return "photo address has no host"
+    if host in source.photo_domains or any(host.endswith("." + d) for d in source.photo_domains):
+        return None
+    reason = refuse_address(url, source.start_urls)
+    if reason and host.endswith(".invalid"):
+        return f"photo on another site's host that cannot exist ({host}): not fetched"
+    return reason
 
 
 class PhotosPipeline:
@@ -55,10 +57,12 @@ class PhotosPipeline:
         for position, url in enumerate(item.get("photos") or [], start=1):
             if known_photo(run.db, item["listing_id"], position, url):
                 self.crawler.stats.inc_value("farmwatch/photos_unchanged")
-            elif not photo_host_allowed(url, source.domains, source.photo_domains):
+                continue
+            refusal = await asyncio.to_thread(photo_refusal, url, source)
+            if refusal:
                 with write_lock(run.db):
-                    save_listing_photo(run.db, item["listing_id"], position, url, error="photo host not allowed")
-                run.record_error(url, "photo on another site's host: not fetched (add it to photo_domains)")
+                    save_listing_photo(run.db, item["listing_id"], position, url, error=refusal)
+                run.record_error(url, refusal)
             else:
                 wanted.append((position, url))
         results = await asyncio.gather(*(self.fetch_and_store(item["listing_id"], position, url) for position, url in wanted))

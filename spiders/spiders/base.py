@@ -7,6 +7,7 @@ pipelines.
 
 from __future__ import annotations
 
+import re
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 import scrapy
@@ -33,6 +34,24 @@ def clean_url(url: str) -> str:
     query = [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True)
              if not k.lower().startswith(TRACKING_PREFIXES)]
     return urlunsplit((parts.scheme, parts.netloc, parts.path or "/", urlencode(query), ""))
+
+
+def _ad_tokens(url: str) -> set[str]:
+    """What names an ad in its address: numbers of five or more digits and long slugs."""
+    parts = urlsplit(url)
+    text = parts.path + "?" + parts.query
+    tokens = set(re.findall(r"(?<!\d)\d{5,}(?!\d)", text))
+    tokens |= {seg.lower() for seg in parts.path.split("/") if len(seg) >= 12 and not seg.isdigit()}
+    return tokens
+
+
+def same_ad(url: str, page_url: str) -> bool:
+    """True when a canonical address names the same ad as the fetched one: the same path (a tidier
+    form), or a shared ad number or slug (an id or slug variant). A canonical pointing at a home,
+    category or catalogue page shares neither, so listings are never folded together."""
+    if urlsplit(url).path.rstrip("/") == urlsplit(page_url).path.rstrip("/"):
+        return True
+    return bool(_ad_tokens(url) & _ad_tokens(page_url))
 
 
 class ListingSpider(scrapy.Spider):
@@ -116,15 +135,16 @@ class ListingSpider(scrapy.Spider):
             return None
 
     def canonical_url(self, response) -> str:
-        """The listing's address: the page's own, tidied by its rel=canonical link when that names the same page."""
-        href = response.xpath('//link[@rel="canonical"]/@href').get() if isinstance(response, TextResponse) else None
+        """The listing's address: its rel=canonical link (else og:url) when that names the same ad
+        on this site, so one ad reached by several addresses is stored once (see same_ad)."""
         own = clean_url(response.url)
-        if href:
+        if not isinstance(response, TextResponse):
+            return own
+        hrefs = response.xpath('//link[translate(@rel, "CANONICAL", "canonical")="canonical"]/@href').getall()[:1]
+        hrefs += response.xpath('//meta[@property="og:url"]/@content').getall()[:1]
+        for href in hrefs:
             url = clean_url(response.urljoin(href.strip()))
-            # only a tidier form of this page's own address: a site pointing every page at one
-            # canonical address must not fold its listings into one
-            same_path = urlsplit(url).path.rstrip("/") == urlsplit(own).path.rstrip("/")
-            if url.startswith(("http://", "https://")) and self.in_domain(url) and same_path:
+            if url.startswith(("http://", "https://")) and self.in_domain(url) and same_ad(url, own):
                 return url
         return own
 

@@ -10,7 +10,7 @@ from spiders.config import Source
 from spiders.items import ListingItem
 from spiders.pipelines.clean import CleanFieldsPipeline
 from spiders.pipelines.identifiers import IdentifierCandidatesPipeline
-from spiders.pipelines.photos import photo_host_allowed
+from spiders.pipelines.photos import photo_refusal
 from spiders.pipelines.snapshot import SnapshotPipeline
 from spiders.pipelines.store import StoreListingPipeline
 from spiders.spiders.structured import StructuredSpider
@@ -91,16 +91,34 @@ def test_errors_are_counted_logged_and_flushed_to_the_crawl_run(crawler):
     assert json.loads(row[2]) == [{"url": "https://market.example/bad", "error": "HTTP 500"}]
 
 
-@pytest.mark.parametrize("url, allowed", [
-    ("https://market.example/img/1.jpg", True),
-    ("https://img.market.example/1.jpg", True),
-    ("https://cdn.photos.example/1.jpg", True),
-    ("https://evil.example/1.jpg", False),
-    ("http://127.0.0.2/1.jpg", False),
-    ("not a url", False),
+@pytest.mark.parametrize("url, start, refused", [
+    ("https://market.example/img/1.jpg", "https://market.example/", None),
+    ("https://i.cdn-photos.net/1.jpg", "https://market.example/", None),  # CDNs are fetched
+    ("http://127.0.0.2/1.jpg", "https://market.example/", "loopback"),
+    ("http://localhost:8080/1.jpg", "https://market.example/", "loopback"),
+    ("http://10.1.2.3/1.jpg", "https://market.example/", "private"),
+    ("http://192.168.0.10/1.jpg", "https://market.example/", "private"),
+    ("http://172.16.5.4/1.jpg", "https://market.example/", "private"),
+    ("http://[fd00::1]/1.jpg", "https://market.example/", "private"),
+    ("http://169.254.10.10/1.jpg", "https://market.example/", "link-local"),
+    ("http://169.254.169.254/latest/meta-data", "https://market.example/", "metadata"),
+    ("http://metadata.google.internal/x.jpg", "https://market.example/", "metadata"),
+    ("http://[::ffff:127.0.0.1]/1.jpg", "https://market.example/", "loopback"),
+    ("http://127.0.0.1:9/1.jpg", "http://127.0.0.1:8002/dealer/", None),  # the source is there too
+    ("http://169.254.169.254/x.jpg", "http://127.0.0.1:8002/dealer/", "metadata"),
+    ("http://10.0.0.5/x.jpg", "http://127.0.0.1:8002/dealer/", "private"),
+    ("https://offsite.invalid/photo.jpg", "https://market.example/", "another site"),
+    ("https://cdn.photos.example.org/1.jpg", "https://market.example/", None),
 ])
-def test_photo_hosts(url, allowed):
-    assert photo_host_allowed(url, ["market.example", "127.0.0.1"], ["photos.example"]) is allowed
+def test_photo_addresses_inside_the_network_are_refused_unless_the_source_is_there(url, start, refused):
+    source = Source(name="s", kind="structured", start_urls=[start], photo_domains=["trusted.lan"])
+    reason = photo_refusal(url, source)
+    assert (reason is None) if refused is None else (refused in (reason or ""))
+
+
+def test_configured_photo_domains_are_trusted():
+    source = Source(name="s", kind="structured", start_urls=["https://m.example/"], photo_domains=["trusted.lan"])
+    assert photo_refusal("http://img.trusted.lan/1.jpg", source) is None
 
 
 def test_prepare_jobdir_resumes_a_clean_stop_and_restarts_after_a_kill(tmp_path):

@@ -1,0 +1,88 @@
+"""Which printed values can be identifiers of one machine or animal, and which never are.
+
+The rule (docs/spiders.md, "No spurious identifiers"): an identifier is one code of at least
+five letters and digits with at least one digit. Never one: a phone or fax number, an e-mail
+address or web address (or part of one), a site or brand name with digits ("AutoScout24"), an
+engine size or other number with a unit ("V8 5.7L", "150 hp", "1,200 kg"), a year, a price, or a
+model code of the item's own make ("6120M" after "John Deere"), nor words with digits mixed in
+running text (mixed case such as "iPhone12").
+"""
+
+from __future__ import annotations
+
+import re
+
+_PHONE = re.compile(r"(?<![\w])(?:\+|00)?(?:\d[\s().\-/]{0,2}){9,15}(?![\w])")
+_PHONE_SHAPE = re.compile(r"^\s*(?:\+|00)?[\d\s().\-/]{9,22}\s*$")
+_UNIT = re.compile(r"^\d+(?:[.,]\d+)?\s*(?:l|ltr|litre|liter|cc|ccm|cm3|hp|bhp|ps|kw|kg|t|km|mi|miles|mph|kmh|km/h|rpm|"
+                   r"mm|cm|m|in|ft|v|ah|w|nm|h|hrs|bar|psi|gal)$", re.I)
+_ENGINE = re.compile(r"^(?:v|w|i|l|h)\d{1,2}$|^\d[.,]\d\s*[lL]?$|^\d{3,4}\s*cc$", re.I)
+_EMAIL_OR_URL = re.compile(r"\S+@\S+|(?:https?://|www\.)\S+|\b\S+\.(?:com|co\.uk|org|net|de|fr|nl|pl|ie|eu)\b\S*", re.I)
+_YEAR = re.compile(r"^(?:19|20)\d\d$")
+
+
+def phone_numbers(text: str | None) -> list[str]:
+    """Phone-shaped runs of 9-15 digits with the usual separators ("(754) 224-3257", "07700 900123")."""
+    found = []
+    for match in _PHONE.finditer(text or ""):
+        value = match[0].strip(" -./")
+        if len(re.sub(r"\D", "", value)) >= 9:
+            found.append(value)
+    return found
+
+
+def is_phone(value: str | None) -> bool:
+    """True for a value that is only a phone or fax number."""
+    digits = re.sub(r"\D", "", value or "")
+    return bool(_PHONE_SHAPE.match(value or "")) and 9 <= len(digits) <= 15 and bool(re.search(r"[\s().\-/+]", value or "")) \
+        or bool(re.fullmatch(r"(?:\+|00)?\d{10,13}", (value or "").strip())) and (value or "").strip().startswith(("0", "+", "1"))
+
+
+def strip_contacts(text: str | None) -> str:
+    """Text without e-mail and web addresses, whose parts are never identifiers."""
+    return _EMAIL_OR_URL.sub(" ", text or "")
+
+
+def not_identifier(value: str, *, site_words: set[str] = frozenset(), make: str | None = None,
+                   model: str | None = None) -> bool:
+    """True when a candidate is one of the values the rule above excludes."""
+    compact = re.sub(r"[\s\-./]", "", value)
+    letters = re.sub(r"[^A-Za-z]", "", compact).lower()
+    if len(re.sub(r"\W", "", compact)) < 5 or not re.search(r"\d", compact):
+        return True
+    if is_phone(value) or "@" in value or _YEAR.match(compact):
+        return True
+    if any(_UNIT.match(part) or _ENGINE.match(part) for part in value.split()):
+        return True
+    if letters and any(letters == w or (len(w) >= 4 and w in letters) for w in site_words):
+        return True
+    if model and re.sub(r"\W", "", model).lower() == re.sub(r"\W", "", value).lower():
+        return True
+    return bool(make and letters and letters in re.sub(r"\W", "", make.lower()) and len(compact) <= 8)
+
+
+def identifier_value(raw: str | None) -> str | None:
+    """The identifier in a labelled spec value ("1G1YY12S625129021 FREE report" -> the code), or None
+    when the value is not an identifier (an engine description, a phone number, words)."""
+    text = strip_contacts(raw).strip()
+    if not text or is_phone(text):
+        return None
+    tokens = text.split()
+    kept: list[str] = []
+    for token in tokens[:6]:
+        token = token.strip(",;()[]")
+        if re.search(r"\d", token) or (kept and len(token) <= 5 and token.isupper()):
+            kept.append(token)
+        elif kept or len(tokens) > 1 and not re.search(r"\d", token) and token.isupper() and len(token) <= 5:
+            if kept:
+                break
+            kept.append(token)
+        else:
+            break
+    value = " ".join(kept).strip(" -/.")
+    while kept and not re.search(r"\d", kept[-1]):
+        kept.pop()
+        value = " ".join(kept).strip(" -/.")
+    if not value or not_identifier(value):
+        return None
+    return value
