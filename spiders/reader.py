@@ -78,13 +78,12 @@ def headline(doc, url: str) -> str | None:
 
 
 def _money(text: str | None):
-    from registry.cleaning import parse_price
+    """(amount, currency) of the first amount marked by a currency in the text, else (None, None)."""
+    from registry.prices import parse_price
 
     match = _MONEY.search(text or "")
-    if not match:
-        return None, None
-    amount, currency = parse_price(match[0])
-    return amount, currency
+    price = parse_price(match[0]) if match else None
+    return (price.amount_float, price.currency) if price else (None, None)
 
 
 def body_text(doc) -> str | None:
