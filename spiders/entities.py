@@ -131,16 +131,17 @@ def _identifiers(graph: Graph, nodes: list[dict]) -> list[dict]:
 
 
 def _price(graph: Graph, offers: list[dict]) -> tuple[object, str | None]:
+    """(price as published: a number stays a number, currency) from the first offer that has one."""
     currency = None
     for offer in offers:
         specs = graph.nodes_of(offer, "priceSpecification")
         currency = currency or text_of(graph.first(offer, "priceCurrency")) or next(
             (text_of(graph.first(s, "priceCurrency")) for s in specs if graph.first(s, "priceCurrency")), None)
-        price = text_of(graph.first(offer, "price")) or text_of(graph.first(offer, "lowPrice"))
-        price = price or next((text_of(graph.first(s, "price")) for s in specs if graph.first(s, "price")), None)
-        if price is not None:
-            raw = graph.first(offer, "price")
-            return (raw if isinstance(raw, (int, float)) and not isinstance(raw, bool) else price), currency
+        raw = graph.first(offer, "price", "lowPrice")
+        if raw is None:
+            raw = next((graph.first(s, "price") for s in specs if graph.first(s, "price") is not None), None)
+        if raw is not None:
+            return (raw if isinstance(raw, (int, float)) and not isinstance(raw, bool) else text_of(raw)), currency
     return None, currency
 
 

@@ -40,14 +40,16 @@ def read_syntax(doc, base_url: str, syntax: str) -> tuple[list, list[str]]:
     return data if isinstance(data, list) else [data], []
 
 
-def page_graph(doc, base_url: str) -> tuple[Graph, list[str]]:
-    """Every schema.org node on the page, with notes on what could not be read."""
+def page_graph(doc, base_url: str, html_text: str | None = None) -> tuple[Graph, list[str]]:
+    """Every schema.org node on the page, with notes on what could not be read (RDFa is parsed
+    from the page's text, which extruct's RDFa reader needs)."""
     roots, notes = read_blocks(doc)
     micro, micro_notes = read_syntax(doc, base_url, "microdata")
     roots += micro
     notes += micro_notes
     if doc.xpath("//*[@typeof or @vocab]"):
-        rdfa, rdfa_notes = read_syntax(doc, base_url, "rdfa")
+        source = html_text if html_text is not None else etree.tostring(doc, encoding="unicode")
+        rdfa, rdfa_notes = read_syntax(source, base_url, "rdfa")
         roots += from_rdfa(rdfa)
         notes += rdfa_notes
     return Graph(roots, base_url), notes
@@ -126,7 +128,7 @@ def extract_listing(html_text: str, url: str) -> tuple[dict | None, list[str]]:
         return None, [f"page could not be parsed as HTML ({exc})"]
     base = doc.xpath("//base/@href")
     base_url = urljoin(url, base[0]) if base else url
-    graph, notes = page_graph(doc, base_url)
+    graph, notes = page_graph(doc, base_url, html_text)
     structured, is_index = main_listing(graph, doc, url)
     if is_index:
         return None, notes

@@ -158,7 +158,8 @@ def page_images(doc, page_url: str) -> list[str]:
             continue
         parent = img.getparent()
         if parent is not None and parent.tag == "a" and _IMAGE_PATH.search(urlsplit(parent.get("href") or "").path):
-            found.append(parent.get("href"))  # a thumbnail linking to the full photo
+            found.append(parent.get("href"))  # a thumbnail linking to the full photo: the photo, not the thumbnail
+            continue
         url = _image_of(img)
         if url and (_IMAGE_PATH.search(urlsplit(url).path) or img.get("itemprop") == "image"
                     or any(img.get(a) for a in LAZY_ATTRIBUTES + ("srcset", "data-srcset"))):

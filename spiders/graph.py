@@ -166,9 +166,12 @@ class Graph:
         """Every listing told by the graph, once each: offers under an item join its group."""
         groups: list[Group] = []
         taken: set[int] = set()
-        for node in self.nodes:
+        offers = [n for n in self.nodes if types_of(n) & OFFER_TYPES]
+        offered = {id(i) for o in offers for i in self.nodes_of(o, "itemOffered")}
+        items = [n for n in self.nodes if types_of(n) & ITEM_TYPES and not types_of(n) & OFFER_TYPES]
+        for node in [n for n in items if id(n) not in offered] + offers:  # items first: their offers join them
             kinds = types_of(node)
-            if id(node) in taken or not kinds & (ITEM_TYPES | OFFER_TYPES):
+            if id(node) in taken:
                 continue
             if kinds & OFFER_TYPES:
                 if any(types_of(p or {}) & ITEM_TYPES and prop == "offers" for p, prop in self.mentions.get(id(node), [])):

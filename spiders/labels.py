@@ -86,11 +86,13 @@ IDENTIFIER_KINDS = ("serial", "vin", "frame", "pin", "engine", "registration", "
 
 
 def fold(label: str) -> str:
-    """'N° de série :' -> 'n de serie'; 'Stock#' -> 'stock'; accents and punctuation dropped."""
+    """'N° de série :' -> 'n de serie'; 'Stock#' -> 'stock'; 'Engine No.' -> 'engine number'.
+
+    Accents and punctuation are dropped; "no", "nr" or "num" after a word means "number"."""
     text = unicodedata.normalize("NFKD", str(label)).encode("ascii", "ignore").decode().lower()
     text = re.sub(r"[^a-z0-9/ ]+", " ", text)
     text = re.sub(r"\s+", " ", text).strip()
-    text = re.sub(r"(?:\s(?:no|nr|num|number|nummer|numero|#))+$", "", text) if " " in text else text
+    text = re.sub(r"\s(?:no|nr|num)$", " number", text)
     return text.strip()
 
 
@@ -98,7 +100,6 @@ _TABLE: dict[str, str] = {}
 for _field, _labels in LABELS.items():
     for _label in _labels:
         _TABLE.setdefault(fold(_label), _field)
-        _TABLE.setdefault(fold(_label + " no"), _field)
 
 
 def field_for_label(label: str | None) -> str | None:
@@ -108,4 +109,4 @@ def field_for_label(label: str | None) -> str | None:
     key = fold(label)
     if not key or len(key) > 40:
         return None
-    return _TABLE.get(key) or _TABLE.get(re.sub(r"\s(?:no|nr|number|nummer|numero)$", "", key))
+    return _TABLE.get(key)

@@ -54,7 +54,8 @@ def not_identifier(value: str, *, site_words: set[str] = frozenset(), make: str 
         return True
     if any(_UNIT.match(part) or _ENGINE.match(part) for part in value.split()):
         return True
-    if letters and any(letters == w or (len(w) >= 4 and w in letters) for w in site_words):
+    token = re.sub(r"\W", "", compact).lower()
+    if letters and any(letters == w or token == w or (len(w) >= 4 and (w in letters or w in token)) for w in site_words):
         return True
     if model and re.sub(r"\W", "", model).lower() == re.sub(r"\W", "", value).lower():
         return True
