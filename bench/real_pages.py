@@ -122,7 +122,9 @@ def score(db_path: Path, truth: dict) -> tuple[list[dict], dict]:
     return rows, _totals(rows, truth)
 
 
-def _judge(result: dict, page: dict) -> dict:
+def judge(result: dict, page: dict) -> dict:
+    """{field: right or not} for one stored listing beside what a careful reader sees, and `spurious`
+    (identifiers that are neither required nor acceptable)."""
     verdict = {}
     titles = [page.get("title")] + page.get("title_alt", [])
     verdict["title"] = _norm(result.get("title")) in {_norm(t) for t in titles if t}
@@ -159,7 +161,7 @@ def _totals(rows: list[dict], truth: dict) -> dict:
             continue
         totals["listings"][1] += 1
         totals["listings"][0] += result["stored"]
-        verdict = _judge(result, page)
+        verdict = judge(result, page)
         result["verdict"] = verdict
         for key in ("title", "price", "location", "seller", "identifiers", "photos"):
             if key in verdict:

@@ -12,8 +12,9 @@ from __future__ import annotations
 
 import re
 
-_PHONE = re.compile(r"(?<![\w])(?:\+|00)?(?:\d[\s().\-/]{0,2}){9,15}(?![\w])")
-_PHONE_SHAPE = re.compile(r"^\s*(?:\+|00)?[\d\s().\-/]{9,22}\s*$")
+import phonenumbers
+
+PHONE_REGIONS = ("GB", "US")  # numbers written without a country code are read as national numbers of these
 _UNIT = re.compile(r"^\d+(?:[.,]\d+)?\s*(?:l|ltr|litre|liter|cc|ccm|cm3|hp|bhp|ps|kw|kg|t|km|mi|miles|mph|kmh|km/h|rpm|"
                    r"mm|cm|m|in|ft|v|ah|w|nm|h|hrs|bar|psi|gal)$", re.I)
 _ENGINE = re.compile(r"^(?:v|w|i|l|h)\d{1,2}$|^\d[.,]\d\s*[lL]?$|^\d{3,4}\s*cc$", re.I)
@@ -22,20 +23,22 @@ _YEAR = re.compile(r"^(?:19|20)\d\d$")
 
 
 def phone_numbers(text: str | None) -> list[str]:
-    """Phone-shaped runs of 9-15 digits with the usual separators ("(754) 224-3257", "07700 900123")."""
-    found = []
-    for match in _PHONE.finditer(text or ""):
-        value = match[0].strip(" -./")
-        if len(re.sub(r"\D", "", value)) >= 9:
-            found.append(value)
+    """Phone and fax numbers in text as written ("(754) 224-3257", "07700 900123", "+49 30 1234567"),
+    found by Google's libphonenumber (the `phonenumbers` package) as possible numbers of their region."""
+    found: list[str] = []
+    if not text or not re.search(r"\d.*\d", text):
+        return found
+    for region in PHONE_REGIONS:
+        for match in phonenumbers.PhoneNumberMatcher(text, region, leniency=phonenumbers.Leniency.POSSIBLE):
+            if len(re.sub(r"\D", "", match.raw_string)) >= 9 and match.raw_string not in found:
+                found.append(match.raw_string)
     return found
 
 
 def is_phone(value: str | None) -> bool:
     """True for a value that is only a phone or fax number."""
-    digits = re.sub(r"\D", "", value or "")
-    return bool(_PHONE_SHAPE.match(value or "")) and 9 <= len(digits) <= 15 and bool(re.search(r"[\s().\-/+]", value or "")) \
-        or bool(re.fullmatch(r"(?:\+|00)?\d{10,13}", (value or "").strip())) and (value or "").strip().startswith(("0", "+", "1"))
+    value = (value or "").strip()
+    return bool(value) and any(number.strip() == value for number in phone_numbers(value))
 
 
 def strip_contacts(text: str | None) -> str:

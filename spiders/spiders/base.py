@@ -37,17 +37,17 @@ def clean_url(url: str) -> str:
 
 
 def _ad_tokens(url: str) -> set[str]:
-    """What names an ad in its address: numbers of five or more digits and long slugs."""
+    """What names an ad in its address: numbers of four or more digits (not years) and long slugs."""
     parts = urlsplit(url)
     text = parts.path + "?" + parts.query
-    tokens = set(re.findall(r"(?<!\d)\d{5,}(?!\d)", text))
+    tokens = {n for n in re.findall(r"(?<!\d)\d{4,}(?!\d)", text) if not re.fullmatch(r"(?:19|20)\d\d", n)}
     tokens |= {seg.lower() for seg in parts.path.split("/") if len(seg) >= 12 and not seg.isdigit()}
     return tokens
 
 
 def same_ad(url: str, page_url: str) -> bool:
     """True when a canonical address names the same ad as the fetched one: the same path (a tidier
-    form), or a shared ad number or slug (an id or slug variant). A canonical pointing at a home,
+    form), or a shared ad number (four or more digits, not a year) or slug (an id or slug variant). A canonical pointing at a home,
     category or catalogue page shares neither, so listings are never folded together."""
     if urlsplit(url).path.rstrip("/") == urlsplit(page_url).path.rstrip("/"):
         return True

@@ -84,8 +84,9 @@ def test_the_items_own_model_code_and_the_site_name_are_no_identifiers():
                             site_words={"farmtrader2020"}) == []
 
 
-@pytest.mark.parametrize("value, phone", [("(754) 224-3257", True), ("+44 7700 900123", True), ("6104732772", False),
-                                          ("1G1YY12S625129021", False), ("07700900123", True)])
+@pytest.mark.parametrize("value, phone", [("(754) 224-3257", True), ("+44 7700 900123", True), ("6104732772", True),
+                                          ("1-888-453-5244", True), ("+49 30 1234567", True), ("1G1YY12S625129021", False),
+                                          ("07700900123", True), ("982000123456789", False), ("UK 123456 7 00012", False)])
 def test_phone_numbers(value, phone):
     assert is_phone(value) is phone
 

@@ -125,3 +125,18 @@ def test_a_listing_whose_url_is_an_old_slug_is_still_the_pages_listing():
     page = ld({"@type": "Product", "name": "Trailer", "url": "https://market.example/ad/4471-old-title",
                "offers": {"price": 1500, "priceCurrency": "GBP"}})
     assert extract_listing(page, URL)[0]["title"] == "Trailer"
+
+
+@pytest.mark.parametrize("canonical, fetched, same", [
+    ("https://m.example/ad/5520-kubota-m5-111", "https://m.example/ad/5520", True),
+    ("https://m.example/p/tractors/kubota-m5-111-loader/1310332867", "https://m.example/p/x/1310332867", True),
+    ("https://m.example/ad/kubota-m5-111-with-loader", "https://m.example/old/kubota-m5-111-with-loader", True),
+    ("https://m.example/ad/9/", "https://m.example/ad/9", True),
+    ("https://m.example/p/18052730566", "https://m.example/itm/403760625150", False),  # a catalogue page
+    ("https://m.example/", "https://m.example/ad/5520", False),
+    ("https://m.example/tractors/2019", "https://m.example/ad/2019-kubota-77", False),
+])
+def test_a_canonical_address_is_used_only_for_the_same_ad(canonical, fetched, same):
+    from spiders.spiders.base import same_ad
+
+    assert same_ad(canonical, fetched) is same
