@@ -47,8 +47,9 @@ def _ad_tokens(url: str) -> set[str]:
 
 def same_ad(url: str, page_url: str) -> bool:
     """True when a canonical address names the same ad as the fetched one: the same path (a tidier
-    form), or a shared ad number (four or more digits, not a year) or slug (an id or slug variant). A canonical pointing at a home,
-    category or catalogue page shares neither, so listings are never folded together."""
+    form), or a shared ad number (four or more digits, not a year) or slug (an id or slug variant).
+    A canonical pointing at a home, category or catalogue page shares neither, so listings are never
+    folded together."""
     if urlsplit(url).path.rstrip("/") == urlsplit(page_url).path.rstrip("/"):
         return True
     return bool(_ad_tokens(url) & _ad_tokens(page_url))
