@@ -54,6 +54,7 @@ def fold_text(raw: str) -> str:
     return text.upper().translate(_CONFUSABLE_TABLE)
 
 
+MIN_IDENTIFIER_CHARS = 3  # "1" or "A7" is a fleet number or a placeholder, and would join unrelated items
 _COUNTING = ("01234567890123456789", "98765432109876543210")
 
 
@@ -197,6 +198,9 @@ def parse_identifier(kind: str, raw: str, category: str | None = None) -> Identi
     key = matching_key(raw)
     if key is None:
         return None
+    if len(compact(raw)) < MIN_IDENTIFIER_CHARS:
+        raise IdentifierError(f'{name} "{raw}" is too short to identify anything (at least {MIN_IDENTIFIER_CHARS} '
+                              "letters or digits); leave it empty when there is none")
     if len(raw) > 64:
         raise IdentifierError(f"{canonical_kind} is {len(raw)} characters long; at most 64 are accepted")
     value = compact(raw)

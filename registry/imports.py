@@ -18,6 +18,7 @@ from sqlite_utils import Database
 from registry.item_csv import CsvHeaderError, item_table, iter_csv_records
 from registry.items import register_item, validate_item
 from registry.listings import ListingError, clean_listing, save_listing_photo, upsert_listing
+from registry.spreadsheets import decode_text, looks_binary
 
 MAX_FILE_BYTES = 512 * 1024 * 1024
 MAX_LINE_CHARS = 1_000_000
@@ -45,7 +46,8 @@ class ImportReport:
 
 
 def read_text(path: Path) -> str:
-    """The file's text: UTF-8 (with or without BOM), else Windows-1252 as spreadsheets save it."""
+    """The file's text: UTF-16 with BOM, UTF-8 (with or without BOM), else Windows-1252, as
+    spreadsheets save it (registry.spreadsheets.decode_text)."""
     try:
         size = path.stat().st_size
     except OSError as exc:
@@ -55,15 +57,12 @@ def read_text(path: Path) -> str:
     if size > MAX_FILE_BYTES:
         raise ImportFileError(f"{path}: {size // 2**20} MB is over the {MAX_FILE_BYTES // 2**20} MB limit; split it")
     data = path.read_bytes()
-    if b"\x00" in data[:4096]:
+    if looks_binary(data):
         raise ImportFileError(f"{path}: looks like a binary file, not CSV or JSON lines")
     try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        try:
-            return data.decode("cp1252")
-        except UnicodeDecodeError as exc:
-            raise ImportFileError(f"{path}: not UTF-8 text (bad byte at position {exc.start})") from None
+        return decode_text(data)
+    except UnicodeDecodeError as exc:
+        raise ImportFileError(f"{path}: not UTF-8 text (bad byte at position {exc.start})") from None
 
 
 def iter_jsonl(text: str, name: str) -> Iterator[tuple[int, dict | None, str | None]]:

@@ -91,6 +91,9 @@ def validate_theft(raw) -> tuple[dict | None, dict[str, str]]:
     stolen_at = parse_date(stolen_raw)
     if not stolen_raw:
         errors["theft.stolen_at"] = "theft date (stolen_at) is missing"
+    elif not stolen_at and re.fullmatch(r"\s*[1-9]\d{4}(\.0+)?\s*", str(stolen_raw)):
+        errors["theft.stolen_at"] = (f'theft date "{clip(stolen_raw, 40)}" is a spreadsheet\'s day number, not a date: '
+                                     "format the column as a date (YYYY-MM-DD) and save as CSV again")
     elif not stolen_at:
         errors["theft.stolen_at"] = f'theft date "{clip(stolen_raw, 40)}" is not a date (use YYYY-MM-DD)'
     elif stolen_at > datetime.now(UTC).date().isoformat():

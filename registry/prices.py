@@ -5,12 +5,13 @@ Number reading (thousands and decimal separators in every European style, `4.950
 signs and codes) is done by the `price-parser` library; this module decides which number in the
 text is the asking price:
 
-- a "was ... now ..." text is priced by the part after "now" (the earlier price goes in the note);
+- a "was ... now ..." text is priced by the part after "now", and an old price anywhere ("was £9,000",
+  "RRP £1,200", "reduced from ...") is never the price: it goes in the note;
 - a bundle ("2 for £100", "£100 for both") and a rental ("£50 per day") are no price for one item;
 - an amount marked by a currency (sign or code, before or after) beats an unmarked number, so
   "Ref 1234, £500" is 500; with no marked amount a lone number is the price and two or more
   unmarked numbers are no price (we cannot tell which is meant);
-- "£12.5k" is 12500; text without digits ("POA", "offers") is no price.
+- "£12.5k" is 12500; text without digits ("POA", "offers") and an amount of 0 are no price.
 
 The whole rule is written down in docs/prices.md.
 """
@@ -100,7 +101,8 @@ _NUMBER = r"\d+(?:[.,'’ \u00a0\u202f]\d{3}(?!\d))*(?:[.,]\d+)?(?:[.,]-{1,2})?(
 _MARKED = re.compile(rf"(?P<before>{_MARK})\s?(?P<n1>{_NUMBER})|(?P<n2>{_NUMBER})\s?(?P<after>{_MARK})", re.I)
 _UNMARKED = re.compile(_NUMBER)
 _NOW = re.compile(r"\b(?:now(?: only| just)?|reduced to|sale price|new price|price drop(?:ped)? to)\b:?", re.I)
-_WAS = re.compile(r"^\s*(?:was|rrp|previously|reduced from)\b:?\s*", re.I)
+_WAS_CLAUSE = re.compile(
+    rf"\b(?:was|rrp|previously|reduced\s+from|originally)\b:?\s*(?P<old>(?:{_MARK})?\s?{_NUMBER}(?:\s?{_MARK})?)", re.I)
 _BUNDLE = re.compile(
     rf"\b\d+\s*(?:for|x|×)\s*(?:{_MARK})?\s*\d|(?:{_MARK})?\s*\d[\d.,]*\s*(?:{_MARK})?\s*for\s+(?:\d+|two|three|four|"
     rf"five|six|both|all|the lot|the pair)\b", re.I)
@@ -146,7 +148,8 @@ def parse_price(value, default_currency: str | None = None) -> Price | None:
     """Read an asking price from what a site or an import file published.
 
     value: text ("£12,500 + VAT", "12.500,00 €", "POA"), or a number (int, float, Decimal: taken as
-      the amount); None, booleans, negative, non-finite and absurd (>= MAX_AMOUNT) values give None.
+      the amount); None, booleans, zero ("£0" stands for "contact the seller"), negative, non-finite
+      and absurd (>= MAX_AMOUNT) values give None.
     default_currency: ISO 4217 code used when the text has no currency mark (or an ambiguous one
       such as "kr" that this currency uses), e.g. the listing's declared `priceCurrency`.
     Returns a Price, or None when the text holds no single asking price (see the module docstring).
@@ -159,7 +162,7 @@ def parse_price(value, default_currency: str | None = None) -> Price | None:
             amount = Decimal(str(value))
         except InvalidOperation:
             return None
-        if not amount.is_finite() or amount < 0 or amount >= MAX_AMOUNT:
+        if not amount.is_finite() or amount <= 0 or amount >= MAX_AMOUNT:
             return None
         return Price(amount, default, str(value))
     text = re.sub(r"\s+", " ", str(value).replace("\x00", "")).strip()[:MAX_TEXT]
@@ -167,20 +170,21 @@ def parse_price(value, default_currency: str | None = None) -> Price | None:
         return None
     if _BUNDLE.search(text) or _RENTAL.search(text):
         return None
-    segment, notes = text, []
+    segment = text
     now = list(_NOW.finditer(text))
     if now and re.search(r"\d", text[now[-1].end():]):
         segment = text[now[-1].end():]
-        before = _WAS.sub("", text[:now[-1].start()]).strip(" ,;-–")
-        if before:
-            notes.append(f"was {before}")
+    was = [m["old"].strip() for m in _WAS_CLAUSE.finditer(text)]
+    without_was = _WAS_CLAUSE.sub(" ", segment)
+    if re.search(r"\d", without_was):
+        segment = without_was
     if re.search(r"(?:^|[\s(:£€$])[-−–]\s?\d", segment):
         return None  # a negative amount is a refund or a typo, not an asking price
     read = _amount(segment, default)
     if read is None:
         return None
     amount, currency = read
-    if amount < 0 or amount >= MAX_AMOUNT:
+    if amount <= 0 or amount >= MAX_AMOUNT:
         return None
-    notes = [label for pattern, label in _NOTES if pattern.search(segment)] + notes
+    notes = [label for pattern, label in _NOTES if pattern.search(segment)] + [f"was {old}" for old in was]
     return Price(amount, currency, text, "; ".join(dict.fromkeys(notes)) or None)

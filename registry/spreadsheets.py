@@ -17,6 +17,7 @@ Rules (written down for users in the README's import formats and docs/imports.md
 
 from __future__ import annotations
 
+import codecs
 import csv
 import io
 import re
@@ -33,6 +34,23 @@ TEXT_FIX = "format the column as Text in the spreadsheet, retype the values and 
 
 class CsvHeaderError(ValueError):
     """The header row cannot be used (for example a repeated header); nothing was read."""
+
+
+def looks_binary(data: bytes) -> bool:
+    """True for bytes that are no text file: NUL bytes near the start, unless it is UTF-16 text."""
+    return not data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)) and b"\x00" in data[:4096]
+
+
+def decode_text(data: bytes) -> str:
+    """The text of a CSV file as spreadsheets save it: UTF-16 with its byte order mark (Excel's
+    "Unicode text"), UTF-8 with or without BOM, else Windows-1252 (Excel's "CSV" on Windows).
+    Raises UnicodeDecodeError when it is none of them."""
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return data.decode("utf-16")
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return data.decode("cp1252")
 
 
 def header_key(header: str | None) -> str:

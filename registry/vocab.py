@@ -72,11 +72,11 @@ def resolve_identifier_kind(name: str | None) -> str | None:
 
 # Words typed before an identifier that name it rather than belong to it ("S/N", "Serial no:", "PIN#",
 # "Chassis no", "No."): every kind name and alias above, optionally followed by no/nr/number/#.
-_LABEL_EXTRAS = ("s/n", "s.n", "ser", "ser no", "no", "nr", "num", "ref", "id no", "serial #")
+_LABEL_EXTRAS = ("s/n", "s.n", "s/no", "sr no", "srl no", "ser", "ser no", "no", "nr", "num", "ref", "id no", "serial #")
 _LABEL_NAMES = sorted({*_KIND_ALIASES, *(_simplify(a) for a in _LABEL_EXTRAS)}, key=len, reverse=True)
 _LABEL = re.compile(
     r"^\s*(?:" + "|".join(re.escape(n).replace(r"\ ", r"[\s_./-]*") for n in _LABEL_NAMES) + r")\.?"
-    r"(?:\s*(?:no|nr|num|number|#)\.?)?(?:\s*[:#=]\s*|\s*\.\s*|\s*[-\u2013]\s+|\s+)(?=.*\d)",
+    r"(?:\s*(?:no|nr|nbr|num|number|#)\.?)?(?:\s*[:#=]\s*|\s*\.\s*|\s*[-\u2013]\s+|\s+)(?=.*\d)",
     re.I,
 )
 

@@ -15,6 +15,7 @@ from sqlite_utils import Database
 
 from registry.item_csv import OWNER_HEADERS, CsvHeaderError, csv_row_to_record, item_table
 from registry.items import ValidItem, register_item, validate_item
+from registry.spreadsheets import decode_text, looks_binary
 
 MAX_CSV_BYTES = 5 * 1024 * 1024
 MAX_CSV_ROWS = 5000
@@ -53,10 +54,10 @@ def decode_csv(data: bytes, filename: str) -> str:
     if len(data) > MAX_CSV_BYTES:
         raise CsvFileError(f"{filename}: {len(data) // 1024:,} KB is over the {MAX_CSV_BYTES // 2**20} MB limit; "
                            "split it into smaller files")
-    if b"\x00" in data[:4096]:
+    if looks_binary(data):
         raise CsvFileError(f"{filename}: looks like a binary file (a spreadsheet?); save it as CSV first")
     try:
-        return data.decode("utf-8-sig")
+        return decode_text(data)
     except UnicodeDecodeError:
         return data.decode("cp1252", errors="replace")
 

@@ -151,6 +151,10 @@ def test_no_identifier_gives_none():
     ("Engine no: PE4045R123456", "PE4045R123456", "PE4045R123456"),
     ("Tag: UK 284205 7 00016", "UK 284205 7 00016", "UK284205700016"),
     ("Serial no: S/N 55A123", "55A123", "55A123"),
+    ("S/No 483920", "483920", "483920"),
+    ("Serial nbr 483920", "483920", "483920"),
+    ("Ser# 483920", "483920", "483920"),
+    ("SN: 483920", "483920", "483920"),
 ])
 def test_a_label_typed_into_the_value_is_not_part_of_it(typed, value, key):
     assert matching_key(typed) == matching_key(value) == key
@@ -196,3 +200,9 @@ def test_no_identifier_values_are_not_registered_or_flagged_as_clones(db):
         assert errors == {}
         register_item(db, item, [])
     assert db["identifiers"].count == 0
+
+
+@pytest.mark.parametrize("value", ["1", "7", "A7", "0 1"])
+def test_a_value_too_short_to_identify_anything_is_refused_by_name(value):
+    with pytest.raises(IdentifierError, match=f'serial "{value}" is too short'):
+        parse_identifier("serial", value)

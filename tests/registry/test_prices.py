@@ -43,6 +43,11 @@ from registry.prices import MAX_AMOUNT, currency_code, parse_price
     ("Was £9,000 now £8,250", "8250", "GBP", "was £9,000"),
     ("was £500, now only £450 ovno", "450", "GBP", "ono; was £500"),
     ("RRP £1,200 reduced to £999", "999", "GBP", "was £1,200"),
+    ("Reduced! Now £8,000 (was £9,500)", "8000", "GBP", "was £9,500"),
+    ("Was £9,000, £8,250", "8250", "GBP", "was £9,000"),
+    ("£8,250 (RRP £9,999)", "8250", "GBP", "was £9,999"),
+    ("£5,000 was £6,000 ono", "5000", "GBP", "ono; was £6,000"),
+    ("Buy it now £450, bids from £200", "450", "GBP", None),
     # a currency-marked amount beats other numbers in the text
     ("Ref 1234, £500", "500", "GBP", None),
     ("£500 2019 model", "500", "GBP", None),
@@ -59,6 +64,7 @@ def test_a_published_price_gives_its_amount_currency_and_note(text, amount, curr
     "2 for £100", "3 x £40", "£100 for both", "£250 for the pair",  # bundles: no price for one item
     "£50 per day", "£400 pcm", "£90/week hire",  # rentals
     "£-5", "-250",  # negative
+    "£0", "0.00",  # "contact the seller"
     "Ref 1234 model 500",  # two unmarked numbers: which one?
     "£999,999,999",  # absurd
 ])
@@ -76,7 +82,7 @@ def test_numbers_and_default_currency(value, default, expected):
     assert (price.amount, price.currency) == (Decimal(expected[0]), expected[1])
 
 
-@pytest.mark.parametrize("value", [None, True, False, -1, float("inf"), float("nan"), MAX_AMOUNT, [], {}])
+@pytest.mark.parametrize("value", [None, True, False, -1, 0, 0.0, float("inf"), float("nan"), MAX_AMOUNT, [], {}])
 def test_values_that_are_not_prices(value):
     assert parse_price(value) is None
 

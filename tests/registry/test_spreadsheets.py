@@ -191,3 +191,26 @@ def test_damaged_values_are_row_errors_in_the_farmer_upload(db, farms):
     result = import_own_csv(db, farms["bob"], DAMAGED.encode(), "kit.csv")
     assert [r.status for r in result.rows].count("created") == 2
     assert "scientific notation" in " ".join(result.rows[0].messages)
+
+
+def test_excel_unicode_text_is_read(db, tmp_path):
+    text = "owner.name\tcategory\tdescription\nJosé Farmer\ttrailer\tramp, lights\n"
+    for n, data in enumerate([text.encode("utf-16"), b"\xfe\xff" + text.encode("utf-16-be")]):
+        path = tmp_path / f"items{n}.txt"
+        path.write_bytes(data)
+        assert import_items(db, path).loaded == 1
+    assert {r["description"] for r in db["items"].rows} == {"ramp, lights"}
+
+
+def test_excel_unicode_text_is_read_by_the_farmer_upload(db, farms):
+    data = "category\tdescription\ntrailer\tramp, lights\n".encode("utf-16")
+    assert [r.status for r in import_own_csv(db, farms["bob"], data, "kit.txt").rows] == ["created"]
+
+
+@pytest.mark.parametrize("stolen_at, message", [
+    ("46327", "is a spreadsheet's day number, not a date"), ("46327.0", "day number"),
+    ("11/25/2026", "is not a date (use YYYY-MM-DD)"),
+])
+def test_a_theft_date_a_spreadsheet_made_a_number_is_refused_by_name(db, tmp_path, stolen_at, message):
+    report = load(db, tmp_path, f"owner.name,category,theft.stolen_at,theft.crime_ref\nA,quad,{stolen_at},44260123456\n")
+    assert report.rejected == 1 and message in report.errors[0]
