@@ -23,6 +23,7 @@ def register_routes(datasette):
         photo_file,
     )
     from datasette_config.farmer.views.owner_checks import answer_check, check_photo, checks_page
+    from datasette_config.farmer.views.sale import item_sold
     from datasette_config.farmer.views.upload import import_example, import_page
 
     return [
@@ -34,6 +35,7 @@ def register_routes(datasette):
         (rf"^/farmer/items/{_ID}/photos$", item_photos),
         (rf"^/farmer/items/{_ID}/stolen$", item_stolen),
         (rf"^/farmer/items/{_ID}/recovered$", item_recovered),
+        (rf"^/farmer/items/{_ID}/sold$", item_sold),
         (r"^/farmer/photos/(?P<photo_id>[0-9]{1,12})\.jpg$", photo_file),
         (r"^/farmer/import(\.json)?$", import_page),
         (r"^/farmer/import/example\.csv$", import_example),

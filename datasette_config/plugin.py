@@ -111,11 +111,13 @@ def extra_css_urls(datasette):
 
 @hookimpl
 def forbidden(datasette, request, message):
-    """Send a visitor who is not logged in to the login page, and a farmer from / to their own pages."""
+    """Send a visitor who is not logged in to the login page, and a farmer or trade account from / to
+    their own pages."""
     if request.method != "GET" or request.path.endswith((".json", ".csv")):
         return None
     if request.actor:
-        return Response.redirect("/farmer") if request.actor.get("role") == "farmer" and request.path == "/" else None
+        landing = {"farmer": "/farmer", "trade": "/check/trade"}.get(request.actor.get("role"))
+        return Response.redirect(landing) if landing and request.path == "/" else None
     target = request.path + (f"?{request.query_string}" if request.query_string else "")
     return Response.redirect("/-/login?" + urllib.parse.urlencode({"next": target}))
 
@@ -132,7 +134,11 @@ def menu_links(datasette, actor, request):
             {"href": "/search", "label": "Search the registry"},
             {"href": "/map", "label": "Map"},
             {"href": "/trends", "label": "Thefts and matches per week"},
+            {"href": "/clones", "label": "Possible clones"},
+            {"href": "/alerts/preview", "label": "Alert e-mails (preview)"},
         ]
+    if actor.get("role") in ("trade", "admin"):
+        links.append({"href": "/check/trade", "label": "Check a catalogue"})
     links.append({"href": "/-/logout", "label": f"Log out ({actor.get('id')})"})
     return links
 

@@ -204,17 +204,24 @@ def preview_alerts(db: Database, settings: Settings, day: str | None = None) -> 
     """What `send_alerts` would send now, by kind, without sending or recording anything.
 
     Owner-check recipients are replaced by "owner of item N" (the address is the owner's
-    personal data). With no subscriber due, the hot sheet is shown as a subscriber to every area
-    would get it, so it can be read before anyone subscribes.
+    personal data), hot-sheet recipients by "subscriber N (area)" and their leave links by a
+    placeholder (the link would let the reader unsubscribe them). With no subscriber due, the hot
+    sheet is shown as a subscriber to every area would get it, so it can be read before anyone
+    subscribes.
     """
     day = day or utcnow()[:10]
     owner_checks = owner_check_notices(db, settings)
     for message in owner_checks:
         message.recipient = "owner of item " + ", ".join(str(i) for i in message.items)
-    sheets = hot_sheets(db, settings, day)
+    thefts, sheets = _new_thefts(db, day), []
+    for n, sub in enumerate(confirmed_subscriptions(db), start=1):
+        if _already_sent(db, "hot_sheet", sub["email"], day):
+            continue
+        label = f"subscriber {n} ({sub['force_area'] or 'every area'})"
+        sheet = hot_sheet_for(thefts, day, label, sub["force_area"], leave_link(settings, "TOKEN"))
+        sheets += [sheet] if sheet else []
     if not sheets:
-        sample = hot_sheet_for(_new_thefts(db, day), day, "(every subscriber to all areas)", None,
-                               leave_link(settings, "TOKEN"))
+        sample = hot_sheet_for(thefts, day, "(every subscriber to all areas)", None, leave_link(settings, "TOKEN"))
         sheets = [sample] if sample else []
     return {"officer_digest": officer_digests(db, settings), "owner_check": owner_checks, "hot_sheet": sheets}
 

@@ -21,8 +21,11 @@ def set_session_cookie(response: Response, token: str, *, secure: bool) -> None:
                         secure=secure, path="/")
 
 
+LANDING = {"farmer": "/farmer", "trade": "/check/trade"}
+
+
 def landing_for(actor: dict) -> str:
-    return "/farmer" if actor.get("role") == "farmer" else "/queue"
+    return LANDING.get(actor.get("role"), "/queue")
 
 
 async def login_page(request, datasette):

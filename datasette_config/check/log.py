@@ -43,17 +43,18 @@ def retry_after(conn, requester: str, rate: RateLimit, now: datetime | None = No
 
 
 def log_check(conn, answer: CheckAnswer, requester: str, user_agent: str | None = None,
-              now: datetime | None = None) -> int:
-    """Append the check to the log; a check that hit a stolen item is an alert for officers."""
+              now: datetime | None = None, *, account: str | None = None, batch: str | None = None) -> int:
+    """Append the check to the log; a check that hit a stolen item is an alert for officers.
+    A trade account's bulk check also records the account and the upload's batch reference."""
     for _ in range(3):
         try:
             cursor = conn.execute(
                 "insert into public_checks (reference, checked_at, identifier, matching_key, requester, "
-                "user_agent, result, alert, near_stolen, item_ids, theft_ids) "
-                "values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                "user_agent, result, alert, near_stolen, item_ids, theft_ids, account, batch) "
+                "values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 [answer.reference, _stamp(now or datetime.now(UTC)), answer.identifier, answer.key,
                  clip(requester, 100) or "unknown", clip(user_agent, 300), answer.result, int(answer.alert),
-                 int(answer.near_stolen), json.dumps(answer.item_ids), json.dumps(answer.theft_ids)],
+                 int(answer.near_stolen), json.dumps(answer.item_ids), json.dumps(answer.theft_ids), account, batch],
             )
             break
         except sqlite3.IntegrityError:  # the random reference is taken: draw another

@@ -86,7 +86,7 @@ _ALERT_KINDS = {"stolen": "alert = 1", "near": "near_stolen = 1"}
 
 def _alerts(db, kind: str = "stolen", limit: int = 200) -> list[dict]:
     cursor = db.execute(
-        "select id, reference, checked_at, identifier, requester, user_agent, item_ids, theft_ids "
+        "select id, reference, checked_at, identifier, requester, user_agent, account, batch, item_ids, theft_ids "
         f"from public_checks where {_ALERT_KINDS[kind]} order by id desc limit ?", [limit])
     names = [d[0] for d in cursor.description]
     rows = [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]

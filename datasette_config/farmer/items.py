@@ -12,6 +12,7 @@ from pathlib import Path
 from sqlite_utils import Database
 
 from registry.db import data_dir, inside, utcnow
+from registry.history import item_history
 from registry.items import (
     Registered,
     RegistryError,
@@ -23,6 +24,7 @@ from registry.items import (
     report_stolen,
 )
 from registry.photos import PhotoError
+from registry.sales import latest_sale, mark_sold
 
 MAX_PHOTOS_PER_ITEM = 30
 _ITEM_COLUMNS = "id, category, make, model, year, colour, description, status, created_at, updated_at"
@@ -55,7 +57,8 @@ def list_own_items(db: Database, owner_id: int) -> list[dict]:
     items = _rows(db, f"select {_ITEM_COLUMNS} from items where owner_id = ? order by id desc", [int(owner_id)])
     if not items:
         return items
-    by_id = {item["id"]: {**item, "identifiers": [], "photos": 0, "crime_ref": None, "pending_checks": 0}
+    by_id = {item["id"]: {**item, "identifiers": [], "photos": 0, "crime_ref": None, "pending_checks": 0,
+                          "sold_at": None}
              for item in items}
     params = [int(owner_id)]
     for row in _rows(db, "select d.item_id, d.kind, d.raw_value from identifiers d join items i "
@@ -71,6 +74,10 @@ def list_own_items(db: Database, owner_id: int) -> list[dict]:
                          "where i.owner_id = ? and m.queue = 'owner_check' and m.status = 'new' "
                          "group by m.item_id", params):
         by_id[row["item_id"]]["pending_checks"] = row["n"]
+    for row in _rows(db, "select s.item_id, max(s.sold_at) as sold_at from item_sales s join items i "
+                         "on i.id = s.item_id where i.owner_id = ? and s.from_owner_id = i.owner_id "
+                         "and s.to_owner_id is null group by s.item_id", params):
+        by_id[row["item_id"]]["sold_at"] = row["sold_at"]
     return list(by_id.values())
 
 
@@ -83,6 +90,8 @@ def item_detail(db: Database, owner_id: int, item_id) -> dict:
                                "where item_id = ? order by position", [item["id"]])
     item["thefts"] = _rows(db, "select stolen_at, reported_at, crime_ref, place, current, recovered_at "
                                "from thefts where item_id = ? order by id desc", [item["id"]])
+    item["history"] = item_history(db, item["id"])
+    item["sale"] = latest_sale(db, item["id"])
     return item
 
 
@@ -153,12 +162,20 @@ def own_photo_file(db: Database, owner_id: int, photo_id) -> Path:
     return path
 
 
-def report_own_theft(db: Database, owner_id: int, item_id, theft: dict) -> int:
+def report_own_theft(db: Database, owner_id: int, item_id, theft: dict, actor: str | None = None) -> int:
     item = own_item(db, owner_id, item_id)
     return report_stolen(db, item["id"], stolen_at=theft["stolen_at"], crime_ref=theft["crime_ref"],
-                         place=theft.get("place"))
+                         place=theft.get("place"), actor=actor)
 
 
-def mark_own_recovered(db: Database, owner_id: int, item_id) -> int:
+def mark_own_recovered(db: Database, owner_id: int, item_id, actor: str | None = None) -> int:
     item = own_item(db, owner_id, item_id)
-    return mark_recovered(db, item["id"])
+    return mark_recovered(db, item["id"], actor=actor)
+
+
+def sell_own_item(db: Database, owner_id: int, item_id, sold_at, new_owner_email: str | None,
+                  actor: str | None = None) -> dict:
+    """Mark the owner's item sold (moved to the buyer's record when an e-mail is given); NotYours
+    for anyone else's item, RegistryError for a refused sale (see registry.sales.mark_sold)."""
+    item = own_item(db, owner_id, item_id)
+    return mark_sold(db, item["id"], int(owner_id), sold_at=sold_at, new_owner_email=new_owner_email, actor=actor)

@@ -43,6 +43,10 @@ def test_preview_composes_every_kind_sends_nothing_and_hides_owner_addresses(db)
     assert "44260123456" in sheet.body and "a@example.org" not in sheet.body and "SP11" not in sheet.body
     assert db["alerts_sent"].count == 0
     assert send_alerts(db, Settings(smtp=SmtpSettings()), dry_run=True)["prepared"] == 2  # preview changed nothing
+    token = subscribe_confirmed(db, "mart@example.org", "Hampshire")
+    sheets = preview_alerts(db, Settings(smtp=SmtpSettings()))["hot_sheet"]
+    assert [m.recipient for m in sheets] == ["subscriber 1 (Hampshire)"]
+    assert token not in sheets[0].body and "mart@example.org" not in repr(sheets)
 
 
 def test_a_web_subscription_gets_the_hot_sheet_only_once_confirmed_and_can_leave(db, sink):

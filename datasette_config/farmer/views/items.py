@@ -95,7 +95,8 @@ async def new_item(request, datasette):
 
 
 async def _detail_page(datasette, request, owner_id: int, item_id: str, *, form: ItemForm | None = None,
-                       errors: dict | None = None, theft: TheftForm | None = None, status: int = 200):
+                       errors: dict | None = None, theft: TheftForm | None = None, status: int = 200,
+                       sale: dict | None = None):
     def load(db):
         item = item_detail(db, owner_id, item_id)
         checks = list_owner_checks(db, owner_id)
@@ -111,7 +112,7 @@ async def _detail_page(datasette, request, owner_id: int, item_id: str, *, form:
     if wants_json(request):
         return Response.json({"ok": True, "item": item})
     context = _form_context(form or ItemForm.from_item(item, item["identifiers"]), errors or {})
-    context.update({"item": item, "theft": theft or TheftForm()})
+    context.update({"item": item, "theft": theft or TheftForm(), "sale_form": sale or {}})
     return await page(datasette, request, "farmer/item.html", context, status=status)
 
 
@@ -181,7 +182,7 @@ async def item_stolen(request, datasette):
         errors = {"theft": problem}
     if not errors:
         try:
-            await write_db(datasette, lambda db: report_own_theft(db, owner_id, item_id, theft))
+            await write_db(datasette, lambda db: report_own_theft(db, owner_id, item_id, theft, actor["id"]))
         except NotYours:
             return await _detail_page(datasette, request, owner_id, item_id)
         except RegistryError as exc:
@@ -200,7 +201,7 @@ async def item_recovered(request, datasette):
     if request.method != "POST":
         return Response.redirect(f"/farmer/items/{item_id}")
     try:
-        await write_db(datasette, lambda db: mark_own_recovered(db, owner_id, item_id))
+        await write_db(datasette, lambda db: mark_own_recovered(db, owner_id, item_id, actor["id"]))
     except NotYours:
         return await _detail_page(datasette, request, owner_id, item_id)
     except RegistryError as exc:

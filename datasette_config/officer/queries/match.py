@@ -7,6 +7,8 @@ import json
 from datasette_config.officer.decisions import match_history
 from datasette_config.officer.highlight import highlight_pair
 from datasette_config.officer.queries.queue import age_text, parse_reasons
+from registry.history import item_history
+from registry.sales import latest_sale
 
 
 def _rows(conn, sql: str, params) -> list[dict]:
@@ -34,6 +36,9 @@ def load_item(conn, item_id: int) -> dict | None:
     item["matches"] = _rows(conn, "select m.id, m.band, m.score, m.status, m.queue, l.title, l.source "
                                   "from matches m join listings l on l.id = m.listing_id where m.item_id = ? "
                                   "order by m.score desc", [item_id])
+    item["history"] = item_history(conn, item_id)
+    item["sale"] = latest_sale(conn, item_id)
+    item["current_theft"] = next((t for t in item["thefts"] if t["current"]), None)
     return item
 
 
@@ -45,7 +50,7 @@ def load_listing(conn, listing_id: str) -> dict | None:
         listing["structured_identifiers"] = json.loads(listing.get("structured_identifiers") or "[]")
     except ValueError:
         listing["structured_identifiers"] = []
-    listing["photos"] = _rows(conn, "select id, position, url, sha256, width, height, error from listing_photos "
+    listing["photos"] = _rows(conn, "select id, position, url, sha256, width, height, error, fetched_at from listing_photos "
                                     "where listing_id = ? order by position", [listing_id])
     return listing
 
@@ -62,6 +67,22 @@ def photo_pairs(reasons: list[dict]) -> list[dict]:
                           "inliers": reason.get("inliers"),
                           "detail": reason.get("detail")})
     return pairs
+
+
+def number_pairs(pairs: list[dict], item: dict | None, listing: dict | None) -> list[dict]:
+    """Give each pair the photos' positions ("registered photo 2", "listing photo 1"): the numbers
+    the matcher's reasons use, not the database ids."""
+    registered = {p["id"]: p["position"] for p in (item or {}).get("photos", [])}
+    listed = {p["id"]: p["position"] for p in (listing or {}).get("photos", [])}
+    for pair in pairs:
+        pair["registered_position"] = registered.get(pair["photo_id"])
+        pair["listing_position"] = listed.get(pair["listing_photo_id"])
+    return pairs
+
+
+def found_text(age: str) -> str:
+    """'found 3 h ago', or 'found just now' in a match's first minute (age_text says 'now')."""
+    return "just now" if age in ("now", "") else f"{age} ago"
 
 
 def identifier_comparisons(reasons: list[dict]) -> list[dict]:
@@ -85,13 +106,14 @@ def load_match(conn, match_id: str) -> dict | None:
         return None
     match["reasons"] = parse_reasons(match["reasons"])
     match["age"] = age_text(match["created_at"])
+    match["found"] = found_text(match["age"])
     match["item"] = load_item(conn, match["item_id"])
     match["listing"] = load_listing(conn, match["listing_id"])
     theft_id = match.get("theft_id")
     match["theft"] = (_row(conn, "select * from thefts where id = ?", [theft_id]) if theft_id else
                       _row(conn, "select * from thefts where item_id = ? order by current desc, stolen_at desc "
                                  "limit 1", [match["item_id"]]))
-    match["photo_pairs"] = photo_pairs(match["reasons"])
+    match["photo_pairs"] = number_pairs(photo_pairs(match["reasons"]), match["item"], match["listing"])
     match["identifier_comparisons"] = identifier_comparisons(match["reasons"])
     match["history"] = match_history(conn, match_id)
     return match

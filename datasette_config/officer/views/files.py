@@ -14,6 +14,7 @@ from datasette.utils.asgi import Forbidden, Response
 from datasette_config.auth.access_log import log_access, owner_contact
 from datasette_config.officer.export import case_record, case_rows
 from datasette_config.officer.queries.match import load_match
+from datasette_config.officer.snapshot import render_with_photos
 from datasette_config.officer.thumbs import thumbnail_path
 from datasette_config.web import is_officer, not_found, read, require_officer, role_of, write
 from registry.db import inside
@@ -53,7 +54,7 @@ async def snapshot(request, datasette):
     require_officer(request)
     listing_id = request.url_vars["listing_id"]
     row = await read(datasette, lambda conn: conn.execute(
-        "select snapshot_path, snapshot_sha256 from listings where id = ?", [listing_id]).fetchone())
+        "select snapshot_path, snapshot_sha256, url from listings where id = ?", [listing_id]).fetchone())
     path = inside(datasette.farmwatch_data_dir, row[0]) if row else None
     if path is None:
         return not_found("No saved snapshot for this listing")
@@ -64,11 +65,27 @@ async def snapshot(request, datasette):
                "X-Frame-Options": "SAMEORIGIN", "X-Snapshot-SHA256": row[1] or "",
                "X-Snapshot-Verified": "yes" if verified else "no"}
     if request.args.get("view") == "rendered":
+        html = await _with_saved_photos(datasette, listing_id, html, row[2])
         return Response(html, content_type="text/html; charset=utf-8",
                         headers={**headers, "Content-Security-Policy": RENDERED_CSP})
     return Response(html, content_type="text/plain; charset=utf-8",
                     headers={**headers, "Content-Security-Policy": SNAPSHOT_CSP,
                              "Content-Disposition": f'inline; filename="snapshot-{listing_id}.html.txt"'})
+
+
+async def _with_saved_photos(datasette, listing_id: str, html: bytes, page_url: str) -> bytes:
+    rows = await read(datasette, lambda conn: conn.execute(
+        "select position, url, sha256, path from listing_photos where listing_id = ? order by position",
+        [listing_id]).fetchall())
+    photos = [dict(zip(("position", "url", "sha256", "path"), r, strict=True)) for r in rows]
+    folder = datasette.farmwatch_data_dir
+
+    def file_for(photo: dict):
+        path = inside(folder, photo["path"])
+        return thumbnail_path(folder, path) if path else None
+
+    return await asyncio.get_running_loop().run_in_executor(None, render_with_photos, html, page_url, photos,
+                                                            file_for)
 
 
 async def export_match(request, datasette):

@@ -1,0 +1,106 @@
+"""Alert e-mails on the web: officers and admins preview them (/alerts/preview); anyone may ask
+for the daily hot sheet, confirmed by a link e-mailed to them, and leave it (/hot-sheet).
+
+The e-mails are composed by `farmwatch.alerts` exactly as `farmwatch alerts send` composes them;
+the confirmation e-mail is sent at once through the SMTP settings of `farmwatch.toml` (or the
+environment). Following a link only shows a button: the confirmation or the leaving happens on
+the POST, so a mail scanner that opens links changes nothing.
+"""
+
+from __future__ import annotations
+
+import asyncio
+
+from datasette.utils.asgi import Response
+from sqlite_utils import Database
+
+from datasette_config.farmer.web import page, write_db
+from datasette_config.officer.views.queue import render
+from datasette_config.web import read, require_officer
+from farmwatch.alerts import KINDS, confirmation_message, preview_alerts
+from farmwatch.config import ConfigError, load_settings
+from farmwatch.mail import send_messages
+from registry.areas import FORCE_AREAS
+from registry.subscriptions import (
+    SubscriptionError,
+    confirm_subscription,
+    leave_subscription,
+    request_subscription,
+)
+
+KIND_TITLES = {"officer_digest": "Officers' digest of new matches", "owner_check": "Owner checks to farmers",
+               "hot_sheet": "Hot sheet of new thefts"}
+
+
+def _settings(datasette):
+    return load_settings(datasette.farmwatch_data_dir)
+
+
+async def preview_page(request, datasette):
+    """GET /alerts/preview (`.json`): every e-mail the next send would send, by kind; sends nothing."""
+    require_officer(request)
+    try:
+        settings = _settings(datasette)
+    except ConfigError as exc:
+        return Response.text(f"The e-mail settings cannot be read: {exc}", status=500)
+    preview = await read(datasette, lambda conn: preview_alerts(Database(conn), settings))
+    if request.path.endswith(".json"):
+        return Response.json({"ok": True, **{kind: [vars(m) for m in preview[kind]] for kind in KINDS}})
+    sections = [{"kind": kind, "title": KIND_TITLES[kind], "messages": preview[kind]} for kind in KINDS]
+    return await render(datasette, request, "alerts/preview.html",
+                        {"sections": sections, "smtp_configured": settings.smtp.configured})
+
+
+async def hot_sheet_page(request, datasette):
+    """GET: the subscription form. POST email, force_area (optional), organisation: a pending
+    subscription and a confirmation e-mail (at most one an hour per address and area)."""
+    context = {"areas": FORCE_AREAS, "form": {}, "error": None, "done": None}
+    if request.method != "POST":
+        return await page(datasette, request, "alerts/hot_sheet.html", context)
+    form = await request.post_vars()
+    context["form"] = {k: (form.get(k) or "")[:200] for k in ("email", "force_area", "organisation")}
+    area = form.get("force_area") or None
+    if area and area not in FORCE_AREAS:
+        context["error"] = f'"{area[:60]}" is not a police force area'
+        return await page(datasette, request, "alerts/hot_sheet.html", context, status=400)
+    try:
+        outcome = await write_db(datasette, lambda db: request_subscription(db, form.get("email"), area,
+                                                                             form.get("organisation")))
+    except SubscriptionError as exc:
+        context["error"] = str(exc)
+        return await page(datasette, request, "alerts/hot_sheet.html", context, status=400)
+    if outcome.status == "pending":
+        try:
+            settings = _settings(datasette)
+        except ConfigError:
+            settings = None
+        result = {"sent": 0} if settings is None else await asyncio.get_running_loop().run_in_executor(
+            None, send_messages, settings, [confirmation_message(settings, outcome)])
+        if not result["sent"]:
+            context["error"] = ("The confirmation e-mail could not be sent (e-mail is not working on this server "
+                                "just now). Try again later.")
+            return await page(datasette, request, "alerts/hot_sheet.html", context, status=503)
+    context["done"], context["form"]["email"] = outcome.status, outcome.email
+    return await page(datasette, request, "alerts/hot_sheet.html", context)
+
+
+async def _token_page(request, datasette, action, template_state: str):
+    token = (request.args.get("token") or "")[:100]
+    if request.method != "POST":
+        return await page(datasette, request, "alerts/hot_sheet_token.html", {"token": token, "state": template_state,
+                                                                       "result": None})
+    form = await request.post_vars()
+    result = await write_db(datasette, lambda db: action(db, (form.get("token") or "")[:100]))
+    status = 200 if result else 404
+    return await page(datasette, request, "alerts/hot_sheet_token.html",
+                      {"token": "", "state": template_state, "result": result, "done": True}, status=status)
+
+
+async def confirm_page(request, datasette):
+    """GET /hot-sheet/confirm?token=: a button; POST token: confirm the subscription."""
+    return await _token_page(request, datasette, confirm_subscription, "confirm")
+
+
+async def leave_page(request, datasette):
+    """GET /hot-sheet/leave?token=: a button; POST token: end the subscription."""
+    return await _token_page(request, datasette, leave_subscription, "leave")
