@@ -124,24 +124,25 @@ def description_evidence(item: dict, theft: dict | None, profile: ListingProfile
     make_ok = make_agrees(item.get("make"), profile)
     model_ok = model_agrees(item.get("model"), profile)
     if make_ok and model_ok:
-        out.append(Evidence("description", f"make and model agree: {item['make']} {item['model']}", 0.3))
+        out.append(Evidence("description", f"make and model agree: {item['make']} {item['model']}", 0.3,
+                            agrees=frozenset({"make", "model"})))
     elif model_ok:
-        out.append(Evidence("description", f"model agrees: {item['model']}", 0.15))
+        out.append(Evidence("description", f"model agrees: {item['model']}", 0.15, agrees=frozenset({"model"})))
     elif make_ok:
-        out.append(Evidence("description", f"make agrees: {item['make']}", 0.08))
+        out.append(Evidence("description", f"make agrees: {item['make']}", 0.08, agrees=frozenset({"make"})))
     category = item.get("category")
     if profile.category and category:  # stated: agreement or disagreement
         if profile.category == category:
-            out.append(Evidence("description", f"same category: {category}", 0.05))
+            out.append(Evidence("description", f"same category: {category}", 0.05, agrees=frozenset({"category"})))
         elif category != "other" and profile.category != "other":
             out.append(Evidence("description", f"listed as {profile.category}, registered as {category}", -0.25))
     elif category and category in profile.mentioned:  # only named in passing ("with front loader"): agreement only
-        out.append(Evidence("description", f"same category: {category}", 0.05))
+        out.append(Evidence("description", f"same category: {category}", 0.05, agrees=frozenset({"category"})))
     year = item.get("year")
     stated = profile.year or (next(iter(profile.years_in_text)) if len(profile.years_in_text) == 1 else None)
     if year and stated:
         if abs(int(stated) - int(year)) <= 0:
-            out.append(Evidence("description", f"same year: {year}", 0.06))
+            out.append(Evidence("description", f"same year: {year}", 0.06, agrees=frozenset({"year"})))
         elif abs(int(stated) - int(year)) > 1:
             out.append(Evidence("description", f"listed as {stated}, registered as {year}", -0.25))
     colour = item.get("colour")
@@ -160,7 +161,8 @@ def theft_evidence(theft: dict, profile: ListingProfile) -> list[Evidence]:
     if stolen and profile.listed_on:
         days = (date.fromisoformat(profile.listed_on) - date.fromisoformat(stolen)).days
         if days >= 0:
-            out.append(Evidence("listed_after_theft", f"listed {days} days after the theft on {stolen}", 0.05))
+            out.append(Evidence("listed_after_theft", f"listed {days} days after the theft on {stolen}", 0.05,
+                                agrees=frozenset({"listed_after_theft"})))
         elif days < -1:
             out.append(Evidence("listed_after_theft", f"listed on {profile.listed_on}, {-days} days before the "
                                 f"theft on {stolen}: probably the owner's own advert", -0.3, blocks_strong=True))

@@ -29,6 +29,11 @@ class Evidence:
     strong evidence then falls to likely. `casts_doubt`: a reason to doubt that is not
     counted against the score (a serial next to the stolen one: maybe the next machine made),
     but keeps strong evidence that is not decisive from making the match strong.
+    `agrees`: what description evidence says agrees ("make", "model", "year", "category",
+    "listed_after_theft"). `likely_with`: evidence worth `likely` when the description agrees
+    on all of these and nothing counts against the match (a one-character slip away from the
+    sequence digits with make, model and year agreeing; another view of the photographed
+    machine with its make and category agreeing); see `matching.scoring`.
     `extras` are structured fields the workspace renders (identifier_id, photo_id, ...).
     """
 
@@ -41,6 +46,8 @@ class Evidence:
     decisive: bool = False
     casts_doubt: bool = False
     extras: dict = field(default_factory=dict)
+    agrees: frozenset[str] = frozenset()
+    likely_with: frozenset[str] = frozenset()
 
     def as_reason(self) -> dict:
         return {"kind": self.kind, "detail": self.detail, "weight": round(self.weight, 3), **self.extras}

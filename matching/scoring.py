@@ -13,6 +13,9 @@ then removes its share. The band rules are explicit, not only thresholds:
   Fuzzy identifier hits are never marked `strong`, so they never make one on their own.
 - evidence from the description alone (make, model, year, colour, dates, distance)
   reaches `possible` at most.
+- evidence marked `likely_with` (a one-character slip away from the sequence digits;
+  another view of the photographed machine) makes a stolen item's match `likely` when
+  the description agrees on everything it names and nothing counts against the match.
 - owner checks (no current theft) are never `strong`.
 - evidence marked `needs_support` (a trailing part of a serial) is shown only beside
   other agreement (a photo, the category, make or model).
@@ -57,6 +60,15 @@ def order_reasons(evidence: list[Evidence]) -> list[dict]:
     return [e.as_reason() for e in ranked]
 
 
+def likely_by_agreement(evidence: list[Evidence]) -> bool:
+    """True when some evidence asks for agreement (`likely_with`) that the description gives in full,
+    and no evidence counts against the match."""
+    if any(e.weight < 0 for e in evidence):
+        return False
+    agreed = frozenset().union(*(e.agrees for e in evidence if e.weight > 0))
+    return any(e.likely_with and e.likely_with <= agreed for e in evidence if e.weight > 0)
+
+
 def score_evidence(evidence: list[Evidence], *, stolen: bool) -> Scored | None:
     """Score and band for one pair, or None when the evidence is too weak to show anyone."""
     support = [e for e in evidence if e.weight > 0]
@@ -71,6 +83,8 @@ def score_evidence(evidence: list[Evidence], *, stolen: bool) -> Scored | None:
                      and any(e.strong and (e.decisive or not disagreement) for e in support))
     if can_be_strong and score >= 0.5:
         band, score = "strong", max(score, STRONG_FLOOR)
+    elif stolen and likely_by_agreement(evidence):
+        band, score = "likely", min(max(score, LIKELY_SCORE), NOT_STRONG_CAP)
     else:
         score = min(score, DESCRIPTION_ONLY_CAP if description_only else NOT_STRONG_CAP)
         if score >= LIKELY_SCORE and not description_only:

@@ -1,9 +1,13 @@
 """Identifier candidates in a listing: what a seller might have typed as a serial.
 
-Sellers split serials over several tokens (`1M0 6120M CKK 123456`), so every run of up
-to six adjacent identifier-like tokens is a candidate as well as each token. Prices,
-phone numbers, postcodes, dates, web and e-mail addresses are blanked first: they are
-the commonest numbers in an advert and would otherwise produce chance partial hits.
+Sellers split serials over several tokens (`1M0 6120M CKK 123456`), so every run of
+adjacent identifier-like tokens is a candidate as well as each token. Prices, phone
+numbers, postcodes, dates, quantities with units, web and e-mail addresses are the
+commonest numbers in an advert and would produce chance one-edit and partial hits, so a
+run that takes one in is looked up exactly only (`exact_only`): a serial written in groups
+(`1M07 563V WFN1 3657 5`, `GTAA 0167 440`) is found whatever its groups look like.
+Labels glued on in any case (`serialKBT...`, `snKBT...`, `chassisno...`, `S/N:...`) are
+cut off, the token whole kept as a reading too.
 """
 
 from __future__ import annotations
@@ -11,6 +15,7 @@ from __future__ import annotations
 import json
 import re
 import unicodedata
+from bisect import bisect_right
 from dataclasses import dataclass
 
 from registry.identifiers import compact, matching_key
@@ -21,7 +26,8 @@ _ALPHABET = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ"
 _KEY_TABLE = str.maketrans({ch: matching_key("1" + ch)[1:] for ch in _ALPHABET})
 _NOT_ALNUM = re.compile(r"[^0-9A-Z]")
 
-MAX_RUN_TOKENS = 6
+MAX_RUN_TOKENS = 6  # runs searched for one-edit and partial hits too
+MAX_EXACT_RUN_TOKENS = 9  # runs looked up exactly only: a 17-character PIN in pairs
 MIN_TEXT_KEY = 6  # shorter keys in free text are too common to mean anything
 MIN_STRUCTURED_KEY = 4
 MAX_KEY = 30
@@ -43,7 +49,6 @@ _NUMBERS = re.compile("(?=[0-9£$€+])(?:" + "|".join([
 ]) + ")", re.I)
 _INVISIBLE = re.compile("[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u00ad\u200b-\u200f\u202a-\u202e"
                         "\u2060-\u2064\ufeff]")
-_SPLIT = re.compile(r"[\s,;:()\[\]{}\"'<>!?*#=+&~^`|\\]+")
 _BREAK = "\u2029"
 # Words that end a run: labels before a serial and the everyday words of an advert.
 _LABEL_WORDS = {
@@ -69,21 +74,44 @@ class Candidate:
     source: str  # title, description or structured
     kind: str | None = None  # the kind the listing gave, for structured identifiers
     tokens: int = 1
+    exact_only: bool = False  # part of it looks like a price, phone, date or amount: looked up exactly only
 
 
 _GLUED_LABEL = re.compile(r"\b(no|nr|num|s/?n|ser|serial|pin|vin|eng|engine|frame|chassis|tag|chip|ref|id)[.#:]+(?=\w)",
                           re.I)
-# "SN1234...", "PIN1L0...": a label with nothing between it and the number, or a serial that starts so
-_GLUED_PREFIX = re.compile(r"^(?:s/?n|esn|vin|pin)(?=\d)", re.I)
+# Labels glued on in any case ("serialKBT...", "snKBT...", "chassisno...", "Serial№..." once NFKC has made № "No"):
+# every reading is a candidate, the label cut off and the token whole (some serials start "SN" or "PIN").
+_LABEL_PREFIX = re.compile(
+    r"^(?:(?:serial|ser|snr|s[./]?n|esn|pin|vin|engine|eng|frame|chassis|tag|chip|ref|id|no|nr|number|num)[.#:/_-]*)+",
+    re.I)
+MIN_LABELLED_REST = 5
+_TOKEN = re.compile(r"[^\s,;:()\[\]{}\"'<>!?*#=+&~^`|\\]+")
+_SEPARATOR_ONLY = "-/.\u2010\u2011\u2012\u2013\u2014_"
+_PUNCTUATION = _SEPARATOR_ONLY + "\u00a3$\u20ac%"
+MIN_EXACT_ONLY_KEY = 8  # shorter runs that take in a price or phone would be weak evidence, and common
+
+def noise_spans(text: str) -> list[tuple[int, int]]:
+    """Character spans of prices, phones, postcodes, dates, amounts and addresses, merged and sorted."""
+    spans = [m.span() for m in _NUMBERS.finditer(text)] + [m.span() for m in _POSTCODE.finditer(text)]
+    if "@" in text or "http" in text or "www" in text:
+        spans += [m.span() for m in _ADDRESSES.finditer(text)]
+    merged: list[tuple[int, int]] = []
+    for start, end in sorted(spans):
+        if merged and start <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(end, merged[-1][1]))
+        else:
+            merged.append((start, end))
+    return merged
 
 
 def blank_noise(text: str) -> str:
-    """Replace prices, phones, postcodes, dates, amounts and addresses by a run break."""
-    gap = f" {_BREAK} "
+    """Replace prices, phones, postcodes, dates, amounts and addresses by a run break (for display and tests)."""
     text = _GLUED_LABEL.sub(r"\1 ", text)
-    if "@" in text or "http" in text or "www" in text:
-        text = _ADDRESSES.sub(gap, text)
-    return _POSTCODE.sub(gap, _NUMBERS.sub(gap, text))
+    out, last = [], 0
+    for start, end in noise_spans(text):
+        out += [text[last:start], f" {_BREAK} "]
+        last = end
+    return "".join(out) + text[last:]
 
 
 def _clean(text: str) -> str:
@@ -100,8 +128,6 @@ def _identifier_like(token: str) -> str | None:
             return value if len(value) <= 4 and value not in _STOP_WORDS and value not in _LABEL_WORDS else None
         if not value.isalnum():
             value = _NOT_ALNUM.sub("", value)
-    elif token == _BREAK:
-        return None
     else:
         value = compact(token)
     if not value or len(value) > MAX_KEY:
@@ -113,46 +139,92 @@ def _identifier_like(token: str) -> str | None:
     return None
 
 
+def _labelled(token: str, cut: int, rest: str) -> bool:
+    """True when what follows a label at the start of a token reads as (the start of) a serial: it holds a
+    digit, or the case changes at the cut ("serialKBTM"), or an upper-case label of 3 letters or more is
+    followed by 2 characters or more ("SERIALKBTM 5111 ..."). (A token that is a word as a whole,
+    "SNKBTM", is cut whenever 2 characters or more are left.)"""
+    if len(rest) >= MIN_LABELLED_REST and not rest.isalpha():
+        return True
+    if len(rest) < 2:
+        return False
+    return (token[cut - 1].islower() and token[cut].isupper()) or (token[:cut].isupper() and cut >= 3)
+
+
+def _covered(spans: list[tuple[int, int]], token: str, start: int) -> bool:
+    """True when the token (at `start`; its punctuation at either end aside) lies inside one noise span:
+    it is a price, a phone number, a date, ..."""
+    if not spans:
+        return False
+    core = token.strip(_PUNCTUATION)
+    start += token.find(core[:1]) if core else 0
+    end = start + len(core)
+    i = bisect_right(spans, (start, 1 << 62)) - 1
+    return i >= 0 and spans[i][0] <= start and end <= spans[i][1]
+
+
 def text_candidates(text: str | None, source: str) -> list[Candidate]:
-    """Candidates from free text: single tokens and runs of adjacent identifier-like tokens."""
+    """Candidates from free text: single tokens and runs of adjacent identifier-like tokens.
+
+    A run that takes in a token looking like a price, phone number, date, amount or
+    postcode is still a candidate, marked `exact_only` (a serial written in groups can hold
+    "563V" or "0167 440"): it counts only when it is exactly a registered key. A run needs
+    a token with a digit that looks like none of these ("ring +44 7700 900123" is a phone).
+    """
     if not text:
         return []
-    tokens = [t for t in _SPLIT.split(blank_noise(_clean(text))) if t]
+    text = _GLUED_LABEL.sub(r"\1 ", _clean(text))
+    spans = noise_spans(text)
     found: list[Candidate] = []
-    run: list[tuple[str, str]] = []
-    for token in [*tokens, _BREAK]:
-        if token.strip("-/.\u2010\u2011\u2012\u2013\u2014_") == "":
+    run: list[tuple[str, str, bool]] = []  # (as written, compact value, looks like noise)
+    for match in _TOKEN.finditer(text):
+        token = match.group()
+        if token.strip(_SEPARATOR_ONLY) == "":
             continue  # a lone dash or slash between parts of a serial: "PE3903T - 100 - 091"
         value = _identifier_like(token)
+        label = _LABEL_PREFIX.match(token)
+        if label and label.end() < len(token):
+            rest = token[label.end():]
+            rest_value = _identifier_like(rest)
+            if rest_value and (_labelled(token, label.end(), rest_value) or (value is None and len(rest_value) >= 2)):
+                found.extend(_run_candidates(run, source))  # a label starts a new serial
+                if value is not None:  # the token whole as well: some serials start with "SN" or "PIN"
+                    found.extend(_run_candidates([(token, value, False)], source))
+                run = [(rest, rest_value, _covered(spans, rest, match.start() + label.end()))]
+                continue
         if value is not None:
-            run.append((token, value))
-            glued = _GLUED_PREFIX.match(token)
-            if glued and (rest := _identifier_like(token[glued.end():])):  # both readings are candidates
-                found.extend(_run_candidates([(token[glued.end():], rest)], source))
+            run.append((token, value, _covered(spans, token, match.start())))
             continue
-        if run:
-            found.extend(_run_candidates(run, source))
-            run = []
+        found.extend(_run_candidates(run, source))
+        run = []
+    found.extend(_run_candidates(run, source))
     return found
 
 
-def _run_candidates(run: list[tuple[str, str]], source: str) -> list[Candidate]:
+def _run_candidates(run: list[tuple[str, str, bool]], source: str) -> list[Candidate]:
     if not run:
         return []
     out = []
     for start in range(len(run)):
         joined = ""
-        for end in range(start, min(len(run), start + MAX_RUN_TOKENS)):
+        noisy = 0
+        plain_digits = False  # a token that is no noise and holds a digit: a run without one is a phone or a price
+        for end in range(start, min(len(run), start + MAX_EXACT_RUN_TOKENS)):
             joined += run[end][1]
+            noisy += run[end][2]
+            plain_digits = plain_digits or (not run[end][2] and not run[end][1].isalpha())
             if len(joined) > MAX_KEY:
                 break
-            if len(joined) < MIN_TEXT_KEY or joined.isalpha():
+            if len(joined) < MIN_TEXT_KEY or joined.isalpha() or not plain_digits:
+                continue
+            exact_only = bool(noisy) or end - start >= MAX_RUN_TOKENS
+            if exact_only and len(joined) < MIN_EXACT_ONLY_KEY:
                 continue
             tail = joined.translate(_KEY_TABLE)
             key = tail.lstrip("0")
             if key and len(key) >= MIN_TEXT_KEY - 1:
-                listed = " ".join(token for token, _ in run[start:end + 1]).strip(".-/")
-                out.append(Candidate(key, tail, listed, source, None, end - start + 1))
+                listed = " ".join(token for token, _, _ in run[start:end + 1]).strip(".-/")
+                out.append(Candidate(key, tail, listed, source, None, end - start + 1, exact_only))
     return out
 
 
@@ -180,9 +252,10 @@ def listing_candidates(title: str | None, description: str | None, structured) -
     seen: dict[str, Candidate] = {}
     for cand in [*structured_candidates(structured), *text_candidates(title, "title"),
                  *text_candidates(description, "description")]:
-        seen.setdefault(cand.key, cand)
+        if seen.setdefault(cand.key, cand).exact_only and not cand.exact_only:
+            seen[cand.key] = cand  # the reading that may also be searched fuzzily
         if len(cand.tail) == 12 and cand.tail.isdigit():
             # a UK ear tag written without its country code: herd mark, check digit, animal number
             seen.setdefault("UK" + cand.tail, Candidate("UK" + cand.tail, "UK" + cand.tail, cand.listed,
-                                                        cand.source, cand.kind, cand.tokens))
+                                                        cand.source, cand.kind, cand.tokens, cand.exact_only))
     return list(seen.values())

@@ -16,6 +16,9 @@ from matching.identifiers.candidates import Candidate
 from registry.identifiers import cattle_check_digit, compact, vin_is_valid
 
 STRONG_KEY = 8  # exact keys at least this long can make a match strong
+NEIGHBOUR_PLACES = 3  # a slip in the last three digits may be another item of the maker's sequence
+SEQUENCE_PLACES = 2  # the next hundred items differ in the last two: no agreement makes a slip there likely
+SLIP_AGREEMENT = frozenset({"make", "model", "year", "listed_after_theft"})
 _CATTLE = re.compile(r"^(?:UK)?(\d{6})(\d)(\d{5})$")
 KIND_WORDS = {
     "serial": "serial number", "vin": "VIN", "pin": "PIN", "engine": "engine number", "frame": "frame number",
@@ -77,12 +80,18 @@ def _differs_in_sequence(listed: str, registered: str, form: str) -> bool:
     return bool(diffs) and all(i >= len(listed) - tail for i in diffs)
 
 
+def _slip_position(a: str, b: str) -> int | None:
+    """Places from the end (1 = the last character) of the one character two same-length keys differ in."""
+    if len(a) != len(b):
+        return None
+    diffs = [i for i, (x, y) in enumerate(zip(a, b, strict=True)) if x != y]
+    return len(a) - diffs[0] if len(diffs) == 1 else None
+
+
 def _neighbour(a: str, b: str) -> bool:
     """True when two keys differ only in one of their last three characters, both digits."""
-    if len(a) != len(b):
-        return False
-    diffs = [i for i, (x, y) in enumerate(zip(a, b, strict=True)) if x != y]
-    return len(diffs) == 1 and diffs[0] >= len(a) - 3 and a[diffs[0]].isdigit() and b[diffs[0]].isdigit()
+    place = _slip_position(a, b)
+    return place is not None and place <= NEIGHBOUR_PLACES and a[-place].isdigit() and b[-place].isdigit()
 
 
 def identifier_evidence(cand: Candidate, match: str, shared: int, ident: dict) -> list[Evidence]:
@@ -119,14 +128,22 @@ def identifier_evidence(cand: Candidate, match: str, shared: int, ident: dict) -
         weight = 0.55
         detail = (f'{words} {ident["raw_value"]} is one character away from "{cand.listed}" in {where} '
                   "(a typing slip, or a different item with a neighbouring number)")
-        if _neighbour(cand.key, key):
+        place = _slip_position(cand.key, key)
+        if _neighbour(cand.key, key) and place <= SEQUENCE_PLACES:
             weight = 0.3
             detail = (f'{words} {ident["raw_value"]} differs from "{cand.listed}" in {where} only in its last '
                       "digits: this may be the next item in the maker's sequence, not this one")
+        elif _neighbour(cand.key, key):
+            weight = 0.3
+            detail = (f'{words} {ident["raw_value"]} differs from "{cand.listed}" in {where} in its third digit '
+                      "from the end: a typing slip, or an item some hundreds further along the maker's sequence")
         if shared > 1:
             weight = min(weight, 0.35)
             detail += f"; {shared} registered items are one character away"
-        out.append(Evidence("identifier", detail, weight, casts_doubt=_neighbour(cand.key, key), extras=extras))
+        # a slip away from the sequence digits, with make, model and year agreeing, after the theft: likely
+        likely_with = SLIP_AGREEMENT if shared == 1 and (place is None or place > SEQUENCE_PLACES) else frozenset()
+        out.append(Evidence("identifier", detail, weight, casts_doubt=_neighbour(cand.key, key), extras=extras,
+                            likely_with=likely_with))
         form = _check_form(listed_compact, kind)
         if form:
             name, valid = form

@@ -6,7 +6,8 @@ Three in-memory indexes over the registry's matching keys, built once per run:
   deletion or swap of neighbours leaves a deletion in common), verified with rapidfuzz's
   optimal string alignment distance;
 - partial: the key's trailing parts of six characters or more.
-A candidate that is exactly a registered key is not also searched fuzzily: the serial as
+Candidates marked `exact_only` (a run that takes in a price, phone or date) are looked up
+exactly only. A candidate that is exactly a registered key is not also searched fuzzily: the serial as
 listed belongs to a registered item, so a near miss to another item is a neighbour in
 the manufacturer's sequence, not a typo.
 """
@@ -76,7 +77,8 @@ class IdentifierIndex:
         def overlaps_exact(n: int, key: str) -> bool:
             return any(key in k or k in key for k in exact_keys.get(n, ()))
 
-        fuzzy = [(n, c) for n, c in flat if len(c.key) >= MIN_FUZZY_KEY - 1 and not overlaps_exact(n, c.key)]
+        fuzzy = [(n, c) for n, c in flat if len(c.key) >= MIN_FUZZY_KEY - 1 and not c.exact_only
+                 and not overlaps_exact(n, c.key)]
         hashes, owners = hash_deletions(encode_keys([c.key for _, c in fuzzy]))
         pos, idx = self.one_edit.lookup_many(hashes)
         pos = owners[pos]
@@ -90,7 +92,7 @@ class IdentifierIndex:
                 pairs.append((j, i))
         self._collect(results, fuzzy, pairs, "one_edit")
 
-        partial = [(n, c) for n, c in flat if not overlaps_exact(n, c.key) and len(c.tail) >= MIN_PARTIAL]
+        partial = [(n, c) for n, c in flat if not c.exact_only and not overlaps_exact(n, c.key) and len(c.tail) >= MIN_PARTIAL]
         pos, idx = self.partial.lookup_many(hash_keys([c.tail for _, c in partial]))
         pairs = [(p, i) for p, i in zip(pos.tolist(), idx.tolist(), strict=True)
                  if len(self.keys[i]) > len(partial[p][1].tail) and self.keys[i].endswith(partial[p][1].tail)]
