@@ -604,6 +604,13 @@ def m0013_sellers_networks(db: Database) -> None:
     )
 
 
+@migrations(name="0015_photo_features_low_texture")
+def m0015_photo_features_low_texture(db: Database) -> None:
+    """Whether a registered photo's keypoints came from the low-contrast second pass (a smooth, plain
+    subject such as a horse on grass): its copies are `likely`, not `strong`, evidence."""
+    db.execute("ALTER TABLE photo_features ADD COLUMN low_texture INTEGER NOT NULL DEFAULT 0")
+
+
 def apply_migrations(db: Database) -> list[str]:
     """Apply pending migrations; return the names applied (empty when up to date)."""
     pending = [m.name for m in migrations.pending(db)]

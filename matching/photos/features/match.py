@@ -32,7 +32,7 @@ from matching.evidence import Evidence
 from matching.photos.features.extract import (
     FeatureError,
     Features,
-    decode_for_features,
+    decode_trimmed,
     extract_features,
     load_photo_features,
     mirror_features,
@@ -50,9 +50,12 @@ STRONG_INLIERS = 20  # matching points (distinct places) from which a verified m
 POSSIBLE_INLIERS = 15  # below this a verification is not shown at all
 MIN_SPREAD = 0.08  # inliers spanning less of the shown photo agree on one shared object, not a copy
 MAX_DISTORTION = 0.025  # a copy is a turn, scale and shift: copies measured under 0.01; shared objects 0.04-0.18
+VIEW_INLIERS = 30  # another shot of the same scene: real ones 30-120 points; different photos at most 22
+MAX_VIEW_DISTORTION = 0.3  # another shot from about the same place: real ones measured 0.05-0.25
 MIN_JUDGEABLE_KEYPOINTS = 200  # fewer ORB keypoints: plain, dark or blurred, too little to judge
 MAX_FILTERED_ITEMS = 200  # more candidate items than this: filter verified matches, not the votes
 STRONG_WEIGHT = 0.95
+LIKELY_WEIGHT = 0.75  # a copy of a smooth, low-contrast photo
 POSSIBLE_WEIGHT = 0.35
 UNJUDGEABLE_WEIGHT = 0.45
 
@@ -72,14 +75,28 @@ class FeatureMatch:
     spread: float = 1.0  # share of the shown part of the registered photo that the matching points span
     distortion: float = 0.0  # of the transform, from the nearest turn, scale and shift (verify.distortion)
 
+    @property
+    def copy(self) -> bool:
+        """Many points all over the photo in a copy's geometry (turn, scale, shift)."""
+        return self.inliers >= STRONG_INLIERS and self.spread >= MIN_SPREAD and self.distortion <= MAX_DISTORTION
+
+    @property
+    def other_view(self) -> bool:
+        """Not a copy, but many points over the photo in the geometry of another shot of the same scene
+        (the camera turned, nearer or further): `likely` when the make and category agree."""
+        return (not self.copy and self.inliers >= VIEW_INLIERS and self.spread >= MIN_SPREAD
+                and self.distortion <= MAX_VIEW_DISTORTION)
+
 
 def feature_band(match: FeatureMatch) -> str | None:
-    """The best band this evidence allows: `strong`, `possible`, or None (too weak to show)."""
+    """The best band this evidence allows on its own: `strong` (a copy of a detailed photo),
+    `likely` (a copy of a smooth, low-contrast one), `possible`, or None (too weak to show).
+    Another view (`FeatureMatch.other_view`) is `possible` here and `likely` with agreement."""
     if match.inliers < POSSIBLE_INLIERS:
         return None
-    strong = (match.judgeable and match.inliers >= STRONG_INLIERS and match.spread >= MIN_SPREAD
-              and match.distortion <= MAX_DISTORTION)
-    return "strong" if strong else "possible"
+    if match.copy:
+        return "strong" if match.judgeable else "likely"
+    return "possible"
 
 
 def feature_reason(match: FeatureMatch) -> tuple[dict, str | None]:
@@ -87,6 +104,8 @@ def feature_reason(match: FeatureMatch) -> tuple[dict, str | None]:
     band = feature_band(match)
     if band == "strong":
         weight = STRONG_WEIGHT
+    elif band == "likely":
+        weight = LIKELY_WEIGHT
     elif match.judgeable or match.inliers < STRONG_INLIERS or match.spread < MIN_SPREAD:
         weight = POSSIBLE_WEIGHT
     else:
@@ -97,23 +116,30 @@ def feature_reason(match: FeatureMatch) -> tuple[dict, str | None]:
     return reason, band
 
 
-def feature_evidence(match: FeatureMatch) -> Evidence | None:
-    """The match as scorer evidence (None when too weak); `strong` only for the strong band."""
+def feature_evidence(match: FeatureMatch, agreement: frozenset[str] = frozenset({"category"})) -> Evidence | None:
+    """The match as scorer evidence (None when too weak); `strong` only for the strong band. Another
+    view asks the description to agree on `agreement` (the category, and the make when the item
+    has one) for a `likely` match."""
     reason, band = feature_reason(match)
     if band is None:
         return None
     extras = {k: reason[k] for k in ("photo_id", "listing_photo_id", "inliers", "mirrored")}
-    return Evidence("photo_features", reason["detail"], reason["weight"], strong=band == "strong", extras=extras)
+    return Evidence("photo_features", reason["detail"], reason["weight"], strong=band == "strong", extras=extras,
+                    likely_with=agreement if match.other_view else frozenset())
 
 
 def _evidence_line(listing_position: int, photo_position: int, transform: str, inliers: int,
                    judgeable: bool, spread: float, distorted: float = 0.0) -> str:
     shows = f"listing photo {listing_position} shows registered photo {photo_position}"
+    view = (inliers >= VIEW_INLIERS and spread >= MIN_SPREAD and MAX_DISTORTION < distorted <= MAX_VIEW_DISTORTION)
+    if view:
+        return (f"listing photo {listing_position} shows the scene of registered photo {photo_position} from another "
+                f"angle or distance: {inliers} matching points in the geometry of another shot")
     if transform != "a full copy":
         shows += f", {transform}"
     line = f"{shows}: {inliers} matching points in consistent geometry"
     if not judgeable:
-        line += " (a plain, dark or blurred photo with few details: for review only)"
+        line += " (a smooth or low-contrast photo with few sharp details: not enough for strong)"
     elif spread < MIN_SPREAD:
         line += f" (only on a small part of the photo, {spread:.0%}: perhaps a shared object, for review)"
     elif distorted > MAX_DISTORTION:
@@ -144,7 +170,8 @@ def verify_candidates(index: FeatureIndex | Sequence[FeatureIndex] | None, direc
         target = registered.get(photo_id)
         if target is None:
             continue
-        if votes is not None and direct.count >= MIN_JUDGEABLE_KEYPOINTS:  # small photos verify cheaply anyway
+        if votes is not None and direct.count >= MIN_JUDGEABLE_KEYPOINTS and not direct.low_texture:
+            # (smooth and small photos are verified without the test: their few sharp places vote too little)
             voted = (target.mirror if mirrored else target)
             if voted is None or agreeing_votes(direct, voted, votes) < GATE_POINTS:
                 continue
@@ -206,7 +233,7 @@ def find_feature_matches(db: Database, listing_id: str, exclude_listing_photo_id
     best: dict[tuple[int, int], FeatureMatch] = {}
     for listing_photo_id, position, path, width in rows:
         try:
-            gray = decode_for_features(folder / path, f"listing photo {position}")
+            gray, trimmed, decoded_width = decode_trimmed(folder / path, f"listing photo {position}")
         except FeatureError:
             continue
         direct, mirror = extract_features(gray), cache(partial(mirror_features, gray))
@@ -219,10 +246,11 @@ def find_feature_matches(db: Database, listing_id: str, exclude_listing_photo_id
             item_id, photo_position, photo_width = photos[photo_id]
             if candidates is not None and item_id not in candidates:
                 continue
-            scale_ratio = ((width or gray.shape[1]) / gray.shape[1]) / ((photo_width or target.width) / target.width)
+            scale_ratio = ((width or decoded_width) / decoded_width) / ((photo_width or target.width) / target.width)
             transform = describe_transform(verified.homography, query, target, mirrored=mirrored,
-                                           scale_ratio=scale_ratio)
-            judgeable = min(direct.count, target.count) >= MIN_JUDGEABLE_KEYPOINTS
+                                           scale_ratio=scale_ratio, bordered=trimmed)
+            judgeable = (min(direct.count, target.count) >= MIN_JUDGEABLE_KEYPOINTS and not direct.low_texture
+                         and not target.low_texture)
             match = FeatureMatch(
                 item_id, photo_id, listing_photo_id, verified.inliers, mirrored,
                 _evidence_line(position, photo_position, transform, verified.inliers, judgeable, verified.spread,

@@ -5,7 +5,8 @@ of the listing's category that it was not listed before the theft of
 (`StolenItems.stage_two_candidates`), plus stolen items stage one found without strict
 evidence; items stage one matched strictly are left out, and so are listing photos it already
 judged by hash (copies, and stock pictures seen in many sellers' adverts). The best verified photo per item becomes one
-`photo_features` piece of evidence.
+`photo_features` piece of evidence; another view of the scene asks the description to agree on the item's
+category and make (when it has one) before the match is `likely`.
 """
 
 from __future__ import annotations
@@ -51,7 +52,8 @@ def add_feature_evidence(db: Database, stolen, listings: list[dict], profiles: l
         categories = stolen.stage_two_categories(profile) | {stolen.category_of(item) for item in found}
         for match in find_feature_matches(db, row["id"], exclude_listing_photo_ids=pairs.hashed_photo_ids(n),
                                           candidate_item_ids=candidates, candidate_categories=categories - {None}):
-            evidence = feature_evidence(match)
+            item = stolen.items.get(match.item_id) or {}
+            evidence = feature_evidence(match, frozenset({"category", "make"} if item.get("make") else {"category"}))
             if evidence and (match.item_id not in best or evidence.weight > best[match.item_id].weight):
                 best[match.item_id] = evidence
         for item_id, evidence in best.items():

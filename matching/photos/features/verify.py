@@ -156,11 +156,12 @@ def _overlap_share(polygon: np.ndarray, width: int, height: int) -> float:
 
 
 def describe_transform(homography: np.ndarray, listing: Features, registered: Features, *, mirrored: bool,
-                       scale_ratio: float = 1.0) -> str:
+                       scale_ratio: float = 1.0, bordered: bool = False) -> str:
     """The alteration in words: "cropped, bordered and mirrored", "rotated 12 degrees", or "a full copy".
 
     scale_ratio converts the decoded-pixel scale into original pixels (listing photo's
-    original/decoded width divided by the registered photo's), so "scaled" speaks of the files.
+    original/decoded width divided by the registered photo's), so "scaled" speaks of the files;
+    bordered: the listing photo's uniform border bands were trimmed off before its features were taken.
     """
     h = homography / homography[2, 2]
     words = []
@@ -168,7 +169,7 @@ def describe_transform(homography: np.ndarray, listing: Features, registered: Fe
     if _overlap_share(listing_in_registered, registered.width, registered.height) < FULL_FRAME:
         words.append("cropped")
     registered_in_listing = cv2.perspectiveTransform(_frame(registered.width, registered.height)[None], h)[0]
-    if _overlap_share(registered_in_listing, listing.width, listing.height) < FULL_FRAME:
+    if bordered or _overlap_share(registered_in_listing, listing.width, listing.height) < FULL_FRAME:
         words.append("bordered")
     if mirrored:
         words.append("mirrored")

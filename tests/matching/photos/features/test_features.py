@@ -24,6 +24,7 @@ from matching.photos.features.match import (
     MIN_SPREAD,
     POSSIBLE_INLIERS,
     STRONG_INLIERS,
+    STRONG_WEIGHT,
     FeatureMatch,
     feature_band,
     feature_evidence,
@@ -114,16 +115,16 @@ def test_featureless_listing_photos_never_make_a_strong_match(registry, kind):
     assert all(not m.judgeable and feature_band(m) != "strong" for m in found)
 
 
-def test_a_copy_with_too_few_keypoints_to_judge_is_only_possible(tmp_path):
+def test_a_thumbnail_copy_is_never_strong(tmp_path):
     db = connect(tmp_path / "data" / "farmwatch.db")
     item_id = register(db, 7)
     tiny = textured_scene(7).resize((160, 120))
     lid = add_listing(db, "tiny", [tiny])
     found = find_feature_matches(db, lid)
     assert found and found[0].item_id == item_id
-    assert not found[0].judgeable and feature_band(found[0]) == "possible"
+    assert not found[0].judgeable and feature_band(found[0]) in ("likely", "possible")
     reason, band = feature_reason(found[0])
-    assert band == "possible" and reason["weight"] < 0.5 and "for review only" in reason["detail"]
+    assert reason["weight"] < STRONG_WEIGHT and "not enough for strong" in reason["detail"]
 
 
 def test_listing_photos_already_matched_and_non_candidates_are_skipped(registry):
@@ -190,7 +191,7 @@ def test_keypoints_survive_storage():
     (STRONG_INLIERS - 1, True, 0.5, "possible", False),
     (POSSIBLE_INLIERS, True, 0.5, "possible", False),
     (POSSIBLE_INLIERS - 1, True, 0.5, None, False),
-    (STRONG_INLIERS + 100, False, 0.5, "possible", False),
+    (STRONG_INLIERS + 100, False, 0.5, "likely", False),  # a copy of a smooth or tiny photo
     (STRONG_INLIERS + 100, True, MIN_SPREAD / 2, "possible", False),
 ])
 def test_bands_and_reason_format(inliers, judgeable, spread, band, strong):
