@@ -5,7 +5,15 @@ with its make and category agreeing. Nothing that counts against the match may s
 import pytest
 
 from matching.evidence import Evidence
-from matching.features import MAX_DISTORTION, MAX_VIEW_DISTORTION, MIN_SPREAD, VIEW_INLIERS, FeatureMatch, feature_evidence
+from matching.features import (
+    MAX_DISTORTION,
+    MAX_VIEW_DISTORTION,
+    MIN_SPREAD,
+    MIN_VIEW_SPREAD,
+    VIEW_INLIERS,
+    FeatureMatch,
+    feature_evidence,
+)
 from matching.identifier_evidence import SLIP_AGREEMENT
 from matching.scoring import score_evidence
 
@@ -39,7 +47,8 @@ def view(inliers=68, distortion=0.1, spread=0.3) -> Evidence:
     ([view(), MAKE], True, "possible"),
     ([view(), MAKE, CATEGORY, OTHER_YEAR], True, "possible"),
     ([view(inliers=VIEW_INLIERS - 1), MAKE, CATEGORY], True, "possible"),  # too few points for another view
-    ([view(spread=MIN_SPREAD / 2), MAKE, CATEGORY], True, "possible"),  # all on one object
+    ([view(spread=MIN_SPREAD / 2, distortion=0.01), MAKE, CATEGORY], True, "likely"),  # a copy's points on the subject
+    ([view(spread=MIN_VIEW_SPREAD / 2), MAKE, CATEGORY], True, "possible"),  # all on one small object
     ([view(distortion=MAX_VIEW_DISTORTION + 0.1), MAKE, CATEGORY], True, "possible"),
 ])
 def test_agreement_makes_likely(evidence, stolen, band):

@@ -29,15 +29,17 @@ FEATURE_SIDE = 640  # long side of the decoded image features are taken from
 MAX_KEYPOINTS = 500  # ORB keypoints kept per photo (the strongest)
 LOW_TEXTURE_KEYPOINTS = 200  # fewer at ORB's usual corner contrast: detect again at LOW_TEXTURE_FAST
 LOW_TEXTURE_FAST = 5  # FAST threshold of that second pass (ORB's default is 20)
-LOW_TEXTURE_MIN_PIXELS = 320 * 240  # smaller photos are not detected again: the second pass finds their noise
+LOW_TEXTURE_MIN_PIXELS = 240 * 180  # smaller photos are not detected again: the second pass finds their noise
 BAND_TOLERANCE = 12  # grey levels: a letterbox or frame band's pixels stay this close to its colour
 BAND_SHARE = 0.98  # of a line's pixels, for the line to belong to a band
 MIN_BAND = 0.02  # of the side: thinner uniform edges are left alone
 MIN_KEPT = 0.25  # of each side: a photo that would shrink more is plain, not framed
+FILL_LEVELS = (8, 247)  # grey levels at or beyond which a region touching the edge may be the fill of a rotation
+FILL_MARGIN = 9  # pixels around such a fill where no keypoint is taken (its straight edge is no detail of the photo)
 KEYPOINT_SCALE = 8  # keypoint coordinates are stored as uint16 in 1/8 pixel
 MIRROR_KEYPOINTS = 150  # of a registered photo's mirror image, kept for the index and the vote test
 # a change re-extracts stored features
-EXTRACTOR = f"orb{MAX_KEYPOINTS}s+m{MIRROR_KEYPOINTS}@{FEATURE_SIDE}t+f{LOW_TEXTURE_FAST}<{LOW_TEXTURE_KEYPOINTS}"
+EXTRACTOR = f"orb{MAX_KEYPOINTS}s+m{MIRROR_KEYPOINTS}@{FEATURE_SIDE}tm+f{LOW_TEXTURE_FAST}<{LOW_TEXTURE_KEYPOINTS}"
 DESCRIPTOR_BYTES = 32
 STORE_BATCH = 50  # newly extracted photos written per transaction
 
@@ -162,12 +164,13 @@ def extract_features(gray: np.ndarray) -> Features:
     0 matching points to 19-34, while different photos still agreed on at most 3.
     """
     if min(gray.shape) < 2:
-        keypoints, descriptors = (), None
+        keypoints, descriptors, mask = (), None, None
     else:
-        keypoints, descriptors = _detector().detectAndCompute(gray, None)
+        mask = fill_mask(gray)
+        keypoints, descriptors = _detector().detectAndCompute(gray, mask)
     low_texture = descriptors is None or len(keypoints) < LOW_TEXTURE_KEYPOINTS
     if low_texture and gray.size >= LOW_TEXTURE_MIN_PIXELS:  # a thumbnail has few corners for its size, not its subject
-        keypoints, descriptors = _detector(LOW_TEXTURE_FAST).detectAndCompute(gray, None)
+        keypoints, descriptors = _detector(LOW_TEXTURE_FAST).detectAndCompute(gray, mask)
     if descriptors is None or not keypoints:
         return Features(np.zeros((0, 2), np.float32), np.zeros(0, np.float32),
                         np.zeros((0, DESCRIPTOR_BYTES), np.uint8), gray.shape[1], gray.shape[0], low_texture=True)
@@ -176,6 +179,30 @@ def extract_features(gray: np.ndarray) -> Features:
     angles = np.array([keypoints[i].angle for i in order], dtype=np.float32)
     return Features(points, angles, np.ascontiguousarray(descriptors[order], dtype=np.uint8),
                     gray.shape[1], gray.shape[0], low_texture=low_texture)
+
+
+def fill_mask(gray: np.ndarray) -> np.ndarray | None:
+    """Where keypoints may be taken: not in or near black or white fill that touches the photo's edge
+    (the corners a rotation adds, bars a letterbox trim left). None when there is no such fill.
+
+    The fill's straight, high-contrast edge would give ORB hundreds of keypoints that say nothing
+    of the photo, and would hide that a smooth photo needs its low-contrast second pass.
+    """
+    dark, light = FILL_LEVELS
+    edges = np.concatenate([gray[0], gray[-1], gray[:, 0], gray[:, -1]])
+    if not ((edges <= dark) | (edges >= light)).any():
+        return None
+    extreme = ((gray <= dark) | (gray >= light)).astype(np.uint8)
+    count, labels = cv2.connectedComponents(extreme, connectivity=4)
+    touching = np.unique(np.concatenate([labels[0], labels[-1], labels[:, 0], labels[:, -1]]))
+    touching = touching[touching > 0]
+    if not len(touching):
+        return None
+    fill = np.isin(labels, touching).astype(np.uint8)
+    if fill.sum() < 0.005 * gray.size:
+        return None
+    fill = cv2.dilate(fill, np.ones((2 * FILL_MARGIN + 1, 2 * FILL_MARGIN + 1), np.uint8))
+    return np.where(fill > 0, 0, 255).astype(np.uint8)
 
 
 def mirror_features(gray: np.ndarray) -> Features:

@@ -52,6 +52,7 @@ MIN_SPREAD = 0.08  # inliers spanning less of the shown photo agree on one share
 MAX_DISTORTION = 0.025  # a copy is a turn, scale and shift: copies measured under 0.01; shared objects 0.04-0.18
 VIEW_INLIERS = 30  # another shot of the same scene: real ones 30-120 points; different photos at most 22
 MAX_VIEW_DISTORTION = 0.3  # another shot from about the same place: real ones measured 0.05-0.25
+MIN_VIEW_SPREAD = 0.03  # so many points may sit on the machine alone (a water drop, a horse's head: 4-8% measured)
 MIN_JUDGEABLE_KEYPOINTS = 200  # fewer ORB keypoints: plain, dark or blurred, too little to judge
 MAX_FILTERED_ITEMS = 200  # more candidate items than this: filter verified matches, not the votes
 STRONG_WEIGHT = 0.95
@@ -82,9 +83,10 @@ class FeatureMatch:
 
     @property
     def other_view(self) -> bool:
-        """Not a copy, but many points over the photo in the geometry of another shot of the same scene
-        (the camera turned, nearer or further): `likely` when the make and category agree."""
-        return (not self.copy and self.inliers >= VIEW_INLIERS and self.spread >= MIN_SPREAD
+        """Not a copy, but many points in the geometry of another shot of the same scene (the camera
+        turned, nearer or further), or a copy's points bunched on the subject: `likely` when the make
+        and category agree."""
+        return (not self.copy and self.inliers >= VIEW_INLIERS and self.spread >= MIN_VIEW_SPREAD
                 and self.distortion <= MAX_VIEW_DISTORTION)
 
 
@@ -131,7 +133,7 @@ def feature_evidence(match: FeatureMatch, agreement: frozenset[str] = frozenset(
 def _evidence_line(listing_position: int, photo_position: int, transform: str, inliers: int,
                    judgeable: bool, spread: float, distorted: float = 0.0) -> str:
     shows = f"listing photo {listing_position} shows registered photo {photo_position}"
-    view = (inliers >= VIEW_INLIERS and spread >= MIN_SPREAD and MAX_DISTORTION < distorted <= MAX_VIEW_DISTORTION)
+    view = inliers >= VIEW_INLIERS and spread >= MIN_VIEW_SPREAD and MAX_DISTORTION < distorted <= MAX_VIEW_DISTORTION
     if view:
         return (f"listing photo {listing_position} shows the scene of registered photo {photo_position} from another "
                 f"angle or distance: {inliers} matching points in the geometry of another shot")
@@ -170,8 +172,7 @@ def verify_candidates(index: FeatureIndex | Sequence[FeatureIndex] | None, direc
         target = registered.get(photo_id)
         if target is None:
             continue
-        if votes is not None and direct.count >= MIN_JUDGEABLE_KEYPOINTS and not direct.low_texture:
-            # (smooth and small photos are verified without the test: their few sharp places vote too little)
+        if votes is not None and direct.count >= MIN_JUDGEABLE_KEYPOINTS:  # small photos verify cheaply anyway
             voted = (target.mirror if mirrored else target)
             if voted is None or agreeing_votes(direct, voted, votes) < GATE_POINTS:
                 continue
