@@ -101,7 +101,7 @@ def _groups(rng: random.Random, value: str, sizes=(2, 5)) -> str:
 
 def _noisy_groups(rng: random.Random, value: str) -> str:
     """Groups cut so that one reads as a quantity with a unit and the last digit as a price ("5 ono")."""
-    unit_end = next(i for i in range(4, len(value)) if value[i:i + 2] in _UNITS or value[i] in _UNITS) + 1
+    unit_end = next(i for i in range(4, len(value) - 6) if value[i:i + 2] in _UNITS or value[i] in _UNITS) + 1
     if value[unit_end - 1:unit_end + 1] in _UNITS:
         unit_end += 1
     head, unit_group, rest = value[:4], value[4:unit_end], value[unit_end:]
@@ -114,7 +114,8 @@ def _glued(rng: random.Random, value: str) -> str:
 
 
 def _lookalike(rng: random.Random, value: str) -> str:
-    swapped = value.replace("0", "O").replace("1", "I")
+    """Some zeros typed as O and ones as I (each with even odds), in groups, perhaps in lower case."""
+    swapped = "".join({"0": "O", "1": "I"}.get(ch, ch) if rng.random() < 0.5 else ch for ch in value)
     return _groups(rng, swapped.lower() if rng.random() < 0.5 else swapped, (3, 5))
 
 
@@ -124,6 +125,20 @@ def _slip(rng: random.Random, value: str) -> str:
     repl = rng.choice([c for c in "2345678" if c != value[pos]]) if value[pos].isdigit() else \
         rng.choice([c for c in "ACDEFHJKMNPRTUVWXY" if c != value[pos]])
     return value[:pos] + repl + value[pos + 1:]
+
+
+def type_identifier(rng: random.Random, kind: str, value: str) -> str:
+    """The value as a seller of the `kind` (one of ID_KINDS) writes it in an advert, label included."""
+    if kind == "id_groups_noise":
+        has_unit = any(value[i:i + 2] in _UNITS or value[i] in _UNITS for i in range(4, len(value) - 6))
+        return "engine " + (_noisy_groups(rng, value) if has_unit else _groups(rng, value) + " ono")
+    if kind == "id_glued_label":
+        return _glued(rng, value)
+    if kind == "id_lookalike_groups":
+        return "no. " + _lookalike(rng, value)
+    if kind == "id_slip":
+        return "serial " + _slip(rng, value)
+    return "serial " + _groups(rng, value)
 
 
 def other_view(img: Image.Image, rng: random.Random) -> Image.Image:
@@ -254,10 +269,7 @@ def write_real_eval_set(folder: Path | str, config: RealEvalConfig | None = None
             items[twin]["identifiers"] = [{"kind": d["kind"], "value": _neighbour(d["value"], 1)}
                                           for d in items[ref]["identifiers"]]
         value = items[ref]["identifiers"][0]["value"]
-        shown = {"id_groups": lambda v: "serial " + _groups(rng, v),
-                 "id_groups_noise": lambda v: "engine " + _noisy_groups(rng, v),
-                 "id_glued_label": lambda v: _glued(rng, v), "id_lookalike_groups": lambda v: "no. " + _lookalike(rng, v),
-                 "id_slip": lambda v: "serial " + _slip(rng, v)}[kind](value)
+        shown = type_identifier(rng, kind, value)
         add_listing(kind, ref, "stolen", title_of(ref, with_year=kind == "id_slip"),
                     f"{_filler(rng)} {shown}. Call 07700 9{rng.randrange(10000, 99999)}")
     for i in range(config.owners):

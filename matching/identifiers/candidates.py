@@ -84,6 +84,7 @@ _GLUED_LABEL = re.compile(r"\b(no|nr|num|s/?n|ser|serial|pin|vin|eng|engine|fram
 _LABEL_PREFIX = re.compile(
     r"^(?:(?:serial|ser|snr|s[./]?n|esn|pin|vin|engine|eng|frame|chassis|tag|chip|ref|id|no|nr|number|num)[.#:/_-]*)+",
     re.I)
+_LABEL_ONLY = re.compile(_LABEL_PREFIX.pattern + "$", re.I)
 MIN_LABELLED_REST = 5
 _TOKEN = re.compile(r"[^\s,;:()\[\]{}\"'<>!?*#=+&~^`|\\]+")
 _SEPARATOR_ONLY = "-/.\u2010\u2011\u2012\u2013\u2014_"
@@ -176,7 +177,8 @@ def text_candidates(text: str | None, source: str) -> list[Candidate]:
     text = _GLUED_LABEL.sub(r"\1 ", _clean(text))
     spans = noise_spans(text)
     found: list[Candidate] = []
-    run: list[tuple[str, str, bool]] = []  # (as written, compact value, looks like noise)
+    run: list[tuple[str, str, bool]] = []  # (as written, compact value, looks like noise or a word)
+    pending = None  # a word-like group after a group with a digit: part of the serial if one follows
     for match in _TOKEN.finditer(text):
         token = match.group()
         if token.strip(_SEPARATOR_ONLY) == "":
@@ -190,15 +192,35 @@ def text_candidates(text: str | None, source: str) -> list[Candidate]:
                 found.extend(_run_candidates(run, source))  # a label starts a new serial
                 if value is not None:  # the token whole as well: some serials start with "SN" or "PIN"
                     found.extend(_run_candidates([(token, value, False)], source))
-                run = [(rest, rest_value, _covered(spans, rest, match.start() + label.end()))]
+                for cut in range(2, label.end()):  # and after a shorter label: "snR6K2..." may be "sn" + "R6K2..."
+                    if _LABEL_ONLY.match(token[:cut]) and (shorter := _identifier_like(token[cut:])):
+                        found.extend(_run_candidates([(token[cut:], shorter, False)], source))
+                run, pending = [(rest, rest_value, _covered(spans, rest, match.start() + label.end()))], None
                 continue
         if value is not None:
+            if pending is not None:
+                if value.isalpha():  # no digit after the word: the run ended before it
+                    found.extend(_run_candidates(run, source))
+                    run = []
+                else:
+                    run.append(pending)
+                pending = None
             run.append((token, value, _covered(spans, token, match.start())))
             continue
+        if run and pending is None and _word_group(token) and any(not noisy and not v.isalpha() for _, v, noisy in run):
+            pending = (token, _NOT_ALNUM.sub("", token.upper()), True)
+            continue
         found.extend(_run_candidates(run, source))
-        run = []
+        run, pending = [], None
     found.extend(_run_candidates(run, source))
     return found
+
+
+def _word_group(token: str) -> bool:
+    """Letters that read like a word ("CCDDY", "ooooo" for zeros, "WE", "BY"): part of a serial only
+    between groups with digits, and then looked up exactly only. A label ("PIN", "NO") starts another."""
+    value = token.strip(_PUNCTUATION)
+    return value.isascii() and value.isalpha() and len(value) <= 6 and value.upper() not in _LABEL_WORDS
 
 
 def _run_candidates(run: list[tuple[str, str, bool]], source: str) -> list[Candidate]:
