@@ -15,6 +15,7 @@ from __future__ import annotations
 import json
 import os
 import random
+import resource
 import subprocess
 import sys
 import tempfile
@@ -30,6 +31,7 @@ TARGET_FOUND = 0.99
 TARGET_SECONDS = 20.0
 NOW = "2026-11-01T00:00:00Z"
 CATEGORIES = ["tractor", "plant", "quad", "gps", "power_tool", "trailer"]
+MAKES = ["John Deere", "Massey Ferguson", "New Holland", "Kubota", "Honda", "JCB", "Stihl", "Trimble", "Ifor Williams"]
 
 
 def build_registry(path: Path, items: int, rng: random.Random) -> list[tuple[int, str, bool]]:
@@ -41,7 +43,7 @@ def build_registry(path: Path, items: int, rng: random.Random) -> list[tuple[int
     conn.execute("insert into owners (id, name, created_at) values (1, 'bench', ?)", [NOW])
     conn.executemany("insert into items (id, owner_id, category, make, model, year, status, created_at, updated_at) "
                      "values (?, 1, ?, 'Benchmake', ?, 2019, ?, ?, ?)",
-                     [(n, CATEGORIES[n % len(CATEGORIES)], f"BM{n % 97}", "stolen" if n % 50 == 0 else "registered",
+                     [(n, CATEGORIES[n % len(CATEGORIES)], f"BM{n % 997}", "stolen" if n % 50 == 0 else "registered",
                        NOW, NOW) for n in range(1, items + 1)])
     rows, stolen = [], []
     for n in range(1, items + 1):
@@ -73,11 +75,18 @@ def write_listings(path: Path, count: int, planted: list[tuple[int, str, bool]],
                 truth[url] = item
             else:
                 shown = f"ref {rng.randrange(10**6, 10**9)} {rng.choice(['PTO 540/1000', '3 point linkage', '12V'])}"
-            title = f"Benchmake BM{rng.randrange(97)} {rng.choice(CATEGORIES).replace('_', ' ')} 2019"
+            title = f"{rng.choice(MAKES)} {rng.randrange(100, 999)} {rng.choice(CATEGORIES).replace('_', ' ')} 2019"
+            if n < len(planted):
+                title = f"Benchmake BM{planted[n][0] % 997} {CATEGORIES[planted[n][0] % len(CATEGORIES)]}"
             out.write(json.dumps({"source": "scale", "url": url, "title": title,
                                   "description": f"{_filler(rng)} {shown}. {_filler(rng)}",
                                   "posted_at": "2026-11-15T09:00:00Z"}) + "\n")
     return truth
+
+
+def _child_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
 
 
 def farmwatch(db: Path, *args: str) -> tuple[float, str]:
@@ -101,7 +110,9 @@ def main(quick: bool = False) -> None:
               f"{time.perf_counter() - started:.0f} s")
         seconds, _ = farmwatch(db_path, "listings", "import", str(Path(tmp) / "listings.jsonl"))
         print(f"{listings:,} listings imported in {seconds:.0f} s")
+        before = _child_cpu()
         seconds, _ = farmwatch(db_path, "match")
+        cpu = _child_cpu() - before
         db = connect(db_path, migrate=False)
         found = db.execute(
             "select l.url, m.item_id from matches m join listings l on l.id = m.listing_id "
@@ -111,6 +122,7 @@ def main(quick: bool = False) -> None:
     hits = {url for url, item in found if truth.get(url) == item}
     wrong = sum(1 for url, item in found if url not in truth or truth[url] != item)
     print(f"`farmwatch match`, {listings:,} listings x {2 * items:,} identifiers: {seconds:.1f} s "
-          f"(target <= {TARGET_SECONDS:.0f} s); matches by band {bands}")
+          f"(target <= {TARGET_SECONDS:.0f} s), {cpu:.1f} CPU s with its workers; load average "
+          f"{os.getloadavg()[0]:.1f}; matches by band {bands}")
     print(f"planted exact re-listings found strong or likely: {len(hits):,}/{len(truth):,} = "
           f"{len(hits) / max(1, len(truth)):.3f} (target >= {TARGET_FOUND}); strong or likely elsewhere: {wrong}")
