@@ -21,18 +21,18 @@ import faiss
 import numpy as np
 
 from bench.real_features import print_real_quality, real_quality
-from matching import features
-from matching.feature_evalset import ALTERATIONS, FEATURELESS, hard_negative, textured_scene
-from matching.feature_extract import (
+from matching.evaluation.feature_evalset import ALTERATIONS, FEATURELESS, hard_negative, textured_scene
+from matching.photos.features import match as features
+from matching.photos.features.extract import (
     MIRROR_KEYPOINTS,
     decode_for_features,
     extract_features,
     load_photo_features,
     mirror_features,
 )
-from matching.feature_index import INDEXED_KEYPOINTS, build_ivf, indexed_descriptors, refresh_feature_index
-from matching.feature_verify import verify_pair
-from matching.features import SHORTLIST, STRONG_INLIERS, feature_band, find_feature_matches, verify_candidates
+from matching.photos.features.index import INDEXED_KEYPOINTS, build_ivf, indexed_descriptors, refresh_feature_index
+from matching.photos.features.match import SHORTLIST, STRONG_INLIERS, feature_band, find_feature_matches, verify_candidates
+from matching.photos.features.verify import verify_pair
 from registry.db import connect
 from registry.items import register_item, validate_item
 from registry.listings import clean_listing, save_listing_photo, upsert_listing

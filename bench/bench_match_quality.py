@@ -14,10 +14,10 @@ import tempfile
 from collections import Counter
 from pathlib import Path
 
-from matching.evalset import EvalConfig, write_eval_set
-from matching.evaluate import TARGETS, run_evaluation
-from matching.real_evalset import RealEvalConfig, hard_photo_recall, write_real_eval_set
-from matching.real_photos import real_photos
+from matching.evaluation.evalset import EvalConfig, write_eval_set
+from matching.evaluation.evaluate import TARGETS, run_evaluation
+from matching.evaluation.real_evalset import RealEvalConfig, hard_photo_recall, write_real_eval_set
+from matching.evaluation.real_photos import real_photos
 
 REAL_TARGETS = {"recall": 0.97, "hard_photos": 0.85}
 

@@ -22,8 +22,8 @@ import tempfile
 import time
 from pathlib import Path
 
-from matching.evalset import _filler
-from matching.real_evalset import _identifier, type_identifier
+from matching.evaluation.evalset import _filler
+from matching.evaluation.real_evalset import _identifier, type_identifier
 from registry.db import connect
 from registry.identifiers import matching_key
 

@@ -15,11 +15,11 @@ import statistics
 import time
 from collections import Counter, defaultdict
 
-from matching.feature_evalset import ALTERATIONS, crop
-from matching.feature_extract import decode_for_features, extract_features, mirror_features
-from matching.features import feature_band, find_feature_matches
-from matching.real_evalset import REGISTERED_SIDE, other_view
-from matching.real_photos import load_photo, real_photos, texture_photos
+from matching.evaluation.feature_evalset import ALTERATIONS, crop
+from matching.evaluation.real_evalset import REGISTERED_SIDE, other_view
+from matching.evaluation.real_photos import load_photo, real_photos, texture_photos
+from matching.photos.features.extract import decode_for_features, extract_features, mirror_features
+from matching.photos.features.match import feature_band, find_feature_matches
 from registry.items import register_item, validate_item
 from registry.listings import clean_listing, save_listing_photo, upsert_listing
 from registry.synthetic import encode

@@ -5,7 +5,8 @@ with its make and category agreeing. Nothing that counts against the match may s
 import pytest
 
 from matching.evidence import Evidence
-from matching.features import (
+from matching.identifiers.evidence import SLIP_AGREEMENT
+from matching.photos.features.match import (
     MAX_DISTORTION,
     MAX_VIEW_DISTORTION,
     MIN_SPREAD,
@@ -14,7 +15,6 @@ from matching.features import (
     FeatureMatch,
     feature_evidence,
 )
-from matching.identifier_evidence import SLIP_AGREEMENT
 from matching.scoring import score_evidence
 
 SLIP = Evidence("identifier", "one character away, third from the end", 0.3, casts_doubt=True, likely_with=SLIP_AGREEMENT)

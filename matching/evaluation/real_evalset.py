@@ -1,8 +1,8 @@
 """A labelled evaluation set built from real photographs and identifiers typed the ways sellers type them.
 
 `write_real_eval_set(folder, RealEvalConfig(seed=...))` writes the same files as
-`matching.evalset.write_eval_set` (items.jsonl, listings.jsonl, labels.json), so
-`matching.evaluate.run_evaluation` loads, matches and measures it. Each seed draws other
+`matching.evaluation.evalset.write_eval_set` (items.jsonl, listings.jsonl, labels.json), so
+`matching.evaluation.evaluate.run_evaluation` loads, matches and measures it. Each seed draws other
 windows of the photographs, other alterations and other serials. The listings are:
 
 - real photos of stolen items re-listed altered: issue 8's alterations (crops, borders,
@@ -29,9 +29,9 @@ import cv2
 import numpy as np
 from PIL import Image, ImageEnhance, ImageOps
 
-from matching.evalset import MODELS, SOURCE, _filler, _neighbour
-from matching.feature_evalset import ALTERATIONS, crop
-from matching.real_photos import RealPhoto, load_photo, real_photos, texture_photos
+from matching.evaluation.evalset import MODELS, SOURCE, _filler, _neighbour
+from matching.evaluation.feature_evalset import ALTERATIONS, crop
+from matching.evaluation.real_photos import RealPhoto, load_photo, real_photos, texture_photos
 from registry.identifiers import cattle_check_digit, vin_check_character
 from registry.synthetic import encode
 

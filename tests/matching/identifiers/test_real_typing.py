@@ -5,7 +5,7 @@ import json
 
 import pytest
 
-from matching.candidates import listing_candidates, text_candidates
+from matching.identifiers.candidates import listing_candidates, text_candidates
 from matching.pipeline import match_listings
 from registry.identifiers import matching_key
 from registry.imports import import_items, import_listings

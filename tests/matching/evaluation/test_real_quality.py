@@ -7,9 +7,9 @@ bench/bench_match_quality.py.
 
 import pytest
 
-from matching.evaluate import TARGETS, run_evaluation
-from matching.real_evalset import HARD_PHOTO_KINDS, ID_KINDS, RealEvalConfig, hard_photo_recall, write_real_eval_set
-from matching.real_photos import real_photos, texture_photos
+from matching.evaluation.evaluate import TARGETS, run_evaluation
+from matching.evaluation.real_evalset import HARD_PHOTO_KINDS, ID_KINDS, RealEvalConfig, hard_photo_recall, write_real_eval_set
+from matching.evaluation.real_photos import real_photos, texture_photos
 
 HARD_TARGET = 0.85
 REAL_RECALL_TARGET = 0.97
