@@ -148,3 +148,13 @@ def known_force(name: str | None) -> str | None:
         if normalise_name(force) == key:
             return force
     return None
+
+
+def police_name(force: str) -> str:
+    """How a caller asks for a force: 'North Yorkshire' -> 'North Yorkshire Police', 'Metropolitan' ->
+    'the Metropolitan Police'; names that already say police are kept ('Police Scotland')."""
+    if "police" in force.lower():
+        return force
+    if force == "Metropolitan":
+        return "the Metropolitan Police"
+    return f"{force} Police"

@@ -12,6 +12,7 @@ import secrets
 from dataclasses import dataclass, field
 
 from datasette_config.check.index import index_for
+from registry.forces import police_name
 from registry.identifiers import matching_key
 
 MAX_IDENTIFIER_CHARS = 100
@@ -56,12 +57,15 @@ class CheckAnswer:
                 "check_reference": self.reference}
 
 
-def _stolen_message(refs: list[str], reference: str) -> str:
+def _stolen_message(refs: list[str], reference: str, forces: list[str] = ()) -> str:
+    """What to do: call 101, ask for the force where the item was stolen (the one holding the crime
+    report), and quote its crime reference(s), or this check's reference when none was given."""
+    ask = f" and ask for {' or '.join(police_name(f) for f in forces)}" if forces else ""
     if refs:
         quoted = ", ".join(refs)
         noun = "this reference" if len(refs) == 1 else "these references"
-        return f"Reported stolen: do not buy. Call 101 quoting {noun}: {quoted}. Do not confront the seller."
-    return (f"Reported stolen: do not buy. Call 101 quoting this check reference: {reference}. "
+        return f"Reported stolen: do not buy. Call 101{ask}, quoting {noun}: {quoted}. Do not confront the seller."
+    return (f"Reported stolen: do not buy. Call 101{ask}, quoting this check reference: {reference}. "
             "Do not confront the seller.")
 
 
@@ -109,7 +113,8 @@ def check_identifier(conn, raw: str, index_name: str) -> CheckAnswer:
         if stolen:
             answer.theft_ids = [r[7] for r in stolen]
             answer.crime_refs = sorted({r[8].strip() for r in stolen if r[8] and r[8].strip()})
-            answer.message = _stolen_message(answer.crime_refs, answer.reference)
+            forces = sorted({r[10] for r in stolen if r[10]})
+            answer.message = _stolen_message(answer.crime_refs, answer.reference, forces)
         else:
             answer.message = ("Registered, not reported stolen. Being registered does not prove the seller "
                               "owns it: ask for proof of ownership.")

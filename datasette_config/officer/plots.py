@@ -15,46 +15,67 @@ PALETTE = ["#1b7837", "#762a83", "#e08214", "#2166ac", "#b2182b", "#35978f", "#8
 
 
 def map_points(conn) -> dict:
-    """Thefts and matched listings with coordinates, and a line for each match between the two."""
+    """Thefts and matched listings with coordinates, a line for each match between the two (marked when
+    it crosses force borders), and how many could not be placed (their place was not resolved)."""
     thefts = conn.execute(
-        """select t.id, t.latitude, t.longitude, t.place, t.stolen_at, i.category, i.id
+        """select t.id, t.latitude, t.longitude, t.place, t.stolen_at, i.category, i.id, t.force_area
            from thefts t join items i on i.id = t.item_id
            where t.latitude is not null and t.longitude is not null""").fetchall()
     listings = conn.execute(
-        """select m.id, l.latitude, l.longitude, l.location, m.band, m.status, t.latitude, t.longitude
+        """select m.id, l.latitude, l.longitude, l.location, m.band, m.status, t.latitude, t.longitude,
+                  l.force_area, t.force_area
            from matches m join listings l on l.id = m.listing_id
            left join thefts t on t.id = m.theft_id
            where m.status != 'dismissed' and l.latitude is not null and l.longitude is not null""").fetchall()
+    unplaced = conn.execute(
+        """select (select count(*) from thefts where current = 1 and latitude is null),
+                  (select count(*) from matches m join listings l on l.id = m.listing_id
+                   where m.status != 'dismissed' and l.latitude is null)""").fetchone()
     return {
-        "thefts": [{"id": r[0], "lat": r[1], "lon": r[2], "label": f"theft: {r[5]} stolen {r[4]} at {r[3] or '?'}",
-                    "href": f"/item/{r[6]}"} for r in thefts],
-        "listings": [{"id": r[0], "lat": r[1], "lon": r[2], "label": f"{r[4]} match ({r[5]}) at {r[3] or '?'}",
-                      "href": f"/match/{r[0]}", "band": r[4], "theft_lat": r[6], "theft_lon": r[7]}
+        "thefts": [{"id": r[0], "lat": r[1], "lon": r[2], "href": f"/item/{r[6]}",
+                    "label": f"theft: {r[5]} stolen {r[4]} at {r[3] or '?'}{f' ({r[7]})' if r[7] else ''}"}
+                   for r in thefts],
+        "listings": [{"id": r[0], "lat": r[1], "lon": r[2], "href": f"/match/{r[0]}", "band": r[4],
+                      "label": f"{r[4]} match ({r[5]}) at {r[3] or '?'}{f' ({r[8]})' if r[8] else ''}"
+                               + (f", stolen in {r[9]}: crosses force borders" if r[8] and r[9] and r[8] != r[9]
+                                  else ""),
+                      "theft_lat": r[6], "theft_lon": r[7], "cross_border": bool(r[8] and r[9] and r[8] != r[9])}
                      for r in listings],
+        "unplaced_thefts": unplaced[0], "unplaced_listings": unplaced[1],
     }
 
 
-def project(points: dict, width: int = 720, height: int = 720, pad: int = 30) -> dict:
-    """Screen coordinates (equirectangular, scaled by the cosine of the mean latitude)."""
+def project(points: dict, width: int = 720, height: int = 720, pad: int = 30,
+            backdrop: list[tuple[float, float]] = ()) -> dict:
+    """Screen coordinates (equirectangular, scaled by the cosine of the mean latitude), at least two
+    degrees of latitude across; `backdrop` points (towns) inside the frame become one faint SVG path."""
     coords = [(p["lat"], p["lon"]) for kind in ("thefts", "listings") for p in points[kind]]
+    out = {"width": width, "height": height, "thefts": [], "listings": [], "lines": [], "grid": [], "backdrop": ""}
     if not coords:
-        return {"width": width, "height": height, "thefts": [], "listings": [], "lines": [], "grid": []}
+        return out
     lats, lons = [c[0] for c in coords], [c[1] for c in coords]
     lat0, lat1 = min(lats) - 0.05, max(lats) + 0.05
     lon0, lon1 = min(lons) - 0.05, max(lons) + 0.05
+    if lat1 - lat0 < 2:
+        lat0, lat1 = (lat0 + lat1) / 2 - 1, (lat0 + lat1) / 2 + 1
     squash = math.cos(math.radians((lat0 + lat1) / 2))
+    if (lon1 - lon0) * squash < 2:
+        mid = (lon0 + lon1) / 2
+        lon0, lon1 = mid - 1 / squash, mid + 1 / squash
     scale = min((width - 2 * pad) / ((lon1 - lon0) * squash), (height - 2 * pad) / (lat1 - lat0))
 
     def xy(lat, lon):
         return round(pad + (lon - lon0) * squash * scale, 1), round(height - pad - (lat - lat0) * scale, 1)
 
-    out = {"width": width, "height": height, "thefts": [], "listings": [], "lines": [], "grid": []}
     for p in points["thefts"]:
         out["thefts"].append({**p, "xy": xy(p["lat"], p["lon"])})
     for p in points["listings"]:
         out["listings"].append({**p, "xy": xy(p["lat"], p["lon"])})
         if p.get("theft_lat") is not None and p.get("theft_lon") is not None:
-            out["lines"].append((xy(p["theft_lat"], p["theft_lon"]), xy(p["lat"], p["lon"])))
+            out["lines"].append((xy(p["theft_lat"], p["theft_lon"]), xy(p["lat"], p["lon"]),
+                                 bool(p.get("cross_border"))))
+    dots = [xy(lat, lon) for lat, lon in backdrop]
+    out["backdrop"] = "".join(f"M{x} {y}h0" for x, y in dots if 0 <= x <= width and 0 <= y <= height)
     step = 0.5 if lat1 - lat0 < 3 else 1.0
     lat = math.floor(lat0 / step) * step
     while lat <= lat1:

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from registry.areas import FORCE_AREAS
+from registry.force_groups import NATIONAL, ForceGroupError, force_groups, forces_in_scope, groups_of
 from registry.vocab import CATEGORIES
 
 BANDS = ("strong", "likely", "possible")
@@ -20,20 +21,31 @@ class QueueFilters:
     status: str = "new"
     band: str = ""
     category: str = ""
-    force_area: str = ""
+    force_area: str = ""  # a force, a force group, or "" / "national" for every force
+    border: bool = False  # only matches listed in another force than the theft's
     since: str = ""
     until: str = ""
 
     @classmethod
-    def from_args(cls, args) -> QueueFilters:
-        """Filters from the query string; unknown values fall back to the defaults."""
+    def from_args(cls, args, default_area: str | None = None) -> QueueFilters:
+        """Filters from the query string; unknown values fall back to the defaults. Without a
+        `force_area` parameter the officer's own area applies (their force, group, or national)."""
         def pick(name, allowed=None, default=""):
             value = (args.get(name) or default).strip()[:100]
             return value if allowed is None or value in allowed else default
 
+        area = pick("force_area") if "force_area" in args else (default_area or "")
         return cls(queue=pick("queue", QUEUES, "stolen"), status=pick("status", STATUSES, "new"),
-                   band=pick("band", BANDS), category=pick("category"), force_area=pick("force_area"),
+                   band=pick("band", BANDS), category=pick("category"),
+                   force_area="" if area.lower() == NATIONAL else area, border=args.get("border") == "1",
                    since=_date_or_blank(args.get("since")), until=_date_or_blank(args.get("until")))
+
+    def scope(self) -> tuple[str, ...] | None:
+        """The forces shown (None: all); an area that is neither a force nor a group matches nothing."""
+        try:
+            return forces_in_scope(self.force_area)
+        except ForceGroupError:
+            return (self.force_area,)
 
 
 def _date_or_blank(value: str | None) -> str:
@@ -67,6 +79,7 @@ def age_text(created_at: str | None, now: datetime | None = None) -> str:
     return "now"
 
 
+# The force where the item was stolen (the owner's force for an owner check, which has no theft).
 _FORCE_AREA = ("coalesce((select t.force_area from thefts t where t.id = coalesce(m.theft_id, "
                "(select t2.id from thefts t2 where t2.item_id = m.item_id and t2.current = 1))), "
                "(select o.force_area from items i2 join owners o on o.id = i2.owner_id where i2.id = m.item_id))")
@@ -75,7 +88,7 @@ _DETAILS_SQL = f"""
 select m.id, m.queue, m.band, m.score, m.status, m.reasons, m.created_at, m.reviewed_by,
   i.id as item_id, i.category, i.make, i.model, i.year, i.colour,
   l.id as listing_id, l.title, l.price, l.currency, l.source, l.removed_at,
-  {_FORCE_AREA} as force_area,
+  {_FORCE_AREA} as force_area, l.force_area as listed_area, l.location,
   (select p.id from photos p where p.item_id = i.id order by p.position, p.id limit 1) as first_photo_id,
   (select lp.id from listing_photos lp where lp.listing_id = l.id and lp.path is not null
      order by lp.position limit 1) as first_listing_photo_id
@@ -102,9 +115,13 @@ def _page_ids(conn, filters: QueueFilters, limit: int) -> list[str]:
     if filters.until:
         where.append("substr(m.created_at, 1, 10) <= :until")
         params["until"] = filters.until
-    if filters.force_area:
-        where.append(f"{_FORCE_AREA} = :force_area")
-        params["force_area"] = filters.force_area
+    scope = filters.scope()
+    if scope is not None:
+        where.append(f"({_FORCE_AREA} in (select value from json_each(:scope)) or exists (select 1 from listings sl "
+                     "where sl.id = m.listing_id and sl.force_area in (select value from json_each(:scope))))")
+        params["scope"] = json.dumps(scope)
+    if filters.border:
+        where.append(f"{_FORCE_AREA} != (select bl.force_area from listings bl where bl.id = m.listing_id)")
     groups = [("m.status = :status", filters.status)] if filters.status != "all" else [
         ("m.status = :status", "new"), ("m.status in ('confirmed', 'dismissed')", None)]
     ids: list[str] = []
@@ -133,6 +150,7 @@ def queue_rows(conn, filters: QueueFilters, *, limit: int = 200, now: datetime |
         row["photo_id"] = pair["photo_id"] if pair else row["first_photo_id"]
         row["listing_photo_id"] = pair["listing_photo_id"] if pair else row["first_listing_photo_id"]
         row["age"] = age_text(row["created_at"], now)
+        row["cross_border"] = bool(row["force_area"] and row["listed_area"] and row["force_area"] != row["listed_area"])
         by_id[row["id"]] = row
     return [by_id[i] for i in ids if i in by_id]
 
@@ -141,4 +159,18 @@ def filter_choices(conn) -> dict:
     """The values offered in the queue's filter menus (fixed vocabularies: no scan of the registry)."""
     counts = dict(conn.execute("select queue, count(*) from matches where status = 'new' group by queue"))
     return {"bands": BANDS, "statuses": STATUSES, "categories": sorted(CATEGORIES), "force_areas": FORCE_AREAS,
-            "new_counts": counts}
+            "force_groups": list(force_groups()), "new_counts": counts}
+
+
+def area_views(own_area: str | None) -> list[dict]:
+    """The views an officer can switch between: their force, each group that includes it (or their
+    group), and national; each {"label", "area"} with area as the `force_area` parameter."""
+    views = []
+    groups = force_groups()
+    if own_area and own_area in groups:
+        views.append({"label": f"{own_area} (your group)", "area": own_area})
+    elif own_area and own_area != NATIONAL:
+        views.append({"label": f"{own_area} (your force)", "area": own_area})
+        views += [{"label": f"{g} (regional)", "area": g} for g in groups_of(own_area)]
+    views.append({"label": "National (every force)", "area": NATIONAL})
+    return views

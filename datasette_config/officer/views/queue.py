@@ -8,7 +8,7 @@ from datasette_config.auth.access_log import log_access, owner_contact
 from datasette_config.officer.decisions import DecisionError, record_decision
 from datasette_config.officer.queries.match import load_item, load_match
 from datasette_config.officer.queries.networks import network_of_listing
-from datasette_config.officer.queries.queue import QueueFilters, filter_choices, queue_rows
+from datasette_config.officer.queries.queue import QueueFilters, area_views, filter_choices, queue_rows
 from datasette_config.web import not_found, read, require_officer, write
 
 QUEUE_LIMIT = 200
@@ -20,8 +20,9 @@ async def render(datasette, request, template: str, context: dict, status: int =
 
 
 async def queue_page(request, datasette):
-    require_officer(request)
-    filters = QueueFilters.from_args(request.args)
+    actor = require_officer(request)
+    own_area = actor.get("force_area") if isinstance(actor, dict) else None
+    filters = QueueFilters.from_args(request.args, default_area=own_area)
 
     def fetch(conn):
         return queue_rows(conn, filters, limit=QUEUE_LIMIT), filter_choices(conn)
@@ -30,7 +31,7 @@ async def queue_page(request, datasette):
     title = "Owner checks" if filters.queue == "owner_check" else "Match queue"
     return await render(datasette, request, "officer/queue.html",
                         {"rows": rows, "filters": filters, "choices": choices, "page_title": title,
-                         "limit": QUEUE_LIMIT})
+                         "limit": QUEUE_LIMIT, "views": area_views(own_area)})
 
 
 async def match_page(request, datasette):

@@ -7,6 +7,7 @@ from datasette_config.officer.plots import map_points, project, stacked_bars, we
 from datasette_config.officer.queries.search import search_identifier, search_text
 from datasette_config.officer.views.queue import render
 from datasette_config.web import read, require_officer, write
+from registry.gazetteer import towns
 
 
 async def search_page(request, datasette):
@@ -39,7 +40,9 @@ async def search_page(request, datasette):
 async def map_page(request, datasette):
     require_officer(request)
     points = await read(datasette, map_points)
-    return await render(datasette, request, "officer/map.html", {"plot": project(points)})
+    backdrop = [(t.latitude, t.longitude) for t in towns()]
+    return await render(datasette, request, "officer/map.html", {"plot": project(points, backdrop=backdrop),
+                                                                 "points": points})
 
 
 async def trends_page(request, datasette):
