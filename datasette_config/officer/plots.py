@@ -54,8 +54,8 @@ def project(points: dict, width: int = 720, height: int = 720, pad: int = 30,
     if not coords:
         return out
     lats, lons = [c[0] for c in coords], [c[1] for c in coords]
-    lat0, lat1 = min(lats) - 0.05, max(lats) + 0.05
-    lon0, lon1 = min(lons) - 0.05, max(lons) + 0.05
+    lat0, lat1 = min(lats) - 0.25, max(lats) + 0.25
+    lon0, lon1 = min(lons) - 0.4, max(lons) + 0.4
     if lat1 - lat0 < 2:
         lat0, lat1 = (lat0 + lat1) / 2 - 1, (lat0 + lat1) / 2 + 1
     squash = math.cos(math.radians((lat0 + lat1) / 2))

@@ -53,7 +53,7 @@ def _say(message: str) -> None:
 def run_demo(args) -> int:
     from farmwatch.demo.market.server import start_market
     from farmwatch.demo.market.sources import write_sources
-    from farmwatch.demo.scenario import build_scenario, load_registry
+    from farmwatch.demo.scenario import ACCOUNT_AREAS, build_scenario, load_registry
     from farmwatch.nightly import format_report, run_nightly, setup_logging
 
     started = time.monotonic()
@@ -90,7 +90,9 @@ def run_demo(args) -> int:
     from datasette_config.serve import serve
 
     farmers = ", ".join(f"{name} / {password}" for name, password, role, _ in scenario.accounts if role == "farmer")
+    area_officers = ", ".join(f"{name} ({ACCOUNT_AREAS[name]})" for name, *_ in scenario.accounts if name in ACCOUNT_AREAS)
     _say(f"4/4 Workspace: http://127.0.0.1:{args.port}/  officer login: {DEMO_OFFICER[0]} / {DEMO_OFFICER[1]}"
+         f" (every force; same password for {area_officers})"
          f"  farmers: {farmers}  trade: {DEMO_TRADE[0]} / {DEMO_TRADE[1]}"
          f"  public check: http://127.0.0.1:{args.port}/check  (Ctrl-C to stop)")
     sink.on_message = _say_mail
