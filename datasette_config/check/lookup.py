@@ -60,12 +60,12 @@ class CheckAnswer:
 def _stolen_message(refs: list[str], reference: str, forces: list[str] = ()) -> str:
     """What to do: call 101, ask for the force where the item was stolen (the one holding the crime
     report), and quote its crime reference(s), or this check's reference when none was given."""
-    ask = f" and ask for {' or '.join(police_name(f) for f in forces)}" if forces else ""
+    ask = f" and ask for {' or '.join(police_name(f) for f in forces)}," if forces else ""
     if refs:
         quoted = ", ".join(refs)
         noun = "this reference" if len(refs) == 1 else "these references"
-        return f"Reported stolen: do not buy. Call 101{ask}, quoting {noun}: {quoted}. Do not confront the seller."
-    return (f"Reported stolen: do not buy. Call 101{ask}, quoting this check reference: {reference}. "
+        return f"Reported stolen: do not buy. Call 101{ask} quoting {noun}: {quoted}. Do not confront the seller."
+    return (f"Reported stolen: do not buy. Call 101{ask} quoting this check reference: {reference}. "
             "Do not confront the seller.")
 
 

@@ -88,7 +88,8 @@ def item_detail(db: Database, owner_id: int, item_id) -> dict:
                                     "from identifiers where item_id = ? order by id", [item["id"]])
     item["photos"] = _rows(db, "select id, position, width, height, original_name, created_at from photos "
                                "where item_id = ? order by position", [item["id"]])
-    item["thefts"] = _rows(db, "select stolen_at, reported_at, crime_ref, place, current, recovered_at "
+    item["thefts"] = _rows(db, "select stolen_at, reported_at, crime_ref, place, current, recovered_at, "
+                               "force_area, place_note "
                                "from thefts where item_id = ? order by id desc", [item["id"]])
     item["history"] = item_history(db, item["id"])
     item["sale"] = latest_sale(db, item["id"])

@@ -122,6 +122,7 @@ async def test_edit_theft_and_recovery_over_http(ds, db, farms, login):
     assert stolen.status_code == 302 and db["items"].get(farms["tractor"])["status"] == "stolen"
     page = await ds.client.get(url, cookies=alice)
     assert 'id="fw-item-status">stolen<' in page.text and "4426/999" in page.text
+    assert "About the place: " in page.text and "Back barn" in page.text  # not found: the farmer is told
     remove = await ds.client.post(url, data={"category": "tractor", "identifier_kind": "pin",
                                              "identifier_value": "1L06120MCKK123456"}, cookies=alice)
     assert remove.status_code == 400 and "cannot be removed" in remove.text
@@ -129,6 +130,19 @@ async def test_edit_theft_and_recovery_over_http(ds, db, farms, login):
     assert recovered.status_code == 302 and db["items"].get(farms["tractor"])["status"] == "recovered"
     again = await ds.client.post(url + "/recovered", cookies=alice)
     assert again.status_code == 400 and "no open theft report" in again.text
+
+
+async def test_a_theft_away_from_the_farm_is_filed_where_it_happened(ds, db, farms, login):
+    alice = login("alice")
+    url = f"/farmer/items/{farms['tractor']}"
+    stolen = await ds.client.post(url + "/stolen", data={"stolen_at": "2026-11-20", "crime_ref": "12/4242/26",
+                                                         "place": "Skipton showground, North Yorkshire"}, cookies=alice)
+    assert stolen.status_code == 302
+    theft = db.execute("select force_area, place_precision, place_note from thefts where current = 1 "
+                       "and item_id = ?", [farms["tractor"]]).fetchone()
+    assert theft == ("North Yorkshire", "town", None)
+    page = (await ds.client.get(url, cookies=alice)).text
+    assert "North Yorkshire police area" in page and "About the place" not in page
 
 
 async def test_photo_upload_on_the_item_page(ds, db, farms, login):
