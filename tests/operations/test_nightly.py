@@ -66,6 +66,18 @@ def test_demo_no_serve_puts_planted_thefts_in_the_queue_as_strong(tmp_path, scen
     assert not owner_sales & in_stolen_queue
     report = json.loads(db.execute("select report from nightly_runs order by id desc").fetchone()[0])
     assert {s["source"] for s in report["sources"]} == {"demo-classifieds", "demo-dealer", "demo-auctions"}
+    # The map and the trends tell the story: every planted theft and its re-listing are placed, recent,
+    # several cross force borders, and livestock is among them.
+    from datasette_config.officer.plots import map_points, weekly_counts
+
+    points = map_points(db.conn)
+    assert len(points["thefts"]) == 10 and points["unplaced_thefts"] == 0
+    mapped = {p["id"] for p in points["listings"]}
+    planted = {r[0] for r in db.execute("select id from matches where band = 'strong' and queue = 'stolen'")}
+    assert planted <= mapped and sum(p["cross_border"] for p in points["listings"] if p["id"] in planted) >= 4
+    trends = weekly_counts(db.conn)
+    assert sum(sum(week.values()) for week in trends["thefts"].values()) == 10
+    assert {"cattle", "horse"} <= {c for week in trends["matches"].values() for c in week}
 
 
 def test_second_nightly_is_refused_while_one_runs(tmp_path):
