@@ -117,6 +117,18 @@ def cmd_recovered(args) -> int:
     return 0
 
 
+def cmd_sold(args) -> int:
+    from registry.items import get_item
+    from registry.sales import mark_sold
+
+    db = open_db(args)
+    owner_id = get_item(db, args.item)["owner_id"]
+    result = mark_sold(db, int(args.item), owner_id, sold_at=args.sold_at, new_owner_email=args.to)
+    moved = f"; moved to the owner record of {args.to.strip().lower()}" if result["transferred"] else ""
+    print(f"Item {args.item} marked sold on {args.sold_at}{moved}")
+    return 0
+
+
 def _read_password(username: str) -> str:
     if sys.stdin.isatty():
         first = getpass.getpass(f"Password for {username}: ")
@@ -192,6 +204,14 @@ def add_commands(sub: argparse._SubParsersAction) -> None:
     p.add_argument("item", help="item id")
     p.add_argument("--recovered-at", metavar="DATE", help="default: now")
     p.set_defaults(handler=cmd_recovered)
+    p = isub.add_parser("sold", help="mark an item sold, or transfer it to the buyer's record",
+                        description="Record the owner's sale of an item. With --to the record moves, with its "
+                                    "history, to the owner record with that e-mail (made if new). A listing of "
+                                    "the sale raises no owner check (see docs/farmer.md).")
+    p.add_argument("item", help="item id")
+    p.add_argument("--sold-at", metavar="DATE", required=True, help="the date of the sale (YYYY-MM-DD)")
+    p.add_argument("--to", metavar="EMAIL", help="the buyer's e-mail: move the record to them")
+    p.set_defaults(handler=cmd_sold)
 
     listings = sub.add_parser("listings", help="load listings from other sources",
                               description="Load listings gathered outside the spiders.")

@@ -186,3 +186,24 @@ def test_a_sold_items_listing_raises_no_owner_check_and_closes_a_pending_one(db,
 
 def test_identifier_parsing_is_unchanged_for_clone_keys():
     assert parse_identifier("serial", "trx-123456", "quad").normalised_value == "TRX123456"
+
+
+def test_the_command_line_marks_an_item_sold_and_transfers_it(tmp_path, capsys):
+    from farmwatch.cli import main as farmwatch
+    from registry.db import connect
+
+    path = tmp_path / "fw.db"
+    db = connect(path)
+    first = register(db, "a@example.org", "TRX123456").item_id
+    second = register(db, "a@example.org", "TRX654321").item_id
+    db.close()
+    assert farmwatch(["--db", str(path), "items", "sold", str(first), "--sold-at", str(TODAY)]) == 0
+    assert farmwatch(["--db", str(path), "items", "sold", str(second), "--sold-at", str(TODAY),
+                      "--to", "Buyer@Example.org"]) == 0
+    assert "moved to the owner record of buyer@example.org" in capsys.readouterr().out
+    assert farmwatch(["--db", str(path), "items", "sold", str(first), "--sold-at", "soon"]) == 1
+    assert "is not a date" in capsys.readouterr().err
+    db = connect(path)
+    assert [h["actor"] for h in item_history(db, first)] == ["cli"]
+    assert db.execute("select o.email from items i join owners o on o.id = i.owner_id where i.id = ?",
+                      [second]).fetchone()[0] == "buyer@example.org"
