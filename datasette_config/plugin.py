@@ -132,6 +132,7 @@ def menu_links(datasette, actor, request):
             {"href": "/queue", "label": "Match queue"},
             {"href": "/queue?queue=owner_check", "label": "Owner checks"},
             {"href": "/search", "label": "Search the registry"},
+            {"href": "/networks", "label": "Seller networks"},
             {"href": "/map", "label": "Map"},
             {"href": "/trends", "label": "Thefts and matches per week"},
             {"href": "/clones", "label": "Possible clones"},
@@ -158,4 +159,5 @@ def top_homepage(datasette, request):
     return Markup(
         '<p class="fw-home"><strong><a href="/queue">Work the match queue</a></strong> · '
         '<a href="/queue?queue=owner_check">owner checks</a> · <a href="/search">search the registry</a> · '
+        '<a href="/networks">seller networks</a> · '
         '<a href="/map">map</a> · <a href="/trends">thefts and matches per week</a></p>')
