@@ -15,6 +15,7 @@ import networkx as nx
 from datasette_config.csv_safety import spreadsheet_safe
 
 WIDTH, HEIGHT, MARGIN = 900, 560, 40
+LABEL_ROOM = 150  # labels are written to the right of their node
 DRAWN_LISTINGS = 80  # beyond this the drawing shows sellers and matched listings only
 NODE_FIELDS = ("id", "type", "label", "source", "url", "detail")
 EDGE_FIELDS = ("source", "target", "type", "label", "weight", "detail")
@@ -69,7 +70,7 @@ def drawing(data: dict) -> dict:
 
     def place(node):
         x, y = pos[node]
-        return (round(MARGIN + (x - min(xs)) / span_x * (WIDTH - 2 * MARGIN), 1),
+        return (round(MARGIN + (x - min(xs)) / span_x * (WIDTH - 2 * MARGIN - LABEL_ROOM), 1),
                 round(MARGIN + (y - min(ys)) / span_y * (HEIGHT - 2 * MARGIN), 1))
 
     nodes = []

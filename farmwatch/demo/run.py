@@ -9,6 +9,7 @@ refused rather than overwritten.
 
 from __future__ import annotations
 
+import json
 import os
 import sys
 import time
@@ -80,6 +81,7 @@ def run_demo(args) -> int:
     report = run_nightly(db, path, sources_file=str(sources_file), fast=True, alerts=True)
     _say(format_report(report, table=sys.stdout.isatty()))
     _print_queue(db)
+    _print_networks(db, args.port)
     _print_mail(sink)
     _say(f"    demonstration built in {time.monotonic() - started:.0f} s")
 
@@ -142,6 +144,18 @@ def _print_mail(sink) -> None:
     _say(f"    the first, as sent ({first['file']}):")
     for line in first["body"].splitlines()[:12]:
         _say(f"      | {line}")
+
+
+def _print_networks(db, port: int) -> None:
+    from farmwatch.demo.operation import confirm_operation_match
+
+    network = confirm_operation_match(db)
+    if network is None:
+        _say("    no seller network with a strong match was found")
+        return
+    _say(f"    seller networks: network {network['id']} ({network['sellers']} sellers, {network['listings']} listings on "
+         f"{', '.join(json.loads(network['sources']))}) holds a stolen item, confirmed for the demonstration: "
+         f"http://127.0.0.1:{port}/network/{network['id']}")
 
 
 def _print_queue(db) -> None:

@@ -33,6 +33,7 @@ from farmwatch.demo.catalogue import (
     fill_pattern,
     next_serial,
 )
+from farmwatch.demo.operation import honest_seller, plant_operation
 from registry.items import RegistryError, register_item, report_stolen, validate_item
 from registry.synthetic import photo_bytes
 from registry.users import add_user
@@ -198,7 +199,7 @@ class _Builder:
             posted_at=self.days_ago(rng.randrange(1, 28) if posted_days_ago is None else posted_days_ago,
                                     rng.randrange(7, 21), rng.randrange(60)),
             category=category, make=make, model=model, year=year, colour=colour, photos=photos,
-            seller={"name": rng.choice(SELLERS), "phone": f"07700 900{rng.randrange(1000):03d}"},
+            seller=honest_seller(rng.choice(SELLERS), SELLERS),
             identifier_kind=kind if shown else None, identifier_shown=shown, item_ref=item_ref, note=note,
             layout=len(self.listings) % 3, variants=tuple(variants),
         )
@@ -251,6 +252,7 @@ def build_scenario(seed: int = 7, today: date | None = None) -> Scenario:
         machine = rng.choice(MACHINES)
         b.listing(SITES[n % 3] if n % 5 else "classifieds", "unrelated", machine, photos=[b.new_photo()],
                   serial=fill_pattern(machine[5], rng) if n % 2 else None)
+    plant_operation(b, machines)
     _plan_next_night(b, machines)
     accounts = [OFFICER, *AREA_OFFICERS, *FARMERS]
     return Scenario(seed=seed, items=b.items, listings=b.listings, accounts=accounts)

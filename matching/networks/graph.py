@@ -5,8 +5,10 @@ A pair whose evidence reaches `STRONG` (a shared phone, e-mail, profile or ident
 photo; or two weaker kinds together) is joined outright: these pairs' connected components are the
 cores of networks. A weaker pair (near-identical text alone, the same handle on two sites) may attach
 a small group (at most `SMALL` sellers) to a network, but two larger groups are joined only when the
-weak evidence between them, added up over all their seller pairs, reaches `STRONG` too. So one
-reused phrase or one common handle never glues two operations, or an operation and a dealer, together.
+weak evidence between them, added up over all their seller pairs, reaches `STRONG` too. A seller with
+`DEALER_LISTINGS` or more listings is joined by strong evidence only: dealers share template wording
+and brochure pictures with each other and with private sellers. So one reused phrase or one common
+handle never glues two operations, or an operation and a dealer, together.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from networkx.utils import UnionFind
 
 STRONG = 0.8
 SMALL = 2
+DEALER_LISTINGS = 10  # a seller this busy (a dealer's size) is joined by strong evidence only
 MAX_PASSES = 10
 
 
@@ -39,16 +42,20 @@ def pair_evidence(links: Iterable) -> dict[tuple[int, int], float]:
     return {pair: combine(kinds.values()) for pair, kinds in best.items()}
 
 
-def group_sellers(seller_ids: Iterable[int], links: Iterable) -> list[set[int]]:
-    """Sellers grouped into networks (every seller in exactly one; a seller with no link is alone)."""
+def group_sellers(seller_ids: Iterable[int], links: Iterable,
+                  listings: dict[int, int] | None = None) -> list[set[int]]:
+    """Sellers grouped into networks (every seller in exactly one; a seller with no link is alone).
+    `listings` gives sellers' listing counts (those not given count as one)."""
     evidence = pair_evidence(links)
+    listings = listings or {}
     strong = nx.Graph()
     strong.add_nodes_from(seller_ids)
     strong.add_edges_from(pair for pair, w in evidence.items() if w >= STRONG)
     groups = UnionFind()
     for component in nx.connected_components(strong):
         groups.union(*component)
-    weak = {pair: w for pair, w in evidence.items() if w < STRONG}
+    weak = {(a, b): w for (a, b), w in evidence.items()
+            if w < STRONG and listings.get(a, 1) < DEALER_LISTINGS and listings.get(b, 1) < DEALER_LISTINGS}
     for _ in range(MAX_PASSES):
         between: dict[tuple, list[float]] = defaultdict(list)
         for (a, b), w in weak.items():

@@ -20,12 +20,16 @@ _LABELLED = re.compile(
 _HAS_DIGITS = re.compile(r"\d.*\d.*\d")
 
 
-def identifier_values(structured: str | None, text: str | None) -> list[str]:
-    """Identifier keys a listing states: its structured identifiers and serials labelled in its text
-    (`Serial no: PE4045 R123456`), in the registry's matching form, at least six characters with three digits."""
+def identifier_values(structured: str | None, text: str | None, title: str | None = None,
+                      model: str | None = None) -> list[str]:
+    """Identifier keys a listing states: its structured identifiers (not those of kind `other`, which
+    sites fill with model codes and the like) and serials labelled in its text (`Serial no: PE4045
+    R123456`), in the registry's matching form, at least six characters with three digits, and not a
+    part of the listing's title or model (`RTV-X1110` is a model, not an identifier)."""
     raw: list[str] = []
     try:
-        raw += [str(i.get("value")) for i in json.loads(structured or "[]") if isinstance(i, dict)]
+        raw += [str(i.get("value")) for i in json.loads(structured or "[]")
+                if isinstance(i, dict) and i.get("kind") != "other"]
     except (TypeError, ValueError):
         pass
     for m in _LABELLED.finditer(text or ""):
@@ -36,10 +40,11 @@ def identifier_values(structured: str | None, text: str | None) -> list[str]:
             tokens.append(token)
         if tokens:
             raw.append("".join(tokens))
+    named = " ".join(matching_key(t) or "" for t in (title, model))
     out = []
     for value in raw:
         key = matching_key(value)
-        if key and len(key) >= MIN_IDENTIFIER and _HAS_DIGITS.search(key) and key not in out:
+        if key and len(key) >= MIN_IDENTIFIER and _HAS_DIGITS.search(key) and key not in out and key not in named:
             out.append(key)
     return out
 
@@ -57,6 +62,7 @@ def listing_signals(listing: dict, facts: SellerFacts) -> list[tuple[str, str]]:
     if key and len(key) >= MIN_HANDLE and not is_personal_name(facts.name):
         out.append(("handle", key))
     text = " \n ".join(t for t in (listing.get("title"), listing.get("description")) if t)
-    for value in identifier_values(listing.get("structured_identifiers"), text):
+    for value in identifier_values(listing.get("structured_identifiers"), text, listing.get("title"),
+                                   listing.get("model")):
         out.append(("identifier", value))
     return list(dict.fromkeys(out))

@@ -2,7 +2,7 @@
 
 An operation posting through several handles reuses its own wording; a marketplace, a dealer and
 everyone else reuse template phrases ("Viewing welcome. All items sold as seen. No time wasters.").
-So we cut each advert into phrases (sentences and lines) and drop every phrase that appears in the
+So we cut each advert into phrases (sentences, clauses between commas, lines) and drop every phrase that appears in the
 adverts of `BOILERPLATE_SELLERS` or more different sellers: measured document frequency, whatever
 the phrase says. What is left is shingled into overlapping runs of `SHINGLE_WORDS` words; an advert
 with fewer than `MIN_SHINGLES` of them says too little of its own to link anyone. Candidates come
@@ -25,14 +25,14 @@ MIN_SHINGLES = 10
 MIN_SIMILARITY = 0.5
 NUM_PERM = 64
 LSH_THRESHOLD = 0.4
-_PHRASES = re.compile(r"[.!?;\n\r•|]+")
+_PHRASES = re.compile(r"[.!?;,:•|()]+(?:\s|$)|[\n\r]+")
 _WORDS = re.compile(r"[a-z0-9£]+")
 SCHEME = "affine32"
 _PERMUTATIONS = MinHash(num_perm=NUM_PERM, seed=15, scheme=SCHEME).permutations
 
 
 def phrases(text: str | None) -> list[str]:
-    """A text's phrases (sentences and lines) as lower-case words joined by single spaces."""
+    """A text's phrases (sentences, clauses, lines) as lower-case words joined by single spaces."""
     if not text:
         return []
     out = []

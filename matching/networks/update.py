@@ -114,7 +114,8 @@ def update_networks(db: Database, *, rebuild: bool = False,
         progress("networks", 0, 1)
     links = [Link(*row) for row in db.execute(
         "select seller_a, seller_b, kind, value, detail, weight, listing_a, listing_b from seller_links")]
-    groups = group_sellers((r[0] for r in db.execute("select id from sellers")), links)
+    counts = dict(db.execute("select id, listings from sellers").fetchall())
+    groups = group_sellers(counts, links, counts)
     previous = write_networks(db, groups, now)
     current = {min(g): g for g in groups if len(g) > 1}
     report.networks = len(current)
@@ -123,7 +124,9 @@ def update_networks(db: Database, *, rebuild: bool = False,
         report.listings_joining_flagged = db.execute(
             "select count(*) from listings l join sellers s on s.id = l.seller_id join networks n on n.id = s.network_id "
             "where l.id in (select id from pending_listings) and l.first_seen_at = l.changed_at and n.sellers > 1 "
-            "and (n.matches_confirmed > 0 or n.matches_strong > 0)").fetchone()[0]
+            "and (n.matches_confirmed > 0 or n.matches_strong > 0) and not exists (select 1 from matches m "
+            "where m.listing_id = l.id and m.queue = 'stolen' and m.status != 'dismissed' "
+            "and (m.status = 'confirmed' or m.band = 'strong'))").fetchone()[0]
     if progress:
         progress("networks", 1, 1)
     report.seconds = round(time.monotonic() - started, 2)

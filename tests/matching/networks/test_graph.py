@@ -43,3 +43,9 @@ def test_weak_links_that_corroborate_each_other_join():
 def test_two_weak_kinds_on_one_pair_add_up_to_strong():
     links = [link(1, 2), link(2, 3), link(4, 5), link(5, 6), link(3, 4, "text", 0.6), link(3, 4, "photo", 0.8)]
     assert groups_of(group_sellers(range(1, 7), links)) == [[1, 2, 3, 4, 5, 6]]
+
+
+def test_a_dealer_is_joined_by_strong_evidence_only():
+    links = [link(1, 2, "text", 0.7), link(3, 4, "text", 0.7), link(3, 5)]
+    groups = group_sellers(range(1, 6), links, {1: 25, 2: 1, 3: 14, 4: 2, 5: 1})
+    assert groups_of(groups) == [[1], [2], [3, 5], [4]]
