@@ -10,11 +10,14 @@ the POST, so a mail scanner that opens links changes nothing.
 from __future__ import annotations
 
 import asyncio
+import os
+import time
+from collections import defaultdict, deque
 
 from datasette.utils.asgi import Response
 from sqlite_utils import Database
 
-from datasette_config.farmer.web import page, write_db
+from datasette_config.farmer.web import page, requester_address, write_db
 from datasette_config.officer.views.queue import render
 from datasette_config.web import read, require_officer
 from farmwatch.alerts import KINDS, confirmation_message, preview_alerts
@@ -28,6 +31,43 @@ from registry.subscriptions import (
     request_subscription,
 )
 
+
+class RequestLimit:
+    """At most `requests` subscription requests per address per window, counted in this process's
+    memory (a confirmation e-mail per request goes to any address typed, so one visitor must not
+    make the server mail hundreds of strangers; the per-address-and-area limit of
+    registry.subscriptions stops repeats to one mailbox). FARMWATCH_HOT_SHEET_LIMIT=REQUESTS/SECONDS."""
+
+    def __init__(self, requests: int = 5, window_seconds: int = 3600):
+        self.requests, self.window_seconds = requests, window_seconds
+        self._seen: dict[str, deque] = defaultdict(deque)
+
+    @classmethod
+    def from_env(cls) -> RequestLimit:
+        try:
+            requests, seconds = (int(p) for p in os.environ.get("FARMWATCH_HOT_SHEET_LIMIT", "").split("/"))
+            if requests > 0 and seconds > 0:
+                return cls(requests, seconds)
+        except ValueError:
+            pass
+        return cls()
+
+    def allow(self, address: str, now: float | None = None) -> bool:
+        """Count one request from `address`; False when it is over the limit (not counted then)."""
+        now = time.monotonic() if now is None else now
+        seen = self._seen[address]
+        while seen and seen[0] <= now - self.window_seconds:
+            seen.popleft()
+        if len(seen) >= self.requests:
+            return False
+        seen.append(now)
+        if len(self._seen) > 10000:  # forget idle addresses
+            for key in [k for k, v in self._seen.items() if not v]:
+                del self._seen[key]
+        return True
+
+
+REQUESTS = RequestLimit.from_env()
 KIND_TITLES = {"officer_digest": "Officers' digest of new matches", "owner_check": "Owner checks to farmers",
                "hot_sheet": "Hot sheet of new thefts"}
 
@@ -59,6 +99,11 @@ async def hot_sheet_page(request, datasette):
         return await page(datasette, request, "alerts/hot_sheet.html", context)
     form = await request.post_vars()
     context["form"] = {k: (form.get(k) or "")[:200] for k in ("email", "force_area", "organisation")}
+    if not REQUESTS.allow(requester_address(request)):
+        context["error"] = ("Too many subscription requests from your address: try again in an hour. "
+                            "Each request e-mails a confirmation link, so they are limited.")
+        return await page(datasette, request, "alerts/hot_sheet.html", context, status=429,
+                          headers={"retry-after": str(REQUESTS.window_seconds)})
     area = form.get("force_area") or None
     if area and area not in FORCE_AREAS:
         context["error"] = f'"{area[:60]}" is not a police force area'

@@ -7,6 +7,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from datasette_config.alerts import views as alert_views
 from datasette_config.officer.queries.match import found_text
 from farmwatch.mailsink import MailSink
 from registry.identifiers import parse_identifier
@@ -140,6 +141,7 @@ async def test_officers_preview_the_alert_emails_without_sending(ds, db, seeded,
 
 @pytest.fixture
 def mail(tmp_path, monkeypatch):
+    monkeypatch.setattr(alert_views, "REQUESTS", alert_views.RequestLimit())  # a fresh count per test
     sink = MailSink(tmp_path / "mail")
     port = sink.start()
     monkeypatch.setenv("FARMWATCH_SMTP_HOST", "127.0.0.1")
@@ -202,3 +204,17 @@ async def test_a_trade_account_sees_nothing_of_the_workspace_or_the_farmers(ds, 
         assert not [m for m in OWNER_MARKERS + REGISTRY_MARKERS if m in response.text], path
     home = await ds.client.get("/", cookies=cookies)
     assert home.headers.get("location") == "/check/trade"
+
+
+async def test_one_address_cannot_make_the_server_mail_many_strangers(ds, db, mail, monkeypatch):
+    monkeypatch.setattr(alert_views, "REQUESTS", alert_views.RequestLimit(requests=3, window_seconds=3600))
+    statuses = [(await ds.client.post("/hot-sheet", data={"email": f"stranger{n}@example.org"})).status_code
+                for n in range(5)]
+    assert statuses == [200, 200, 200, 429, 429] and len(mail.messages) == 3
+
+
+@pytest.mark.parametrize("times, allowed", [((0, 1, 2), [True, True, False]), ((0, 1, 3601), [True, True, True])])
+def test_the_request_limit_forgets_requests_older_than_its_window(times, allowed):
+    limit = alert_views.RequestLimit(requests=2, window_seconds=3600)
+    assert [limit.allow("198.51.100.1", now=t) for t in times] == allowed
+    assert limit.allow("198.51.100.2", now=2)  # another address is counted apart
