@@ -17,11 +17,11 @@ def cmd_market(args) -> int:
     server, base_url = start_market(scenario, host=args.host, port=args.port, variant=args.variant)
     if args.write_sources:
         write_sources(base_url, args.write_sources)
-    print(f"Demonstration marketplace (variant {args.variant}) at {base_url}/ : /classifieds/, /dealer/, "
-          f"/feeds/saved-search.rss. Ctrl-C to stop.")
-    if args.port == 8002 and not args.write_sources:
-        print("spiders/sources.yaml points here: run 'farmwatch crawl --fast' in another terminal.")
-    try:
+    try:  # from the first line printed, Ctrl-C stops the market cleanly (exit 0)
+        print(f"Demonstration marketplace (variant {args.variant}) at {base_url}/ : /classifieds/, /dealer/, "
+              f"/feeds/saved-search.rss. Ctrl-C to stop.", flush=True)
+        if args.port == 8002 and not args.write_sources:
+            print("spiders/sources.yaml points here: run 'farmwatch crawl --fast' in another terminal.", flush=True)
         while True:
             time.sleep(3600)
     except KeyboardInterrupt:
