@@ -13,7 +13,7 @@ from sqlite_utils import Database
 
 from registry.db import utcnow
 
-EVENTS = ("theft_reported", "recovered", "sold", "transferred")
+EVENTS = ("theft_reported", "recovered", "sold", "transferred", "identifier_removed")
 CLI_ACTOR = "cli"
 
 
@@ -56,4 +56,7 @@ def describe_event(event: str, detail: dict) -> str:
         return f"marked sold on {detail.get('sold_at') or '?'} (new owner not on the register)"
     if event == "transferred":
         return f"sold on {detail.get('sold_at') or '?'} and moved, with its history, to the new owner's record"
+    if event == "identifier_removed":
+        return (f"{(detail.get('kind') or 'identifier').replace('_', ' ')} \"{detail.get('typed') or ''}\" removed: "
+                f"{detail.get('reason') or 'not an identifier'}")
     return event.replace("_", " ")

@@ -611,6 +611,15 @@ def m0015_photo_features_low_texture(db: Database) -> None:
     db.execute("ALTER TABLE photo_features ADD COLUMN low_texture INTEGER NOT NULL DEFAULT 0")
 
 
+@migrations(name="0018_identifiers_rekeyed")
+def m0018_identifiers_rekeyed(db: Database) -> None:
+    """Identifiers stored under older rules take today's keys: typed labels out of the value,
+    placeholders removed (recorded in the item's history), clone flags refreshed (registry.rekey)."""
+    from registry.rekey import rekey_identifiers
+
+    rekey_identifiers(db)
+
+
 def apply_migrations(db: Database) -> list[str]:
     """Apply pending migrations; return the names applied (empty when up to date)."""
     pending = [m.name for m in migrations.pending(db)]
