@@ -24,6 +24,7 @@ from farmwatch.alerts import KINDS, confirmation_message, preview_alerts
 from farmwatch.config import ConfigError, load_settings
 from farmwatch.mail import send_messages
 from registry.areas import FORCE_AREAS
+from registry.force_groups import force_groups
 from registry.subscriptions import (
     SubscriptionError,
     confirm_subscription,
@@ -94,7 +95,8 @@ async def preview_page(request, datasette):
 async def hot_sheet_page(request, datasette):
     """GET: the subscription form. POST email, force_area (optional), organisation: a pending
     subscription and a confirmation e-mail (at most one an hour per address and area)."""
-    context = {"areas": FORCE_AREAS, "form": {}, "error": None, "done": None}
+    groups = list(force_groups())
+    context = {"areas": FORCE_AREAS, "groups": groups, "form": {}, "error": None, "done": None}
     if request.method != "POST":
         return await page(datasette, request, "alerts/hot_sheet.html", context)
     form = await request.post_vars()
@@ -105,8 +107,8 @@ async def hot_sheet_page(request, datasette):
         return await page(datasette, request, "alerts/hot_sheet.html", context, status=429,
                           headers={"retry-after": str(REQUESTS.window_seconds)})
     area = form.get("force_area") or None
-    if area and area not in FORCE_AREAS:
-        context["error"] = f'"{area[:60]}" is not a police force area'
+    if area and area not in FORCE_AREAS and area not in groups:
+        context["error"] = f'"{area[:60]}" is not a police force area or group'
         return await page(datasette, request, "alerts/hot_sheet.html", context, status=400)
     try:
         outcome = await write_db(datasette, lambda db: request_subscription(db, form.get("email"), area,

@@ -6,6 +6,7 @@ the network and no seller text is ever placed in markup unescaped.
 
 from __future__ import annotations
 
+import json
 import math
 from collections import defaultdict
 from datetime import date, datetime, timedelta
@@ -14,19 +15,25 @@ PALETTE = ["#1b7837", "#762a83", "#e08214", "#2166ac", "#b2182b", "#35978f", "#8
            "#c51b7d", "#5aae61", "#878787", "#01665e"]
 
 
-def map_points(conn) -> dict:
+def map_points(conn, scope: tuple[str, ...] | None = None) -> dict:
     """Thefts and matched listings with coordinates, a line for each match between the two (marked when
-    it crosses force borders), and how many could not be placed (their place was not resolved)."""
+    it crosses force borders), and how many could not be placed (their place was not resolved).
+    `scope`: the forces to show (thefts in them, matches stolen or listed in them); None for all."""
+    in_scope = "(select value from json_each(:scope))"
+    theft_filter = f" and t.force_area in {in_scope}" if scope is not None else ""
+    match_filter = (f" and (t.force_area in {in_scope} or l.force_area in {in_scope})" if scope is not None else "")
+    params = {"scope": json.dumps(list(scope or ()))}
     thefts = conn.execute(
-        """select t.id, t.latitude, t.longitude, t.place, t.stolen_at, i.category, i.id, t.force_area
+        f"""select t.id, t.latitude, t.longitude, t.place, t.stolen_at, i.category, i.id, t.force_area
            from thefts t join items i on i.id = t.item_id
-           where t.latitude is not null and t.longitude is not null""").fetchall()
+           where t.latitude is not null and t.longitude is not null{theft_filter}""", params).fetchall()
     listings = conn.execute(
-        """select m.id, l.latitude, l.longitude, l.location, m.band, m.status, t.latitude, t.longitude,
+        f"""select m.id, l.latitude, l.longitude, l.location, m.band, m.status, t.latitude, t.longitude,
                   l.force_area, t.force_area
            from matches m join listings l on l.id = m.listing_id
            left join thefts t on t.id = m.theft_id
-           where m.status != 'dismissed' and l.latitude is not null and l.longitude is not null""").fetchall()
+           where m.status != 'dismissed' and l.latitude is not null and l.longitude is not null{match_filter}""",
+        params).fetchall()
     unplaced = conn.execute(
         """select (select count(*) from thefts where current = 1 and latitude is null),
                   (select count(*) from matches m join listings l on l.id = m.listing_id

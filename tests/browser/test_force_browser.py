@@ -79,9 +79,12 @@ def test_officer_works_their_force_then_the_region_then_the_map(page, forces_wor
     requests = []
     page.on("request", lambda request: requests.append(request.url))
     page.goto(f"{served.url}/map")
-    assert page.locator("svg.fw-map rect").count() == 2  # Faccombe (its coordinates) and Skipton
+    assert page.locator("svg.fw-map rect").count() == 1  # his force: Skipton
     assert page.locator("svg.fw-map line.fw-line-cross").count() == 1
     assert page.locator("svg.fw-map path.fw-towns").count() == 1
+    page.click("text=National (every force)")
+    page.wait_for_load_state()
+    assert page.locator("svg.fw-map rect").count() == 2  # and Faccombe, Hampshire
     page.screenshot(path=str(artifacts / "map.png"), full_page=True)
     assert all(url.startswith(served.url) for url in requests)  # nothing fetched from elsewhere
 

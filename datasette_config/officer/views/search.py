@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datasette_config.auth.access_log import log_access, owner_contact
 from datasette_config.officer.plots import map_points, project, stacked_bars, weekly_counts
+from datasette_config.officer.queries.queue import QueueFilters, area_views
 from datasette_config.officer.queries.search import search_identifier, search_text
 from datasette_config.officer.views.queue import render
 from datasette_config.web import read, require_officer, write
@@ -38,11 +39,17 @@ async def search_page(request, datasette):
 
 
 async def map_page(request, datasette):
-    require_officer(request)
-    points = await read(datasette, map_points)
+    """The map of the officer's area by default (their force or group), any area with `force_area`
+    (`national` for every force), as the queue."""
+    actor = require_officer(request)
+    own_area = actor.get("force_area") if isinstance(actor, dict) else None
+    filters = QueueFilters.from_args(request.args, default_area=own_area)
+    scope = filters.scope()
+    points = await read(datasette, lambda conn: map_points(conn, scope))
     backdrop = [(t.latitude, t.longitude) for t in towns()]
     return await render(datasette, request, "officer/map.html", {"plot": project(points, backdrop=backdrop),
-                                                                 "points": points})
+                                                                 "points": points, "filters": filters,
+                                                                 "views": area_views(own_area)})
 
 
 async def trends_page(request, datasette):

@@ -77,3 +77,15 @@ async def test_the_public_check_names_the_force_where_it_was_stolen(ds, skipton)
     assert answer["result"] == "stolen"
     assert "North Yorkshire Police" in answer["message"] and "12/77777/26" in answer["message"]
     assert "Hampshire" not in json.dumps(answer)
+
+
+@pytest.mark.parametrize("officer, query, thefts, listings", [
+    ("nick", "", 1, 1),  # North Yorkshire: the Skipton theft and its Kendal listing
+    ("cara", "", 0, 1),  # Cumbria: the listing offered there, not the theft
+    ("olivia", "", 1, 2),  # Hampshire: the seeded Faccombe theft, its match and the Basingstoke owner check
+    ("olivia", "?force_area=national", 2, 3),
+])
+async def test_the_map_opens_on_the_officers_area(ds, cookies_for, skipton, officer, query, thefts, listings):
+    html = (await ds.client.get(f"/map{query}", cookies=cookies_for(officer))).text
+    svg = html.split('class="fw-plot fw-map"', 1)[1].split("</svg>")[0] if "fw-map" in html else ""
+    assert (svg.count("<rect "), svg.count("<circle ")) == (thefts, listings)
