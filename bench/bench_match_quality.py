@@ -1,5 +1,5 @@
 """Matcher quality on two labelled sets, side by side, each loaded through the imports: the generated
-set (matching/evalset.py) and the real-photo set (matching/real_evalset.py: real photographs from
+set (matching/evaluation/evalset.py) and the real-photo set (matching/evaluation/real_evalset.py: real photographs from
 installed packages, serials typed the ways sellers type them).
 
 Targets: recall of true re-listings (strong + likely) >= 0.95 generated, >= 0.97 real; on the real

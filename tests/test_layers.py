@@ -17,6 +17,12 @@ MAY_IMPORT = {
     "datasette_config": {"registry", "datasette_config"},
     "farmwatch": set(PACKAGES),
 }
+# Upward imports that exist and are to be removed, each with its reason; nothing else may join them.
+# The alert e-mail pages preview and send what farmwatch.alerts composes, with farmwatch's settings
+# and mail sender; the way out is to move the composing and sending below the web (docs/architecture.md).
+KNOWN_UPWARD = {
+    ("datasette_config.alerts.views", "farmwatch"),
+}
 
 
 def module_name(path: Path) -> str:
@@ -45,7 +51,8 @@ def test_every_package_is_found():
 def test_imports_run_downwards(package):
     upward = [f"{name} imports {target} (line {line})"
               for name, path in MODULES.items() if name.split(".")[0] == package
-              for target, line in imported(path) if target.split(".")[0] not in MAY_IMPORT[package]]
+              for target, line in imported(path) if target.split(".")[0] not in MAY_IMPORT[package]
+              and (name, target.split(".")[0]) not in KNOWN_UPWARD]
     assert upward == []
 
 

@@ -1,4 +1,4 @@
-"""The matcher on real photographs and real typing (matching/real_evalset.py), loaded through the imports.
+"""The matcher on real photographs and real typing (matching/evaluation/real_evalset.py), loaded through the imports.
 
 Real photos have smooth, low-contrast subjects that generated scenes lack; sellers write serials in
 groups, glue labels on and slip. The larger runs, with Debian's wallpaper photographs too, are in
