@@ -179,6 +179,7 @@ def text_candidates(text: str | None, source: str) -> list[Candidate]:
     found: list[Candidate] = []
     run: list[tuple[str, str, bool]] = []  # (as written, compact value, looks like noise or a word)
     pending = None  # a word-like group after a group with a digit: part of the serial if one follows
+    after_label = False  # the token before was a label word ("serial", "no."): a serial may start with a word-like group
     for match in _TOKEN.finditer(text):
         token = match.group()
         if token.strip(_SEPARATOR_ONLY) == "":
@@ -196,6 +197,7 @@ def text_candidates(text: str | None, source: str) -> list[Candidate]:
                     if _LABEL_ONLY.match(token[:cut]) and (shorter := _identifier_like(token[cut:])):
                         found.extend(_run_candidates([(token[cut:], shorter, False)], source))
                 run, pending = [(rest, rest_value, _covered(spans, rest, match.start() + label.end()))], None
+                after_label = False
                 continue
         if value is not None:
             if pending is not None:
@@ -206,19 +208,24 @@ def text_candidates(text: str | None, source: str) -> list[Candidate]:
                     run.append(pending)
                 pending = None
             run.append((token, value, _covered(spans, token, match.start())))
+            after_label = False
             continue
-        if run and pending is None and _word_group(token) and any(not noisy and not v.isalpha() for _, v, noisy in run):
+        if pending is None and _word_group(token) and (
+                (not run and after_label) or any(not noisy and not v.isalpha() for _, v, noisy in run)):
             pending = (token, _NOT_ALNUM.sub("", token.upper()), True)
+            after_label = False
             continue
         found.extend(_run_candidates(run, source))
         run, pending = [], None
+        after_label = token.strip(_PUNCTUATION).upper() in _LABEL_WORDS
     found.extend(_run_candidates(run, source))
     return found
 
 
 def _word_group(token: str) -> bool:
     """Letters that read like a word ("CCDDY", "ooooo" for zeros, "WE", "BY"): part of a serial only
-    between groups with digits, and then looked up exactly only. A label ("PIN", "NO") starts another."""
+    between groups with digits, or first after a label ("no. twago i1323"), and then looked up exactly
+    only. A label ("PIN", "NO") starts another."""
     value = token.strip(_PUNCTUATION)
     return value.isascii() and value.isalpha() and len(value) <= 6 and value.upper() not in _LABEL_WORDS
 

@@ -39,7 +39,7 @@ FILL_MARGIN = 9  # pixels around such a fill where no keypoint is taken (its str
 KEYPOINT_SCALE = 8  # keypoint coordinates are stored as uint16 in 1/8 pixel
 MIRROR_KEYPOINTS = 150  # of a registered photo's mirror image, kept for the index and the vote test
 # a change re-extracts stored features
-EXTRACTOR = f"orb{MAX_KEYPOINTS}s+m{MIRROR_KEYPOINTS}@{FEATURE_SIDE}tm+f{LOW_TEXTURE_FAST}<{LOW_TEXTURE_KEYPOINTS}"
+EXTRACTOR = f"orb{MAX_KEYPOINTS}s+m{MIRROR_KEYPOINTS}@{FEATURE_SIDE}t2m+f{LOW_TEXTURE_FAST}<{LOW_TEXTURE_KEYPOINTS}"
 DESCRIPTOR_BYTES = 32
 STORE_BATCH = 50  # newly extracted photos written per transaction
 
@@ -109,7 +109,7 @@ def decode_trimmed(source: bytes | str | Path, name: str = "photo") -> tuple[np.
     bands = uniform_bands(fitted)
     top, bottom, left, right = bands
     trimmed = np.ascontiguousarray(fitted[top:fitted.shape[0] - bottom, left:fitted.shape[1] - right])
-    return trimmed, bool((top and bottom) or (left and right)), fitted.shape[1]
+    return trimmed, trimmed.shape != fitted.shape, fitted.shape[1]
 
 
 def _band(lines: np.ndarray) -> int:
@@ -120,8 +120,9 @@ def _band(lines: np.ndarray) -> int:
 
 
 def uniform_bands(gray: np.ndarray) -> tuple[int, int, int, int]:
-    """Rows and columns (top, bottom, left, right) of uniform bands along the photo's edges: letterbox
-    bars, frames, and plain sky or wall, which is trimmed the same way in every copy.
+    """Rows and columns (top, bottom, left, right) of uniform bands along two opposite edges or more:
+    letterbox bars and frames (plain sky along one edge stays: cut off, it would take the keypoints
+    near the new edge, which ORB does not detect within 31 pixels of a border).
 
     A letterboxed or framed copy then gives the registered photo's own keypoints, at the same
     scale, instead of a smaller picture inside bars. Bands thinner than MIN_BAND of the side are
@@ -137,6 +138,8 @@ def uniform_bands(gray: np.ndarray) -> tuple[int, int, int, int]:
     left, right = (n if n >= MIN_BAND * width else 0 for n in (left, right))
     if height - top - bottom < MIN_KEPT * height or width - left - right < MIN_KEPT * width:
         return 0, 0, 0, 0
+    if not (top and bottom) and not (left and right):
+        return 0, 0, 0, 0  # a band on one side is plain sky or wall, not bars or a frame: it stays
     return top, bottom, left, right
 
 

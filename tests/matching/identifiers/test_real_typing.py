@@ -21,6 +21,9 @@ PIN = "KBTM5111F5Y509480"
     ("PIN 1R 08 07 9V AD L0 18 42 0 ono", "1R08079VADL018420"),  # in pairs: nine tokens
     ("chip 826 0980 0012 3456 collection 12/10/2026", "826098000123456"),
     ("serial 4520 1200 3V", "452012003V"),  # "1200" might be hours, "3V" volts
+    ("engine AMTK 901 KGYBM 00100", "AMTK901KGYBM00100"),  # a group of letters that reads like a word
+    ("engine EK5 T91 3TF WE 003 54", "EK5T913TFWE00354"),  # and one that is a word
+    ("no. twago i1323 5", "TWAG0113235"),  # zeros and ones typed as O and I, first after the label
 ])
 def test_a_run_that_forms_a_key_is_a_candidate_whatever_its_parts_look_like(text, value):
     assert matching_key(value) in {c.key for c in text_candidates(text, "description")}
