@@ -111,23 +111,33 @@ def images(graph: Graph, *nodes: dict | None) -> list[str]:
     return urls[:MAX_IMAGES]
 
 
-def _identifiers(graph: Graph, nodes: list[dict]) -> list[dict]:
+def _identifiers(graph: Graph, nodes: list[dict]) -> tuple[list[dict], dict]:
+    """Identifiers the nodes publish, and other labelled properties (place, make, model, year, colour)
+    from `additionalProperty`; a PropertyValue's name is read with the spec-table vocabulary."""
     from registry.vocab import resolve_identifier_kind
+    from spiders.labels import IDENTIFIER_KINDS, field_for_label
+    from spiders.values import identifier_value
 
-    found = []
+    found, fields = [], {}
     for node in nodes:
         for prop, kind in IDENTIFIER_PROPERTIES.items():
             value = text_of(graph.first(node, prop))
             if value and {"kind": kind, "value": value} not in found:
                 found.append({"kind": kind, "value": value})
         for entry in (graph.values(node, "additionalProperty") + graph.values(node, "identifier"))[:40]:
-            if isinstance(entry, dict):
-                label = text_of(graph.first(entry, "name")) or text_of(graph.first(entry, "propertyID"))
-                kind = resolve_identifier_kind(label)
-                value = text_of(graph.first(entry, "value"))
-                if kind and value and {"kind": kind, "value": value} not in found:
+            if not isinstance(entry, dict):
+                continue
+            label = text_of(graph.first(entry, "name")) or text_of(graph.first(entry, "propertyID"))
+            raw = text_of(graph.first(entry, "value"))
+            field = field_for_label(label)
+            kind = field if field in IDENTIFIER_KINDS else resolve_identifier_kind(label)
+            if kind and kind != "other" and field not in ("location", "make", "model", "year", "colour"):
+                value = identifier_value(raw)
+                if value and {"kind": kind, "value": value} not in found:
                     found.append({"kind": kind, "value": value})
-    return found
+            elif field in ("location", "make", "model", "year", "colour") and raw:
+                fields.setdefault(field, raw)
+    return found, fields
 
 
 def _price(graph: Graph, offers: list[dict]) -> tuple[object, str | None]:
@@ -169,6 +179,8 @@ def group_to_listing(graph: Graph, group: Group) -> dict:
     years = [text_of(graph.first(n, k)) for k in YEAR_PROPERTIES for n in parts]
     year_match = re.search(r"\b(18|19|20|21)\d\d\b", next((y for y in years if y), "") or "")
     descriptions = [text_of(graph.first(n, "description")) for n in [*parts, *offers]]
+    identifiers, labelled = _identifiers(graph, [*parts, *offers])
+    location = location or labelled.get("location")
     record = {
         "title": title, "description": next((d for d in descriptions if d), None),
         "price": price, "currency": currency, "location": location, "latitude": lat, "longitude": lon,
@@ -179,10 +191,14 @@ def group_to_listing(graph: Graph, group: Group) -> dict:
         "year": int(year_match[0]) if year_match else None,
         "colour": next((text_of(graph.first(n, "color")) for n in parts if graph.first(n, "color")), None),
         "category": next((text_of(graph.first(n, "category")) for n in parts if graph.first(n, "category")), None),
-        "identifiers": _identifiers(graph, [*parts, *offers]), "photos": images(graph, *parts, *offers),
+        "identifiers": identifiers, "photos": images(graph, *parts, *offers),
         "seller": seller,
         "entity_url": next((text_of(graph.first(n, "url")) for n in [*parts, *offers] if graph.first(n, "url")), None),
     }
+    for key in ("make", "model", "colour"):
+        record[key] = record[key] or labelled.get(key)
+    if record["year"] is None and re.search(r"\b(18|19|20|21)\d\d\b", labelled.get("year") or ""):
+        record["year"] = int(re.search(r"\b(18|19|20|21)\d\d\b", labelled["year"])[0])
     return {k: v for k, v in record.items() if v not in (None, "", [], {})}
 
 

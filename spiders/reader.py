@@ -25,6 +25,13 @@ _GENERIC_LINK = re.compile(r"^(view|see|visit|contact|more|all|other|profile|sav
 _NAME = re.compile(r"^[A-Z][\w'’.&-]{1,20}(?: [A-Z][\w'’.&-]{1,20}){0,4}$")
 _SIGN_OFF = re.compile(r"^\s*[,.;:-]?\s*(?:(?:ask for|call|contact|text|thanks,?)\s+)?"
                        r"([A-Z][a-z'’-]{1,20}(?: [A-Z][a-z'’-]{1,20})?)\s*[.!]?\s*$")
+_LOGIN = re.compile(r"\b(log ?in|sign ?in|login|anmelden|einloggen|connexion|se connecter|inloggen|aanmelden|zaloguj|"
+                    r"prisijungti|autentificare|iniciar sesi[oó]n|accedi|entrar|logg inn|logga in|log ind)\b", re.I)
+_GONE = re.compile(r"(posting|listing|advert|ad|item|auction) (has|have) (expired|ended|been (deleted|removed|withdrawn))|"
+                   r"no longer (available|listed|active)|nicht mehr verf[uü]gbar|n'est plus disponible|"
+                   r"niet meer beschikbaar|nie jest ju[zż] dost[eę]pne|non [eè] pi[uù] disponibile|"
+                   r"ya no est[aá] disponible|er ikke lenger tilgjengelig|[aä]r inte l[aä]ngre tillg[aä]nglig|"
+                   r"er ikke l[ae]ngere tilg[aæ]ngelig|nu mai este disponibil|nebegalioja", re.I)
 _INLINE = ("span", "b", "strong", "em", "font", "small")
 _PRICE_CLASS = re.compile(r"price|preis|prix|prijs|cena|precio|prezzo|pris", re.I)
 _CARD_BLOCKS = {"li", "tr", "p", "article", "div", "section", "td"}
@@ -211,9 +218,25 @@ def read_page(doc, url: str) -> dict:
                    "make": fields.get("make"), "model": fields.get("model"), "colour": fields.get("colour"),
                    "year": fields.get("year"), "identifiers": identifiers,
                    "seller": seller_from_text(doc, url, description, pairs)})
-    login_wall = any((i.get("type") or "").lower() == "password" for i in doc.iter("input"))
-    cards = _cards_with_prices(doc, url)
     record["_price_seen"] = price is not None
-    record["_listing"] = bool(record["title"]) and price is not None and not login_wall and cards < 3
-    record["_cards"] = cards
+    record["_listing"] = bool(record["title"]) and price is not None and not_listing(doc, url, record["title"]) is None
     return {k: v for k, v in record.items() if v not in (None, "", [], {})}
+
+
+def not_listing(doc, url: str, title: str | None) -> str | None:
+    """Why a page without a structured listing is not one (a reason), or None when it may be one:
+    the site's home page, a login wall (a password field, or a log-in title), an expired or removed
+    notice near the top, or three or more result cards (a link to another page and a price together)."""
+    parts = urlsplit(url)
+    if parts.path.strip("/") in ("", "index.html", "index.php", "home") and not parts.query:
+        return "the site's home page"
+    titles = [title or ""] + [t.text_content() for t in doc.iter("title")][:1]
+    if any((i.get("type") or "").lower() == "password" for i in doc.iter("input")) or any(map(_LOGIN.search, titles)):
+        return "a login wall"
+    if any(_GONE.search(line) for line in render_lines(doc, skip_chrome=True)[:60]):
+        return "an expired or removed notice"
+    cards = _cards_with_prices(doc, url)
+    if cards >= 3:
+        return f"{cards} result cards"
+    return None
+

@@ -173,3 +173,19 @@ def test_a_classified_without_structured_data():
     assert listing["location"] == "N.Miami/ Hialeah"
     assert listing["seller"] == {"name": "Sam", "phone": "786-555-0147"}
     assert listing["photos"] == ["http://images.cl-photos.net/3n23kf3lf.jpg"]
+
+
+@pytest.mark.parametrize("url, page, reason", [
+    ("https://market.example/", ad("<p>Welcome</p>"), "home page"),
+    ("https://market.example/login", ad("<p>£5</p>", title="Sign in to Market - £5"), "login wall"),
+    ("https://market.example/ad/77", ad("<p>Diese Anzeige ist nicht mehr verfügbar.</p>"), "expired or removed"),
+    ("https://market.example/ad/78", ad("<p>This listing has ended.</p>"), "expired or removed"),
+    ("https://market.example/ad/79", ad("<p>Good tractor.</p>"), None),
+])
+def test_why_a_page_without_structured_data_is_not_a_listing(url, page, reason):
+    from lxml import html
+
+    from spiders.reader import not_listing
+
+    found = not_listing(html.fromstring(page), url, "Kubota M5-111")
+    assert (found is None) if reason is None else (reason in found)

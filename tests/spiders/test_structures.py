@@ -140,3 +140,16 @@ def test_a_canonical_address_is_used_only_for_the_same_ad(canonical, fetched, sa
     from spiders.spiders.base import same_ad
 
     assert same_ad(canonical, fetched) is same
+
+
+def test_additional_properties_in_any_language_give_identifiers_and_place_but_never_an_engine_size():
+    page = ld({"@type": "Vehicle", "name": "Fendt 724 Vario", "offers": {"price": 145000, "priceCurrency": "EUR"},
+               "additionalProperty": [
+                   {"@type": "PropertyValue", "name": "Fahrgestellnummer", "value": "WFD7240ABC1234567"},
+                   {"@type": "PropertyValue", "name": "Engine", "value": "6.1 l 240 PS"},
+                   {"@type": "PropertyValue", "name": "ID", "value": "88812345"},
+                   {"@type": "PropertyValue", "name": "Standort", "value": "Kempten"},
+                   {"@type": "PropertyValue", "name": "Baujahr", "value": "2021"}]})
+    listing, _ = extract_listing(page, URL)
+    assert listing["identifiers"] == [{"kind": "frame", "value": "WFD7240ABC1234567"}]
+    assert listing["location"] == "Kempten" and listing["year"] == 2021
