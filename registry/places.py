@@ -92,9 +92,7 @@ def _phrases(part: str):
 def _from_towns(text: str, parts: list[str]) -> Place | None:
     index = town_index()
     qualifiers = {force_for_authority(p) for p in parts[1:]} - {None}
-    for number, part in enumerate(parts):
-        if number and force_for_authority(part):
-            continue
+    for part in parts:  # a later part that names a town and an authority ("Farm, York") is the town
         for phrase in _phrases(part):
             candidates = index.get(phrase)
             if not candidates:

@@ -38,6 +38,19 @@ from registry.places import force_for_postcode, resolve_place
     ("Tetbury, Gloucestershire", "Gloucestershire", "town"),
     ("Shepton Mallet", "Avon and Somerset", "town"),
     ("Marlborough, Wiltshire", "Wiltshire", "town"),
+    # the abbreviations farmers and classifieds use choose between towns of one name
+    ("Newport, Salop", "West Mercia", "town"),
+    ("Newport, IoW", "Hampshire", "town"),
+    ("Thirsk, N Yorks", "North Yorkshire", "town"),
+    ("Llandeilo, Carms", "Dyfed-Powys", "town"),
+    ("Lower Slaughter, Glos", "Gloucestershire", "county"),
+    ("Home Farm, Hants", "Hampshire", "county"),
+    # Scottish council areas and Northern Ireland's counties as qualifiers
+    ("Peebles, Scottish Borders", "Police Scotland", "town"),
+    ("Glenbuchat, Aberdeenshire", "Police Scotland", "county"),
+    ("Top Farm, Co Down", "Police Service of Northern Ireland", "county"),
+    # a later part that is both a town and an authority is the town
+    ("Lower Farm, York", "North Yorkshire", "town"),
 ])
 def test_place_text_gives_the_force_where_it_is(text, force, precision):
     place = resolve_place(text)
