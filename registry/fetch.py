@@ -61,6 +61,7 @@ def address_class(host: str, *, resolve: bool = True) -> str | None:
     pointing inside the network is caught too.
     """
     import ipaddress
+    import re
     import socket
 
     host = (host or "").strip("[]").lower().rstrip(".")
@@ -77,6 +78,13 @@ def address_class(host: str, *, resolve: bool = True) -> str | None:
     try:
         addresses = [ipaddress.ip_address(host)]
     except ValueError:
+        addresses = []
+    if not addresses and re.fullmatch(r"(?:0x[0-9a-f]+|\d+)(?:\.(?:0x[0-9a-f]+|\d+)){0,3}", host):
+        try:  # shorthand IPv4 forms the resolver accepts: 2130706433, 0x7f000001, 10.1
+            addresses = [ipaddress.IPv4Address(socket.inet_aton(host))]
+        except OSError:
+            addresses = []
+    if not addresses:
         if not resolve:
             return None
         try:

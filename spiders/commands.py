@@ -67,8 +67,9 @@ def add_commands(sub: argparse._SubParsersAction) -> None:
     p.add_argument("sources_names", nargs="*", metavar="SOURCE", help="source names (default: every enabled source)")
     p.add_argument("--sources", metavar="FILE", help="sources file (default: $FARMWATCH_SOURCES or spiders/sources.yaml)")
     p.add_argument("--start-url", action="append", metavar="URL",
-                   help="crawl any site that publishes schema.org listing data from this address, following its "
-                        "own links (repeatable; no sources file needed)")
+                   help="crawl any marketplace from this address, following its own links and reading each page "
+                        "as a careful reader does: schema.org data, spec tables, gallery (repeatable; no sources "
+                        "file needed)")
     p.add_argument("--fast", action="store_true", help="no politeness delays, for a marketplace on this machine "
                                                        "(robots.txt is still obeyed)")
     p.add_argument("--jobdir", metavar="DIR", help="keep crawl state here so an interrupted crawl resumes")

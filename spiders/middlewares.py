@@ -32,11 +32,12 @@ class BackoffRetryMiddleware(RetryMiddleware):
 
 class InternalAddressMiddleware:
     """Refuse any request (a redirect included) to a loopback, private, link-local or metadata
-    address unless the source itself is on such an address. Names are judged without a lookup
-    here (the photo pipeline also resolves them, off the reactor)."""
+    address unless the source itself is on such an address. Host names are resolved in a worker
+    thread, once per host and crawl."""
 
     def __init__(self, crawler):
         self.crawler = crawler
+        self.verdicts: dict[str, str | None] = {}
 
     @classmethod
     def from_crawler(cls, crawler):
@@ -48,9 +49,12 @@ class InternalAddressMiddleware:
         from registry.fetch import refuse_address
 
         source = getattr(self.crawler.spider, "source", None)
-        if source is None or urlsplit(request.url).hostname in source.photo_domains:
+        host = urlsplit(request.url).hostname or ""
+        if source is None or host in source.photo_domains:
             return None
-        reason = refuse_address(request.url, source.start_urls, resolve=False)
+        if host not in self.verdicts:
+            self.verdicts[host] = await asyncio.to_thread(refuse_address, request.url, source.start_urls)
+        reason = self.verdicts[host]
         if reason:
             self.crawler.stats.inc_value("farmwatch/internal_refused")
             raise IgnoreRequest(reason)

@@ -12,7 +12,8 @@ from registry.fetch import _CheckedRedirects, address_class, fetch_url, refuse_a
     ("10.20.30.40", "private"), ("172.31.0.1", "private"), ("192.168.1.1", "private"), ("fd12::1", "private"),
     ("printer.local", "private"), ("db.internal", "private"), ("169.254.1.1", "link-local"),
     ("169.254.169.254", "metadata"), ("metadata.google.internal", "metadata"), ("100.100.100.200", "metadata"),
-    ("0.0.0.0", "private"), ("photos.invalid", "reserved"), ("8.8.8.8", None), ("2a00:1450::1", None),
+    ("0.0.0.0", "private"), ("photos.invalid", "reserved"), ("2130706433", "loopback"), ("0x7f000001", "loopback"),
+    ("167772161", "private"), ("10.1", "private"), ("8.8.8.8", None), ("2a00:1450::1", None),
 ])
 def test_address_classes(host, kind):
     assert address_class(host, resolve=False) == kind

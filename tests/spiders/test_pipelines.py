@@ -156,3 +156,28 @@ async def _timed(coroutine):
     start = time.monotonic()
     await coroutine
     return time.monotonic() - start
+
+
+@pytest.mark.parametrize("url, refused", [
+    ("http://10.0.0.9/redirected.jpg", True), ("http://169.254.169.254/latest/", True), ("http://167772161/", True),
+    ("http://127.0.0.1:9/ad/1", True), ("https://cdn.market-photos.example/1.jpg", False),
+])
+def test_requests_and_redirects_inside_the_network_are_ignored(url, refused):
+    import asyncio
+    from types import SimpleNamespace
+
+    from scrapy import Request
+    from scrapy.exceptions import IgnoreRequest
+
+    from spiders.middlewares import InternalAddressMiddleware
+
+    counted = []
+    source = Source(name="s", kind="structured", start_urls=["https://market.example/"])
+    crawler = SimpleNamespace(spider=SimpleNamespace(source=source), stats=SimpleNamespace(inc_value=counted.append))
+    middleware = InternalAddressMiddleware(crawler)
+    if refused:
+        with pytest.raises(IgnoreRequest):
+            asyncio.run(middleware.process_request(Request(url)))
+        assert counted == ["farmwatch/internal_refused"]
+    else:
+        assert asyncio.run(middleware.process_request(Request(url))) is None
