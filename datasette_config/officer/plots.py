@@ -76,11 +76,13 @@ def project(points: dict, width: int = 720, height: int = 720, pad: int = 30,
 
     for p in points["thefts"]:
         out["thefts"].append({**p, "xy": xy(p["lat"], p["lon"])})
-    for p in points["listings"]:
+    drawing_order = {"possible": 0, "likely": 1, "strong": 2}  # strong matches drawn last, on top
+    for p in sorted(points["listings"], key=lambda p: drawing_order.get(p.get("band"), 0)):
         out["listings"].append({**p, "xy": xy(p["lat"], p["lon"])})
         if p.get("theft_lat") is not None and p.get("theft_lon") is not None:
+            # amber: a strong or likely match across force borders; a possible one stays faint
             out["lines"].append((xy(p["theft_lat"], p["theft_lon"]), xy(p["lat"], p["lon"]),
-                                 bool(p.get("cross_border"))))
+                                 bool(p.get("cross_border")) and p.get("band") != "possible"))
     dots = [xy(lat, lon) for lat, lon in backdrop]
     out["backdrop"] = "".join(f"M{x} {y}h0" for x, y in dots if 0 <= x <= width and 0 <= y <= height)
     step = 0.5 if lat1 - lat0 < 3 else 1.0
