@@ -116,43 +116,58 @@ def photo_links(db: Database, listing_ids: set[str] | None = None) -> tuple[list
     PHOTO_DHASH), searched from these listings' photos (all when None). A picture in the adverts of
     STOCK_PHOTO_LISTINGS or more other sellers is a stock or brochure photo, as the matcher rules,
     and so is one that a seller shows on STOCK_SAME_SELLER or more adverts (a dealer's brochure
-    picture, not a photo of one item); neither links anyone. Also returns how many photos were judged stock."""
+    picture, not a photo of one item); neither links anyone. Identical hashes are searched once, so
+    a stock picture in a hundred thousand adverts costs one search. Also returns how many distinct
+    pictures were judged stock."""
     rows = db.execute(
-        "select p.listing_id, l.seller_id, p.phash, p.dhash, p.position from listing_photos p "
+        "select p.listing_id, l.seller_id, p.phash, p.dhash from listing_photos p "
         "join listings l on l.id = p.listing_id where p.phash is not null and l.seller_id is not null").fetchall()
     if not rows:
         return [], 0
     listing = [r[0] for r in rows]
     seller = np.array([r[1] for r in rows], dtype=np.int64)
-    phash = parse_hex([r[2] for r in rows])
     dhash = parse_hex([r[3] for r in rows])
-    index = PhotoHashIndex(phash)
-    queries = np.arange(len(rows)) if listing_ids is None else np.array(
-        [i for i, lid in enumerate(listing) if lid in listing_ids], dtype=np.int64)
+    unique, inverse = np.unique(parse_hex([r[2] for r in rows]), return_inverse=True)
+    order = np.argsort(inverse, kind="stable")
+    bounds = np.searchsorted(inverse[order], np.arange(len(unique) + 1))
+    members = lambda u: order[bounds[u]:bounds[u + 1]]  # noqa: E731
+    pairs = np.unique(np.stack([inverse, seller]), axis=1)
+    sellers_per_hash = np.bincount(pairs[0], minlength=len(unique))
+    busy = sellers_per_hash > STOCK_PHOTO_LISTINGS
+    queries = np.arange(len(unique)) if listing_ids is None else np.unique(
+        inverse[[i for i, lid in enumerate(listing) if lid in listing_ids]])
+    queries = queries[~busy[queries]]
+    links, stock = {}, int(busy.sum())
     if not len(queries):
-        return [], 0
-    q, d, dist = index.search(phash[queries], PHOTO_RADIUS)
+        return [], stock
+    q, d, _ = PhotoHashIndex(unique).search(unique[queries], PHOTO_RADIUS)
     q = queries[q]
-    keep = np.bitwise_count(dhash[q] ^ dhash[d]) <= PHOTO_DHASH
-    q, d, dist = q[keep], d[keep], dist[keep]
-    found: dict[int, dict[int, dict[str, tuple[int, int]]]] = defaultdict(lambda: defaultdict(dict))
-    for qi, di, bits in zip(q.tolist(), d.tolist(), dist.tolist(), strict=True):
-        found[qi][int(seller[di])].setdefault(listing[di], (di, bits))
-    links, stock = {}, 0
-    for qi, by_seller in found.items():
-        own = int(seller[qi])
+    neighbours: dict[int, list[int]] = defaultdict(list)
+    for qi, di in zip(q.tolist(), d.tolist(), strict=True):
+        neighbours[qi].append(di)
+    for u, near in neighbours.items():
+        if busy[near].any():
+            stock += 1
+            continue
+        own = members(u)
+        cluster = np.concatenate([members(v) for v in near])
+        cluster = cluster[np.bitwise_count(dhash[cluster] ^ dhash[own[0]]) <= PHOTO_DHASH]
+        by_seller: dict[int, set[str]] = defaultdict(set)
+        for i in cluster.tolist():
+            by_seller[int(seller[i])].add(listing[i])
         if len(by_seller) - 1 >= STOCK_PHOTO_LISTINGS or max(len(v) for v in by_seller.values()) >= STOCK_SAME_SELLER:
             stock += 1
             continue
-        for other_seller, hits in by_seller.items():
-            if other_seller == own:
-                continue
-            di, bits = next(iter(hits.values()))
-            same = "identical" if bits == 0 else f"{bits} bit{'s' if bits > 1 else ''} apart by perceptual hash"
-            link = make_link(own, other_seller, "photo", "",
-                             f"the same photo in both sellers' adverts ({same})", WEIGHTS["photo"],
-                             listing[qi], listing[di])
-            links.setdefault((link.seller_a, link.seller_b), link)
+        for i in own.tolist():
+            for j in cluster.tolist():
+                if seller[i] == seller[j]:
+                    continue
+                bits = int(np.bitwise_count(unique[inverse[i]] ^ unique[inverse[j]]))
+                same = "identical" if bits == 0 else f"{bits} bit{'s' if bits > 1 else ''} apart by perceptual hash"
+                link = make_link(int(seller[i]), int(seller[j]), "photo", "",
+                                 f"the same photo in both sellers' adverts ({same})", WEIGHTS["photo"],
+                                 listing[i], listing[j])
+                links.setdefault((link.seller_a, link.seller_b), link)
     return list(links.values()), stock
 
 

@@ -15,6 +15,7 @@ hold at least nine national digits, so prices, years, ear tags and serial number
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 import phonenumbers
 from phonenumbers import Leniency, PhoneNumberFormat, PhoneNumberMatcher
@@ -36,7 +37,8 @@ _LOOKALIKE = r"(?<![a-z])[oil|]+(?![a-z])"  # O, I, l only where no other letter
 _TOKEN = rf"(?:\d|{_WORD}|(?:{_REPEAT})[\s-]*(?:\d|{_WORD}|o)|{_LOOKALIKE})"
 _SEP = r"[\s.\-()/]{0,3}"
 # A run: an optional +, then at least nine digit-like tokens with separators between them.
-_RUN = re.compile(rf"\+?{_TOKEN}(?:{_SEP}{_TOKEN}){{8,}}", re.IGNORECASE)
+_START = r"(?:\+|0|zero|nought|oh|(?<![a-z])o(?![a-z]))"  # a UK number starts with 0 or +, however written
+_RUN = re.compile(rf"{_START}(?:{_SEP}{_TOKEN}){{8,}}", re.IGNORECASE)
 _TOKEN_RE = re.compile(rf"({_REPEAT})[\s-]*(\d|{_WORD}|o)|({_WORD})|({_LOOKALIKE})", re.IGNORECASE)
 _CHEAP = re.compile(r"\d.*\d|zero|one|two|three|four|five|six|seven|eight|nine", re.IGNORECASE | re.DOTALL)
 
@@ -86,7 +88,9 @@ def find_phones(text: str | None, region: str = DEFAULT_REGION) -> list[str]:
     return found
 
 
+@lru_cache(maxsize=200_000)
 def normalise_phone(raw: str | None, region: str = DEFAULT_REGION) -> str | None:
-    """One phone field as E.164 (`07700 900123` -> `+447700900123`), or None when it holds no number."""
+    """One phone field as E.164 (`07700 900123` -> `+447700900123`), or None when it holds no number.
+    Cached: a dealer's number is parsed once, not once per advert."""
     phones = find_phones(raw, region)
     return phones[0] if phones else None

@@ -40,6 +40,8 @@ def identifier_values(structured: str | None, text: str | None, title: str | Non
             tokens.append(token)
         if tokens:
             raw.append("".join(tokens))
+    if not raw:
+        return []
     named = " ".join(matching_key(t) or "" for t in (title, model))
     out = []
     for value in raw:

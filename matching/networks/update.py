@@ -12,6 +12,7 @@ import time
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 
+import numpy as np
 from sqlite_utils import Database
 
 from matching.networks import texts
@@ -71,12 +72,19 @@ def update_texts(db: Database, listing_ids: list[str]) -> list[Link]:
         with db.atomic():
             db.conn.executemany("insert or replace into listing_texts (listing_id, seller_id, shingles, minhash) "
                                 "values (?, ?, ?, ?)", stored)
-    signatures, owners = {}, {}
+    ids, owners, blobs = [], [], []
     for lid, sid, blob in db.execute("select listing_id, seller_id, minhash from listing_texts where minhash is not null"):
-        signatures[lid] = texts.from_blob(blob)
-        owners[lid] = sid
-    pairs = texts.similar_pairs(signatures, owners, (lid for lid in signatures if lid in wanted))
-    return [text_link(owners[a], owners[b], a, b, similarity) for a, b, similarity in pairs]
+        ids.append(lid)
+        owners.append(sid)
+        blobs.append(blob)
+    if not ids:
+        return []
+    matrix = np.frombuffer(b"".join(blobs), dtype="<u4").reshape(len(ids), texts.NUM_PERM)
+    owner = np.array(owners, dtype=np.int64)
+    queries = np.array([lid in wanted for lid in ids], dtype=bool)
+    pairs = texts.similar_pairs(ids, owner, matrix, queries)
+    by_id = dict(zip(ids, owners, strict=True))
+    return [text_link(by_id[a], by_id[b], a, b, similarity) for a, b, similarity in pairs]
 
 
 def update_networks(db: Database, *, rebuild: bool = False,
