@@ -45,11 +45,18 @@ def locate_pending(db: Database, *, limit: int | None = None) -> dict[str, int]:
     thefts = db.execute("select id, item_id, place, latitude, longitude from thefts "
                         "where place_precision is null and place_note is null" + suffix).fetchall()
     with db.atomic():
+        placed = []
         for listing_id, location, lat, lon in listings:
             place = resolve_place(location, lat, lon)
-            db["listings"].update(listing_id, _columns(place))
+            columns = _columns(place)
+            placed.append((columns["latitude"], columns["longitude"], columns["force_area"], columns["place_precision"],
+                           columns["place_note"], listing_id))
             counts["listings"] += 1
             counts["unresolved"] += not place.resolved
+        # one statement for all (sqlite-utils' update() reads the table's columns again for every row:
+        # two thirds of this function's time for 20,000 listings)
+        db.conn.executemany("update listings set latitude = ?, longitude = ?, force_area = ?, place_precision = ?, "
+                            "place_note = ? where id = ?", placed)
         for theft_id, item_id, text, lat, lon in thefts:
             columns = theft_columns(db, item_id, {"place": text, "latitude": lat, "longitude": lon})
             db["thefts"].update(theft_id, columns)
