@@ -42,7 +42,7 @@ def lock_path(db: Database) -> Path:
 def run_nightly(db: Database, db_path: Path, *, sources: list[str] | None = None, sources_file: str | None = None,
                 fast: bool = False, alerts: bool = True, progress=None) -> dict:
     """One whole nightly run under the run lock; returns the report (also stored in nightly_runs)."""
-    from farmwatch.config import load_settings
+    from alerts.settings import load_settings
 
     with RunLock(lock_path(db)):
         started = time.monotonic()
@@ -55,7 +55,7 @@ def run_nightly(db: Database, db_path: Path, *, sources: list[str] | None = None
         report["networks"] = _networks(db, report["errors"])
         if alerts:
             try:
-                from farmwatch.alerts import send_alerts
+                from alerts.compose import send_alerts
 
                 report["alerts"] = send_alerts(db, load_settings(data_dir(db)))
                 report["errors"].extend(f"alerts: {e}" for e in report["alerts"].get("errors", []))

@@ -64,8 +64,8 @@ def cmd_backup(args) -> int:
 
 
 def cmd_alerts_send(args) -> int:
-    from farmwatch.alerts import send_alerts
-    from farmwatch.config import load_settings
+    from alerts.compose import send_alerts
+    from alerts.settings import load_settings
 
     db = connect(args.db)
     result = send_alerts(db, load_settings(data_dir(db)), hot_sheet=not args.no_hot_sheet, dry_run=args.dry_run)
@@ -76,7 +76,7 @@ def cmd_alerts_send(args) -> int:
 
 
 def cmd_alerts_subscribe(args) -> int:
-    from farmwatch.alerts import subscribe
+    from alerts.compose import subscribe
     from registry.force_groups import ForceGroupError, canonical_area
 
     try:

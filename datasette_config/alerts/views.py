@@ -1,7 +1,7 @@
 """Alert e-mails on the web: officers and admins preview them (/alerts/preview); anyone may ask
 for the daily hot sheet, confirmed by a link e-mailed to them, and leave it (/hot-sheet).
 
-The e-mails are composed by `farmwatch.alerts` exactly as `farmwatch alerts send` composes them;
+The e-mails are composed by `alerts.compose` exactly as `farmwatch alerts send` composes them;
 the confirmation e-mail is sent at once through the SMTP settings of `farmwatch.toml` (or the
 environment). Following a link only shows a button: the confirmation or the leaving happens on
 the POST, so a mail scanner that opens links changes nothing.
@@ -17,12 +17,12 @@ from collections import defaultdict, deque
 from datasette.utils.asgi import Response
 from sqlite_utils import Database
 
+from alerts.compose import KINDS, confirmation_message, preview_alerts
+from alerts.mail import send_messages
+from alerts.settings import ConfigError, load_settings
 from datasette_config.farmer.web import page, requester_address, write_db
 from datasette_config.officer.views.queue import render
 from datasette_config.web import read, require_officer
-from farmwatch.alerts import KINDS, confirmation_message, preview_alerts
-from farmwatch.config import ConfigError, load_settings
-from farmwatch.mail import send_messages
 from registry.areas import FORCE_AREAS
 from registry.force_groups import force_groups
 from registry.subscriptions import (

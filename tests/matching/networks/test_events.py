@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from farmwatch.alerts import preview_alerts
-from farmwatch.config import Settings, SmtpSettings
+from alerts.compose import preview_alerts
+from alerts.settings import Settings, SmtpSettings
 from farmwatch.nightly import format_report
 from matching.networks.update import update_networks
 from registry.users import add_user
-from tests.operations.test_alerts import _item
+from tests.alerts.test_alerts import _item
 
 THEFT = {"stolen_at": "2026-11-01", "crime_ref": "44260123456", "place": "Faccombe"}
 

@@ -17,8 +17,8 @@ from collections import defaultdict
 
 from sqlite_utils import Database
 
-from farmwatch.config import Settings
-from farmwatch.mail import Outgoing, send_messages
+from alerts.mail import Outgoing, send_messages
+from alerts.settings import Settings
 from matching.networks.events import event_lines, flagged_network_listings
 from registry.db import utcnow
 from registry.force_groups import ForceGroupError, forces_in_scope

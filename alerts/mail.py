@@ -11,7 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from email.message import EmailMessage
 
-from farmwatch.config import Settings, SmtpSettings
+from alerts.settings import Settings, SmtpSettings
 
 
 @dataclass

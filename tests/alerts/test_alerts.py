@@ -6,8 +6,8 @@ import socket
 import pytest
 from aiosmtpd.controller import Controller
 
-from farmwatch.alerts import send_alerts, subscribe
-from farmwatch.config import Settings, SmtpSettings
+from alerts.compose import send_alerts, subscribe
+from alerts.settings import Settings, SmtpSettings
 from registry.items import register_item, validate_item
 from registry.users import add_user
 

@@ -4,9 +4,9 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from farmwatch.alerts import confirmation_message, preview_alerts, send_alerts
-from farmwatch.config import Settings, SmtpSettings
-from farmwatch.mail import Outgoing, send_messages
+from alerts.compose import confirmation_message, preview_alerts, send_alerts
+from alerts.mail import Outgoing, send_messages
+from alerts.settings import Settings, SmtpSettings
 from farmwatch.mailsink import MailSink
 from registry.subscriptions import (
     SubscriptionError,
@@ -16,7 +16,7 @@ from registry.subscriptions import (
     subscribe_confirmed,
 )
 from registry.users import add_user
-from tests.operations.test_alerts import _item, _match
+from tests.alerts.test_alerts import _item, _match
 
 THEFT = {"stolen_at": "2026-11-01", "crime_ref": "44260123456", "place": "Faccombe"}
 
