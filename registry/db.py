@@ -6,11 +6,11 @@ import contextlib
 import os
 import sqlite3
 from collections.abc import Iterator
-from datetime import UTC, datetime
 from pathlib import Path
 
 from sqlite_utils import Database
 
+from registry.clock import utcnow  # noqa: F401  (the database's clock, imported from here by most modules)
 from registry.schema import apply_migrations
 
 DEFAULT_DB = Path("data") / "farmwatch.db"
@@ -80,6 +80,3 @@ def connect(path: str | os.PathLike | None = None, *, migrate: bool = True) -> D
     return db
 
 
-def utcnow() -> str:
-    """Now as UTC ISO 8601 text, seconds precision, the format of every `*_at` column."""
-    return datetime.now(UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z")

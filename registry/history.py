@@ -11,7 +11,7 @@ import json
 
 from sqlite_utils import Database
 
-from registry.db import utcnow
+from registry.clock import utcnow
 
 EVENTS = ("theft_reported", "recovered", "sold", "transferred", "identifier_removed")
 CLI_ACTOR = "cli"

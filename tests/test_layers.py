@@ -29,24 +29,12 @@ def module_name(path: Path) -> str:
 MODULES = {module_name(f): f for package in PACKAGES for f in sorted((ROOT / package).rglob("*.py"))}
 
 
-def _module_level(tree: ast.Module):
-    """The statements run when the module is imported (not those inside functions or classes)."""
-    todo = list(tree.body)
-    while todo:
-        node = todo.pop()
-        yield node
-        if isinstance(node, ast.If | ast.Try | ast.With):
-            todo += [n for field in ("body", "orelse", "finalbody", "handlers") for n in getattr(node, field, [])]
-        elif isinstance(node, ast.ExceptHandler):
-            todo += node.body
-
-
-def imported(path: Path, at_import_time: bool = False) -> list[tuple[str, int]]:
-    """Our modules (or names in them) that a file imports, with line numbers: every import, or with
-    at_import_time only those run when the module is imported."""
+def imported(path: Path) -> list[tuple[str, int]]:
+    """Our modules (or names in them) that a file imports, with line numbers: every import, at module
+    level or inside a function."""
     out = []
     tree = ast.parse(path.read_text(encoding="utf-8"))
-    for node in _module_level(tree) if at_import_time else ast.walk(tree):
+    for node in ast.walk(tree):
         if isinstance(node, ast.Import):
             out += [(alias.name, node.lineno) for alias in node.names]
         elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
@@ -68,9 +56,9 @@ def test_imports_run_downwards(package):
 
 
 def test_no_import_circles():
-    """Circles among the imports run at import time (an import inside a function is the accepted way
-    to defer one; every import, at any depth, still has to run downwards)."""
-    graph = {name: {t for t, _ in imported(path, at_import_time=True) if t in MODULES and t != name}
+    """No circles among our modules' imports, counting imports inside functions too (a deferred
+    import hides a circle from Python, not from a reader)."""
+    graph = {name: {t for t, _ in imported(path) if t in MODULES and t != name}
              for name, path in MODULES.items()}
     circles, done = [], set()
 
