@@ -44,6 +44,7 @@ MACHINES = [
     ("power_tool", "Stihl", "MS 462"), ("plant", "JCB", "531-70"), ("implement", "Kverneland", "ES 100"),
 ]
 FIRST_NAMES = ["John", "Dave", "Mike", "Steve", "Paul", "Chris", "Mark", "James", "Rob", "Tom", "Andy", "Gary"]
+COMMON_HANDLES = ["tractorman", "farmsales", "quadman", "plantdirect"]
 SURNAMES = ["Smith", "Jones", "Williams", "Taylor", "Brown", "Davies", "Evans", "Wilson"]
 WORDS = ("bramble hollow ridge copse meadow barn yard lane moor fen brook combe tor vale heath down croft mill "
          "orchard paddock quarry spinney thicket warren weir wold beacon causeway dyke fold garth holt ings "
@@ -190,14 +191,16 @@ class Generator:
     def private(self, index: int) -> None:
         rng = self.rng
         roll = rng.random()
-        if roll < 0.35:
+        if roll < 0.05:  # a handle many people think of: the same on several sites, different sellers
+            name = rng.choice(COMMON_HANDLES)
+        elif roll < 0.35:
             name = rng.choice(FIRST_NAMES)
         elif roll < 0.55:
             name = f"{rng.choice(FIRST_NAMES)} {rng.choice(SURNAMES)}"
         else:
             name = f"{rng.choice(WORDS)}{rng.choice(WORDS)}{rng.randint(1, 999)}"
         source = rng.choice(SOURCES)
-        has_profile = rng.random() < 0.6
+        has_profile = rng.random() < 0.6 or name in COMMON_HANDLES  # on one site a handle is one account
         account = self.add(Account(source, name, f"private-{index}", "private",
                                    profile=f"https://{source}.example/u/p{self.seed}-{index}" if has_profile else None))
         if rng.random() < 0.4:

@@ -3,8 +3,9 @@
 Two sellers' links of different kinds add up as independent evidence: 1 - (1 - w1)(1 - w2)...
 A pair whose evidence reaches `STRONG` (a shared phone, e-mail, profile or identifier; a reused
 photo; or two weaker kinds together) is joined outright: these pairs' connected components are the
-cores of networks. A weaker pair (near-identical text alone, the same handle on two sites) may attach
-a small group (at most `SMALL` sellers) to a network, but two larger groups are joined only when the
+cores of networks. A weaker pair (near-identical text alone) may attach a small group (at most `SMALL`
+sellers) to a network when its evidence reaches `MIN_ALONE` (the same handle on two sites alone does
+not: many people pick "tractorman"), but two larger groups are joined only when the
 weak evidence between them, added up over all their seller pairs, reaches `STRONG` too. A seller with
 `DEALER_LISTINGS` or more listings is joined by strong evidence only: dealers share template wording
 and brochure pictures with each other and with private sellers. So one reused phrase or one common
@@ -21,6 +22,7 @@ from networkx.utils import UnionFind
 
 STRONG = 0.8
 SMALL = 2
+MIN_ALONE = 0.5  # weaker evidence (a handle alone) joins no one without corroboration
 DEALER_LISTINGS = 10  # a seller this busy (a dealer's size) is joined by strong evidence only
 MAX_PASSES = 10
 
@@ -69,7 +71,8 @@ def group_sellers(seller_ids: Iterable[int], links: Iterable,
             ra, rb = groups[ra], groups[rb]
             if ra == rb:
                 continue
-            if combine(weights) >= STRONG or min(groups.weights[ra], groups.weights[rb]) <= SMALL:
+            evidence = combine(weights)
+            if evidence >= STRONG or (evidence >= MIN_ALONE and min(groups.weights[ra], groups.weights[rb]) <= SMALL):
                 groups.union(ra, rb)
                 merged = True
         if not merged:

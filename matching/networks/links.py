@@ -22,7 +22,7 @@ from matching.photos.evidence import STOCK_PHOTO_LISTINGS
 from matching.photos.index import PhotoHashIndex, parse_hex
 
 WEIGHTS = {"phone": 0.95, "email": 0.95, "profile": 0.95, "identifier": 0.85, "photo": 0.8, "text": 0.6,
-           "handle": 0.6}
+           "handle": 0.45}
 MAX_SELLERS = {"phone": 9, "email": 9, "profile": 9, "handle": 4, "identifier": 3}
 PHOTO_RADIUS = 3  # pHash bits: re-encoded and resized copies; chance pairs at 2.5M photos about 0.01
 PHOTO_DHASH = 10  # and the dHash agrees, a second vote against chance

@@ -56,7 +56,7 @@ def test_same_profile_address_links(db, add_listing):
     assert link_kinds(db) == ["profile"]
 
 
-def test_same_handle_on_two_marketplaces_links_but_a_first_name_does_not(db, add_listing):
+def test_same_handle_on_two_marketplaces_is_evidence_but_a_first_name_is_none(db, add_listing):
     a = add_listing("site-a", {"name": "JD_Parts_UK"})
     b = add_listing("site-b", {"name": "jdparts-uk"})
     john_a = add_listing("site-a", {"name": "John"})
@@ -64,10 +64,14 @@ def test_same_handle_on_two_marketplaces_links_but_a_first_name_does_not(db, add
     smith_a = add_listing("site-a", {"name": "Dave Smith"})
     smith_b = add_listing("site-b", {"name": "Dave Smith"})
     update_networks(db)
-    assert network_of(db, a) == network_of(db, b)
+    assert network_of(db, a) != network_of(db, b)  # many people pick one handle: it needs corroboration
     assert network_of(db, john_a) != network_of(db, john_b)
     assert network_of(db, smith_a) != network_of(db, smith_b)
     assert link_kinds(db) == ["handle"]
+    c = add_listing("site-a", {"name": "JD_Parts_UK"}, description=OWN_TEXT)
+    d = add_listing("site-b", {"name": "jdparts-uk"}, description=OWN_TEXT)
+    update_networks(db)
+    assert network_of(db, a) == network_of(db, b) == network_of(db, c) == network_of(db, d)
 
 
 def test_a_dealers_many_listings_are_one_seller_and_link_no_one(db, add_listing):
