@@ -42,9 +42,9 @@ def write_networks(db: Database, groups: list[set[int]], now: str) -> dict[int, 
                                "(select id from networks where sellers > 1)"):
         previous[nid].add(sid)
     created = dict(db.execute("select id, created_at from networks").fetchall())
-    assignment = [(min(g), sid) for g in groups for sid in g]
+    current = dict(db.execute("select id, network_id from sellers").fetchall())
+    assignment = [(min(g), sid) for g in groups for sid in g if current.get(sid) != min(g)]
     with db.atomic():
-        db.execute("update sellers set network_id = null")
         db.conn.executemany("update sellers set network_id = ? where id = ?", assignment)
         db.execute("delete from networks")
         rows = _network_rows(db, created, now)
