@@ -89,8 +89,13 @@ def find_phones(text: str | None, region: str = DEFAULT_REGION) -> list[str]:
 
 
 @lru_cache(maxsize=200_000)
+def field_phones(raw: str | None, region: str = DEFAULT_REGION) -> tuple[str, ...]:
+    """Every number in a seller's phone field (`07700 900123 / 07700 900124`), as E.164. Cached: a
+    dealer's number is parsed once, not once per advert."""
+    return tuple(find_phones(raw, region))
+
+
 def normalise_phone(raw: str | None, region: str = DEFAULT_REGION) -> str | None:
-    """One phone field as E.164 (`07700 900123` -> `+447700900123`), or None when it holds no number.
-    Cached: a dealer's number is parsed once, not once per advert."""
-    phones = find_phones(raw, region)
+    """One phone field as E.164 (`07700 900123` -> `+447700900123`), or None when it holds no number."""
+    phones = field_phones(raw, region)
     return phones[0] if phones else None

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
 from matching.networks.emails import find_emails, normalise_email
-from matching.networks.phones import find_phones, normalise_phone
+from matching.networks.phones import field_phones, find_phones
 
 PERSONAL_NAME_MAX_LETTERS = 7
 _SPACES = re.compile(r"\s+")
@@ -86,10 +86,11 @@ def seller_facts(listing: dict) -> SellerFacts:
     profile = normalise_profile(listing.get("seller_profile_url"))
     name = listing.get("seller_name")
     handle = normalise_handle(name)
-    phone = normalise_phone(listing.get("seller_phone"))
+    phones = list(field_phones(listing.get("seller_phone")))
+    phone = phones[0] if phones else None
     email = normalise_email(listing.get("seller_email"))
     text = " \n ".join(t for t in (listing.get("title"), listing.get("description")) if t)
-    text_phones = [p for p in find_phones(text) if p != phone]
+    text_phones = [p for p in find_phones(text) if p not in phones]
     text_emails = [e for e in find_emails(text) if e != email]
     if profile:
         key = f"profile:{profile}"
@@ -99,5 +100,5 @@ def seller_facts(listing: dict) -> SellerFacts:
         key = f"name:{handle}|{phone or email}"
     else:
         key = f"listing:{listing['id']}"
-    return SellerFacts(listing["source"], key, name, profile, [phone] if phone else [], [email] if email else [],
+    return SellerFacts(listing["source"], key, name, profile, phones, [email] if email else [],
                        text_phones, text_emails, listing["id"])

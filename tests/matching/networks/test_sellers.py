@@ -50,3 +50,8 @@ def test_phones_in_the_text_are_the_sellers_too():
 ])
 def test_identifiers_a_listing_states(structured, text, expected):
     assert identifier_values(structured, text) == expected
+
+
+def test_every_number_in_the_phone_field_is_the_sellers():
+    facts = seller_facts(listing(seller_name="x_agri", seller_phone="07700 900123 / 07700 900124"))
+    assert facts.phones == ["+447700900123", "+447700900124"]
