@@ -3,7 +3,7 @@
 Each alert is recorded in `alerts_sent` only after the SMTP server accepted it, so a failed
 send is retried by the next run and nothing is ever sent twice. Officer digests go per police
 force area where the item was stolen, and to the force where it is listed when that is another
-one, to officers whose area covers it: a force, a group of forces (`registry/force_groups.yaml`),
+one, to officers whose area covers it: a force, a group of forces (`registry/places/force_groups.yaml`),
 or every area for officers with none or `national`. Hot sheets carry
 no owner's personal data: they go to confirmed subscribers (marts and dealers as well as
 officers), each with a link to leave. `preview_alerts` composes the same e-mails without
@@ -21,7 +21,7 @@ from alerts.mail import Outgoing, send_messages
 from alerts.settings import Settings
 from matching.networks.events import event_lines, flagged_network_listings
 from registry.db import utcnow
-from registry.force_groups import ForceGroupError, forces_in_scope
+from registry.places.groups import ForceGroupError, forces_in_scope
 from registry.subscriptions import (
     SubscriptionRequest,
     confirmed_subscriptions,

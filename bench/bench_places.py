@@ -19,8 +19,8 @@ SAMPLES = ["Skipton", "Skipton, North Yorkshire", "Hawes DL8", "BD23 1AB", "SP11
 
 
 def main(quick: bool = False) -> None:
-    from registry import gazetteer
-    from registry.places import resolve_place
+    from registry.places import gazetteer
+    from registry.places.lookup import resolve_place
 
     for cache in (gazetteer.towns, gazetteer.town_index, gazetteer.postcode_table, gazetteer.lookup_district):
         cache.cache_clear()

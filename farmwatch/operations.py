@@ -77,7 +77,7 @@ def cmd_alerts_send(args) -> int:
 
 def cmd_alerts_subscribe(args) -> int:
     from alerts.compose import subscribe
-    from registry.force_groups import ForceGroupError, canonical_area
+    from registry.places.groups import ForceGroupError, canonical_area
 
     try:
         area = canonical_area(args.area)

@@ -42,7 +42,7 @@ from matching.registry_view import fetch_items
 from matching.scoring import score_evidence
 from matching.store import WriteCounts, write_matches
 from registry.db import connect
-from registry.locating import locate_pending
+from registry.places.locating import locate_pending
 from registry.sales import sale_covers_listing
 
 BATCH = 1000

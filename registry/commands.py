@@ -31,7 +31,7 @@ def cmd_init(args) -> int:
         print(f"{'Migrated' if existed else 'Created'} {path}: applied {', '.join(applied)}")
     else:
         print(f"{path} is up to date")
-    from registry.locating import locate_pending
+    from registry.places.locating import locate_pending
 
     placed = locate_pending(db)
     if placed["listings"] or placed["thefts"]:
@@ -139,7 +139,7 @@ def _read_password(username: str) -> str:
 
 
 def cmd_users_add(args) -> int:
-    from registry.force_groups import ForceGroupError, canonical_area
+    from registry.places.groups import ForceGroupError, canonical_area
 
     try:
         area = canonical_area(args.force_area)
@@ -237,6 +237,6 @@ def add_commands(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--email", help="required for farmers: links the account to their owner record; "
                    "for a trade account, where its organisation can be reached")
     p.add_argument("--force-area", help="an officer's area: a police force (their queue by default and their "
-                   "alerts), a force group from registry/force_groups.yaml (a regional view), or 'national'")
+                   "alerts), a force group from registry/places/force_groups.yaml (a regional view), or 'national'")
     p.add_argument("--replace", action="store_true", help="reset an existing account's password and role")
     p.set_defaults(handler=cmd_users_add)

@@ -12,14 +12,14 @@ from datetime import UTC, datetime
 
 from sqlite_utils import Database
 
-from registry.areas import force_for_postcode
 from registry.cleaning import clip, parse_date, parse_year
 from registry.clones import refresh_clone_flags
 from registry.db import data_dir, utcnow
 from registry.history import CLI_ACTOR, record_event
 from registry.identifiers import Identifier, IdentifierError, parse_identifier
-from registry.locating import theft_columns
 from registry.photos import PhotoError, store_photo
+from registry.places.areas import force_for_postcode
+from registry.places.locating import theft_columns
 from registry.spreadsheets import TEXT_FIX, spreadsheet_damage
 from registry.vocab import CATEGORIES, resolve_category
 

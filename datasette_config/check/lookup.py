@@ -12,8 +12,8 @@ import secrets
 from dataclasses import dataclass, field
 
 from datasette_config.check.index import index_for
-from registry.forces import police_name
 from registry.identifiers import matching_key
+from registry.places.forces import police_name
 
 MAX_IDENTIFIER_CHARS = 100
 MIN_KEY_LENGTH = 4

@@ -14,7 +14,7 @@ from functools import lru_cache
 
 from sqlite_utils import Database
 
-from registry.places import force_for_place
+from registry.places.lookup import force_for_place
 
 RISK = {"confirmed": 100, "strong": 20, "likely": 5, "seller": 2, "source": 3}
 

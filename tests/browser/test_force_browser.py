@@ -10,7 +10,7 @@ import pytest
 from registry.db import connect
 from registry.items import register_item, report_stolen, validate_item
 from registry.listings import clean_listing, upsert_listing
-from registry.locating import locate_pending
+from registry.places.locating import locate_pending
 from registry.users import add_user
 from tests.browser.conftest import PASSWORD, ServedWorkspace
 from tests.datasette_config.officer.seed import seed_workspace

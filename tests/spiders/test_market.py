@@ -41,7 +41,7 @@ def test_scenario_is_dated_from_today_with_livestock_and_places_that_resolve():
     from datetime import date, timedelta
 
     from farmwatch.demo.scenario import build_scenario
-    from registry.places import resolve_place
+    from registry.places.lookup import resolve_place
 
     today = date(2027, 3, 1)
     scenario = build_scenario(7, today)

@@ -6,8 +6,8 @@ import json
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from registry.areas import FORCE_AREAS
-from registry.force_groups import NATIONAL, ForceGroupError, force_groups, forces_in_scope, groups_of
+from registry.places.areas import FORCE_AREAS
+from registry.places.groups import NATIONAL, ForceGroupError, force_groups, forces_in_scope, groups_of
 from registry.vocab import CATEGORIES
 
 BANDS = ("strong", "likely", "possible")

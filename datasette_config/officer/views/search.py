@@ -8,7 +8,7 @@ from datasette_config.officer.queries.queue import QueueFilters, area_views
 from datasette_config.officer.queries.search import search_identifier, search_text
 from datasette_config.officer.views.queue import render
 from datasette_config.web import read, require_officer, write
-from registry.gazetteer import towns
+from registry.places.gazetteer import towns
 
 
 async def search_page(request, datasette):

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from sqlite_utils import Database
 
-from registry.places import Place, resolve_place
+from registry.places.lookup import Place, resolve_place
 
 OWNER_FALLBACK = "force from the owner's postcode, since the place was not found"
 

@@ -2,7 +2,7 @@
 
 import pytest
 
-from registry.places import force_for_postcode, resolve_place
+from registry.places.lookup import force_for_postcode, resolve_place
 
 
 @pytest.mark.parametrize("text, force, precision", [
@@ -62,7 +62,7 @@ def test_place_text_gives_the_force_where_it_is(text, force, precision):
 def test_a_postcode_is_placed_within_a_few_km_of_the_town():
     import numpy as np
 
-    from registry.gazetteer import haversine_km
+    from registry.places.gazetteer import haversine_km
 
     town, postcode = resolve_place("Skipton"), resolve_place("BD23 1AB")
     distance = haversine_km(*np.radians([town.latitude, town.longitude, postcode.latitude, postcode.longitude]))

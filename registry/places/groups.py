@@ -1,7 +1,7 @@
 """Named groups of police forces (regional collaborations), read from a YAML file, not code.
 
-The default file is `registry/force_groups.yaml`; `FARMWATCH_FORCE_GROUPS` names another. A group
-is a name and a list of forces; every force must be one of `registry.forces.FORCE_AREAS`.
+The default file is `registry/places/force_groups.yaml`; `FARMWATCH_FORCE_GROUPS` names another. A group
+is a name and a list of forces; every force must be one of `registry.places.forces.FORCE_AREAS`.
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from pathlib import Path
 
 import yaml
 
-from registry.forces import FORCE_AREAS, known_force
+from registry.places.forces import FORCE_AREAS, known_force
 
 DEFAULT_FILE = Path(__file__).with_name("force_groups.yaml")
 NATIONAL = "national"

@@ -12,7 +12,7 @@
 5. coordinates given with the record -> the force of the nearest place (`coordinates`).
 
 Anything else is unresolved, with a note that says so; nothing is guessed from the owner's address.
-The data sources are described in `registry.gazetteer`.
+The data sources are described in `registry.places.gazetteer`.
 """
 
 from __future__ import annotations
@@ -20,8 +20,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from registry.forces import force_for_authority, normalise_name
-from registry.gazetteer import lookup_district, lookup_postcode, nearest_town, town_index
+from registry.places.forces import force_for_authority, normalise_name
+from registry.places.gazetteer import lookup_district, lookup_postcode, nearest_town, town_index
 
 _POSTCODE = re.compile(r"\b([A-Z]{1,2}[0-9][A-Z0-9]?)\s*([0-9][A-Z]{2})\b")
 _OUTWARD = re.compile(r"[A-Z]{1,2}[0-9][A-Z0-9]?")
@@ -33,7 +33,7 @@ _MAX_WORDS = 4
 class Place:
     """A resolved (or unresolved) place.
 
-    latitude/longitude: WGS84 degrees or None; force_area: a name from `registry.forces.PLACE_FORCES`
+    latitude/longitude: WGS84 degrees or None; force_area: a name from `registry.places.forces.PLACE_FORCES`
     or None; precision: postcode, district, town, county, coordinates, or None when unresolved;
     label: what was recognised ("Skipton, North Yorkshire", "BD23"); note: why it is unresolved or
     approximate, in words.

@@ -2,7 +2,7 @@
 
 from registry.items import register_item, report_stolen, validate_item
 from registry.listings import clean_listing, upsert_listing
-from registry.locating import OWNER_FALLBACK, locate_pending
+from registry.places.locating import OWNER_FALLBACK, locate_pending
 
 
 def _item(db, postcode="SP11 0AA", theft=None):

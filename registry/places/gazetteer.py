@@ -27,7 +27,7 @@ import msgpack
 import numpy as np
 from pyproj import Transformer
 
-from registry.forces import NORTHERN_IRELAND, SCOTLAND, force_for_authority, normalise_name
+from registry.places.forces import NORTHERN_IRELAND, SCOTLAND, force_for_authority, normalise_name
 
 # Districts re-coded after the 2021 lookup (ONS code history): the 2023 unitary councils and the
 # 2024 re-coding of Barnsley and Sheffield.

@@ -2,9 +2,9 @@
 
 import pytest
 
-from registry.force_groups import ForceGroupError, force_groups, forces_in_scope, groups_of
-from registry.forces import FORCE_AREAS, PLACE_FORCES, force_for_authority, known_force
-from registry.gazetteer import authority_names, force_for_district_code, towns
+from registry.places.forces import FORCE_AREAS, PLACE_FORCES, force_for_authority, known_force
+from registry.places.gazetteer import authority_names, force_for_district_code, towns
+from registry.places.groups import ForceGroupError, force_groups, forces_in_scope, groups_of
 
 
 def test_there_are_43_territorial_forces_plus_scotland_and_northern_ireland():
@@ -75,7 +75,7 @@ def test_a_groups_file_names_its_bad_entry(tmp_path, monkeypatch):
                                             "South West rural crime collaboration"),
                                            ("National", "national"), ("", None), (None, None)])
 def test_canonical_area(typed, stored):
-    from registry.force_groups import canonical_area
+    from registry.places.groups import canonical_area
 
     assert canonical_area(typed) == stored
 
