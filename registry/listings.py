@@ -53,7 +53,9 @@ def clean_listing(raw: dict) -> dict:
     url = clip(raw.get("url"), 2000)
     if not source:
         raise ListingError("source is missing")
-    if not url or not _URL.match(url):
+    if not url:
+        raise ListingError("url is missing")
+    if not _URL.match(url):
         raise ListingError(f'url "{clip(url, 80)}" is not an http(s) address')
     declared = clip(raw.get("currency"), 3)
     declared = declared.upper() if declared and re.fullmatch(r"[A-Za-z]{3}", declared) else None
