@@ -4,25 +4,17 @@ from __future__ import annotations
 
 import argparse
 import json
-import sys
 
 from matching.pipeline import MatchReport, match_listings
 from registry.db import connect
+from registry.progress import line_progress
 
 BANDS = ("strong", "likely", "possible")
 
 
 def _progress():
     """Redraw one progress line on a terminal; nothing in cron."""
-    if not sys.stderr.isatty():
-        return None
-
-    def show(done: int, total: int) -> None:
-        end = "\n" if done == total else ""
-        sys.stderr.write(f"\rmatching: {done:,}/{total:,} listings{end}")
-        sys.stderr.flush()
-
-    return show
+    return line_progress(lambda done, total: f"matching: {done:,}/{total:,} listings")
 
 
 def format_report(report: MatchReport) -> str:

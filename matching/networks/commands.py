@@ -4,23 +4,15 @@ from __future__ import annotations
 
 import argparse
 import json
-import sys
 
 from matching.networks.update import NetworkReport, update_networks
 from registry.db import connect
+from registry.progress import line_progress
 
 
 def _progress():
     """Redraw one progress line on a terminal; nothing in cron."""
-    if not sys.stderr.isatty():
-        return None
-
-    def show(stage: str, done: int, total: int) -> None:
-        end = "\n" if done == total else ""
-        sys.stderr.write(f"\rnetworks: {stage} {done:,}/{total:,}{end}")
-        sys.stderr.flush()
-
-    return show
+    return line_progress(lambda stage, done, total: f"networks: {stage} {done:,}/{total:,}")
 
 
 def format_report(report: NetworkReport) -> str:
