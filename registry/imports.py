@@ -196,6 +196,9 @@ def import_listings(db: Database, path: Path | str, progress: Callable[[int, int
             report.rejected += 1
             report.errors.append(f"{where}: {exc}")
             continue
+        if row["price"] is None and record.get("price") is not None and not isinstance(record.get("price"), str):
+            report.warnings.append(f'{where}: price {row["price_text"]} is not an asking price '
+                                   "(a positive number or the text as published); kept as text only")
         photo_refs = row["photo_urls"]
         result = upsert_listing(db, row)
         report.loaded += 1

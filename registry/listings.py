@@ -62,6 +62,9 @@ def clean_listing(raw: dict) -> dict:
     published = raw.get("price_text") if isinstance(raw.get("price_text"), str) else raw.get("price")
     price = parse_price(published, default_currency=declared)
     price_text = clip(published, 200) if isinstance(published, str) else None
+    if price is None and published is not None and price_text is None:
+        # a value that is no asking price (-50, NaN, [1, 2], true) is kept as published, never dropped
+        price_text = clip(json.dumps(published, default=str), 200)
     seller = raw.get("seller") or {}
     if not isinstance(seller, dict):
         seller = {"name": seller}

@@ -148,7 +148,7 @@ def parse_price(value, default_currency: str | None = None) -> Price | None:
     """Read an asking price from what a site or an import file published.
 
     value: text ("£12,500 + VAT", "12.500,00 €", "POA"), or a number (int, float, Decimal: taken as
-      the amount); None, booleans, zero ("£0" stands for "contact the seller"), negative, non-finite
+      the amount); None, booleans, lists and objects, zero ("£0" stands for "contact the seller"), negative, non-finite
       and absurd (>= MAX_AMOUNT) values give None.
     default_currency: ISO 4217 code used when the text has no currency mark (or an ambiguous one
       such as "kr" that this currency uses), e.g. the listing's declared `priceCurrency`.
@@ -165,7 +165,9 @@ def parse_price(value, default_currency: str | None = None) -> Price | None:
         if not amount.is_finite() or amount <= 0 or amount >= MAX_AMOUNT:
             return None
         return Price(amount, default, str(value))
-    text = re.sub(r"\s+", " ", str(value).replace("\x00", "")).strip()[:MAX_TEXT]
+    if not isinstance(value, str):
+        return None  # a list or an object is no published price; its digits are not read
+    text = re.sub(r"\s+", " ", value.replace("\x00", "")).strip()[:MAX_TEXT]
     if not text or not re.search(r"\d", text):
         return None
     if _BUNDLE.search(text) or _RENTAL.search(text):

@@ -199,3 +199,17 @@ def test_a_row_with_several_problems_is_one_rejected_row_and_a_single_photo_path
     report = import_items(db, write_jsonl(tmp_path / "items.jsonl", [two_problems, single_photo]))
     assert report.rejected == 1 and len(report.errors) == 2
     assert report.loaded == 1 and report.photos == 1
+
+
+@pytest.mark.parametrize("price, kept", [
+    (-50, "-50"), (float("nan"), "NaN"), ([1, 2], "[1, 2]"), (True, "true"), ({"amount": 5}, '{"amount": 5}'),
+])
+def test_a_listing_price_that_is_no_asking_price_is_named_and_kept_as_text(db, tmp_path, price, kept):
+    path = tmp_path / "listings.jsonl"
+    path.write_text(json.dumps({"source": "m", "url": "https://m.example/1", "title": "quad", "price": price}) + "\n")
+    report = import_listings(db, path)
+    assert report.loaded == 1
+    assert report.warnings == [f"listings.jsonl line 1: price {kept} is not an asking price "
+                               "(a positive number or the text as published); kept as text only"]
+    row = next(db["listings"].rows)
+    assert row["price"] is None and row["price_text"] == kept
