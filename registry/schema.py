@@ -620,6 +620,39 @@ def m0018_identifiers_rekeyed(db: Database) -> None:
     rekey_identifiers(db)
 
 
+@migrations(name="0019_network_decisions")
+def m0019_network_decisions(db: Database) -> None:
+    """Seller networks: the analysts' decisions on links (confirm, reject, join by hand: attributed and
+    kept across rebuilds, by the sellers' source and key) and the local features of listing photos
+    (for re-posted photos that were cropped)."""
+    db.executescript(
+        """
+        CREATE TABLE network_decisions (
+            id INTEGER PRIMARY KEY,
+            source_a TEXT NOT NULL,
+            key_a TEXT NOT NULL,
+            source_b TEXT NOT NULL,
+            key_b TEXT NOT NULL,
+            decision TEXT NOT NULL CHECK (decision IN ('confirm', 'reject', 'join')),
+            note TEXT NOT NULL DEFAULT '',
+            network_id INTEGER,
+            decided_by TEXT NOT NULL,
+            decided_at TEXT NOT NULL
+        );
+        CREATE INDEX network_decisions_pair ON network_decisions (source_a, key_a, source_b, key_b);
+
+        CREATE TABLE listing_photo_features (
+            listing_photo_id INTEGER PRIMARY KEY REFERENCES listing_photos (id),
+            extractor TEXT NOT NULL,
+            keypoints BLOB,
+            descriptors BLOB,
+            width INTEGER NOT NULL,
+            height INTEGER NOT NULL
+        );
+        """
+    )
+
+
 def apply_migrations(db: Database) -> list[str]:
     """Apply pending migrations; return the names applied (empty when up to date)."""
     pending = [m.name for m in migrations.pending(db)]

@@ -1,10 +1,11 @@
 """E-mail addresses in a seller's details and in advert text, normalised by their provider's rules.
 
-Addresses are compared in lower case. Some providers deliver mail for several spellings of one
-mailbox: Gmail ignores dots in the local part and anything after a `+`; Microsoft, Apple, Fastmail
-and Proton ignore a `+tag`; Yahoo ignores a `-tag` on its disposable addresses. Those spellings are
-one address here (the table below follows the providers' published rules, as the `email-normalize`
-package does, but without its network look-ups of mail servers). An address written as
+Addresses are compared in lower case. A `+tag` is cut off at every domain: sub-addressing
+(`sam.yard+kit@example.net` is delivered to `sam.yard@example.net`) is the standard form, RFC 5233,
+and `+` in a real mailbox name is vanishingly rare. Dots are removed only where the provider ignores
+them (Gmail and googlemail.com, one provider); Yahoo ignores a `-tag` on its disposable addresses.
+Those spellings are one address here (the provider table follows the providers' published rules, as
+the `email-normalize` package does, but without its network look-ups of mail servers). An address written as
 `name (at) example (dot) com` to dodge a site's filter is read too.
 """
 
@@ -13,10 +14,6 @@ from __future__ import annotations
 import re
 
 GMAIL = {"gmail.com", "googlemail.com"}
-PLUS_TAGS = {
-    "gmail.com", "outlook.com", "hotmail.com", "hotmail.co.uk", "live.com", "live.co.uk", "msn.com",
-    "icloud.com", "me.com", "mac.com", "fastmail.com", "fastmail.fm", "protonmail.com", "proton.me", "pm.me",
-}
 DASH_TAGS = {"yahoo.com", "yahoo.co.uk", "ymail.com", "rocketmail.com"}
 DOMAIN_ALIASES = {"googlemail.com": "gmail.com"}
 
@@ -34,10 +31,11 @@ def normalise_email(raw: str | None) -> str | None:
 
 
 def canonical(local: str, domain: str) -> str:
-    """One mailbox's canonical address from its local part and domain (both already lower case)."""
+    """One mailbox's canonical address from its local part and domain (both already lower case):
+    `sam.yard+kit`, `btinternet.com` -> `sam.yard@btinternet.com`; `j.smith+ads`, `googlemail.com` ->
+    `jsmith@gmail.com`."""
     domain = DOMAIN_ALIASES.get(domain, domain)
-    if domain in PLUS_TAGS:
-        local = local.split("+", 1)[0]
+    local = local.split("+", 1)[0] or local  # RFC 5233 sub-address, at every domain
     if domain in DASH_TAGS:
         local = local.split("-", 1)[0]
     if domain in GMAIL:

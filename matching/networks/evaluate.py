@@ -45,3 +45,31 @@ def score_networks(db: Database, truth: dict[str, dict]) -> dict:
             "recall": round(correct / expected, 4) if expected else 1.0,
             "pairs_predicted": predicted, "pairs_correct": correct, "pairs_expected": expected,
             "dealers_merged": sorted(dealers_merged), "private_merged": sorted(private_merged)}
+
+
+def score_kinds(db: Database, truth: dict[str, dict], planted: list[dict]) -> dict[str, dict]:
+    """Per kind of planted link (`planted`: accounts `a`, `b`, `kind`, `variant`), how many were found
+    as a link of that kind between the two accounts' sellers (`linked`) and how many pairs ended up in
+    one network (`joined`, directly or through others). Keyed by kind and by `kind/variant`."""
+    seller_of: dict[str, set[int]] = defaultdict(set)
+    network_of: dict[int, int] = {}
+    for url, seller_id, network_id in db.execute(
+            "select l.url, s.id, s.network_id from listings l join sellers s on s.id = l.seller_id"):
+        if url in truth:
+            seller_of[truth[url]["account"]].add(seller_id)
+            network_of[seller_id] = network_id
+    kinds_between: dict[tuple[int, int], set[str]] = defaultdict(set)
+    for a, b, kind in db.execute("select seller_a, seller_b, kind from seller_links"):
+        kinds_between[(a, b)].add(kind)
+        kinds_between[(b, a)].add(kind)
+    out: dict[str, dict] = {}
+    for link in planted:
+        sa, sb = seller_of.get(link["a"], set()), seller_of.get(link["b"], set())
+        found = any(link["kind"] in kinds_between.get((x, y), ()) or x == y for x in sa for y in sb)
+        joined = any(network_of[x] == network_of[y] for x in sa for y in sb)
+        for key in (link["kind"], f"{link['kind']}/{link['variant']}"):
+            row = out.setdefault(key, {"planted": 0, "linked": 0, "joined": 0})
+            row["planted"] += 1
+            row["linked"] += found
+            row["joined"] += joined
+    return dict(sorted(out.items()))

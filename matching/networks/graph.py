@@ -2,11 +2,10 @@
 
 Two sellers' links of different kinds add up as independent evidence: 1 - (1 - w1)(1 - w2)...
 A pair whose evidence reaches `STRONG` (a shared phone, e-mail, profile or identifier; a reused
-photo; or two weaker kinds together) is joined outright: these pairs' connected components are the
-cores of networks. A weaker pair (near-identical text alone) may attach a small group (at most `SMALL`
-sellers) to a network when its evidence reaches `MIN_ALONE` (the same handle on two sites alone does
-not: many people pick "tractorman"), but two larger groups are joined only when the
-weak evidence between them, added up over all their seller pairs, reaches `STRONG` too. A seller with
+photo; near-identical own text; a distinctive handle; or two weaker kinds together) is joined
+outright: these pairs' connected components are the cores of networks. Weak evidence (a common
+handle, text only alike) never joins alone: two groups are joined only when the weak evidence
+between them, added up over all their seller pairs, reaches `STRONG` too (agreement). A seller with
 `DEALER_LISTINGS` or more listings is joined by strong evidence only: dealers share template wording
 and brochure pictures with each other and with private sellers. So one reused phrase or one common
 handle never glues two operations, or an operation and a dealer, together.
@@ -21,8 +20,6 @@ import networkx as nx
 from networkx.utils import UnionFind
 
 STRONG = 0.8
-SMALL = 2
-MIN_ALONE = 0.5  # weaker evidence (a handle alone) joins no one without corroboration
 DEALER_LISTINGS = 10  # a seller this busy (a dealer's size) is joined by strong evidence only
 MAX_PASSES = 10
 
@@ -72,7 +69,7 @@ def group_sellers(seller_ids: Iterable[int], links: Iterable,
             if ra == rb:
                 continue
             evidence = combine(weights)
-            if evidence >= STRONG or (evidence >= MIN_ALONE and min(groups.weights[ra], groups.weights[rb]) <= SMALL):
+            if evidence >= STRONG:
                 groups.union(ra, rb)
                 merged = True
         if not merged:

@@ -17,7 +17,7 @@ from matching.networks.sellers import SellerFacts, normalise_handle, seller_fact
 from matching.networks.signals import listing_signals
 
 BATCH = 5000
-LISTING_COLUMNS = ("id, source, title, model, description, seller_name, seller_profile_url, seller_phone, "
+LISTING_COLUMNS = ("id, source, url, location, title, model, description, seller_name, seller_profile_url, seller_phone, "
                    "seller_email, structured_identifiers")
 
 

@@ -18,13 +18,15 @@ import numpy as np
 import phonenumbers
 from sqlite_utils import Database
 
+from matching.networks.handles import HandleCrowd, handle_bits, handle_weight
 from matching.photos.evidence import STOCK_PHOTO_LISTINGS
 from matching.photos.index import PhotoHashIndex, parse_hex
 
 WEIGHTS = {"phone": 0.95, "email": 0.95, "profile": 0.95, "identifier": 0.85, "photo": 0.8, "text": 0.6,
            "handle": 0.45}
 MAX_SELLERS = {"phone": 9, "email": 9, "profile": 9, "handle": 4, "identifier": 3}
-PHOTO_RADIUS = 3  # pHash bits: re-encoded and resized copies; chance pairs at 2.5M photos about 0.01
+PHOTO_RADIUS = 6  # pHash bits: re-encoded, resized and brightened copies (measured 0-6); with the dHash vote
+# below, chance pairs stay rare (the matcher's measurement: pHash <= 10 gives 0.01 chance matches a query at 1M)
 PHOTO_DHASH = 10  # and the dHash agrees, a second vote against chance
 STOCK_SAME_SELLER = 3  # a picture one seller puts on three different adverts is a brochure or stock picture
 
@@ -61,11 +63,13 @@ def readable(kind: str, value: str) -> str:
     return value
 
 
-def value_links(kind: str, value: str, holders: list[tuple[int, str, str]]) -> list[Link]:
+def value_links(kind: str, value: str, holders: list[tuple[int, str, str]],
+                crowd: HandleCrowd | None = None) -> list[Link]:
     """Links from one shared value; `holders` are (seller id, source, one listing id) per seller.
 
     Nothing when too many sellers share the value (see MAX_SELLERS); a handle links only sellers
-    on different marketplaces (on one marketplace a handle is one seller)."""
+    on different marketplaces (on one marketplace a handle is one seller), weighted by how
+    distinctive it is among the crawled handles (`crowd`; `matching.networks.handles`)."""
     if len(holders) < 2 or len(holders) > MAX_SELLERS[kind]:
         return []
     shown = readable(kind, value)
@@ -76,15 +80,33 @@ def value_links(kind: str, value: str, holders: list[tuple[int, str, str]]) -> l
         "identifier": f"both sellers listed identifier {shown}",
     }
     out = []
+    weight = WEIGHTS[kind]
+    if kind == "handle":
+        bits = handle_bits(value)
+        others, close = crowd.crowd(value, {h[0] for h in holders}) if crowd else (0, [])
+        weight = handle_weight(bits, others)
+        why = (f"{bits:.0f} bits by its make-up; "
+               + (f"{others} other seller(s) use it or a close handle ({', '.join(close) or value})" if others
+                  else "no other seller uses it or a close handle"))
     for (a, source_a, listing_a), (b, source_b, listing_b) in combinations(holders, 2):
         if kind == "handle":
             if source_a == source_b:
                 continue
-            detail = f"same handle \"{shown}\" on {source_a} and {source_b}"
+            detail = f"same handle \"{shown}\" on {source_a} and {source_b} ({why})"
         else:
             detail = words[kind]
-        out.append(make_link(a, b, kind, value, detail, WEIGHTS[kind], listing_a, listing_b))
+        out.append(make_link(a, b, kind, value, detail, weight, listing_a, listing_b))
     return out
+
+
+def handle_crowd(db: Database) -> HandleCrowd:
+    """Every crawled handle with its sellers and their sources."""
+    holders: dict[str, list[tuple[int, str]]] = defaultdict(list)
+    for value, seller_id, source in db.execute(
+            "select distinct s.value, s.seller_id, se.source from listing_signals s join sellers se on se.id = s.seller_id "
+            "where s.kind = 'handle'"):
+        holders[value].append((seller_id, source))
+    return HandleCrowd(dict(holders))
 
 
 def shared_value_links(db: Database, values: list[tuple[str, str]] | None = None) -> tuple[list[Link], int]:
@@ -104,26 +126,29 @@ def shared_value_links(db: Database, values: list[tuple[str, str]] | None = None
     for kind, value, seller_id, source, listing_id in rows:
         groups[(kind, value)].append((seller_id, source, listing_id))
     links, common = [], 0
+    crowd = None
+    if any(kind == "handle" and len({h[1] for h in holders}) > 1 for (kind, _), holders in groups.items()):
+        crowd = handle_crowd(db)
     for (kind, value), holders in groups.items():
         if len(holders) > MAX_SELLERS[kind]:
             common += 1
-        links += value_links(kind, value, holders)
+        links += value_links(kind, value, holders, crowd)
     return links, common
 
 
-def photo_links(db: Database, listing_ids: set[str] | None = None) -> tuple[list[Link], int]:
+def photo_links(db: Database, listing_ids: set[str] | None = None) -> tuple[list[Link], int, np.ndarray]:
     """Links from the same photo in two sellers' adverts (pHash within PHOTO_RADIUS bits, dHash within
     PHOTO_DHASH), searched from these listings' photos (all when None). A picture in the adverts of
     STOCK_PHOTO_LISTINGS or more other sellers is a stock or brochure photo, as the matcher rules,
     and so is one that a seller shows on STOCK_SAME_SELLER or more adverts (a dealer's brochure
     picture, not a photo of one item); neither links anyone. Identical hashes are searched once, so
     a stock picture in a hundred thousand adverts costs one search. Also returns how many distinct
-    pictures were judged stock."""
+    pictures were judged stock, and their pHashes (uint64), for the local-feature stage to leave out."""
     rows = db.execute(
         "select p.listing_id, l.seller_id, p.phash, p.dhash from listing_photos p "
         "join listings l on l.id = p.listing_id where p.phash is not null and l.seller_id is not null").fetchall()
     if not rows:
-        return [], 0
+        return [], 0, np.zeros(0, np.uint64)
     listing = [r[0] for r in rows]
     seller = np.array([r[1] for r in rows], dtype=np.int64)
     dhash = parse_hex([r[3] for r in rows])
@@ -138,8 +163,9 @@ def photo_links(db: Database, listing_ids: set[str] | None = None) -> tuple[list
         inverse[[i for i, lid in enumerate(listing) if lid in listing_ids]])
     queries = queries[~busy[queries]]
     links, stock = {}, int(busy.sum())
+    judged = set(np.flatnonzero(busy).tolist())
     if not len(queries):
-        return [], stock
+        return [], stock, unique[busy]
     q, d, _ = PhotoHashIndex(unique).search(unique[queries], PHOTO_RADIUS)
     q = queries[q]
     neighbours: dict[int, list[int]] = defaultdict(list)
@@ -148,6 +174,7 @@ def photo_links(db: Database, listing_ids: set[str] | None = None) -> tuple[list
     for u, near in neighbours.items():
         if busy[near].any():
             stock += 1
+            judged.update([u, *near])
             continue
         own = members(u)
         cluster = np.concatenate([members(v) for v in near])
@@ -157,6 +184,7 @@ def photo_links(db: Database, listing_ids: set[str] | None = None) -> tuple[list
             by_seller[int(seller[i])].add(listing[i])
         if len(by_seller) - 1 >= STOCK_PHOTO_LISTINGS or max(len(v) for v in by_seller.values()) >= STOCK_SAME_SELLER:
             stock += 1
+            judged.update([u, *near])
             continue
         for i in own.tolist():
             for j in cluster.tolist():
@@ -168,12 +196,29 @@ def photo_links(db: Database, listing_ids: set[str] | None = None) -> tuple[list
                                  f"the same photo in both sellers' adverts ({same})", WEIGHTS["photo"],
                                  listing[i], listing[j])
                 links.setdefault((link.seller_a, link.seller_b), link)
-    return list(links.values()), stock
+    return list(links.values()), stock, unique[sorted(judged)]
 
 
-def text_link(seller_a: int, seller_b: int, listing_a: str, listing_b: str, similarity: float) -> Link:
-    """A link from near-identical advert text (estimated Jaccard `similarity` of the sellers' own shingles)."""
-    weight = WEIGHTS["text"] + 0.3 * (similarity - 0.6)
+TEXT_STRONG = (0.7, 20)  # containment and shared shingles of near-identical own text: joins alone
+TEXT_WEAK = (0.5, 12)  # alike: evidence that needs another kind beside it
+TEXT_WEIGHTS = (0.85, 0.6)
+
+
+def text_weight(containment: float, shared: int, busy: bool = False) -> float:
+    """The weight of a text link from the verified overlap of two adverts' own shingles
+    (`matching.networks.texts.overlap`); 0 when they are not alike. A dealer-sized seller (`busy`)
+    gets at most the weak weight: dealers share template wording."""
+    if containment >= TEXT_STRONG[0] and shared >= TEXT_STRONG[1] and not busy:
+        return TEXT_WEIGHTS[0]
+    if containment >= TEXT_WEAK[0] and shared >= TEXT_WEAK[1]:
+        return TEXT_WEIGHTS[1]
+    return 0.0
+
+
+def text_link(seller_a: int, seller_b: int, listing_a: str, listing_b: str, containment: float, shared: int,
+              weight: float) -> Link:
+    """A link from near-identical advert text, with the verified overlap of the two adverts' own text."""
     return make_link(seller_a, seller_b, "text", "",
-                     f"advert texts {similarity:.0%} alike once phrases used by many sellers are left out",
-                     min(weight, 0.75), listing_a, listing_b)
+                     f"advert texts alike once phrases used by many sellers are left out: {containment:.0%} of the "
+                     f"shorter advert's own word pairs ({shared}) are in the other",
+                     weight, listing_a, listing_b)

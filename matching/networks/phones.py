@@ -61,37 +61,86 @@ def undisguise(run: str) -> str:
     return _TOKEN_RE.sub(swap, run)
 
 
+# Ofcom's numbers reserved for drama (possible, never valid, never allocated), as E.164 prefixes:
+# https://www.ofcom.org.uk/phones-and-broadband/phone-numbers/numbers-for-drama
+DRAMA_PREFIXES = ("+447700900", "+441632960", "+44113496", "+44114496", "+44115496", "+44116496", "+44117496",
+                  "+44118496", "+44121496", "+44131496", "+44141496", "+44151496", "+44161496", "+44191498",
+                  "+442079460", "+442896496", "+442920180", "+4480815700", "+449098790", "+443069990")
+NI_FROM_REPUBLIC = re.compile(r"^\s*\(?0\s*4\s*8\)?")  # 048 + 8 digits: Northern Ireland's 028, dialled from Ireland
+
+
 def e164(number: phonenumbers.PhoneNumber) -> str | None:
-    """The E.164 form of a parsed number, or None when it is not a possible number of a region."""
+    """The E.164 form of a parsed number when the library calls it valid, or it is possible and in
+    one of Ofcom's drama ranges; None otherwise."""
     if not phonenumbers.is_possible_number(number):
         return None
     if len(str(number.national_number)) < MIN_NATIONAL_DIGITS - (0 if number.country_code == 44 else 2):
         return None
-    return phonenumbers.format_number(number, PhoneNumberFormat.E164)
+    value = phonenumbers.format_number(number, PhoneNumberFormat.E164)
+    if phonenumbers.is_valid_number(number) or value.startswith(DRAMA_PREFIXES):
+        return value
+    return None
+
+
+def from_republic(plain: str) -> str:
+    """`048 9012 3456` (a Northern Ireland number as dialled from the Republic) -> `+44 28 9012 3456`;
+    any other text unchanged. Source: ComReg/Ofcom, 048 is the Republic's access code to NI's 028 range."""
+    m = NI_FROM_REPUBLIC.match(plain)
+    if m and len(re.sub(r"\D", "", plain)) == 11:
+        return "+44 28 " + plain[m.end():]
+    return plain
+
+
+def as_written(plain: str) -> str | None:
+    """A run the library could not place in any region, kept as written: its digits (and a leading +),
+    never an invented country code. Only what is shaped like a number: a national number (`0`, 10 or
+    11 digits) or an international one (`+` or `00`, 11 to 15 digits after it); None otherwise."""
+    digits = re.sub(r"\D", "", plain)
+    international = plain.lstrip().startswith("+") or digits.startswith("00")
+    if international:
+        digits = digits.removeprefix("00")
+        return "+" + digits if 11 <= len(digits) <= 15 else None
+    return digits if 10 <= len(digits) <= 11 else None
+
+
+def _read_run(plain: str, regions: tuple[str, ...], keep: bool = True) -> list[str]:
+    """The numbers in one run: read in each region in turn, the first region where they are valid wins;
+    when none, the run as written (`keep`: it does not start inside a longer word or number)."""
+    for region in regions:
+        found = [v for hit in PhoneNumberMatcher(plain, region, leniency=Leniency.POSSIBLE) if (v := e164(hit.number))]
+        if found:
+            return found
+    kept = as_written(plain) if keep else None
+    return [kept] if kept else []
 
 
 def find_phones(text: str | None, region: str = DEFAULT_REGION) -> list[str]:
-    """Every phone number in free text (an advert, a seller's phone field) as E.164, in order, once each.
+    """Every phone number in free text (an advert, a seller's phone field), in order, once each.
 
-    `region` is the ISO 3166 country assumed for numbers written without a country code."""
+    `region` is the ISO 3166 country where the text was published (`IE` for an Irish site or place);
+    a number written without a country code is read in that region first, then in the United
+    Kingdom. A number is E.164 when the library calls it valid there (or possible, in Ofcom's drama
+    ranges); `048 …` is Northern Ireland's `+44 28 …`; a number valid nowhere is kept as written
+    (`as_written`), never given a country code it does not have."""
     if not text or not _CHEAP.search(text):
         return []
+    regions = tuple(dict.fromkeys((region, DEFAULT_REGION)))
     found: list[str] = []
     for run in _RUN.finditer(text):
         plain = undisguise(run[0])
         if not re.match(r"\s*(\+|0)", plain):
             continue
-        for hit in PhoneNumberMatcher(plain, region, leniency=Leniency.POSSIBLE):
-            value = e164(hit.number)
-            if value and value not in found:
+        inside_word = run.start() > 0 and text[run.start() - 1].isalnum()
+        for value in _read_run(from_republic(plain), regions, not inside_word):
+            if value not in found:
                 found.append(value)
     return found
 
 
 @lru_cache(maxsize=200_000)
 def field_phones(raw: str | None, region: str = DEFAULT_REGION) -> tuple[str, ...]:
-    """Every number in a seller's phone field (`07700 900123 / 07700 900124`), as E.164. Cached: a
-    dealer's number is parsed once, not once per advert."""
+    """Every number in a seller's phone field (`07700 900123 / 07700 900124`), as `find_phones` reads
+    them. Cached: a dealer's number is parsed once, not once per advert."""
     return tuple(find_phones(raw, region))
 
 

@@ -16,6 +16,7 @@ from urllib.parse import urlsplit
 
 from matching.networks.emails import find_emails, normalise_email
 from matching.networks.phones import field_phones, find_phones
+from matching.networks.regions import listing_region
 
 PERSONAL_NAME_MAX_LETTERS = 7
 _SPACES = re.compile(r"\s+")
@@ -82,15 +83,18 @@ class SellerFacts:
 
 
 def seller_facts(listing: dict) -> SellerFacts:
-    """The seller facts of one listing row (`source`, `id`, `seller_*`, `title`, `description`)."""
+    """The seller facts of one listing row (`source`, `id`, `seller_*`, `title`, `description`, and
+    `url` and `location`, which say where its numbers were written: `matching.networks.regions`)."""
     profile = normalise_profile(listing.get("seller_profile_url"))
     name = listing.get("seller_name")
     handle = normalise_handle(name)
-    phones = list(field_phones(listing.get("seller_phone")))
+    text = " \n ".join(t for t in (listing.get("title"), listing.get("description")) if t)
+    region = listing_region(listing.get("url"), listing.get("source"), listing.get("location"),
+                            f"{listing.get('seller_phone') or ''} {text}")
+    phones = list(field_phones(listing.get("seller_phone"), region))
     phone = phones[0] if phones else None
     email = normalise_email(listing.get("seller_email"))
-    text = " \n ".join(t for t in (listing.get("title"), listing.get("description")) if t)
-    text_phones = [p for p in find_phones(text) if p not in phones]
+    text_phones = [p for p in find_phones(text, region) if p not in phones]
     text_emails = [e for e in find_emails(text) if e != email]
     if profile:
         key = f"profile:{profile}"

@@ -6,8 +6,11 @@ So we cut each advert into phrases (sentences, clauses between commas, lines) an
 adverts of `BOILERPLATE_SELLERS` or more different sellers: measured document frequency, whatever
 the phrase says. What is left is shingled into overlapping runs of `SHINGLE_WORDS` words; an advert
 with fewer than `MIN_SHINGLES` of them says too little of its own to link anyone. Signatures are
-datasketch MinHashes; candidates come from banding them (locality-sensitive hashing) and are kept
-when the estimated Jaccard similarity of their shingle sets is at least `MIN_SIMILARITY`.
+datasketch MinHashes; candidates come from banding them (locality-sensitive hashing) when the
+estimated Jaccard similarity of their shingle sets is at least `MIN_SIMILARITY`. A candidate is then
+verified on the shingles themselves (`overlap`): the share of the shorter advert's own shingles found
+in the other (containment, so a sentence dropped or moved costs little and one re-worded costs only
+its own shingles) and how many they share.
 """
 
 from __future__ import annotations
@@ -20,9 +23,10 @@ import numpy as np
 from datasketch import LeanMinHash, MinHash
 
 BOILERPLATE_SELLERS = 10
-SHINGLE_WORDS = 3
+SHINGLE_WORDS = 2
 MIN_SHINGLES = 10
-MIN_SIMILARITY = 0.5
+MIN_SIMILARITY = 0.3
+PAIRS_PER_SELLERS = 4  # candidate listing pairs verified per pair of sellers, best estimates first
 NUM_PERM = 64
 BANDS, ROWS = 21, 3  # 63 of the 64 values banded
 MAX_BUCKET = 200
@@ -100,16 +104,25 @@ def from_blob(blob: bytes) -> LeanMinHash:
     return LeanMinHash(seed=15, hashvalues=values, scheme=SCHEME)
 
 
+def overlap(a: set[bytes], b: set[bytes]) -> tuple[float, int]:
+    """(containment, shared): the share of the smaller shingle set found in the other, and how many
+    shingles the two share."""
+    if not a or not b:
+        return 0.0, 0
+    shared = len(a & b)
+    return shared / min(len(a), len(b)), shared
+
+
 def similar_pairs(ids: list[str], owners: np.ndarray, matrix: np.ndarray,
                   queries: np.ndarray) -> list[tuple[str, str, float]]:
-    """(listing, other listing, estimated Jaccard) for the best near-identical pair of each two sellers,
-    among pairs with at least one listing in `queries` (a boolean mask). `matrix` holds one MinHash
-    signature per row (NUM_PERM values), `owners` each row's seller.
+    """(listing, other listing, estimated Jaccard) for up to PAIRS_PER_SELLERS candidate pairs of each
+    two sellers (best estimates first), among pairs with at least one listing in `queries` (a boolean
+    mask). `matrix` holds one MinHash signature per row (NUM_PERM values), `owners` each row's seller.
 
     Locality-sensitive hashing by banding: BANDS bands of ROWS values; two signatures that agree on a
     whole band are candidates (at Jaccard 0.5 a pair is a candidate with probability 0.94, at 0.2 with
     0.15); a band value shared by more than MAX_BUCKET signatures is a template, not a candidate list."""
-    best: dict[tuple[int, int], tuple[str, str, float]] = {}
+    best: dict[tuple[int, int], list[tuple[str, str, float]]] = {}
     if not len(ids):
         return []
     seen: set[tuple[int, int]] = set()
@@ -132,6 +145,6 @@ def similar_pairs(ids: list[str], owners: np.ndarray, matrix: np.ndarray,
                     seen.add((i, j))
                     similarity = float(np.mean(matrix[i] == matrix[j]))
                     pair = (min(owners[i], owners[j]), max(owners[i], owners[j]))
-                    if similarity >= MIN_SIMILARITY and similarity > best.get(pair, ("", "", 0.0))[2]:
-                        best[pair] = (ids[i], ids[j], similarity)
-    return list(best.values())
+                    if similarity >= MIN_SIMILARITY:
+                        best.setdefault(pair, []).append((ids[i], ids[j], similarity))
+    return [p for found in best.values() for p in sorted(found, key=lambda t: -t[2])[:PAIRS_PER_SELLERS]]

@@ -16,9 +16,10 @@ import numpy as np
 from sqlite_utils import Database
 
 from matching.networks import texts
-from matching.networks.graph import group_sellers
+from matching.networks.crops import crop_links, stock_photo_ids
+from matching.networks.graph import DEALER_LISTINGS, group_sellers
 from matching.networks.identities import BATCH, assign_sellers
-from matching.networks.links import Link, photo_links, shared_value_links, text_link
+from matching.networks.links import Link, photo_links, shared_value_links, text_link, text_weight
 from matching.networks.store import write_networks
 from registry.db import utcnow
 
@@ -83,8 +84,32 @@ def update_texts(db: Database, listing_ids: list[str]) -> list[Link]:
     owner = np.array(owners, dtype=np.int64)
     queries = np.array([lid in wanted for lid in ids], dtype=bool)
     pairs = texts.similar_pairs(ids, owner, matrix, queries)
-    by_id = dict(zip(ids, owners, strict=True))
-    return [text_link(by_id[a], by_id[b], a, b, similarity) for a, b, similarity in pairs]
+    return verify_texts(db, pairs, phrase_sellers)
+
+
+def verify_texts(db: Database, pairs: list[tuple[str, str, float]], phrase_sellers: dict[bytes, int]) -> list[Link]:
+    """Text links from candidate listing pairs, verified on their own shingles; the best per two sellers."""
+    wanted = sorted({lid for a, b, _ in pairs for lid in (a, b)})
+    own: dict[str, tuple[int, set[bytes]]] = {}
+    for start in range(0, len(wanted), BATCH):
+        part = wanted[start:start + BATCH]
+        for lid, sid, title, description in db.execute(
+                f"select id, seller_id, title, description from listings where id in ({','.join('?' * len(part))})",
+                part):
+            own[lid] = (sid, texts.own_shingles(f"{title or ''}\n{description or ''}", phrase_sellers))
+    busy = {sid for sid, n in db.execute("select id, listings from sellers") if n >= DEALER_LISTINGS}
+    best: dict[tuple[int, int], Link] = {}
+    for a, b, _ in pairs:
+        (sa, shingles_a), (sb, shingles_b) = own[a], own[b]
+        containment, shared = texts.overlap(shingles_a, shingles_b)
+        weight = text_weight(containment, shared, sa in busy or sb in busy)
+        if not weight:
+            continue
+        link = text_link(sa, sb, a, b, containment, shared, weight)
+        key = (link.seller_a, link.seller_b)
+        if key not in best or (link.weight, containment) > (best[key].weight, 0):
+            best[key] = link
+    return list(best.values())
 
 
 def update_networks(db: Database, *, rebuild: bool = False,
@@ -95,7 +120,7 @@ def update_networks(db: Database, *, rebuild: bool = False,
     report = NetworkReport()
     if rebuild:
         with db.atomic():
-            for table in ("seller_links", "listing_signals", "listing_texts"):
+            for table in ("seller_links", "listing_signals", "listing_texts", "listing_photo_features"):
                 db.execute(f"delete from {table}")
             db.execute("update listings set networked_at = null")
     pending = _pending(db)
@@ -109,7 +134,11 @@ def update_networks(db: Database, *, rebuild: bool = False,
         values = None if rebuild else [tuple(r) for r in db.execute(
             "select distinct kind, value from listing_signals where listing_id in (select id from pending_listings)")]
         value_links, report.common_values = shared_value_links(db, values)
-        photos, report.stock_photos = photo_links(db, None if rebuild else set(pending))
+        photos, report.stock_photos, stock_hashes = photo_links(db, None if rebuild else set(pending))
+        busy = [sid for sid, n in db.execute("select id, listings from sellers") if n >= DEALER_LISTINGS]
+        known = {(k.seller_a, k.seller_b) for k in photos}
+        photos += [k for k in crop_links(db, None if rebuild else set(pending), stock_photo_ids(db, stock_hashes), busy)
+                   if (k.seller_a, k.seller_b) not in known]
         text_links = update_texts(db, pending)
         with db.atomic():
             if values:

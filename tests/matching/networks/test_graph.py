@@ -19,8 +19,13 @@ def test_strong_links_join_and_unlinked_sellers_stand_alone():
     assert groups_of(groups) == [[1, 2, 3], [4], [5]]
 
 
-def test_a_weak_link_attaches_a_lone_seller():
+def test_a_weak_link_alone_attaches_no_one():
     groups = group_sellers(range(1, 5), [link(1, 2), link(2, 3), link(3, 4, "text", 0.6)])
+    assert groups_of(groups) == [[1, 2, 3], [4]]
+
+
+def test_weak_links_of_a_lone_seller_to_one_network_add_up():
+    groups = group_sellers(range(1, 5), [link(1, 2), link(2, 3), link(3, 4, "text", 0.6), link(1, 4, "handle", 0.6)])
     assert groups_of(groups) == [[1, 2, 3, 4]]
 
 
@@ -30,7 +35,7 @@ def test_one_weak_link_does_not_glue_two_networks():
 
 
 def test_a_lone_seller_between_two_networks_joins_one_only():
-    links = [link(1, 2), link(2, 3), link(4, 5), link(5, 6), link(3, 7, "text", 0.7), link(7, 4, "text", 0.6)]
+    links = [link(1, 2), link(2, 3), link(4, 5), link(5, 6), link(3, 7, "text", 0.85), link(7, 4, "text", 0.6)]
     assert groups_of(group_sellers(range(1, 8), links)) == [[1, 2, 3, 7], [4, 5, 6]]
 
 

@@ -1,0 +1,62 @@
+"""Seller networks against labelled marketplaces (`bench.network_data`), several seeds: precision and recall
+of listing pairs, honest sellers merged, and per kind of planted link how many were found and joined.
+
+Run: `python -m bench.bench_network_quality [SEED ...]` (seeds 1-6 by default).
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+import tempfile
+import time
+from collections import defaultdict
+from pathlib import Path
+
+from bench.network_data import write_marketplace
+from matching.networks.evaluate import score_kinds, score_networks
+from matching.networks.update import update_networks
+from registry.db import connect
+from registry.imports import import_listings
+
+TARGET_PRECISION = 0.98
+TARGET_RECALL = 0.90
+
+
+def run_seed(seed: int, folder: Path, operations: int = 10) -> tuple[dict, dict]:
+    """Score one freshly generated marketplace: (pair scores, per-kind counts)."""
+    listings = write_marketplace(folder / f"market-{seed}", seed=seed, operations=operations)
+    db = connect(folder / f"seed-{seed}.db")
+    import_listings(db, listings)
+    started = time.perf_counter()
+    update_networks(db)
+    truth = json.loads((listings.parent / "truth.json").read_text())
+    planted = json.loads((listings.parent / "links.json").read_text())
+    score = score_networks(db, truth)
+    score["seconds"] = round(time.perf_counter() - started, 1)
+    kinds = score_kinds(db, truth, planted)
+    db.close()
+    return score, kinds
+
+
+def main(seeds: list[int] | None = None, operations: int = 10) -> dict:
+    seeds = seeds or list(range(1, 7))
+    totals: dict[str, dict] = defaultdict(lambda: {"planted": 0, "linked": 0, "joined": 0})
+    with tempfile.TemporaryDirectory() as tmp:
+        for seed in seeds:
+            score, kinds = run_seed(seed, Path(tmp), operations)
+            print(f"seed {seed}: precision {score['precision']:.3f} recall {score['recall']:.3f} "
+                  f"({score['pairs_correct']}/{score['pairs_expected']} pairs, {score['pairs_predicted']} predicted); "
+                  f"dealers merged {score['dealers_merged']}, private merged {score['private_merged']}; "
+                  f"{score['seconds']} s")
+            for key, row in kinds.items():
+                for k in row:
+                    totals[key][k] += row[k]
+    print(f"{'kind':28} planted  linked  joined")
+    for key, row in sorted(totals.items()):
+        print(f"{key:28} {row['planted']:7} {row['linked'] / row['planted']:7.2f} {row['joined'] / row['planted']:7.2f}")
+    return dict(totals)
+
+
+if __name__ == "__main__":
+    main([int(a) for a in sys.argv[1:]] or None)
