@@ -623,8 +623,9 @@ def m0018_identifiers_rekeyed(db: Database) -> None:
 @migrations(name="0019_network_decisions")
 def m0019_network_decisions(db: Database) -> None:
     """Seller networks: the analysts' decisions on links (confirm, reject, join by hand: attributed and
-    kept across rebuilds, by the sellers' source and key) and the local features of listing photos
-    (for re-posted photos that were cropped)."""
+    kept across rebuilds, by the sellers' source and key), the near misses (pairs of sellers with
+    evidence below the bar, and what was missing) and the local features of listing photos (for
+    re-posted photos that were cropped)."""
     db.executescript(
         """
         CREATE TABLE network_decisions (
@@ -640,6 +641,16 @@ def m0019_network_decisions(db: Database) -> None:
             decided_at TEXT NOT NULL
         );
         CREATE INDEX network_decisions_pair ON network_decisions (source_a, key_a, source_b, key_b);
+
+        CREATE TABLE seller_near_misses (
+            seller_a INTEGER NOT NULL REFERENCES sellers (id),
+            seller_b INTEGER NOT NULL REFERENCES sellers (id),
+            evidence REAL NOT NULL,
+            kinds TEXT NOT NULL,
+            missing TEXT NOT NULL,
+            PRIMARY KEY (seller_a, seller_b)
+        ) WITHOUT ROWID;
+        CREATE INDEX seller_near_misses_b ON seller_near_misses (seller_b);
 
         CREATE TABLE listing_photo_features (
             listing_photo_id INTEGER PRIMARY KEY REFERENCES listing_photos (id),

@@ -2,7 +2,8 @@
 
 A network's id is the smallest id of its sellers, so a network keeps its id while it grows.
 Risk, for the order analysts work in: stolen-item matches first (confirmed 100, strong 20, likely 5
-each, reviewed as dismissed not at all), then reach (2 per seller beyond the first, 3 per marketplace
+each, reviewed as dismissed not at all), then the analysts' own word (10 per pair of its sellers an
+officer confirmed or joined by hand), then reach (2 per seller beyond the first, 3 per marketplace
 beyond the first). Ties go to the network seen most recently.
 """
 
@@ -16,7 +17,7 @@ from sqlite_utils import Database
 
 from registry.places.lookup import force_for_place
 
-RISK = {"confirmed": 100, "strong": 20, "likely": 5, "seller": 2, "source": 3}
+RISK = {"confirmed": 100, "strong": 20, "likely": 5, "seller": 2, "source": 3, "analyst": 10}
 
 
 def listing_area(force_area: str | None, location: str | None) -> str | None:
@@ -29,14 +30,19 @@ def _place_force(location: str | None) -> str | None:
     return force_for_place(location)
 
 
-def risk_score(matches_confirmed: int, matches_strong: int, matches_likely: int, sellers: int, sources: int) -> float:
-    """The risk of a network from its matches and reach (weights in RISK)."""
+def risk_score(matches_confirmed: int, matches_strong: int, matches_likely: int, sellers: int, sources: int,
+               analyst_pairs: int = 0) -> float:
+    """The risk of a network from its matches, the pairs of its sellers officers confirmed or joined,
+    and its reach (weights in RISK)."""
     return (RISK["confirmed"] * matches_confirmed + RISK["strong"] * matches_strong + RISK["likely"] * matches_likely
-            + RISK["seller"] * max(sellers - 1, 0) + RISK["source"] * max(sources - 1, 0))
+            + RISK["analyst"] * analyst_pairs + RISK["seller"] * max(sellers - 1, 0)
+            + RISK["source"] * max(sources - 1, 0))
 
 
-def write_networks(db: Database, groups: list[set[int]], now: str) -> dict[int, set[int]]:
-    """Store the groups as networks; returns the previous multi-seller networks (id -> seller ids)."""
+def write_networks(db: Database, groups: list[set[int]], now: str,
+                   analyst: dict[int, int] | None = None) -> dict[int, set[int]]:
+    """Store the groups as networks; returns the previous multi-seller networks (id -> seller ids).
+    `analyst`: per network id, the pairs of its sellers officers confirmed or joined."""
     previous: dict[int, set[int]] = defaultdict(set)
     for sid, nid in db.execute("select id, network_id from sellers where network_id in "
                                "(select id from networks where sellers > 1)"):
@@ -47,7 +53,7 @@ def write_networks(db: Database, groups: list[set[int]], now: str) -> dict[int, 
     with db.atomic():
         db.conn.executemany("update sellers set network_id = ? where id = ?", assignment)
         db.execute("delete from networks")
-        rows = _network_rows(db, created, now)
+        rows = _network_rows(db, created, now, analyst or {})
         db.conn.executemany(
             "insert into networks (id, sellers, listings, links, sources, areas, first_seen_at, last_seen_at, "
             "matches_confirmed, matches_strong, matches_likely, risk, risk_rank, created_at, updated_at) "
@@ -56,7 +62,7 @@ def write_networks(db: Database, groups: list[set[int]], now: str) -> dict[int, 
     return dict(previous)
 
 
-def _network_rows(db: Database, created: dict[int, str], now: str) -> list[dict]:
+def _network_rows(db: Database, created: dict[int, str], now: str, analyst: dict[int, int]) -> list[dict]:
     rows: dict[int, dict] = {}
     for nid, sellers, listings, first, last in db.execute(
             "select s.network_id, count(distinct s.id), count(l.id), min(l.first_seen_at), max(l.last_seen_at) "
@@ -97,7 +103,7 @@ def _network_rows(db: Database, created: dict[int, str], now: str) -> list[dict]
             row["areas"].add(area)
     for row in rows.values():
         row["risk"] = risk_score(row["matches_confirmed"], row["matches_strong"], row["matches_likely"],
-                                 row["sellers"], len(row["sources"]))
+                                 row["sellers"], len(row["sources"]), analyst.get(row["id"], 0))
     ordered = sorted(rows.values(), key=lambda r: (r["last_seen_at"] or "", -r["id"]), reverse=True)
     ordered.sort(key=lambda r: -r["risk"])
     for rank, row in enumerate(ordered, 1):

@@ -17,6 +17,9 @@ from sqlite_utils import Database
 
 from matching.networks import texts
 from matching.networks.crops import crop_links, stock_photo_ids
+from matching.networks.decisions import (
+    analyst_pairs, apply_decisions, decisions_in_force, near_misses, write_near_misses,
+)
 from matching.networks.graph import DEALER_LISTINGS, group_sellers
 from matching.networks.identities import BATCH, assign_sellers
 from matching.networks.links import Link, photo_links, shared_value_links, text_link, text_weight
@@ -120,7 +123,8 @@ def update_networks(db: Database, *, rebuild: bool = False,
     report = NetworkReport()
     if rebuild:
         with db.atomic():
-            for table in ("seller_links", "listing_signals", "listing_texts", "listing_photo_features"):
+            for table in ("seller_links", "listing_signals", "listing_texts", "listing_photo_features",
+                          "seller_near_misses"):
                 db.execute(f"delete from {table}")
             db.execute("update listings set networked_at = null")
     pending = _pending(db)
@@ -152,8 +156,10 @@ def update_networks(db: Database, *, rebuild: bool = False,
     links = [Link(*row) for row in db.execute(
         "select seller_a, seller_b, kind, value, detail, weight, listing_a, listing_b from seller_links")]
     counts = dict(db.execute("select id, listings from sellers").fetchall())
-    groups = group_sellers(counts, links, counts)
-    previous = write_networks(db, groups, now)
+    decisions = decisions_in_force(db)
+    groups = group_sellers(counts, apply_decisions(links, decisions), counts)
+    previous = write_networks(db, groups, now, analyst_pairs(decisions, groups))
+    write_near_misses(db, near_misses(links, groups, counts, decisions))
     current = {min(g): g for g in groups if len(g) > 1}
     report.networks = len(current)
     report.networks_new = sum(1 for nid, members in current.items() if nid not in previous)
