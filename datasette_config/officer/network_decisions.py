@@ -42,7 +42,8 @@ def record_network_decision(conn, seller_a, seller_b, decision: str, note: str |
     if len(note) > NOTE_LIMIT:
         raise NetworkDecisionError(f"the note is {len(note)} characters long; keep it under {NOTE_LIMIT}")
     if decision in ("reject", "join") and not note:
-        raise NetworkDecisionError(f"say why in the note when you {decision} {'a link' if decision == 'reject' else 'two sellers'}")
+        what = "a link" if decision == "reject" else "two sellers"
+        raise NetworkDecisionError(f"say why in the note when you {decision} {what}")
     a, b = sorted([_seller(conn, seller_a), _seller(conn, seller_b)])
     if a[0] == b[0]:
         raise NetworkDecisionError("choose two different sellers")

@@ -18,7 +18,11 @@ from sqlite_utils import Database
 from matching.networks import texts
 from matching.networks.crops import crop_links, stock_photo_ids
 from matching.networks.decisions import (
-    analyst_pairs, apply_decisions, decisions_in_force, near_misses, write_near_misses,
+    analyst_pairs,
+    apply_decisions,
+    decisions_in_force,
+    near_misses,
+    write_near_misses,
 )
 from matching.networks.graph import DEALER_LISTINGS, group_sellers
 from matching.networks.identities import BATCH, assign_sellers

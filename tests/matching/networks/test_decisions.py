@@ -5,7 +5,10 @@ from __future__ import annotations
 import pytest
 
 from datasette_config.officer.network_decisions import (
-    NetworkDecisionError, near_misses_of, network_history, record_network_decision,
+    NetworkDecisionError,
+    near_misses_of,
+    network_history,
+    record_network_decision,
 )
 from matching.networks.update import update_networks
 from tests.matching.networks.conftest import network_of
