@@ -8,7 +8,13 @@ from datasette_config.check.trade_views import trade_page
 from datasette_config.officer.views.cases import record_recovery, record_theft
 from datasette_config.officer.views.clones import clones_page
 from datasette_config.officer.views.files import export_match, photo, snapshot
-from datasette_config.officer.views.networks import export_network, network_page, networks_page
+from datasette_config.officer.views.networks import (
+    decide_link,
+    export_network,
+    network_page,
+    networks_page,
+    seller_page,
+)
 from datasette_config.officer.views.queue import decide, item_page, match_page, queue_page
 from datasette_config.officer.views.search import map_page, search_page, trends_page
 
@@ -31,6 +37,8 @@ ROUTES = [
     (r"^/photo/(?P<kind>item|listing)/(?P<photo_id>[0-9]+)\.jpg$", photo),
     (r"^/networks$", networks_page),
     (r"^/network/(?P<network_id>[0-9]+)$", network_page),
+    (r"^/networks/decide$", decide_link),
+    (r"^/seller/(?P<seller_id>[0-9]+)$", seller_page),
     (r"^/network/(?P<network_id>[0-9]+)\.(?P<fmt>graphml|nodes\.csv|edges\.csv)$", export_network),
     (r"^/search$", search_page),
     (r"^/map$", map_page),

@@ -641,6 +641,10 @@ def m0019_network_decisions(db: Database) -> None:
             decided_at TEXT NOT NULL
         );
         CREATE INDEX network_decisions_pair ON network_decisions (source_a, key_a, source_b, key_b);
+        CREATE TRIGGER network_decisions_no_update BEFORE UPDATE ON network_decisions
+            BEGIN SELECT RAISE(ABORT, 'network_decisions is append-only'); END;
+        CREATE TRIGGER network_decisions_no_delete BEFORE DELETE ON network_decisions
+            BEGIN SELECT RAISE(ABORT, 'network_decisions is append-only'); END;
 
         CREATE TABLE seller_near_misses (
             seller_a INTEGER NOT NULL REFERENCES sellers (id),

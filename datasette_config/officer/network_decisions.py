@@ -28,7 +28,7 @@ def _seller(conn, seller_id) -> tuple[int, str, str, int | None]:
     row = conn.execute("select id, source, seller_key, network_id from sellers where id = ?", [sid]).fetchone()
     if row is None:
         raise NetworkDecisionError(f"seller {sid} does not exist")
-    return row
+    return tuple(row)
 
 
 def record_network_decision(conn, seller_a, seller_b, decision: str, note: str | None, actor_id: str,

@@ -96,3 +96,26 @@ def load_network(conn, network_id: int) -> dict | None:
         link["a_label"], link["b_label"] = by_id[link["seller_a"]]["label"], by_id[link["seller_b"]]["label"]
     return {"network": network, "sellers": sellers, "listings": listings, "links": links, "matches": matches,
             "listings_cut": network["listings"] > len(listings)}
+
+
+def load_seller(conn, seller_id: int) -> dict | None:
+    """One seller with contacts, its listings, the sellers it is linked to (with the evidence) and the
+    sellers it was almost linked to (near misses, with what was missing)."""
+    found = _rows(conn.execute(
+        "select id, source, seller_key, handle, name, profile_url, phones, emails, listings, first_seen_at, "
+        "last_seen_at, network_id from sellers where id = ?", [seller_id]))
+    if not found:
+        return None
+    seller = found[0]
+    seller["phones"], seller["emails"] = json.loads(seller["phones"]), json.loads(seller["emails"])
+    seller["label"] = seller["handle"] or seller["name"] or f"seller {seller['id']}"
+    listings = _rows(conn.execute(
+        "select id, source, url, title, price, currency, location, coalesce(posted_at, first_seen_at) as listed_at "
+        "from listings where seller_id = ? order by listed_at desc limit ?", [seller_id, NETWORK_LISTINGS_SHOWN]))
+    links = _rows(conn.execute(
+        "select k.kind, k.detail, k.weight, k.listing_a, k.listing_b, case when k.seller_a = :s then k.seller_b "
+        "else k.seller_a end as other, o.source as other_source, coalesce(o.handle, o.name, 'seller ' || o.id) "
+        "as other_label, o.network_id as other_network from seller_links k join sellers o on o.id = "
+        "(case when k.seller_a = :s then k.seller_b else k.seller_a end) "
+        "where k.seller_a = :s or k.seller_b = :s order by k.weight desc, k.kind", {"s": seller_id}))
+    return {"seller": seller, "listings": listings, "links": links}

@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import csv
+import html
 import io
+import re
+from xml.etree import ElementTree
 
 import networkx as nx
 import pytest
@@ -76,3 +79,64 @@ async def test_exports_as_graphml_and_spreadsheet_safe_csv(ds, db, cookies_for, 
     edges = list(csv.DictReader(io.StringIO((await ds.client.get(f"/network/{network}.edges.csv", cookies=cookies)).text)))
     assert sorted(e["type"] for e in edges) == ["link", "listed", "listed", "match"]
     assert db.execute("select count(*) from access_log where action like 'export_network_%'").fetchone()[0] == 3
+
+
+def _sellers_of(db, network_id):
+    return [r[0] for r in db.execute("select id from sellers where network_id = ? order by id", [network_id])]
+
+
+async def test_an_officer_rejects_a_link_and_the_rebuild_keeps_it_apart(ds, db, cookies_for, network):
+    a, b = _sellers_of(db, network)
+    cookies = cookies_for("olivia")
+    response = await ds.client.post("/networks/decide", cookies=cookies, data={
+        "seller_a": a, "seller_b": b, "decision": "reject", "note": "one shared yard phone, two honest farms",
+        "back": f"/network/{network}"})
+    assert response.status_code == 302 and response.headers["location"] == f"/network/{network}"
+    update_networks(db, rebuild=True)
+    assert len({db.execute("select network_id from sellers where id = ?", [s]).fetchone()[0] for s in (a, b)}) == 2
+    seller = await ds.client.get(f"/seller/{a}", cookies=cookies)
+    assert seller.status_code == 200
+    assert "Almost linked to" in seller.text and "rejected by olivia" in seller.text
+    assert "one shared yard phone, two honest farms" in seller.text  # in the history too
+    assert db.execute("select count(*) from access_log where action = 'view_seller_contacts' and subject = ?",
+                      [f"seller:{a}"]).fetchone()[0] == 1
+    with pytest.raises(Exception, match="append-only"):
+        db.execute("delete from network_decisions")
+
+
+async def test_decisions_need_an_officer_a_note_and_the_same_site(ds, db, cookies_for, network):
+    a, b = _sellers_of(db, network)
+    form = {"seller_a": a, "seller_b": b, "decision": "reject", "note": "", "back": f"/network/{network}"}
+    response = await ds.client.post("/networks/decide", cookies=cookies_for("olivia"), data=form)
+    page = await ds.client.get(f"/network/{network}", cookies={**cookies_for("olivia"), **dict(response.cookies)})
+    assert "say why in the note" in page.text
+    forged = await ds.client.post("/networks/decide", cookies=cookies_for("olivia"),
+                                  data={**form, "note": "forged"}, headers={"Sec-Fetch-Site": "cross-site"})
+    assert forged.status_code == 403
+    farmer = await ds.client.post("/networks/decide", cookies=cookies_for("fern"), data={**form, "note": "x"})
+    assert refused(farmer)
+    assert db.execute("select count(*) from network_decisions").fetchone()[0] == 0
+
+
+async def test_the_drawing_groups_listings_under_sellers_and_labels_never_overlap(ds, db, cookies_for, network):
+    page = (await ds.client.get(f"/network/{network}", cookies=cookies_for("olivia"))).text
+    drawing = page[page.index('class="fw-network-drawing"'):]
+    svg = drawing[drawing.index("<svg"):drawing.index("</svg>")]
+    assert svg.count('class="cluster"') == len(_sellers_of(db, network))  # one box per seller, its listings inside
+    tree = ElementTree.fromstring(svg + "</svg>")
+    for element in tree.iter():
+        assert not element.tag.endswith("script")
+        assert not [name for name in element.attrib if name.startswith("on") or name == "style"], element.attrib
+    assert "&lt;svg onload" in svg  # the hostile seller name shown as text
+    assert "#b00020" in svg  # the matched stolen item highlighted
+    boxes = []
+    for m in re.finditer(r'<text text-anchor="(\w+)" x="([\d.\-]+)" y="([\d.\-]+)"[^>]*font-size="([\d.]+)"[^>]*>'
+                         r'([^<]*)</text>', svg):
+        anchor, x, y, size, text = m[1], float(m[2]), float(m[3]), float(m[4]), html.unescape(m[5])
+        width = 0.55 * size * len(text)
+        left = x - width / 2 if anchor == "middle" else x - width if anchor == "end" else x
+        boxes.append((left, y - size * 0.8, left + width, y + size * 0.2, text))
+    assert len(boxes) >= 3
+    for i, p in enumerate(boxes):
+        for q in boxes[i + 1:]:
+            assert p[2] <= q[0] or q[2] <= p[0] or p[3] <= q[1] or q[3] <= p[1], (p, q)
