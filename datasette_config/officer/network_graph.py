@@ -1,5 +1,5 @@
-"""A network as a graph: drawn as SVG on the page (laid out by networkx, nothing fetched), and exported
-as GraphML or CSV nodes and edges for Gephi or i2 Analyst's Notebook.
+"""A network as a graph, exported as GraphML or CSV nodes and edges for Gephi or i2 Analyst's Notebook
+(the page's drawing is `network_drawing`, laid out by Graphviz).
 
 Nodes are sellers, their listings and the stolen items matched to those listings; edges are the
 links between sellers (labelled by kind), each seller's listings, and matches.
@@ -14,9 +14,6 @@ import networkx as nx
 
 from datasette_config.csv_safety import spreadsheet_safe
 
-WIDTH, HEIGHT, MARGIN = 900, 560, 40
-LABEL_ROOM = 150  # labels are written to the right of their node
-DRAWN_LISTINGS = 80  # beyond this the drawing shows sellers and matched listings only
 NODE_FIELDS = ("id", "type", "label", "source", "url", "detail")
 EDGE_FIELDS = ("source", "target", "type", "label", "weight", "detail")
 
@@ -53,38 +50,6 @@ def network_graph(data: dict, *, contacts: bool = True) -> nx.Graph:
         else:
             g.add_edge(a, b, type="link", label=link["kind"], weight=link["weight"], detail=detail)
     return g
-
-
-def drawing(data: dict) -> dict:
-    """Positions for an SVG drawing: {width, height, nodes: [{x, y, type, label, href}], edges: [...]}."""
-    g = network_graph(data, contacts=False)
-    if len(data["listings"]) > DRAWN_LISTINGS:
-        keep_listings = {f"listing:{m['listing_id']}" for m in data["matches"]}
-        g = g.subgraph([n for n in g if not n.startswith("listing:") or n in keep_listings]).copy()
-    if not len(g):
-        return {"width": WIDTH, "height": HEIGHT, "nodes": [], "edges": []}
-    pos = nx.spring_layout(g, seed=15, k=1.6 / max(len(g), 1) ** 0.5, iterations=80, weight=None)
-    xs = [p[0] for p in pos.values()]
-    ys = [p[1] for p in pos.values()]
-    span_x, span_y = (max(xs) - min(xs)) or 1.0, (max(ys) - min(ys)) or 1.0
-
-    def place(node):
-        x, y = pos[node]
-        return (round(MARGIN + (x - min(xs)) / span_x * (WIDTH - 2 * MARGIN - LABEL_ROOM), 1),
-                round(MARGIN + (y - min(ys)) / span_y * (HEIGHT - 2 * MARGIN), 1))
-
-    nodes = []
-    for node, attrs in g.nodes(data=True):
-        x, y = place(node)
-        href = attrs["url"] if attrs["type"] == "item" else (f"#{node.replace(':', '-')}")
-        nodes.append({"id": node, "x": x, "y": y, "type": attrs["type"], "label": attrs["label"][:40], "href": href})
-    edges = []
-    for a, b, attrs in g.edges(data=True):
-        (x1, y1), (x2, y2) = place(a), place(b)
-        edges.append({"x1": x1, "y1": y1, "x2": x2, "y2": y2, "type": attrs["type"],
-                      "label": attrs["label"] if attrs["type"] == "link" else "",
-                      "lx": round((x1 + x2) / 2, 1), "ly": round((y1 + y2) / 2 - 3, 1)})
-    return {"width": WIDTH, "height": HEIGHT, "nodes": nodes, "edges": edges}
 
 
 def graphml(data: dict) -> str:
