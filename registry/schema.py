@@ -624,8 +624,9 @@ def m0018_identifiers_rekeyed(db: Database) -> None:
 def m0019_network_decisions(db: Database) -> None:
     """Seller networks: the analysts' decisions on links (confirm, reject, join by hand: attributed and
     kept across rebuilds, by the sellers' source and key), the near misses (pairs of sellers with
-    evidence below the bar, and what was missing) and the local features of listing photos (for
-    re-posted photos that were cropped)."""
+    evidence below the bar, and what was missing), the sellers of each advert phrase (so a night
+    reads only its new listings' text) and the local features of listing photos (for re-posted
+    photos that were cropped)."""
     db.executescript(
         """
         CREATE TABLE network_decisions (
@@ -655,6 +656,13 @@ def m0019_network_decisions(db: Database) -> None:
             PRIMARY KEY (seller_a, seller_b)
         ) WITHOUT ROWID;
         CREATE INDEX seller_near_misses_b ON seller_near_misses (seller_b);
+
+        CREATE TABLE text_phrases (
+            phrase BLOB NOT NULL,
+            seller_id INTEGER NOT NULL,
+            PRIMARY KEY (phrase, seller_id)
+        ) WITHOUT ROWID;
+        CREATE TABLE boilerplate_phrases (phrase BLOB PRIMARY KEY) WITHOUT ROWID;
 
         CREATE TABLE listing_photo_features (
             listing_photo_id INTEGER PRIMARY KEY REFERENCES listing_photos (id),

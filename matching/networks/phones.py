@@ -103,15 +103,17 @@ def as_written(plain: str) -> str | None:
     return digits if 10 <= len(digits) <= 11 else None
 
 
-def _read_run(plain: str, regions: tuple[str, ...], keep: bool = True) -> list[str]:
+@lru_cache(maxsize=200_000)
+def _read_run(plain: str, regions: tuple[str, ...], keep: bool = True) -> tuple[str, ...]:
     """The numbers in one run: read in each region in turn, the first region where they are valid wins;
-    when none, the run as written (`keep`: it does not start inside a longer word or number)."""
+    when none, the run as written (`keep`: it does not start inside a longer word or number). Cached:
+    a seller's number recurs in every advert."""
     for region in regions:
         found = [v for hit in PhoneNumberMatcher(plain, region, leniency=Leniency.POSSIBLE) if (v := e164(hit.number))]
         if found:
-            return found
+            return tuple(found)
     kept = as_written(plain) if keep else None
-    return [kept] if kept else []
+    return (kept,) if kept else ()
 
 
 def find_phones(text: str | None, region: str = DEFAULT_REGION) -> list[str]:

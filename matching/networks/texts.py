@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Iterable
 
 import numpy as np
 from datasketch import LeanMinHash, MinHash
@@ -51,22 +50,6 @@ def phrases(text: str | None) -> list[str]:
 def phrase_key(phrase: str) -> bytes:
     """A short, stable digest of a phrase, for counting in how many sellers' adverts it appears."""
     return hashlib.blake2b(phrase.encode(), digest_size=8).digest()
-
-
-def count_phrase_sellers(rows: Iterable[tuple[int, str | None]]) -> dict[bytes, int]:
-    """For (seller id, advert text) rows, in how many different sellers' adverts each phrase appears."""
-    sellers: dict[bytes, set[int] | int] = {}
-    for seller_id, text in rows:
-        for phrase in set(phrases(text)):
-            key = phrase_key(phrase)
-            seen = sellers.get(key)
-            if seen is None:
-                sellers[key] = {seller_id}
-            elif isinstance(seen, set):
-                seen.add(seller_id)
-                if len(seen) >= BOILERPLATE_SELLERS:
-                    sellers[key] = BOILERPLATE_SELLERS
-    return {k: (v if isinstance(v, int) else len(v)) for k, v in sellers.items()}
 
 
 def own_shingles(text: str | None, phrase_sellers: dict[bytes, int]) -> set[bytes]:

@@ -15,7 +15,7 @@ from dataclasses import asdict, dataclass, field
 import numpy as np
 from sqlite_utils import Database
 
-from matching.networks import texts
+from matching.networks import phrases, texts
 from matching.networks.crops import crop_links, stock_photo_ids
 from matching.networks.decisions import (
     analyst_pairs,
@@ -61,17 +61,26 @@ def _store_links(db: Database, links: list[Link], now: str) -> None:
         [(k.seller_a, k.seller_b, k.kind, k.value, k.detail, k.weight, k.listing_a, k.listing_b, now) for k in links])
 
 
-def update_texts(db: Database, listing_ids: list[str]) -> list[Link]:
-    """Signatures of these listings' own text (boilerplate measured over every listing), then their
-    near-identical-text links against every stored signature."""
-    phrase_sellers = texts.count_phrase_sellers(
-        (sid, f"{title or ''}\n{description or ''}")
-        for sid, title, description in db.execute("select seller_id, title, description from listings"))
+def update_texts(db: Database, listing_ids: list[str], rebuild: bool = False) -> list[Link]:
+    """Signatures of these listings' own text (boilerplate: phrases counted over every listing, kept
+    between runs in `matching.networks.phrases`), then their near-identical-text links against every
+    stored signature."""
+    if rebuild:
+        phrases.rebuild(db, ((sid, f"{title or ''}\n{description or ''}")
+                             for sid, title, description in db.execute("select seller_id, title, description from listings")))
+    else:
+        for start in range(0, len(listing_ids), BATCH):
+            part = listing_ids[start:start + BATCH]
+            phrases.add(db, db.execute(f"select seller_id, coalesce(title, '') || char(10) || coalesce(description, '') "
+                                       f"from listings where id in ({','.join('?' * len(part))})", part).fetchall())
     wanted = set(listing_ids)
     for start in range(0, len(listing_ids), BATCH):
         part = listing_ids[start:start + BATCH]
         marks = ",".join("?" * len(part))
         rows = db.execute(f"select id, seller_id, title, description from listings where id in ({marks})", part)
+        rows = rows.fetchall()
+        phrase_sellers = phrases.lookup(db, (texts.phrase_key(p) for _, _, title, description in rows
+                                             for p in texts.phrases(f"{title or ''}\n{description or ''}")))
         stored = []
         for lid, sid, title, description in rows:
             shingles = texts.own_shingles(f"{title or ''}\n{description or ''}", phrase_sellers)
@@ -91,19 +100,20 @@ def update_texts(db: Database, listing_ids: list[str]) -> list[Link]:
     owner = np.array(owners, dtype=np.int64)
     queries = np.array([lid in wanted for lid in ids], dtype=bool)
     pairs = texts.similar_pairs(ids, owner, matrix, queries)
-    return verify_texts(db, pairs, phrase_sellers)
+    return verify_texts(db, pairs)
 
 
-def verify_texts(db: Database, pairs: list[tuple[str, str, float]], phrase_sellers: dict[bytes, int]) -> list[Link]:
+def verify_texts(db: Database, pairs: list[tuple[str, str, float]]) -> list[Link]:
     """Text links from candidate listing pairs, verified on their own shingles; the best per two sellers."""
     wanted = sorted({lid for a, b, _ in pairs for lid in (a, b)})
     own: dict[str, tuple[int, set[bytes]]] = {}
     for start in range(0, len(wanted), BATCH):
         part = wanted[start:start + BATCH]
-        for lid, sid, title, description in db.execute(
-                f"select id, seller_id, title, description from listings where id in ({','.join('?' * len(part))})",
-                part):
-            own[lid] = (sid, texts.own_shingles(f"{title or ''}\n{description or ''}", phrase_sellers))
+        rows = db.execute(f"select id, seller_id, coalesce(title, '') || char(10) || coalesce(description, '') "
+                          f"from listings where id in ({','.join('?' * len(part))})", part).fetchall()
+        phrase_sellers = phrases.lookup(db, (texts.phrase_key(p) for _, _, text in rows for p in texts.phrases(text)))
+        for lid, sid, text in rows:
+            own[lid] = (sid, texts.own_shingles(text, phrase_sellers))
     busy = {sid for sid, n in db.execute("select id, listings from sellers") if n >= DEALER_LISTINGS}
     best: dict[tuple[int, int], Link] = {}
     for a, b, _ in pairs:
@@ -128,7 +138,7 @@ def update_networks(db: Database, *, rebuild: bool = False,
     if rebuild:
         with db.atomic():
             for table in ("seller_links", "listing_signals", "listing_texts", "listing_photo_features",
-                          "seller_near_misses"):
+                          "seller_near_misses", "text_phrases", "boilerplate_phrases"):
                 db.execute(f"delete from {table}")
             db.execute("update listings set networked_at = null")
     pending = _pending(db)
@@ -147,7 +157,7 @@ def update_networks(db: Database, *, rebuild: bool = False,
         known = {(k.seller_a, k.seller_b) for k in photos}
         photos += [k for k in crop_links(db, None if rebuild else set(pending), stock_photo_ids(db, stock_hashes), busy)
                    if (k.seller_a, k.seller_b) not in known]
-        text_links = update_texts(db, pending)
+        text_links = update_texts(db, pending, rebuild)
         with db.atomic():
             if values:
                 db.conn.executemany("delete from seller_links where kind = ? and value = ?", values)
