@@ -17,7 +17,7 @@ from bench.network_data import write_marketplace
 from matching.networks.evaluate import score_kinds, score_networks
 from matching.networks.update import update_networks
 from registry.db import connect
-from registry.imports import import_listings
+from registry.imports import import_items, import_listings
 
 TARGET_PRECISION = 0.98
 TARGET_RECALL = 0.90
@@ -27,6 +27,7 @@ def run_seed(seed: int, folder: Path, operations: int = 10) -> tuple[dict, dict]
     """Score one freshly generated marketplace: (pair scores, per-kind counts)."""
     listings = write_marketplace(folder / f"market-{seed}", seed=seed, operations=operations)
     db = connect(folder / f"seed-{seed}.db")
+    import_items(db, listings.parent / "items.jsonl")
     import_listings(db, listings)
     started = time.perf_counter()
     update_networks(db)

@@ -217,6 +217,7 @@ class Generator:
         self.stock = [_save(folder, f"stock-{seed}-{i}.jpg", scene(seed * 7919 + i, (320, 240))) for i in range(6)]
         self.count = 0
         self.serial = seed * 10_000
+        self.stolen: list[str] = []  # serials of registered stolen items the operations re-list
 
     def new_photo(self) -> str:
         self.photo_seed += 1
@@ -347,6 +348,7 @@ class Generator:
         if kind == "identifier":
             if not parent.identifiers:
                 parent.identifiers.append((self.new_serial(), rng.choice(["structured", "labelled"])))
+                self.stolen.append(parent.identifiers[0][0])
             serial = parent.identifiers[0][0].replace(" ", "").upper()
             written = serial if rng.random() < 0.5 else f"{serial[:5]} {serial[5:]}".lower()
             how = rng.choice(["structured", "labelled"])
@@ -416,8 +418,9 @@ class Generator:
 
 def write_marketplace(folder: Path, seed: int = 1, operations: int = 6, dealers: int = 4, private: int = 120) -> Path:
     """Write the labelled marketplace into `folder`; returns the listings file. Beside it: `truth.json`
-    (listing URL -> {account, org, kind}) and `links.json` (the planted links: accounts `a`, `b`, `kind`,
-    `variant`)."""
+    (listing URL -> {account, org, kind}), `links.json` (the planted links: accounts `a`, `b`, `kind`,
+    `variant`) and `items.jsonl` (the registered stolen items whose serials the operations re-list, in
+    the `farmwatch items import` format)."""
     folder.mkdir(parents=True, exist_ok=True)
     gen = Generator(folder, seed)
     for i in range(operations):
@@ -433,4 +436,9 @@ def write_marketplace(folder: Path, seed: int = 1, operations: int = 6, dealers:
     truth = {r["url"]: {"account": a.key, "org": a.org, "kind": a.kind} for a in gen.accounts for r in a.listings}
     (folder / "truth.json").write_text(json.dumps(truth))
     (folder / "links.json").write_text(json.dumps(gen.planted))
+    items = [{"owner": {"name": f"Farmer {n}", "email": f"farmer{seed}-{n}@example.org"}, "category": "tractor",
+              "make": "John Deere", "model": "6120M", "identifiers": [{"kind": "serial", "value": serial}],
+              "theft": {"stolen_at": "2026-07-01", "crime_ref": f"4426{seed:03d}{n:04d}", "place": "Andover"}}
+             for n, serial in enumerate(gen.stolen)]
+    (folder / "items.jsonl").write_text("".join(json.dumps(i) + "\n" for i in items))
     return path

@@ -13,9 +13,9 @@ A handle's weight is set by two measures:
    twice on one marketplace (so two different people) or a close one (the same letters with other
    digits, `farmparts1`; or rapidfuzz `ratio` >= `CLOSE_RATIO`). Each such seller halves the weight.
 
-weight = clip(0.2 + 0.7 * (bits - 30) / 20, 0.2, 0.9) * 0.5 ** crowd: under 30 bits a handle is weak
-evidence that needs others beside it; from about 47 bits on, with no crowd, it joins two accounts
-alone (the bar of `matching.networks.graph.STRONG`).
+weight = clip(0.2 + 0.7 * (bits - 30) / 14, 0.2, 0.9) * 0.5 ** crowd: under 30 bits a handle is weak
+evidence that needs others beside it; from 42 bits on, with no crowd, it joins two accounts alone
+(the bar of `matching.networks.graph.STRONG`).
 """
 
 from __future__ import annotations
@@ -27,7 +27,7 @@ from functools import lru_cache
 
 from rapidfuzz import fuzz
 
-BITS_WEAK, BITS_STRONG = 30.0, 50.0
+BITS_WEAK, BITS_STRONG = 30.0, 44.0
 WEIGHT_MIN, WEIGHT_MAX = 0.2, 0.9
 CLOSE_RATIO = 90  # rapidfuzz ratio (0-100) at which another handle counts as close
 DIGIT_BITS = math.log2(10)

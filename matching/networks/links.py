@@ -25,6 +25,7 @@ from matching.photos.index import PhotoHashIndex, parse_hex
 WEIGHTS = {"phone": 0.95, "email": 0.95, "profile": 0.95, "identifier": 0.85, "photo": 0.8, "text": 0.6,
            "handle": 0.45}
 MAX_SELLERS = {"phone": 9, "email": 9, "profile": 9, "handle": 4, "identifier": 3}
+REGISTERED_IDENTIFIER_SELLERS = 9  # a registered item's own identifier is no model code: it may link more sellers
 PHOTO_RADIUS = 6  # pHash bits: re-encoded, resized and brightened copies (measured 0-6); with the dHash vote
 # below, chance pairs stay rare (the matcher's measurement: pHash <= 10 gives 0.01 chance matches a query at 1M)
 PHOTO_DHASH = 10  # and the dHash agrees, a second vote against chance
@@ -64,13 +65,14 @@ def readable(kind: str, value: str) -> str:
 
 
 def value_links(kind: str, value: str, holders: list[tuple[int, str, str]],
-                crowd: HandleCrowd | None = None) -> list[Link]:
+                crowd: HandleCrowd | None = None, limit: int | None = None) -> list[Link]:
     """Links from one shared value; `holders` are (seller id, source, one listing id) per seller.
 
     Nothing when too many sellers share the value (see MAX_SELLERS); a handle links only sellers
     on different marketplaces (on one marketplace a handle is one seller), weighted by how
-    distinctive it is among the crawled handles (`crowd`; `matching.networks.handles`)."""
-    if len(holders) < 2 or len(holders) > MAX_SELLERS[kind]:
+    distinctive it is among the crawled handles (`crowd`; `matching.networks.handles`). `limit`
+    overrides MAX_SELLERS (a registered item's identifier)."""
+    if len(holders) < 2 or len(holders) > (limit or MAX_SELLERS[kind]):
         return []
     shown = readable(kind, value)
     words = {
@@ -129,11 +131,24 @@ def shared_value_links(db: Database, values: list[tuple[str, str]] | None = None
     crowd = None
     if any(kind == "handle" and len({h[1] for h in holders}) > 1 for (kind, _), holders in groups.items()):
         crowd = handle_crowd(db)
+    registered = registered_identifiers(db, [value for (kind, value), holders in groups.items()
+                                             if kind == "identifier" and len(holders) > MAX_SELLERS[kind]])
     for (kind, value), holders in groups.items():
-        if len(holders) > MAX_SELLERS[kind]:
+        limit = REGISTERED_IDENTIFIER_SELLERS if kind == "identifier" and value in registered else None
+        if len(holders) > (limit or MAX_SELLERS[kind]):
             common += 1
-        links += value_links(kind, value, holders, crowd)
+        links += value_links(kind, value, holders, crowd, limit)
     return links, common
+
+
+def registered_identifiers(db: Database, values: list[str]) -> set[str]:
+    """Those of these identifier keys that an item on the register carries."""
+    found: set[str] = set()
+    for start in range(0, len(values), 900):
+        part = values[start:start + 900]
+        found.update(r[0] for r in db.execute(
+            f"select normalised_value from identifiers where normalised_value in ({','.join('?' * len(part))})", part))
+    return found
 
 
 def photo_links(db: Database, listing_ids: set[str] | None = None) -> tuple[list[Link], int, np.ndarray]:
@@ -199,7 +214,7 @@ def photo_links(db: Database, listing_ids: set[str] | None = None) -> tuple[list
     return list(links.values()), stock, unique[sorted(judged)]
 
 
-TEXT_STRONG = (0.7, 20)  # containment and shared shingles of near-identical own text: joins alone
+TEXT_STRONG = (0.7, 15)  # containment and shared shingles of near-identical own text: joins alone
 TEXT_WEAK = (0.5, 12)  # alike: evidence that needs another kind beside it
 TEXT_WEIGHTS = (0.85, 0.6)
 

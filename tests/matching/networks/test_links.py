@@ -57,8 +57,8 @@ def test_same_profile_address_links(db, add_listing):
 
 
 def test_same_handle_on_two_marketplaces_is_evidence_but_a_first_name_is_none(db, add_listing):
-    a = add_listing("site-a", {"name": "JD_Parts_UK"})
-    b = add_listing("site-b", {"name": "jdparts-uk"})
+    a = add_listing("site-a", {"name": "Farm_Parts_UK"})
+    b = add_listing("site-b", {"name": "farmparts-uk"})
     john_a = add_listing("site-a", {"name": "John"})
     john_b = add_listing("site-b", {"name": "John"})
     smith_a = add_listing("site-a", {"name": "Dave Smith"})
@@ -68,8 +68,8 @@ def test_same_handle_on_two_marketplaces_is_evidence_but_a_first_name_is_none(db
     assert network_of(db, john_a) != network_of(db, john_b)
     assert network_of(db, smith_a) != network_of(db, smith_b)
     assert link_kinds(db) == ["handle"]
-    c = add_listing("site-a", {"name": "JD_Parts_UK"}, description=OWN_TEXT)
-    d = add_listing("site-b", {"name": "jdparts-uk"}, description=OWN_TEXT)
+    c = add_listing("site-a", {"name": "Farm_Parts_UK"}, description=OWN_TEXT)
+    d = add_listing("site-b", {"name": "farmparts-uk"}, description=OWN_TEXT)
     update_networks(db)
     assert network_of(db, a) == network_of(db, b) == network_of(db, c) == network_of(db, d)
 
