@@ -21,7 +21,7 @@ from matching.networks.update import update_networks
 from registry.db import connect
 
 TARGET_BUILD_S = 300.0
-TARGET_NIGHT_S = 60.0
+TARGET_NIGHT_S = 45.0
 TARGET_PEAK_GB = 4.0
 SOURCES = ("market-a", "market-b", "market-c", "market-d")
 PHRASES = ["Good condition for age", "Viewing welcome", "No time wasters", "Cash on collection", "Sold as seen",

@@ -195,7 +195,7 @@ def edit_text(template: str, rng: random.Random, variant: str) -> str:
     if variant == "moved":
         first = sentences.pop(rng.randrange(len(sentences)))
         sentences.insert(len(sentences), first) if sentences[-1:] != [first] else sentences.insert(0, first)
-    elif variant == "dropped":
+    elif variant == "dropped" and len(sentences) > 2:  # a template keeps at least two sentences
         sentences.pop(rng.randrange(len(sentences)))
     elif variant == "reworded":
         i = rng.randrange(len(sentences))

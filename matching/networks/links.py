@@ -214,7 +214,7 @@ def photo_links(db: Database, listing_ids: set[str] | None = None) -> tuple[list
     return list(links.values()), stock, unique[sorted(judged)]
 
 
-TEXT_STRONG = (0.7, 15)  # containment and shared shingles of near-identical own text: joins alone
+TEXT_STRONG = (0.6, 15)  # containment and shared shingles of near-identical own text: joins alone
 TEXT_WEAK = (0.5, 12)  # alike: evidence that needs another kind beside it
 TEXT_WEIGHTS = (0.85, 0.6)
 
