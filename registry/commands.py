@@ -23,7 +23,7 @@ def open_db(args):
 def cmd_init(args) -> int:
     path = resolve_db_path(args.db)
     existed = path.exists()
-    from registry.schema import apply_migrations
+    from registry.migrations import apply_migrations
 
     db = connect(path, migrate=False)
     applied = apply_migrations(db)

@@ -13,8 +13,8 @@ from registry.history import item_history
 from registry.identifiers import parse_identifier
 from registry.imports import import_listings
 from registry.items import RegistryError, mark_recovered, register_item, report_stolen, validate_item
+from registry.migrations import apply_migrations
 from registry.sales import mark_sold, sale_covers_listing
-from registry.schema import migrations
 from registry.users import add_user
 
 TODAY = datetime.now(UTC).date()
@@ -40,13 +40,13 @@ def test_the_trade_role_arrives_by_migration_and_keeps_accounts_and_sessions(tmp
     conn = sqlite3.connect(tmp_path / "old.db", isolation_level=None)
     conn.execute("PRAGMA foreign_keys = ON")
     db = FarmDatabase(conn)
-    migrations.apply(db, stop_before="0017_history_sales_trade")
+    apply_migrations(db, upto=12)  # before the trade role (13)
     user_id = add_user(db, "olivia", "long enough", "officer")
     db.execute("insert into web_sessions (token_sha256, user_id, created_at, expires_at) values ('t', ?, 'x', 'y')",
                [user_id])
     with pytest.raises(sqlite3.IntegrityError):
         db.execute("insert into users (username, password_hash, role, created_at) values ('m', 'h', 'trade', 'x')")
-    migrations.apply(db)
+    apply_migrations(db)
     assert db.execute("select id, username, role from users").fetchall() == [(user_id, "olivia", "officer")]
     assert db.execute("PRAGMA foreign_key_check").fetchall() == []
     assert db.execute("select user_id from web_sessions").fetchone()[0] == user_id

@@ -2,7 +2,7 @@ import subprocess
 import sys
 
 from registry.db import connect
-from registry.schema import apply_migrations, migrations
+from registry.migrations import apply_migrations, pending
 
 TABLES = {"owners", "items", "identifiers", "photos", "thefts", "listings", "listing_photos", "crawl_runs",
           "matches", "reviews", "users"}
@@ -14,7 +14,7 @@ def test_migrations_create_every_table_and_rerun_safely(tmp_path):
     assert apply_migrations(db) == []
     db.close()
     again = connect(tmp_path / "fw.db")
-    assert not migrations.pending(again)
+    assert not pending(again)
     assert again.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
 
 
