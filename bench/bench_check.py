@@ -49,7 +49,7 @@ def _build(path: Path, count: int, rng: random.Random) -> list[str]:
     conn.executemany("insert into items (id, owner_id, category, make, status, created_at, updated_at) "
                      "values (?, 1, 'tractor', 'Bench', ?, ?, ?)",
                      [(n, "stolen" if n % 100 == 0 else "registered", NOW, NOW) for n in range(1, count + 1)])
-    from registry.identifiers import matching_key
+    from registry.identifiers.rules import matching_key
 
     conn.executemany("insert into identifiers (item_id, kind, raw_value, normalised_value, created_at) "
                      "values (?, 'serial', ?, ?, ?)",

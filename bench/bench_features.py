@@ -34,9 +34,10 @@ from matching.photos.features.index import INDEXED_KEYPOINTS, build_ivf, indexed
 from matching.photos.features.match import SHORTLIST, STRONG_INLIERS, feature_band, find_feature_matches, verify_candidates
 from matching.photos.features.verify import verify_pair
 from registry.db import connect
-from registry.items import register_item, validate_item
-from registry.listings import clean_listing, save_listing_photo, upsert_listing
-from registry.synthetic import encode
+from registry.items.registration import register_item
+from registry.items.validation import validate_item
+from registry.listings.store import clean_listing, save_listing_photo, upsert_listing
+from synthetic.photos import encode
 
 
 def _register(db, seed: int, category: str = "tractor") -> int:

@@ -28,8 +28,8 @@ from matching.evaluation.feature_evalset import ALTERATIONS, textured_scene
 from matching.photos.features.extract import EXTRACTOR, Features, pack_keypoints
 from matching.photos.features.index import refresh_feature_index
 from registry.db import connect
-from registry.listings import clean_listing, save_listing_photo, upsert_listing
-from registry.synthetic import encode
+from registry.listings.store import clean_listing, save_listing_photo, upsert_listing
+from synthetic.photos import encode
 
 NOW = "2026-11-20T00:00:00Z"
 CATEGORIES = ("tractor", "quad", "trailer", "plant", "power_tool", "gps")

@@ -25,7 +25,7 @@ from pathlib import Path
 from matching.evaluation.evalset import _filler
 from matching.evaluation.real_evalset import _identifier, type_identifier
 from registry.db import connect
-from registry.identifiers import matching_key
+from registry.identifiers.rules import matching_key
 
 TARGET_FOUND = 0.99
 TARGET_SECONDS = 20.0

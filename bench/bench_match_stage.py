@@ -20,8 +20,8 @@ from pathlib import Path
 from bench.match_data import make_keys, make_listing_texts, make_photo_hashes, peak_rss_mb, peak_rss_reset
 from matching.pipeline import match_listings
 from registry.db import connect
-from registry.photos import hash_photo
-from registry.synthetic import photo_bytes
+from registry.photos.store import hash_photo
+from synthetic.photos import photo_bytes
 
 NOW = "2026-11-20T00:00:00Z"
 CATEGORIES = ("tractor", "quad", "trailer", "gps", "power_tool", "plant")

@@ -11,8 +11,8 @@ import time
 
 import imagehash
 
-from registry.photos import decode_for_hashing, hamming, hash_image
-from registry.synthetic import encode, scene
+from registry.photos.store import decode_for_hashing, hamming, hash_image
+from synthetic.photos import encode, scene
 
 TARGET_NOTE = "no target set; reported for planning (3 photos x 100k listings must fit the 5-minute match stage)"
 

@@ -18,7 +18,7 @@ from datasette_config.app import make_datasette
 from datasette_config.auth.sessions import COOKIE_NAME, actor_for_token, create_session
 from datasette_config.officer.queries.search import search_identifier
 from registry.db import connect
-from registry.identifiers import matching_key
+from registry.identifiers.rules import matching_key
 
 TARGETS_MS = {"queue page": 300.0, "match page": 200.0, "identifier search": 500.0, "session lookup": 1.0}
 NOW = "2026-11-22T00:00:00Z"

@@ -42,8 +42,8 @@ from matching.registry_view import fetch_items
 from matching.scoring import score_evidence
 from matching.store import WriteCounts, write_matches
 from registry.db import connect
+from registry.items.sales import sale_covers_listing
 from registry.places.locating import locate_pending
-from registry.sales import sale_covers_listing
 
 BATCH = 1000
 MAX_WORKERS = 2

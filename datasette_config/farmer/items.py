@@ -12,19 +12,11 @@ from pathlib import Path
 from sqlite_utils import Database
 
 from registry.db import data_dir, inside, utcnow
-from registry.history import item_history
-from registry.items import (
-    Registered,
-    RegistryError,
-    ValidItem,
-    add_identifier,
-    add_photo,
-    mark_recovered,
-    register_item,
-    report_stolen,
-)
-from registry.photos import PhotoError
-from registry.sales import latest_sale, mark_sold
+from registry.items.history import item_history
+from registry.items.registration import add_identifier, add_photo, mark_recovered, register_item, report_stolen
+from registry.items.sales import latest_sale, mark_sold
+from registry.items.validation import Registered, RegistryError, ValidItem
+from registry.photos.store import PhotoError
 
 MAX_PHOTOS_PER_ITEM = 30
 _ITEM_COLUMNS = "id, category, make, model, year, colour, description, status, created_at, updated_at"

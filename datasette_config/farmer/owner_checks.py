@@ -15,7 +15,7 @@ from sqlite_utils import Database
 
 from datasette_config.farmer.items import NotYours
 from registry.db import data_dir, inside, utcnow
-from registry.items import RegistryError
+from registry.items.validation import RegistryError
 
 ANSWERS = {"selling": "owner_selling", "not_me": "owner_not_me"}
 ANSWER_LABELS = {"owner_selling": "That's mine, I'm selling it", "owner_not_me": "That's not me"}

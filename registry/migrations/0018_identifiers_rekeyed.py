@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from sqlite_utils import Database
 
-from registry.rekey import rekey_identifiers
+from registry.identifiers.rekey import rekey_identifiers
 
 
 def migrate(db: Database) -> None:

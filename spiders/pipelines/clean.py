@@ -8,8 +8,8 @@ import re
 from scrapy.exceptions import DropItem
 
 from registry.cleaning import parse_datetime
-from registry.prices import parse_price
-from spiders.text import clean_text
+from registry.listings.prices import parse_price
+from spiders.reading.text import clean_text
 
 TEXT_FIELDS = ("title", "location", "category", "make", "model", "colour")
 MAX_PHOTOS = 64  # a dealer's gallery can hold 50 or more

@@ -7,8 +7,8 @@ import json
 from datasette_config.officer.decisions import match_history
 from datasette_config.officer.highlight import highlight_pair
 from datasette_config.officer.queries.queue import age_text, parse_reasons
-from registry.history import item_history
-from registry.sales import latest_sale
+from registry.items.history import item_history
+from registry.items.sales import latest_sale
 
 
 def _rows(conn, sql: str, params) -> list[dict]:

@@ -6,9 +6,9 @@ import json
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
+from registry.identifiers.vocab import CATEGORIES
 from registry.places.areas import FORCE_AREAS
 from registry.places.groups import NATIONAL, ForceGroupError, force_groups, forces_in_scope, groups_of
-from registry.vocab import CATEGORIES
 
 BANDS = ("strong", "likely", "possible")
 STATUSES = ("new", "confirmed", "dismissed", "all")

@@ -89,7 +89,7 @@ def test_stolen_without_crime_reference_quotes_the_check_reference(db, farms):
 
 
 def test_recovered_item_is_registered_not_stolen(db, farms):
-    from registry.items import mark_recovered
+    from registry.items.registration import mark_recovered
 
     mark_recovered(db, farms["quad"])
     assert check(db, "JH2TE4321ZK000777").result == "registered"

@@ -1,0 +1,242 @@
+"""What a careful reader takes from a page beyond its structured data: the headline, the asking
+price, the place, the seller, the spec table, the body text, and whether the page shows one
+listing at all (not a search page, a home page with cards, a login wall or an expired notice).
+"""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import urljoin, urlsplit
+
+from lxml import etree
+
+from spiders.reading.labels import IDENTIFIER_KINDS, field_for_label
+from spiders.reading.pagetext import BLOCK, SKIP, render_lines, spec_pairs
+from spiders.reading.values import identifier_value, is_phone, phone_numbers
+
+_MONEY = re.compile(r"(?:[£$€¥]|\b(?:GBP|EUR|USD|PLN|SEK|NOK|DKK|RON|CHF|zł|kr)\b)\s?\d[\d.,\s]{0,14}\d?"
+                    r"|\d[\d.,]{0,14}\s?(?:€|\b(?:EUR|GBP|USD|PLN|zł|SEK|NOK|DKK|kr|RON|lei|CHF)\b)", re.I)
+_SUFFIX_SPLIT = re.compile(r"\s+(?:\||-|–|—|::|»)\s+")
+_HEAD_PLACE = re.compile(r"(?:[£$€]\s?[\d,.]+|\d[\d,.]*\s?€)\s*\(([^()]{2,60})\)\s*$")
+_PROFILE = re.compile(r"/(?:usr|user|users|profile|profiles|seller|sellers|member|members|dealer|dealers|haendler|"
+                      r"verkaeufer|vendeur|vendor|u)/", re.I)
+_GENERIC_LINK = re.compile(r"^(view|see|visit|contact|more|all|other|profile|save|follow|shop|store|seller|"
+                           r"feedback|items|ads|listings)\b", re.I)
+_NAME = re.compile(r"^[A-Z][\w'’.&-]{1,20}(?: [A-Z][\w'’.&-]{1,20}){0,4}$")
+_SIGN_OFF = re.compile(r"^\s*[,.;:-]?\s*(?:(?:ask for|call|contact|text|thanks,?)\s+)?"
+                       r"([A-Z][a-z'’-]{1,20}(?: [A-Z][a-z'’-]{1,20})?)\s*[.!]?\s*$")
+_LOGIN = re.compile(r"\b(log ?in|sign ?in|login|anmelden|einloggen|connexion|se connecter|inloggen|aanmelden|zaloguj|"
+                    r"prisijungti|autentificare|iniciar sesi[oó]n|accedi|entrar|logg inn|logga in|log ind)\b", re.I)
+_GONE = re.compile(r"(posting|listing|advert|ad|item|auction) (has|have) (expired|ended|been (deleted|removed|withdrawn))|"
+                   r"no longer (available|listed|active)|nicht mehr verf[uü]gbar|n'est plus disponible|"
+                   r"niet meer beschikbaar|nie jest ju[zż] dost[eę]pne|non [eè] pi[uù] disponibile|"
+                   r"ya no est[aá] disponible|er ikke lenger tilgjengelig|[aä]r inte l[aä]ngre tillg[aä]nglig|"
+                   r"er ikke l[ae]ngere tilg[aæ]ngelig|nu mai este disponibil|nebegalioja", re.I)
+_INLINE = ("span", "b", "strong", "em", "font", "small")
+_PRICE_CLASS = re.compile(r"price|preis|prix|prijs|cena|precio|prezzo|pris", re.I)
+_CARD_BLOCKS = {"li", "tr", "p", "article", "div", "section", "td"}
+
+
+def metas(doc, name: str) -> list[str]:
+    """The contents of every <meta property|name=NAME> (any case), in page order."""
+    found = []
+    for node in doc.iter("meta"):
+        key = (node.get("property") or node.get("Property") or node.get("name") or "").strip().lower()
+        content = node.get("content") or node.get("Content")
+        if key == name and content and content.strip():
+            found.append(content.strip())
+    return found
+
+
+def meta(doc, *names: str) -> str | None:
+    """The content of the first <meta property|name=...> among the names (any case)."""
+    return next((found[0] for found in (metas(doc, name) for name in names) if found), None)
+
+
+def _text(node) -> str:
+    return " ".join(render_lines(node)).strip() if node is not None else ""
+
+
+def _site_words(doc, url: str) -> set[str]:
+    words = {w.lower() for w in re.split(r"[^\w]+", meta(doc, "og:site_name") or "") if len(w) > 2}
+    host = (urlsplit(url).hostname or "").lower()
+    words |= {part for part in host.split(".") if len(part) > 2 and part not in ("www", "com", "org", "net")}
+    return words
+
+
+def _strip_site(title: str, site: set[str]) -> str:
+    parts = _SUFFIX_SPLIT.split(title)
+    while len(parts) > 1 and (any(w in parts[-1].lower() for w in site) or parts[-1].lower().startswith("in ")):
+        parts.pop()
+    return " - ".join(p.strip() for p in parts).strip()
+
+
+def headline(doc, url: str) -> str | None:
+    """The listing's title as a reader sees it: the h1 when the page title repeats it, else og:title,
+    the h1, then <title>, each without the site's name after a separator."""
+    site = _site_words(doc, url)
+    h1 = next((t for t in (_text(h) for h in doc.iter("h1")) if t), "")
+    og = _strip_site(meta(doc, "og:title", "twitter:title") or "", site)
+    titles = [t.text_content() for t in doc.iter("title")]
+    page_title = _strip_site(titles[0].strip(), site) if titles and titles[0] else ""
+    if h1 and (og.startswith(h1) or page_title.startswith(h1)):
+        return h1
+    return og or h1 or page_title or next((t for t in (_text(h) for h in doc.iter("h2")) if t), None) or None
+
+
+def _money(text: str | None):
+    """(amount, currency) of the first amount marked by a currency in the text, else (None, None)."""
+    from registry.listings.prices import parse_price
+
+    match = _MONEY.search(text or "")
+    price = parse_price(match[0]) if match else None
+    return (price.amount_float, price.currency) if price else (None, None)
+
+
+def body_text(doc) -> str | None:
+    """The largest block of running text on the page (the ad's body), as lines."""
+    totals: dict[int, int] = {}
+    own: dict[int, int] = {}
+    nodes: dict[int, object] = {}
+    for _, el in etree.iterwalk(doc, events=("end",)):
+        if not isinstance(el.tag, str) or el.tag.lower() in SKIP:
+            continue
+        length = len((el.text or "").strip())
+        children = 0
+        for child in el:
+            length += len((child.tail or "").strip())
+            total = totals.get(id(child), 0)
+            if isinstance(child.tag, str) and child.tag.lower() in BLOCK:
+                children += total
+            else:
+                length += total
+        totals[id(el)] = length + children
+        if el.tag.lower() in ("div", "td", "section", "article", "main", "p", "body", "blockquote", "pre"):
+            own[id(el)] = length
+            nodes[id(el)] = el
+    if not own:
+        return None
+    best = max(own, key=own.get)
+    if own[best] < 40:
+        return None
+    return "\n".join(render_lines(nodes[best])) or None
+
+
+def seller_from_text(doc, url: str, description: str | None, pairs: list[tuple[str, str]]) -> dict:
+    """A seller shown outside structured data: a labelled name, a profile link, "Contact NAME",
+    or the name signing off next to a phone number in the ad's text."""
+    for label, value in pairs:
+        first = value.split("\n")[0].strip()
+        if field_for_label(label) == "seller" and re.search(r"[^\W\d]", first) and not is_phone(first) \
+                and "@" not in first and len(first) <= 60:
+            return {"name": first}
+    for link in doc.iter("a"):
+        href = link.get("href") or ""
+        if any(isinstance(a.tag, str) and a.tag.lower() in ("nav", "header", "footer") for a in link.iterancestors()):
+            continue
+        text = _text(link)
+        if _PROFILE.search(urlsplit(urljoin(url, href)).path) and text and len(text) <= 40 \
+                and not _GENERIC_LINK.match(text):
+            return {"name": text, "profile_url": urljoin(url, href)}
+    for line in render_lines(doc, skip_chrome=True):
+        match = re.match(r"^(?:contact|call|dealer|seller)\s+(.{2,60})$", line, re.I)
+        if match and _NAME.match(match[1]):
+            return {"name": match[1]}
+    for line in (description or "").split("\n"):
+        for phone in phone_numbers(line):
+            after = line[line.rfind(phone) + len(phone):]
+            match = _SIGN_OFF.match(after)
+            if match:
+                return {"name": match[1], "phone": phone}
+    return {}
+
+
+def _cards_with_prices(doc, url: str) -> int:
+    """Blocks that hold both a link to another page and a price: result cards."""
+    hrefs = set()
+    for el in doc.iter():
+        if not isinstance(el.tag, str) or el.tag.lower() not in _CARD_BLOCKS:
+            continue
+        own = (el.text or "") + "".join((c.tail or "") + ("".join(c.itertext()) if c.tag in _INLINE else "")
+                                        for c in el if isinstance(c.tag, str))
+        if not _MONEY.search(own):
+            continue
+        block = el
+        for _ in range(3):
+            links = [a.get("href") for a in block.iter("a") if a.get("href")]
+            links = [urljoin(url, h).split("#")[0] for h in links if not h.startswith(("#", "javascript:", "mailto:"))]
+            links = [h for h in links if h != url.split("#")[0]]
+            if links:
+                hrefs.add(links[0])
+                break
+            block = block.getparent()
+            if block is None:
+                break
+    return len(hrefs)
+
+
+def read_page(doc, url: str) -> dict:
+    """Everything this module reads, as a partial listing record plus `_listing` (the decision)
+    and `_price_seen` (a price was shown)."""
+    pairs = spec_pairs(doc)
+    record: dict = {"title": headline(doc, url)}
+    fields: dict[str, str] = {}
+    identifiers: list[dict] = []
+    for label, value in pairs:
+        field = field_for_label(label)
+        if field in IDENTIFIER_KINDS:
+            found = identifier_value(value.split("\n")[0])
+            if found and all(i["value"] != found for i in identifiers):
+                identifiers.append({"kind": field, "value": found})
+        elif field and field not in fields:
+            fields[field] = " ".join(value.split("\n")[:1]).strip()
+    price, currency = _money(fields.get("price"))
+    heads = [record["title"]] + [_text(h) for h in doc.iter("h1", "h2")][:3] + [t.text_content() for t in doc.iter("title")]
+    if price is None:
+        for head in heads:
+            price, currency = _money(head)
+            if price is not None:
+                break
+    if price is None:
+        for el in doc.iter():
+            if isinstance(el.tag, str) and _PRICE_CLASS.search(el.get("class") or el.get("id") or ""):
+                price, currency = _money(_text(el))
+                if price is not None:
+                    break
+    og_amount = meta(doc, "product:price:amount", "og:price:amount")
+    if price is None and og_amount:
+        price, currency = og_amount, meta(doc, "product:price:currency", "og:price:currency")
+    location = fields.get("location")
+    if not location:
+        for head in heads:
+            match = _HEAD_PLACE.search(head or "")
+            if match:
+                location = match[1].strip()
+                break
+    description = body_text(doc) or meta(doc, "og:description", "description")
+    record.update({"price": price, "currency": currency, "location": location, "description": description,
+                   "make": fields.get("make"), "model": fields.get("model"), "colour": fields.get("colour"),
+                   "year": fields.get("year"), "identifiers": identifiers,
+                   "seller": seller_from_text(doc, url, description, pairs)})
+    record["_price_seen"] = price is not None
+    record["_listing"] = bool(record["title"]) and price is not None and not_listing(doc, url, record["title"]) is None
+    return {k: v for k, v in record.items() if v not in (None, "", [], {})}
+
+
+def not_listing(doc, url: str, title: str | None) -> str | None:
+    """Why a page without a structured listing is not one (a reason), or None when it may be one:
+    the site's home page, a login wall (a password field, or a log-in title), an expired or removed
+    notice near the top, or three or more result cards (a link to another page and a price together)."""
+    parts = urlsplit(url)
+    if parts.path.strip("/") in ("", "index.html", "index.php", "home") and not parts.query:
+        return "the site's home page"
+    titles = [title or ""] + [t.text_content() for t in doc.iter("title")][:1]
+    if any((i.get("type") or "").lower() == "password" for i in doc.iter("input")) or any(map(_LOGIN.search, titles)):
+        return "a login wall"
+    if any(_GONE.search(line) for line in render_lines(doc, skip_chrome=True)[:60]):
+        return "an expired or removed notice"
+    cards = _cards_with_prices(doc, url)
+    if cards >= 3:
+        return f"{cards} result cards"
+    return None
+
