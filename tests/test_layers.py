@@ -24,6 +24,8 @@ MAY_IMPORT = {
 # Who may use the generated sample data: never the product's own run, only these folders.
 SYNTHETIC_USERS = ("matching.evaluation", "farmwatch.demo", "synthetic")
 MAX_MODULES_PER_FOLDER = 15
+# The web's user folders share datasette_config's top-level modules (the toolkit) and never import each other.
+WEB_USER_FOLDERS = ("officer", "farmer", "check", "alerts", "auth")
 # Upward imports that exist and are to be removed, each with its reason; nothing else may join them.
 KNOWN_UPWARD: set[tuple[str, str]] = set()
 
@@ -98,3 +100,14 @@ def test_no_folder_of_the_product_holds_more_than_15_modules():
             if len(modules) > MAX_MODULES_PER_FOLDER and folder.name != "migrations":
                 crowded[str(folder.relative_to(ROOT))] = len(modules)
     assert crowded == {}
+
+
+def test_no_import_between_the_webs_user_folders():
+    def folder(name: str) -> str | None:
+        parts = name.split(".")
+        return parts[1] if len(parts) > 2 and parts[0] == "datasette_config" and parts[1] in WEB_USER_FOLDERS else None
+
+    crossing = sorted(f"{name} imports {target} (line {line})"
+                      for name, path in MODULES.items() if folder(name)
+                      for target, line in imported(path) if folder(target) not in (None, folder(name)))
+    assert crossing == []

@@ -28,7 +28,7 @@ from datasette_config.farmer.items import (
     update_own_item,
 )
 from datasette_config.farmer.owner_checks import list_owner_checks
-from datasette_config.farmer.web import (
+from datasette_config.toolkit import (
     farmer_actor,
     json_error,
     page,

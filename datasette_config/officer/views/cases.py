@@ -12,7 +12,7 @@ import re
 
 from datasette.utils.asgi import Response
 
-from datasette_config.web import not_found, read, require_officer, write
+from datasette_config.toolkit import not_found, read, require_officer, write
 from registry.db import FarmDatabase
 from registry.items.registration import mark_recovered, report_stolen
 from registry.items.validation import RegistryError

@@ -184,7 +184,7 @@ def test_periodic_recount_drops_removed_keys(db, farms, monkeypatch):
 
 def test_index_is_warmed_in_the_background_from_the_database_file(db, farms):
     from datasette_config.check.index import _indexes
-    from datasette_config.farmer_plugin import warm_check_index
+    from datasette_config.plugin import warm_check_index
 
     path = db.execute("PRAGMA database_list").fetchone()[2]
     warm_check_index(path)
