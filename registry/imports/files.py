@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import json
 import re
-import sys
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -20,6 +19,7 @@ from registry.imports.spreadsheets import decode_text, looks_binary
 from registry.items.registration import register_item
 from registry.items.validation import validate_item
 from registry.listings.store import ListingError, clean_listing, save_listing_photo, upsert_listing
+from registry.progress import line_progress
 
 MAX_FILE_BYTES = 512 * 1024 * 1024
 MAX_LINE_CHARS = 1_000_000
@@ -227,14 +227,9 @@ def import_listings(db: Database, path: Path | str, progress: Callable[[int, int
 
 
 def terminal_progress(label: str) -> Callable[[int, int], None] | None:
-    """A progress callback that redraws one line on a terminal, or None when not on one (cron)."""
-    if not sys.stderr.isatty():
+    """A progress callback that redraws one line on a terminal every 25 rows and at the end, or None
+    when not on one (cron); drawn by registry.progress.line_progress."""
+    show = line_progress(lambda done, total: f"{label}: {done:,}/{total:,} rows")
+    if show is None:
         return None
-
-    def show(done: int, total: int) -> None:
-        if done == total or done % 25 == 0:
-            end = "\n" if done == total else ""
-            sys.stderr.write(f"\r{label}: {done:,}/{total:,} rows{end}")
-            sys.stderr.flush()
-
-    return show
+    return lambda done, total: show(done, total) if done == total or done % 25 == 0 else None
