@@ -16,6 +16,7 @@ import tempfile
 import time
 from pathlib import Path
 
+from bench.sizes import size
 from datasette_config.check.index import forget_indexes, index_for
 from datasette_config.check.log import RateLimit, record_check
 from datasette_config.check.lookup import check_identifier
@@ -81,7 +82,7 @@ def _time(fn, queries) -> tuple[float, float, dict]:
 
 
 def main(quick: bool = False) -> None:
-    count = 100_000 if quick else 1_000_000
+    count = size(1_000_000, 100_000, 2_000)
     rng = random.Random(42)
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "data" / "farmwatch.db"
@@ -99,7 +100,7 @@ def main(quick: bool = False) -> None:
         def check(query):
             return check_identifier(db, query, str(path))
 
-        n = 60 if quick else 200
+        n = size(200, 60, 5)
         stolen = [raw[i - 1] for i in rng.sample(range(100, count + 1, 100), n)]
         registered = [raw[i] for i in rng.sample(range(count), n) if (i + 1) % 100]
         near = [_typo(raw[i], rng) for i in rng.sample(range(count), n)]

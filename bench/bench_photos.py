@@ -11,6 +11,7 @@ import time
 
 import imagehash
 
+from bench.sizes import size as sized
 from registry.photos.store import decode_for_hashing, hamming, hash_image
 from synthetic.photos import encode, scene
 
@@ -28,8 +29,8 @@ def _time_per_photo(photos: list[bytes], draft: bool, repeats: int) -> list[floa
 
 
 def main(quick: bool = False) -> None:
-    count = 4 if quick else 12
-    repeats = 1 if quick else 3
+    count = sized(12, 4, 2)
+    repeats = sized(3, 1, 1)
     for size in ((4000, 3000), (1600, 1200)):
         photos = [encode(scene(seed, (800, 600)).resize(size), quality=90) for seed in range(count)]
         with_draft = _time_per_photo(photos, True, repeats)

@@ -14,6 +14,7 @@ import tempfile
 import time
 from pathlib import Path
 
+from bench.sizes import size as sized
 from datasette_config.app import make_datasette
 from datasette_config.auth.sessions import COOKIE_NAME, actor_for_token, create_session
 from datasette_config.officer.queries.search import search_identifier
@@ -69,7 +70,7 @@ def report(name: str, value: float, size: str) -> None:
 
 
 def main(quick: bool = False) -> None:
-    items, matches = (100_000, 5_000) if quick else (1_000_000, 20_000)
+    items, matches = sized((1_000_000, 20_000), (100_000, 5_000), (2_000, 100))
     rng = random.Random(5)
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "data" / "farmwatch.db"
