@@ -18,7 +18,7 @@ from bench.network_data import write_marketplace
 from matching.networks.evaluate import score_kinds, score_networks
 from matching.networks.update import update_networks
 from registry.db import connect
-from registry.imports import import_items, import_listings
+from registry.imports.files import import_items, import_listings
 
 TARGET_PRECISION = 0.98
 TARGET_RECALL = 0.90

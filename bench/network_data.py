@@ -33,7 +33,7 @@ from pathlib import Path
 
 from PIL import Image, ImageEnhance
 
-from registry.synthetic import encode, scene
+from synthetic.photos import encode, scene
 
 SOURCES = ("farmtrader-demo", "agriads-demo", "ruralmart-demo", "donedeal-demo")
 HOSTS = {"farmtrader-demo": "farmtrader.example", "agriads-demo": "agriads.example",

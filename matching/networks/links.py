@@ -221,7 +221,7 @@ TEXT_WEIGHTS = (0.85, 0.6)
 
 def text_weight(containment: float, shared: int, busy: bool = False) -> float:
     """The weight of a text link from the verified overlap of two adverts' own shingles
-    (`matching.networks.texts.overlap`); 0 when they are not alike. A dealer-sized seller (`busy`)
+    (`matching.networks.text.texts.overlap`); 0 when they are not alike. A dealer-sized seller (`busy`)
     gets at most the weak weight: dealers share template wording."""
     if containment >= TEXT_STRONG[0] and shared >= TEXT_STRONG[1] and not busy:
         return TEXT_WEIGHTS[0]

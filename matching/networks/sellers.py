@@ -14,9 +14,9 @@ import re
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
-from matching.networks.emails import find_emails, normalise_email
-from matching.networks.phones import field_phones, find_phones
-from matching.networks.regions import listing_region
+from matching.networks.contacts.emails import find_emails, normalise_email
+from matching.networks.contacts.phones import field_phones, find_phones
+from matching.networks.contacts.regions import listing_region
 
 PERSONAL_NAME_MAX_LETTERS = 7
 _SPACES = re.compile(r"\s+")
@@ -84,7 +84,7 @@ class SellerFacts:
 
 def seller_facts(listing: dict) -> SellerFacts:
     """The seller facts of one listing row (`source`, `id`, `seller_*`, `title`, `description`, and
-    `url` and `location`, which say where its numbers were written: `matching.networks.regions`)."""
+    `url` and `location`, which say where its numbers were written: `matching.networks.contacts.regions`)."""
     profile = normalise_profile(listing.get("seller_profile_url"))
     name = listing.get("seller_name")
     handle = normalise_handle(name)

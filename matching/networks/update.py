@@ -15,7 +15,6 @@ from dataclasses import asdict, dataclass, field
 import numpy as np
 from sqlite_utils import Database
 
-from matching.networks import phrases, texts
 from matching.networks.crops import crop_links, stock_photo_ids
 from matching.networks.decisions import (
     analyst_pairs,
@@ -28,6 +27,7 @@ from matching.networks.graph import DEALER_LISTINGS, group_sellers
 from matching.networks.identities import BATCH, assign_sellers
 from matching.networks.links import Link, photo_links, shared_value_links, text_link, text_weight
 from matching.networks.store import write_networks
+from matching.networks.text import phrases, texts
 from registry.db import utcnow
 
 
@@ -63,7 +63,7 @@ def _store_links(db: Database, links: list[Link], now: str) -> None:
 
 def update_texts(db: Database, listing_ids: list[str], rebuild: bool = False) -> list[Link]:
     """Signatures of these listings' own text (boilerplate: phrases counted over every listing, kept
-    between runs in `matching.networks.phrases`), then their near-identical-text links against every
+    between runs in `matching.networks.text.phrases`), then their near-identical-text links against every
     stored signature."""
     if rebuild:
         phrases.rebuild(db, ((sid, f"{title or ''}\n{description or ''}")

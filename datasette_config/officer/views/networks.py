@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from datasette.utils.asgi import Response
 
-from datasette_config.auth.access_log import log_access
+from datasette_config.access_log import log_access
 from datasette_config.officer.network_decisions import (
     NetworkDecisionError,
     near_misses_of,
@@ -24,8 +24,7 @@ from datasette_config.officer.queries.networks import (
     network_choices,
     network_rows,
 )
-from datasette_config.officer.views.queue import render
-from datasette_config.web import not_found, read, require_officer, write
+from datasette_config.toolkit import not_found, read, render, require_officer, write
 
 NETWORKS_LIMIT = 200
 EXPORTS = {

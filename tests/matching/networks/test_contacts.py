@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from matching.networks.emails import find_emails, normalise_email
-from matching.networks.phones import find_phones, normalise_phone
-from matching.networks.regions import listing_region
+from matching.networks.contacts.emails import find_emails, normalise_email
+from matching.networks.contacts.phones import find_phones, normalise_phone
+from matching.networks.contacts.regions import listing_region
 
 OFCOM_MOBILE = "+447700900123"
 OFCOM_LANDLINE = "+441632960001"

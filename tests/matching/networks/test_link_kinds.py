@@ -9,7 +9,7 @@ from PIL import Image, ImageEnhance
 
 from matching.networks.handles import handle_bits, handle_weight
 from matching.networks.update import update_networks
-from registry.synthetic import photo_bytes
+from synthetic.photos import photo_bytes
 from tests.matching.networks.conftest import network_of
 
 TEMPLATE = ("Bramble copse machine kept in the dry barn at Holt Lane, hydraulics rebuilt by us in the spring. "

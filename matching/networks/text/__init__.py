@@ -1,0 +1,1 @@
+"""Advert text: phrases counted over sellers (boilerplate), own shingles, MinHash candidates."""
