@@ -15,6 +15,7 @@ from collections import defaultdict
 from pathlib import Path
 
 from bench.network_data import write_marketplace
+from bench.sizes import size
 from matching.networks.evaluate import score_kinds, score_networks
 from matching.networks.update import update_networks
 from registry.db import connect
@@ -24,9 +25,9 @@ TARGET_PRECISION = 0.98
 TARGET_RECALL = 0.90
 
 
-def run_seed(seed: int, folder: Path, operations: int = 10) -> tuple[dict, dict]:
+def run_seed(seed: int, folder: Path, operations: int = 10, private: int = 120) -> tuple[dict, dict]:
     """Score one freshly generated marketplace: (pair scores, per-kind counts)."""
-    listings = write_marketplace(folder / f"market-{seed}", seed=seed, operations=operations)
+    listings = write_marketplace(folder / f"market-{seed}", seed=seed, operations=operations, private=private)
     db = connect(folder / f"seed-{seed}.db")
     import_items(db, listings.parent / "items.jsonl")
     import_listings(db, listings)
@@ -41,13 +42,14 @@ def run_seed(seed: int, folder: Path, operations: int = 10) -> tuple[dict, dict]
     return score, kinds
 
 
-def main(quick: bool = False, seeds: list[int] | None = None, operations: int = 10) -> dict:
-    """Score each seed's marketplace and print the totals per kind (seeds 1-2 when `quick`, else 1-8)."""
-    seeds = seeds or list(range(1, 3 if quick else 9))
+def main(quick: bool = False, seeds: list[int] | None = None) -> dict:
+    """Score each seed's marketplace and print the totals per kind (seeds 1-8; 1-2 quick; 1 smoke)."""
+    seeds = seeds or list(range(1, size(9, 3, 2)))
+    operations, private = size(10, 10, 2), size(120, 120, 10)
     totals: dict[str, dict] = defaultdict(lambda: {"planted": 0, "linked": 0, "joined": 0})
     with tempfile.TemporaryDirectory() as tmp:
         for seed in seeds:
-            score, kinds = run_seed(seed, Path(tmp), operations)
+            score, kinds = run_seed(seed, Path(tmp), operations, private)
             print(f"seed {seed}: precision {score['precision']:.3f} recall {score['recall']:.3f} "
                   f"({score['pairs_correct']}/{score['pairs_expected']} pairs, {score['pairs_predicted']} predicted); "
                   f"dealers merged {score['dealers_merged']}, private merged {score['private_merged']}; "
