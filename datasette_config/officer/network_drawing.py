@@ -1,11 +1,14 @@
 """A network drawn by Graphviz (Debian's `graphviz` package, its `dot` program) as SVG on the server.
 
 Each seller is a box (a Graphviz cluster) holding its listings, so listings are grouped under their
-seller; stolen items matched to a listing are red diamonds beside it and the listing is shaded red;
-sellers are joined by one edge per pair, labelled once with every kind of evidence between them
-and thicker the stronger it is. `dot` places node and edge labels so that they never overlap
-(it routes each label as a node of its own). The SVG holds no script and no style attribute; its
-links point only to this workspace's own pages and anchors.
+seller; stolen items matched to a listing are red diamonds beside it and the listing is shaded red.
+Evidence is bundled: a value several sellers share (a phone number, an e-mail address, a profile, an
+identifier, a handle) is one hexagon joined to each of them (its last three characters shown), so
+seven handles behind one number draw seven lines, not twenty-one; photo and text links are one edge
+per pair of sellers, labelled once with every kind between them and thicker the stronger it is.
+`dot` places node and edge labels so that they never overlap (it routes each label as a node of its
+own). The SVG holds no script and no style attribute; its links point only to this workspace's own
+pages and anchors.
 """
 
 from __future__ import annotations
@@ -14,11 +17,12 @@ import re
 import shutil
 import subprocess
 
-DRAWN_LISTINGS = 60  # beyond this a seller's listings are summed up in one node (matched ones always drawn)
-LISTINGS_PER_SELLER = 8
+LISTINGS_PER_SELLER = 8  # listings drawn under a seller (matched ones first); 3 when the network has many sellers
+MANY_SELLERS = 4
 LABEL_CHARS = 32
 DOT_SECONDS = 20
 SELLER_COLOUR, MATCH_COLOUR, LINK_COLOUR = "#1f5fa8", "#b00020", "#1f5fa8"
+SHARED_VALUE_KINDS = ("phone", "email", "profile", "identifier", "handle")  # drawn as one node their sellers meet at
 
 
 class DrawingError(RuntimeError):
@@ -41,19 +45,19 @@ def dot_source(data: dict) -> str:
     by_seller: dict[int, list[dict]] = {}
     for row in data["listings"]:
         by_seller.setdefault(row["seller_id"], []).append(row)
-    crowded = len(data["listings"]) > DRAWN_LISTINGS
     lines = ['graph network {', '  graph [rankdir=LR, fontname="sans-serif", fontsize=11, nodesep=0.25, ranksep=0.6, '
              'newrank=true, compound=true];', '  node [fontname="sans-serif", fontsize=10];',
              '  edge [fontname="sans-serif", fontsize=10];']
     for s in data["sellers"]:
         sid = s["id"]
         lines.append(f'  subgraph cluster_{sid} {{')
-        lines.append(f'    label={_quote(s["source"])}; color="#9ab"; fontcolor="#567";')
+        lines.append(f'    graph [label={_quote(s["source"])}, color="#9ab", fontcolor="#567", style=rounded];')
         lines.append(f'    "s{sid}" [label={_quote(s["label"])}, shape=ellipse, style=filled, fillcolor="{SELLER_COLOUR}", '
                      f'fontcolor=white, href="/seller/{sid}", tooltip={_quote("seller " + s["label"])}];')
         rows = by_seller.get(sid, [])
-        shown = [r for r in rows if r["id"] in matched] if crowded else []
-        shown += [r for r in rows if r not in shown][:max(0, LISTINGS_PER_SELLER - len(shown))]
+        shown = [r for r in rows if r["id"] in matched]
+        room = LISTINGS_PER_SELLER if len(data["sellers"]) <= MANY_SELLERS else 3
+        shown += [r for r in rows if r not in shown][:max(0, room - len(shown))]
         for row in shown:
             hit = row["id"] in matched
             fill = f', style=filled, fillcolor="#f6d5da", color="{MATCH_COLOUR}"' if hit else ""
@@ -73,14 +77,23 @@ def dot_source(data: dict) -> str:
             if listing_id in drawn:
                 lines.append(f'  "l{_safe(listing_id)}" -- "i{m["item_id"]}" [color="{MATCH_COLOUR}", '
                              f'label={_quote(m["band"] + " match")}, fontcolor="{MATCH_COLOUR}"];')
+    shared: dict[tuple[str, str], set[int]] = {}
     pairs: dict[tuple[int, int], list[dict]] = {}
     for link in data["links"]:
-        pairs.setdefault((link["seller_a"], link["seller_b"]), []).append(link)
+        if link["kind"] in SHARED_VALUE_KINDS and link.get("value"):
+            shared.setdefault((link["kind"], link["value"]), set()).update((link["seller_a"], link["seller_b"]))
+        else:
+            pairs.setdefault((link["seller_a"], link["seller_b"]), []).append(link)
+    for n, ((kind, value), holders) in enumerate(sorted(shared.items(), key=lambda kv: (kv[0][0], kv[0][1]))):
+        lines.append(f'  "v{n}" [label={_quote(f"same {kind} …{value[-3:]}")}, shape=hexagon, style=filled, '
+                     f'fillcolor="#dfe9f5", color="{LINK_COLOUR}", fontcolor="{LINK_COLOUR}"];')
+        for sid in sorted(holders):
+            lines.append(f'  "v{n}" -- "s{sid}" [color="{LINK_COLOUR}", penwidth=2.5];')
     for (a, b), links in pairs.items():
         kinds = sorted({k["kind"] for k in links})
         weight = max(k["weight"] for k in links)
         lines.append(f'  "s{a}" -- "s{b}" [label={_quote(", ".join(kinds))}, color="{LINK_COLOUR}", '
-                     f'fontcolor="{LINK_COLOUR}", penwidth={1 + 3 * weight:.1f}, constraint=false];')
+                     f'fontcolor="{LINK_COLOUR}", penwidth={1 + 3 * weight:.1f}];')
     lines.append('}')
     return "\n".join(lines)
 

@@ -79,7 +79,7 @@ def load_network(conn, network_id: int) -> dict | None:
         "from listings l join sellers s on s.id = l.seller_id where s.network_id = ? "
         "order by coalesce(l.posted_at, l.first_seen_at), l.id limit ?", [network_id, NETWORK_LISTINGS_SHOWN]))
     links = dict_rows(conn.execute(
-        "select k.id, k.seller_a, k.seller_b, k.kind, k.detail, k.weight, k.listing_a, k.listing_b, k.created_at "
+        "select k.id, k.seller_a, k.seller_b, k.kind, k.value, k.detail, k.weight, k.listing_a, k.listing_b, k.created_at "
         "from seller_links k join sellers a on a.id = k.seller_a join sellers b on b.id = k.seller_b "
         "where a.network_id = ? and b.network_id = ? order by k.weight desc, k.kind", [network_id, network_id]))
     matches = dict_rows(conn.execute(

@@ -53,7 +53,7 @@ async def test_networks_ranked_with_risk_and_filtered_by_source_and_area(ds, coo
 async def test_network_page_draws_links_shows_evidence_and_logs_the_view(ds, db, cookies_for, network):
     page = await ds.client.get(f"/network/{network}", cookies=cookies_for("olivia"))
     assert page.status_code == 200
-    assert "<svg" in page.text and ">phone</text>" in page.text  # the drawn link, labelled by kind
+    assert "<svg" in page.text and ">same phone …123</text>" in page.text  # the shared number, drawn once
     assert "same phone number +44 7700 900123" in page.text and "+447700900123" in page.text
     assert "44260123456" in page.text  # the matched stolen item's crime reference
     assert "<svg onload" not in page.text and 'href="javascript:' not in page.text
