@@ -20,13 +20,9 @@ from registry.cleaning import clip, parse_datetime
 from registry.db import data_dir, utcnow
 from registry.photos import PhotoError, StoredPhoto, store_photo, write_once
 from registry.prices import parse_price
+from registry.versions import CONTENT_FIELDS, attach_photo, attach_snapshot, next_listing_photo_id, record_version, touch_version
 from registry.vocab import resolve_category
 
-CONTENT_FIELDS = (
-    "title", "description", "price", "currency", "location", "posted_at", "category", "make", "model",
-    "year", "colour", "structured_identifiers", "seller_name", "seller_profile_url", "seller_phone",
-    "seller_email", "latitude", "longitude", "photo_urls", "price_text",
-)
 _URL = re.compile(r"^https?://[^\s]+$", re.I)
 
 
@@ -113,24 +109,38 @@ def _content_hash(row: dict) -> str:
     return hashlib.sha256(json.dumps([row.get(k) for k in CONTENT_FIELDS], default=str).encode()).hexdigest()
 
 
-def upsert_listing(db: Database, row: dict, *, crawl_run_id: int | None = None, now: str | None = None) -> Upserted:
-    """Insert a cleaned listing or update the stored one; says whether it was new, changed or unchanged."""
+def upsert_listing(db: Database, row: dict, *, crawl_run_id: int | None = None, now: str | None = None,
+                   via: str | None = None) -> Upserted:
+    """Insert a cleaned listing or update the stored one; says whether it was new, changed or unchanged.
+
+    A new or changed listing also gets a new version (registry.versions) seen by `via` ("crawl"
+    when a crawl run is given, else "import"); the earlier versions stay as they were.
+    """
     now = now or utcnow()
     row = dict(row)
     content_hash = _content_hash(row)
+    fields = {k: row.get(k) for k in CONTENT_FIELDS}
     row.pop("photo_urls", None)
-    existing = db.execute("select content_hash from listings where id = ?", [row["id"]]).fetchone()
+    via = via or ("crawl" if crawl_run_id is not None else "import")
+    existing = db.execute("select content_hash, version_id from listings where id = ?", [row["id"]]).fetchone()
     with db.atomic():
         if existing is None:
             db["listings"].insert({**row, "content_hash": content_hash, "first_seen_at": now, "last_seen_at": now,
                                    "changed_at": now, "crawl_run_id": crawl_run_id})
+            record_version(db, row["id"], fields, content_hash, via=via, crawl_run_id=crawl_run_id, now=now)
             return Upserted(row["id"], "new")
         if existing[0] == content_hash:
             db.execute("update listings set last_seen_at = ?, removed_at = null where id = ?", [now, row["id"]])
+            if existing[1] is None:  # stored before versions by a route that kept none
+                record_version(db, row["id"], fields, content_hash, via=via, crawl_run_id=crawl_run_id, now=now)
+            touch_version(db, row["id"], now)
             return Upserted(row["id"], "unchanged")
         db["listings"].update(row["id"], {**row, "content_hash": content_hash, "last_seen_at": now,
                                           "changed_at": now, "removed_at": None, "crawl_run_id": crawl_run_id,
-                                          "force_area": None, "place_precision": None, "place_note": None})
+                                          "force_area": None, "place_precision": None, "place_note": None,
+                                          "snapshot_path": None, "snapshot_sha256": None,
+                                          "snapshot_fetched_at": None})
+        record_version(db, row["id"], fields, content_hash, via=via, crawl_run_id=crawl_run_id, now=now)
         return Upserted(row["id"], "changed")
 
 
@@ -173,16 +183,22 @@ def save_listing_photo(db: Database, listing_id_: str, position: int, url: str |
 def _upsert_photo(db: Database, row: dict) -> None:
     with db.atomic():
         db.execute("delete from listing_photos where listing_id = ? and position = ?", [row["listing_id"], row["position"]])
-        db["listing_photos"].insert(row)
+        photo_id = next_listing_photo_id(db)
+        db["listing_photos"].insert({"id": photo_id, **row})
+        attach_photo(db, row["listing_id"], photo_id)
 
 
 def save_snapshot(db: Database, listing_id_: str, html: bytes, fetched_at: str | None = None) -> str:
-    """Keep the page as evidence: gzip under data/snapshots/, named and recorded by its SHA-256."""
+    """Keep the page as evidence: gzip under data/snapshots/, named and recorded by its SHA-256,
+    on the listing and on its current version (which keeps the first snapshot it was given)."""
     digest = hashlib.sha256(html).hexdigest()
     relative = Path("snapshots") / digest[:2] / f"{digest}.html.gz"
     write_once(data_dir(db) / relative, gzip.compress(html, mtime=0))
-    db.execute(
-        "update listings set snapshot_path = ?, snapshot_sha256 = ?, snapshot_fetched_at = ? where id = ?",
-        [relative.as_posix(), digest, fetched_at or utcnow(), listing_id_],
-    )
+    fetched_at = fetched_at or utcnow()
+    with db.atomic():
+        db.execute(
+            "update listings set snapshot_path = ?, snapshot_sha256 = ?, snapshot_fetched_at = ? where id = ?",
+            [relative.as_posix(), digest, fetched_at, listing_id_],
+        )
+        attach_snapshot(db, listing_id_, relative.as_posix(), digest, fetched_at)
     return digest
