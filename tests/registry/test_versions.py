@@ -117,3 +117,34 @@ def test_changes_in_words(after, photos, expected):
 ])
 def test_money(amount, currency, text):
     assert money(amount, currency) == text
+
+
+def test_migration_gives_stored_listings_a_first_version_and_pins_their_matches(tmp_path):
+    from sqlite_utils import Database
+
+    from registry.schema import migrations
+
+    old = Database(tmp_path / "old.db")
+    migrations.apply(old, stop_before="0019_listing_versions")
+    old.execute("insert into owners (id, name, created_at) values (1, 'A', 't')")
+    old.execute("insert into items (id, owner_id, category, created_at, updated_at) values (1, 1, 'tractor', 't', 't')")
+    old["listings"].insert({"id": "l1", "source": "s", "url": "https://example.org/1", "title": "JD 6120M",
+                            "price": 9500.0, "structured_identifiers": '[{"kind": "pin", "value": "X1"}]',
+                            "first_seen_at": "2026-11-01T00:00:00Z", "last_seen_at": "2026-11-03T00:00:00Z",
+                            "changed_at": "2026-11-02T00:00:00Z", "snapshot_path": "snapshots/ab/ab.html.gz",
+                            "snapshot_sha256": "ab" * 32, "snapshot_fetched_at": "2026-11-02T00:00:01Z"})
+    old["listing_photos"].insert_all([{"listing_id": "l1", "position": 1, "url": "https://example.org/1.jpg",
+                                       "sha256": "cd" * 32, "path": "photos/cd/cd.jpg"},
+                                      {"listing_id": "l1", "position": 2, "url": "https://example.org/2.jpg",
+                                       "error": "HTTP 404"}])
+    old["matches"].insert({"id": "m1", "item_id": 1, "listing_id": "l1", "score": 0.99, "band": "strong",
+                           "reasons": "[]", "created_at": "t", "updated_at": "t"})
+    migrations.apply(old)
+    (version,) = listing_versions(old, "l1")
+    assert (version["number"], version["via"], version["seen_at"]) == (1, "earlier record", "2026-11-02T00:00:00Z")
+    assert version["fields"]["price"] == 9500.0 and version["fields"]["title"] == "JD 6120M"
+    assert version["fields"]["photo_urls"] == ["https://example.org/1.jpg", "https://example.org/2.jpg"]
+    assert version["snapshot_sha256"] == "ab" * 32
+    assert [(p["position"], p["sha256"]) for p in version["photos"]] == [(1, "cd" * 32), (2, None)]
+    assert old.execute("select listing_version_id from matches").fetchone()[0] == version["id"]
+    assert old.execute("select count(*) from match_pins").fetchone()[0] == 1
