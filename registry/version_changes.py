@@ -102,21 +102,35 @@ def _photo_change(before: list[dict], after: list[dict]) -> str | None:
     return "photos reordered"
 
 
-def describe_changes(before: dict, after: dict, before_photos: list[dict] = (), after_photos: list[dict] = ()) -> list[str]:
+def describe_changes(before: dict, after: dict, before_photos: list[dict] = (), after_photos: list[dict] = (),
+                     watch: list[dict] = ()) -> list[str]:
     """Sentences saying what changed from one version's `fields` (and photos) to the next; [] when nothing did.
 
     Identifiers first (an identifier removed is what an officer must see), then the price, photos
     and the other fields. Photos compare by SHA-256 (by address when a photo was not stored).
+    `watch` adds identifiers to follow through the text ({"kind", "value"}, such as those a match
+    cited from a description), reported when they leave or return.
     """
     changes = []
     after_keys = {matching_key(i["value"]) for i in identifiers_of(after)}
     before_keys = {matching_key(i["value"]) for i in identifiers_of(before)}
+    said = set()
     for ident in identifiers_of(before):
         if matching_key(ident["value"]) not in after_keys and not identifier_present(ident["value"], after):
             changes.append(f"{ident.get('kind') or 'identifier'} {ident['value']} removed")
+            said.add(matching_key(ident["value"]))
     for ident in identifiers_of(after):
         if matching_key(ident["value"]) not in before_keys and not identifier_present(ident["value"], before):
             changes.append(f"{ident.get('kind') or 'identifier'} {ident['value']} added")
+            said.add(matching_key(ident["value"]))
+    for ident in watch:
+        key = matching_key(ident.get("value"))
+        if not key or key in said:
+            continue
+        was, now = identifier_present(ident["value"], before), identifier_present(ident["value"], after)
+        if was != now:
+            changes.append(f"{ident.get('kind') or 'identifier'} {ident['value']} {'removed' if was else 'back'}")
+            said.add(key)
     price = _price_change(before, after)
     if price:
         changes.append(price)
@@ -138,13 +152,14 @@ def describe_changes(before: dict, after: dict, before_photos: list[dict] = (), 
     return changes
 
 
-def version_history(versions: list[dict]) -> list[dict]:
-    """The versions (registry.versions.listing_versions) each with `changes`: what changed from the one before."""
+def version_history(versions: list[dict], watch: list[dict] = ()) -> list[dict]:
+    """The versions (registry.versions.listing_versions) each with `changes`: what changed from the one
+    before (`watch` as in describe_changes)."""
     out = []
     previous = None
     for version in versions:
         changes = [] if previous is None else describe_changes(previous["fields"], version["fields"],
-                                                                previous["photos"], version["photos"])
+                                                                previous["photos"], version["photos"], watch)
         out.append({**version, "changes": changes})
         previous = version
     return out

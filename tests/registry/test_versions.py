@@ -148,3 +148,12 @@ def test_migration_gives_stored_listings_a_first_version_and_pins_their_matches(
     assert [(p["position"], p["sha256"]) for p in version["photos"]] == [(1, "cd" * 32), (2, None)]
     assert old.execute("select listing_version_id from matches").fetchone()[0] == version["id"]
     assert old.execute("select count(*) from match_pins").fetchone()[0] == 1
+
+
+def test_identifiers_a_match_cited_from_the_text_are_followed():
+    before = {"description": "engine PE4045R123456, one owner"}
+    after = {"description": "one owner"}
+    watch = [{"kind": "engine", "value": "PE4045R123456"}]
+    assert describe_changes(before, after, watch=watch) == ["engine PE4045R123456 removed", "description changed"]
+    assert describe_changes(after, before, watch=watch) == ["engine PE4045R123456 back", "description changed"]
+    assert describe_changes(before, {"description": "engine PE-4045-R123456"}, watch=watch) == ["description changed"]

@@ -29,7 +29,9 @@ def add_versions(conn, match: dict) -> dict:
     flagged since the last decision). Without versions `seen` is the current listing.
     """
     listing = match.get("listing")
-    versions = version_history(listing_versions(conn, listing["id"])) if listing else []
+    watch = [{"kind": (r.get("identifier_kind") or "identifier").replace("_", " "), "value": str(r["listed"])}
+             for r in match.get("reasons") or [] if r.get("listed") is not None]
+    versions = version_history(listing_versions(conn, listing["id"]), watch) if listing else []
     pinned = next((v for v in versions if v["id"] == match.get("listing_version_id")), None)
     if pinned is None and versions:
         pinned = versions[0] if match.get("listing_version_id") is None else versions[-1]
