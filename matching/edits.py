@@ -47,7 +47,8 @@ def removed_evidence(db: Database, listing_id: str, old_reasons: list[dict], new
 
     An identifier counts as still there when the new reasons cite the same key or the listing's
     identifiers, title or description hold it (separators and look-alikes folded); a photo when a
-    photo with the same SHA-256 is among the listing's current photos.
+    photo with the same SHA-256 is among the listing's current photos, or the new reasons find the
+    same registered photo in another of them (a re-posted copy is still the evidence).
     """
     row = db.execute("select title, description, structured_identifiers from listings where id = ?",
                      [listing_id]).fetchone()
@@ -60,9 +61,11 @@ def removed_evidence(db: Database, listing_id: str, old_reasons: list[dict], new
                             "detail": f"{cited['kind'].replace('_', ' ')} {cited['listed']} removed"})
     current = {r[0] for r in db.execute("select sha256 from listing_photos where listing_id = ? and sha256 is not null",
                                         [listing_id])}
+    still_copied = {r.get("photo_id") for r in new_reasons if isinstance(r.get("listing_photo_id"), int)}
     for photo_id in cited_photo_ids(old_reasons):
         sha256, position = _photo(db, photo_id)
-        if sha256 and sha256 not in current:
+        registered = next((r.get("photo_id") for r in old_reasons if r.get("listing_photo_id") == photo_id), None)
+        if sha256 and sha256 not in current and registered not in still_copied:
             removed.append({"kind": "photo", "value": sha256,
                             "detail": f"listing photo {position or '?'} the match rested on removed"})
     return removed

@@ -10,7 +10,7 @@ from datasette_config.officer.decisions import record_decision
 from matching.pipeline import match_listings
 from matching.store import match_id
 from registry.listings import listing_id
-from registry.synthetic import photo_bytes
+from registry.synthetic import encode, photo_bytes, scene
 from tests.matching.test_pipeline import ad, item_id, load_listings, registry  # noqa: F401  (fixture)
 
 LID = listing_id("test-market", "https://example.org/ad/1")
@@ -29,6 +29,7 @@ def the_match(db):
 def photos(tmp_path):
     (tmp_path / "copy.jpg").write_bytes(photo_bytes(11))  # a copy of the stolen tractor's registered photo
     (tmp_path / "other.jpg").write_bytes(photo_bytes(45))
+    (tmp_path / "recopy.jpg").write_bytes(encode(scene(11).resize((640, 480)), "JPEG", 70))  # re-posted smaller
 
 
 SERIAL = ad(1, "John Deere 6120M 2019", "engine PE4045R123456, one owner", price=9500)
@@ -38,6 +39,7 @@ EDITS = {
                        [("identifier", "PE4045R123456")]),
     "photo replaced": (PHOTO, {**PHOTO, "photos": ["other.jpg"]}, [("photo", None)]),
     "price cut": (SERIAL, {**SERIAL, "price": 6000}, []),
+    "photo re-posted as another copy": (PHOTO, {**PHOTO, "photos": ["recopy.jpg"]}, []),
     "advert rewritten": (SERIAL, ad(1, "Lawn mower", "petrol mower, £150", price=150),
                          [("identifier", "PE4045R123456")]),
 }
