@@ -7,7 +7,7 @@ from datasette_config.auth.views import login_page, logout_page
 from datasette_config.check.trade_views import trade_page
 from datasette_config.officer.views.cases import record_recovery, record_theft
 from datasette_config.officer.views.clones import clones_page
-from datasette_config.officer.views.files import case_file, export_match, photo, snapshot
+from datasette_config.officer.views.files import case_file, export_match, match_snapshot, photo, snapshot
 from datasette_config.officer.views.networks import export_network, network_page, networks_page
 from datasette_config.officer.views.queue import decide, item_page, match_page, queue_page
 from datasette_config.officer.views.search import map_page, search_page, trends_page
@@ -19,6 +19,7 @@ ROUTES = [
     (r"^/match/(?P<match_id>[^/.]+)\.(?P<fmt>json|csv)$", export_match),
     (r"^/match/(?P<match_id>[^/.]+)\.case\.zip$", case_file),
     (r"^/match/(?P<match_id>[^/.]+)/decide$", decide),
+    (r"^/match/(?P<match_id>[^/.]+)/snapshot$", match_snapshot),
     (r"^/match/(?P<match_id>[^/.]+)$", match_page),
     (r"^/item/(?P<item_id>[0-9]+)$", item_page),
     (r"^/item/(?P<item_id>[0-9]{1,12})/theft$", record_theft),

@@ -177,6 +177,9 @@ async def test_match_page_and_exports_show_the_version_seen_first(edited_site, o
     snapshot = await ds.client.get(f"/listing/{match['listing_id']}/snapshot?version=1", cookies=cookies)
     assert snapshot.headers["x-snapshot-sha256"] == first["snapshot_sha256"]
     assert snapshot.headers["x-snapshot-verified"] == "yes" and "ST4402S889112" in snapshot.text
+    pinned = await ds.client.get(f"/match/{match['id']}/snapshot", cookies=cookies)
+    assert pinned.status_code == 302
+    assert pinned.headers["location"] == f"/listing/{match['listing_id']}/snapshot?version=1"
     # the photo the match cited is still served, though the listing no longer shows it
     cited = next(r["listing_photo_id"] for r in json.loads(match["reasons"]) if r.get("listing_photo_id"))
     assert (await ds.client.get(f"/photo/listing/{cited}.jpg", cookies=cookies)).status_code == 200

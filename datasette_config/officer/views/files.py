@@ -81,6 +81,20 @@ async def snapshot(request, datasette):
                              "Content-Disposition": f'inline; filename="snapshot-{listing_id}.html.txt"'})
 
 
+async def match_snapshot(request, datasette):
+    """The snapshot a match rests on: a redirect to its listing's pinned version (`?view=rendered` kept)."""
+    require_officer(request)
+    match_id = request.url_vars["match_id"]
+    row = await read(datasette, lambda conn: conn.execute(
+        "select m.listing_id, v.number from matches m left join listing_versions v on v.id = m.listing_version_id "
+        "where m.id = ?", [match_id]).fetchone())
+    if row is None:
+        return not_found(f"No match {match_id}")
+    query = "&".join(q for q in (f"version={row[1]}" if row[1] else "",
+                                 "view=rendered" if request.args.get("view") == "rendered" else "") if q)
+    return Response.redirect(f"/listing/{row[0]}/snapshot" + (f"?{query}" if query else ""))
+
+
 def _snapshot_row(conn, listing_id: str, version: int | None):
     if version is None:
         return conn.execute("select snapshot_path, snapshot_sha256, url, null from listings where id = ?",
