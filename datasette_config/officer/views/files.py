@@ -86,8 +86,9 @@ async def match_snapshot(request, datasette):
     require_officer(request)
     match_id = request.url_vars["match_id"]
     row = await read(datasette, lambda conn: conn.execute(
-        "select m.listing_id, v.number from matches m left join listing_versions v on v.id = m.listing_version_id "
-        "where m.id = ?", [match_id]).fetchone())
+        "select m.listing_id, coalesce(v.number, (select min(number) from listing_versions f "
+        "where f.listing_id = m.listing_id)) from matches m left join listing_versions v on v.id = m.listing_version_id "
+        "where m.id = ?", [match_id]).fetchone())  # a match never pinned rests on the first version (queries.versions)
     if row is None:
         return not_found(f"No match {match_id}")
     query = "&".join(q for q in (f"version={row[1]}" if row[1] else "",
