@@ -220,7 +220,7 @@ def import_listings(db: Database, path: Path | str, progress: Callable[[int, int
                 report.photos += 1
             else:
                 msg = db.execute("select error from listing_photos where listing_id = ? and position = ?",
-                                 [result.listing_id, position]).fetchone()[0]
+                                 [result.listing_id, position]).fetchone()[0] or problem
                 report.warnings.append(f"{where}: photo {position}: {msg} (listing kept)")
     return report
 

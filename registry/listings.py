@@ -181,7 +181,17 @@ def save_listing_photo(db: Database, listing_id_: str, position: int, url: str |
 
 
 def _upsert_photo(db: Database, row: dict) -> None:
+    """Store a listing photo row; the same photo at the same address keeps its row and id (a match's
+    reasons cite it), as does a stored photo whose address failed this time (the error is the
+    caller's to report); any other replaces it under an id never used before."""
     with db.atomic():
+        same = db.execute("select id from listing_photos where listing_id = ? and position = ? and url is ? "
+                          "and sha256 is not null and (sha256 = ? or ? is null)",
+                          [row["listing_id"], row["position"], row["url"], row["sha256"], row["sha256"]]).fetchone()
+        if same:
+            db.execute("update listing_photos set fetched_at = ? where id = ?", [row["fetched_at"], same[0]])
+            attach_photo(db, row["listing_id"], same[0])
+            return
         db.execute("delete from listing_photos where listing_id = ? and position = ?", [row["listing_id"], row["position"]])
         photo_id = next_listing_photo_id(db)
         db["listing_photos"].insert({"id": photo_id, **row})

@@ -657,6 +657,7 @@ def m0019_listing_versions(db: Database) -> None:
             height INTEGER,
             error TEXT,
             fetched_at TEXT,
+            carried INTEGER NOT NULL DEFAULT 0,
             UNIQUE (version_id, position)
         );
         CREATE INDEX listing_version_photos_photo ON listing_version_photos (listing_photo_id);
@@ -669,10 +670,10 @@ def m0019_listing_versions(db: Database) -> None:
             snapshot_fetched_at ON listing_versions WHEN OLD.snapshot_sha256 IS NOT NULL
             BEGIN SELECT RAISE(ABORT, 'a version keeps the snapshot it was seen with'); END;
         CREATE TRIGGER listing_version_photos_kept BEFORE DELETE ON listing_version_photos
-            WHEN OLD.sha256 IS NOT NULL
+            WHEN OLD.sha256 IS NOT NULL AND OLD.carried = 0
             BEGIN SELECT RAISE(ABORT, 'a stored photo of a listing version is never removed'); END;
         CREATE TRIGGER listing_version_photos_fixed BEFORE UPDATE ON listing_version_photos
-            WHEN OLD.sha256 IS NOT NULL
+            WHEN OLD.sha256 IS NOT NULL AND OLD.carried = 0
             BEGIN SELECT RAISE(ABORT, 'a stored photo of a listing version is never rewritten'); END;
         ALTER TABLE listings ADD COLUMN version_id INTEGER REFERENCES listing_versions (id);
         ALTER TABLE matches ADD COLUMN listing_version_id INTEGER REFERENCES listing_versions (id);

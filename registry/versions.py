@@ -48,7 +48,9 @@ def record_version(db: Database, listing_id: str, fields: dict, content_hash: st
     who saw it: "crawl" (with `crawl_run_id`), "import" or "earlier record". Photos the listing
     still shows at the same address and position are carried into the new version; photos at
     positions the seller no longer publishes leave the current listing (`listing_photos`) and stay
-    in the versions that showed them. Runs in the caller's transaction.
+    in the versions that showed them. A carried photo (`carried` 1) stands until the crawl or import
+    that made the version stores the photo again (attach_photo), since a seller may put a new
+    picture at the same address. Runs in the caller's transaction.
     """
     now = now or utcnow()
     listing = db.execute("select source, url from listings where id = ?", [listing_id]).fetchone()
@@ -67,7 +69,7 @@ def record_version(db: Database, listing_id: str, fields: dict, content_hash: st
     urls = list(stored.get("photo_urls") or [])
     for row in _listing_photo_rows(db, listing_id):
         if row["position"] <= len(urls) and row["url"] == urls[row["position"] - 1]:
-            _insert_photo(db, version_id, row)
+            _insert_photo(db, version_id, row, carried=number > 1)
     if number > 1:
         db.execute("delete from listing_photos where listing_id = ? and position > ?", [listing_id, len(urls)])
     return version_id
@@ -81,16 +83,17 @@ def touch_version(db: Database, listing_id: str, now: str | None = None) -> None
 
 def attach_photo(db: Database, listing_id: str, photo_id: int) -> None:
     """Record a just-saved `listing_photos` row in the current version. A position where the version
-    already holds a stored photo keeps it (the version shows what it was seen with)."""
+    already holds a photo it stored itself keeps it (the version shows what it was seen with); one
+    carried from the previous version is replaced by what was fetched for this one."""
     version_id = current_version_id(db, listing_id)
     if version_id is None:
         return
     row = next((r for r in _listing_photo_rows(db, listing_id) if r["listing_photo_id"] == photo_id), None)
     if row is None:
         return
-    held = db.execute("select sha256 from listing_version_photos where version_id = ? and position = ?",
+    held = db.execute("select sha256, carried from listing_version_photos where version_id = ? and position = ?",
                       [version_id, row["position"]]).fetchone()
-    if held is not None and held[0] is not None:
+    if held is not None and held[0] is not None and not held[1]:
         return
     db.execute("delete from listing_version_photos where version_id = ? and position = ?",
                [version_id, row["position"]])
@@ -168,7 +171,7 @@ def _listing_photo_rows(db: Database, listing_id: str) -> list[dict]:
     return [dict(zip(PHOTO_COLUMNS, r, strict=True)) for r in rows]
 
 
-def _insert_photo(db: Database, version_id: int, row: dict) -> None:
-    db.execute(f"insert into listing_version_photos (version_id, {', '.join(PHOTO_COLUMNS)}) "
-               f"values (?, {', '.join('?' * len(PHOTO_COLUMNS))})",
-               [version_id, *(row[c] for c in PHOTO_COLUMNS)])
+def _insert_photo(db: Database, version_id: int, row: dict, carried: bool = False) -> None:
+    db.execute(f"insert into listing_version_photos (version_id, {', '.join(PHOTO_COLUMNS)}, carried) "
+               f"values (?, {', '.join('?' * len(PHOTO_COLUMNS))}, ?)",
+               [version_id, *(row[c] for c in PHOTO_COLUMNS), int(carried)])

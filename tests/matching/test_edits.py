@@ -95,3 +95,22 @@ def test_new_evidence_in_a_later_version_raises_the_band(registry, tmp_path):  #
                                      [after["id"]])]
     assert pins == [v1, v2]  # the earlier pin is kept
     assert after["evidence_edited_at"] is None
+
+
+def test_a_new_picture_at_the_old_address_is_a_replaced_photo(registry, tmp_path):  # noqa: F811
+    db = registry
+    photos(tmp_path)
+    load_listings(db, tmp_path, [PHOTO], "v1.jsonl")
+    match_listings(db)
+    ids_before = [r[0] for r in db.execute("select id from listing_photos")]
+    load_listings(db, tmp_path, [PHOTO], "again.jsonl", backdate=False)  # unchanged: the photo keeps its id
+    assert [r[0] for r in db.execute("select id from listing_photos")] == ids_before
+    (tmp_path / "copy.jpg").write_bytes(photo_bytes(45))  # the seller swaps the picture, same address
+    load_listings(db, tmp_path, [{**PHOTO, "price": 8000}], "v2.jsonl", backdate=False)
+    match_listings(db)
+    (first, second) = [[p[0] for p in db.execute("select sha256 from listing_version_photos where version_id = ?", [v])]
+                       for v in version_ids(db)]
+    assert first != second and len(second) == 1
+    after = the_match(db)
+    assert after["band"] == "strong" and after["listing_version_id"] == version_ids(db)[0]
+    assert [e["kind"] for e in json.loads(after["evidence_edits"])] == ["photo"]

@@ -45,7 +45,7 @@ def ad_page(path: str, edited: bool) -> bytes:
     title, serial, _, before, after = ADS[path]
     product = {"@context": "https://schema.org", "@type": "Product", "name": title,
                "description": "Little used, sold as seen." + ("" if edited else f" Serial {serial}."),
-               "image": [f"{path}/{'new' if edited else 'old'}.jpg"],
+               "image": [f"{path}/{'main' if path == '/ad/quad' else 'new' if edited else 'old'}.jpg"],
                "offers": {"@type": "Offer", "price": str(after if edited else before), "priceCurrency": "GBP"}}
     if not edited:
         product["serialNumber"] = serial
@@ -65,8 +65,9 @@ def serve(state: dict):
             elif path in ADS:
                 body, kind = ad_page(path, state["edited"]), "text/html; charset=utf-8"
             elif path.endswith(".jpg") and path.rsplit("/", 1)[0] in ADS:
-                seed = ADS[path.rsplit("/", 1)[0]][2]
-                body, kind = photo_bytes(seed if path.endswith("old.jpg") else seed + 40), "image/jpeg"
+                seed = ADS[path.rsplit("/", 1)[0]][2]  # the quad's seller swaps the picture at the same address
+                new = path.endswith("new.jpg") or (path.endswith("main.jpg") and state["edited"])
+                body, kind = photo_bytes(seed + 40 if new else seed), "image/jpeg"
             else:
                 self.send_response(404)
                 self.end_headers()
