@@ -1,6 +1,6 @@
 """Evidence a seller edited away: what a match rested on that a later version of its listing lacks.
 
-A match is pinned to the listing version it was made from (registry.versions). When a later
+A match is pinned to the listing version it was made from (registry.listings.versions). When a later
 version is matched and an identifier the match cited (by its matching key) or a listing photo
 it cited (by SHA-256) is no longer published, the match is flagged: `evidence_edited_at` and
 `evidence_edits` (a JSON list of {kind, value, detail, version, seen_at, flagged_at}). The flag
@@ -13,8 +13,8 @@ import json
 
 from sqlite_utils import Database
 
-from registry.identifiers import matching_key
-from registry.version_changes import identifier_present
+from registry.identifiers.rules import matching_key
+from registry.listings.version_changes import identifier_present
 
 
 def cited_identifiers(reasons: list[dict]) -> list[dict]:

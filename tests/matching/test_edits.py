@@ -9,8 +9,8 @@ import pytest
 from datasette_config.officer.decisions import record_decision
 from matching.pipeline import match_listings
 from matching.store import match_id
-from registry.listings import listing_id
-from registry.synthetic import encode, photo_bytes, scene
+from registry.listings.store import listing_id
+from synthetic.photos import encode, photo_bytes, scene
 from tests.matching.test_pipeline import ad, item_id, load_listings, registry  # noqa: F401  (fixture)
 
 LID = listing_id("test-market", "https://example.org/ad/1")

@@ -22,10 +22,10 @@ from datasette_config.app import make_datasette
 from datasette_config.auth.sessions import COOKIE_NAME, create_session
 from datasette_config.officer.decisions import record_decision
 from matching.pipeline import match_listings
+from registry.accounts.users import add_user
 from registry.db import connect
-from registry.imports import import_items
-from registry.synthetic import photo_bytes
-from registry.users import add_user
+from registry.imports.files import import_items
+from synthetic.photos import photo_bytes
 
 ITEMS = [
     {"owner": {"name": "A Farmer", "email": "a@example.org"}, "category": "power_tool", "make": "Stihl",

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import json
 
-from registry.version_changes import version_history
-from registry.versions import listing_versions
+from registry.listings.version_changes import version_history
+from registry.listings.versions import listing_versions
 
 SEEN_FIELDS = ("title", "description", "price", "currency", "price_text", "location", "posted_at", "category",
                "make", "model", "year", "colour", "seller_name", "seller_profile_url", "seller_phone", "seller_email")

@@ -11,15 +11,15 @@ import json
 
 from datasette.utils.asgi import Forbidden, Response
 
-from datasette_config.auth.access_log import log_access, owner_contact
+from datasette_config.access_log import log_access, owner_contact
 from datasette_config.officer.case_file import build_case_file, crawl_runs
 from datasette_config.officer.export import case_record, case_rows
 from datasette_config.officer.queries.match import load_match
 from datasette_config.officer.snapshot import render_with_photos
 from datasette_config.officer.thumbs import thumbnail_path
-from datasette_config.web import is_officer, not_found, read, require_officer, role_of, write
+from datasette_config.toolkit import is_officer, not_found, read, require_officer, role_of, write
 from registry.db import inside
-from registry.versions import kept_photo_path
+from registry.listings.versions import kept_photo_path
 
 SNAPSHOT_CSP = "sandbox; default-src 'none'; frame-ancestors 'self'"
 RENDERED_CSP = "sandbox; default-src 'none'; style-src 'unsafe-inline'; img-src data:"  # framed: X-Frame-Options SAMEORIGIN
