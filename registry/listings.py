@@ -27,6 +27,7 @@ CONTENT_FIELDS = (
     "year", "colour", "structured_identifiers", "seller_name", "seller_profile_url", "seller_phone",
     "seller_email", "latitude", "longitude", "photo_urls", "price_text",
 )
+MAX_PHOTOS = 200  # an auction gallery holds 150 photos or more; each is fetched once
 _URL = re.compile(r"^https?://[^\s]+$", re.I)
 
 
@@ -105,7 +106,7 @@ def clean_listing(raw: dict) -> dict:
         "seller_name": clip(seller.get("name"), 200), "seller_profile_url": clip(seller.get("profile_url"), 2000),
         "seller_phone": clip(seller.get("phone"), 120), "seller_email": clip(seller.get("email"), 200),
         "latitude": number("latitude", 90), "longitude": number("longitude", 180),
-        "photo_urls": [clip(str(p), 2000) for p in photos if p][:64],
+        "photo_urls": [clip(str(p), 2000) for p in photos if p][:MAX_PHOTOS],
     }
 
 

@@ -11,10 +11,10 @@ import re
 
 from scrapy.exceptions import DropItem
 
+from registry.listings import MAX_PHOTOS
 from spiders.reading.text import clean_text
 
 TEXT_FIELDS = ("title", "location", "category", "make", "model", "colour")
-MAX_PHOTOS = 64  # a dealer's gallery can hold 50 or more
 _CURRENCY = re.compile(r"^[A-Z]{3}$")
 
 

@@ -25,7 +25,7 @@ from spiders.reading.photos import Gallery, is_chrome_address, photo_folder
 from spiders.reading.schema.entities import group_to_listing, is_placeholder
 from spiders.reading.schema.graph import Graph, from_rdfa
 from spiders.reading.schema.jsonld import read_blocks
-from spiders.reading.script import script_images
+from spiders.reading.state import galleries, page_states, script_images, state_place, state_seller
 from spiders.reading.visible.images import page_images
 from spiders.reading.visible.page import meta, metas, read_page
 
@@ -106,9 +106,7 @@ def main_listing(graph: Graph, doc, url: str) -> tuple[dict | None, bool]:
     return None, bool(top)
 
 
-def _gallery(doc, url: str, structured: list[str]) -> list[str]:
-    """Structured and script galleries first; the page's images join them when they come from where
-    those photos come from (the same host and folder), or stand alone when the page has no other."""
+def _page_gallery(doc, url: str, structured: list[str]) -> Gallery:
     gallery = Gallery(url)
     for address in structured + script_images(doc):
         gallery.add(address)
@@ -119,6 +117,25 @@ def _gallery(doc, url: str, structured: list[str]) -> list[str]:
     for og in metas(doc, "og:image") or metas(doc, "twitter:image"):
         if not is_chrome_address(og):
             gallery.add(og)
+    return gallery
+
+
+def _gallery(doc, url: str, structured: list[str], declared: list[str]) -> list[str]:
+    """The listing's photos. A gallery the page declares as a list in its state (a JSON attribute,
+    a script object) is the whole gallery when it holds at least as many photos as the rest of the
+    page shows: the structured, script and page images then only stand in for a larger size of one
+    of its photos. Otherwise structured and script galleries come first, and the page's images join
+    them when they come from where those photos come from (the same host and folder), or stand alone
+    when the page has no other."""
+    shown = _page_gallery(doc, url, structured)
+    if not declared:
+        return shown.urls
+    gallery = Gallery(url)
+    for address in declared:
+        gallery.add(address)
+    complete = len(gallery.urls) >= len(shown.urls)
+    for address in shown.urls:
+        gallery.add(address, join=not complete)
     return gallery.urls
 
 
@@ -155,7 +172,15 @@ def extract_listing(html_text: str, url: str) -> tuple[dict | None, list[str]]:
         if all(found["value"] != known["value"] for known in identifiers):
             identifiers.append(found)
     record["identifiers"] = identifiers
-    record["photos"] = _gallery(doc, url, record.get("photos") or [])
+    states = page_states(doc)
+    declared = galleries(states)
+    owner = next((o for o, _ in declared if isinstance(o, dict)), None)
+    if owner is not None:
+        if not record.get("location") and state_place(owner):
+            record["location"] = state_place(owner)
+        if not seller.get("name") and state_seller(owner):
+            record["seller"] = {**seller, "name": state_seller(owner)}
+    record["photos"] = _gallery(doc, url, record.get("photos") or [], [u for _, urls in declared for u in urls])
     record.pop("entity_url", None)
     record["site_name"] = meta(doc, "og:site_name")
     return {k: v for k, v in record.items() if v not in (None, "", [], {})}, notes

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from urllib.parse import urljoin
 
+from registry.listings import MAX_PHOTOS as MAX_IMAGES
 from spiders.reading.schema.graph import ITEM_TYPES, Graph, Group, types_of
 
 IDENTIFIER_PROPERTIES = {"serialNumber": "serial", "vehicleIdentificationNumber": "vin", "sku": "sku",
@@ -19,7 +20,6 @@ DATE_PROPERTIES = ("datePosted", "datePublished", "dateCreated", "uploadDate", "
 YEAR_PROPERTIES = ("vehicleModelDate", "modelDate", "productionDate", "dateVehicleFirstRegistered", "purchaseDate")
 PLACE_PROPERTIES = ("availableAtOrFrom", "itemLocation", "areaServed", "location", "contentLocation",
                     "availableAtOrFrom", "address")
-MAX_IMAGES = 64
 
 
 def text_of(value) -> str | None:
