@@ -21,7 +21,9 @@ import extruct
 from lxml import etree
 from lxml import html as lxml_html
 
+from spiders.reading.currency import page_hints, price_mark, settle_currency
 from spiders.reading.photos import Gallery, is_chrome_address, photo_folder
+from spiders.reading.price import tidy_price
 from spiders.reading.schema.entities import group_to_listing, is_placeholder
 from spiders.reading.schema.graph import Graph, from_rdfa
 from spiders.reading.schema.jsonld import read_blocks
@@ -155,11 +157,15 @@ def extract_listing(html_text: str, url: str) -> tuple[dict | None, list[str]]:
     if structured is None and not page.get("_listing"):
         return None, notes
     record = dict(structured or {})
-    for key in ("title", "price", "currency", "location", "description", "make", "model", "colour", "year"):
+    for key in ("title", "price", "location", "description", "make", "model", "colour", "year"):
         if not record.get(key) and page.get(key):
             record[key] = page[key]
-    if structured and page.get("_price_seen") and "price" in record and "currency" not in record:
-        record["currency"] = page.get("currency")
+    record["price"] = tidy_price(record.get("price"))
+    hints = page_hints(doc, url)
+    record["currency"] = settle_currency(
+        [(structured or {}).get("currency"), meta(doc, "product:price:currency", "og:price:currency")],
+        [price_mark(record.get("price")), price_mark(tidy_price(page.get("price")))], hints)
+    record["currency_hints"] = hints
     seller = dict(record.get("seller") or {})
     shown = page.get("seller") or {}
     if not seller.get("name") or (shown.get("name") or "").casefold() == seller["name"].casefold():

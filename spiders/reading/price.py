@@ -7,6 +7,7 @@ so the page reader, the item pipeline and `farmwatch listings import` can never 
 
 from __future__ import annotations
 
+import html
 import re
 
 from registry.prices import currency_code
@@ -25,3 +26,18 @@ def shown_price(text: str | None) -> tuple[str | None, str | None]:
         return None, None
     mark = _MARK.search(match[0])
     return match[0].strip(), currency_code(mark[0]) if mark else None
+
+
+_SPACES = re.compile(r"[\u00a0\u202f\u2007\u2009\u200a\u200b]")
+
+
+def tidy_price(value):
+    """A published price with HTML entities decoded (twice at most: "&amp;pound;" in JSON is "£") and
+    non-breaking and thin spaces made plain, before anything reads it; numbers are kept as they are."""
+    if not isinstance(value, str):
+        return value
+    for _ in range(2):
+        if "&" not in value:
+            break
+        value = html.unescape(value)
+    return _SPACES.sub(" ", value).strip()

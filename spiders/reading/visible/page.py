@@ -13,7 +13,7 @@ from lxml import etree
 from spiders.reading.labels import IDENTIFIER_KINDS, field_for_label
 from spiders.reading.price import MONEY, shown_price
 from spiders.reading.values import identifier_value, is_phone, phone_numbers
-from spiders.reading.visible.lines import BLOCK, SKIP, render_lines, spec_pairs
+from spiders.reading.visible.lines import BLOCK, CHROME, SKIP, render_lines, spec_pairs, walk
 
 _SUFFIX_SPLIT = re.compile(r"\s+(?:\||-|–|—|::|»)\s+")
 _HEAD_PLACE = re.compile(r"(?:[£$€]\s?[\d,.]+|\d[\d,.]*\s?€)\s*\(([^()]{2,60})\)\s*$")
@@ -34,6 +34,17 @@ _GONE = re.compile(r"(posting|listing|advert|ad|item|auction) (has|have) (expire
 _INLINE = ("span", "b", "strong", "em", "font", "small")
 _PRICE_CLASS = re.compile(r"price|preis|prix|prijs|cena|precio|prezzo|pris", re.I)
 _CARD_BLOCKS = {"li", "tr", "p", "article", "div", "section", "td"}
+_NO_PRICE = re.compile(r"\b(?:p\.?o\.?a\.?|price on (?:application|request)|ono|o\.n\.o|offers(?: over| around| invited)?|"
+                       r"or best offer|make an offer|current bid|high(?:est)? bid|starting bid|bid now|place a bid|auction|"
+                       r"reserve not met|no reserve|contact (?:us |seller )?for (?:a )?price|ask for price|"
+                       r"preis auf anfrage|verhandlungsbasis|vb|prix sur demande|[àa] d[ée]battre|ench[èe]res?|"
+                       r"prijs op aanvraag|bieden|cena do negocjacji|zapytaj o cen[eę]|licytacja|precio a consultar|"
+                       r"subasta|prezzo su richiesta|asta|pris p[åa] (?:foresp[øo]rsel|beg[äa]ran)|auktion)\b", re.I)
+_PAGE_PARAM = re.compile(r"[?&](?:page|p|pg|pagina|seite|strona|sida|side|o)=\d+|/page/\d+|/p\d+/?$", re.I)
+_PAGE_WORD = re.compile(r"^\W*(?:prev(?:ious)?|next|older|newer|zur[uü]ck|weiter|vorherige|n[aä]chste|pr[ée]c[ée]dent|"
+                        r"suivant|vorige|volgende|poprzednia|nast[eę]pna|anterior|siguiente|precedente|successiva|"
+                        r"forrige|neste|f[oö]reg[aå]ende|n[aä]sta)\b", re.I)
+_PAGE_OF = re.compile(r"\b(?:page|seite|pagina|strona|sida|side)\s+\d+\s+(?:of|von|de|di|z|av|af)\s+\d+\b", re.I)
 
 
 def metas(doc, name: str) -> list[str]:
@@ -141,9 +152,9 @@ def seller_from_text(doc, url: str, description: str | None, pairs: list[tuple[s
     return {}
 
 
-def _cards_with_prices(doc, url: str) -> int:
-    """Blocks that hold both a link to another page and a price: result cards."""
-    hrefs = set()
+def result_cards(doc, url: str) -> list:
+    """Result cards: blocks that hold both a price and a link to another page (the card's element)."""
+    cards, hrefs = [], set()
     for el in doc.iter():
         if not isinstance(el.tag, str) or el.tag.lower() not in _CARD_BLOCKS:
             continue
@@ -153,16 +164,49 @@ def _cards_with_prices(doc, url: str) -> int:
             continue
         block = el
         for _ in range(3):
+            if next(block.iter("h1"), None) is not None:
+                break  # the page's own headline: its main content, not a card
             links = [a.get("href") for a in block.iter("a") if a.get("href")]
             links = [urljoin(url, h).split("#")[0] for h in links if not h.startswith(("#", "javascript:", "mailto:"))]
             links = [h for h in links if h != url.split("#")[0]]
             if links:
-                hrefs.add(links[0])
+                if links[0] not in hrefs:
+                    hrefs.add(links[0])
+                    cards.append(block)
                 break
             block = block.getparent()
             if block is None:
                 break
-    return len(hrefs)
+    return cards
+
+
+def _inside(cards: list) -> set[int]:
+    return {id(node) for card in cards for node in card.iter()}
+
+
+def paginated(doc) -> bool:
+    """True when the page links to other pages of a list: rel=next/prev, "Next"/"Previous" links in
+    the market's languages, page-number parameters (?page=2, /page/3) or "Page 3 of 3"."""
+    for link in doc.iter("a", "link"):
+        rel = (link.get("rel") or "").lower().split()
+        if "next" in rel or "prev" in rel or "previous" in rel:
+            return True
+        href = link.get("href") or ""
+        if _PAGE_PARAM.search(href) or (link.tag == "a" and _PAGE_WORD.match(_text(link))):
+            return True
+    return any(_PAGE_OF.search(line) for line in render_lines(doc, skip_chrome=False)[:400])
+
+
+def _own_text(doc, inside: set[int]) -> int:
+    """Characters of visible text outside result cards and page chrome."""
+    total = 0
+    for event, el in walk(doc):
+        if event != "start" or not isinstance(el.tag, str) or id(el) in inside:
+            continue
+        if el.tag.lower() in SKIP or el.tag.lower() in CHROME or any(id(a) in inside for a in el.iterancestors()):
+            continue
+        total += len((el.text or "").strip())
+    return total
 
 
 def read_page(doc, url: str) -> dict:
@@ -189,8 +233,12 @@ def read_page(doc, url: str) -> dict:
             price, currency = shown_price(head)
             if price is not None:
                 break
+    cards = result_cards(doc, url)
+    inside = _inside(cards)
     if price is None:
         for el in doc.iter():
+            if id(el) in inside:
+                continue  # the price of another ad's card
             if isinstance(el.tag, str) and _PRICE_CLASS.search(el.get("class") or el.get("id") or ""):
                 price, currency = shown_price(_text(el))
                 if price is not None:
@@ -211,14 +259,28 @@ def read_page(doc, url: str) -> dict:
                    "year": fields.get("year"), "identifiers": identifiers,
                    "seller": seller_from_text(doc, url, description, pairs)})
     record["_price_seen"] = price is not None
-    record["_listing"] = bool(record["title"]) and price is not None and not_listing(doc, url, record["title"]) is None
+    record["_listing"] = bool(record["title"]) and _ad_signal(doc, price, fields, identifiers) \
+        and not_listing(doc, url, record["title"], cards=cards, own_price=price is not None) is None
     return {k: v for k, v in record.items() if v not in (None, "", [], {})}
 
 
-def not_listing(doc, url: str, title: str | None) -> str | None:
+def _ad_signal(doc, price, fields: dict, identifiers: list) -> bool:
+    """Whether a page shows an ad at all: an asking price, or words that stand for one ("POA",
+    "offers", "current bid", "Preis auf Anfrage", ...), an identifier, or two spec fields of an item
+    (make, model, year, hours, colour). An ad without a readable price is still an ad."""
+    if price is not None or identifiers or "price" in fields:
+        return True
+    if sum(1 for f in ("make", "model", "year", "hours", "colour") if fields.get(f)) >= 2:
+        return True
+    return any(_NO_PRICE.search(line) for line in render_lines(doc, skip_chrome=True)[:200])
+
+
+def not_listing(doc, url: str, title: str | None, *, cards: list | None = None, own_price: bool = True) -> str | None:
     """Why a page without a structured listing is not one (a reason), or None when it may be one:
     the site's home page, a login wall (a password field, or a log-in title), an expired or removed
-    notice near the top, or three or more result cards (a link to another page and a price together)."""
+    notice near the top, three or more result cards (a link to another page and a price together),
+    or a page whose only prices are in result cards (even one, as on the last page of a category)
+    when it is one page of a list or holds little text of its own."""
     parts = urlsplit(url)
     if parts.path.strip("/") in ("", "index.html", "index.php", "home") and not parts.query:
         return "the site's home page"
@@ -227,8 +289,10 @@ def not_listing(doc, url: str, title: str | None) -> str | None:
         return "a login wall"
     if any(_GONE.search(line) for line in render_lines(doc, skip_chrome=True)[:60]):
         return "an expired or removed notice"
-    cards = _cards_with_prices(doc, url)
-    if cards >= 3:
-        return f"{cards} result cards"
+    cards = result_cards(doc, url) if cards is None else cards
+    if len(cards) >= 3:
+        return f"{len(cards)} result cards"
+    if cards and not own_price and (paginated(doc) or _own_text(doc, _inside(cards)) < 200):
+        return f"{len(cards)} result card{'s' if len(cards) > 1 else ''} and no price of its own"
     return None
 
