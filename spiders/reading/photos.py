@@ -151,8 +151,9 @@ def largest_srcset(srcset: str | None) -> str | None:
 class Gallery:
     """Photo addresses in order, once per photo, keeping the largest size variant."""
 
-    def __init__(self, page_url: str):
+    def __init__(self, page_url: str, base: str | None = None):
         self.page_url = page_url
+        self.base = base or page_url  # relative addresses resolve against the page's <base href>
         self.urls: list[str] = []
         self._index: dict[str, tuple[int, int]] = {}
 
@@ -161,7 +162,7 @@ class Gallery:
         join=False only known photos are replaced (a declared gallery is complete). True when added."""
         if not raw or not isinstance(raw, str):
             return False
-        url = urljoin(self.page_url, raw.strip())
+        url = urljoin(self.base, raw.strip())
         if not url.startswith(("http://", "https://")) or is_placeholder(url, self.page_url):
             return False
         key, size = photo_key(url)

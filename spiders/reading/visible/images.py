@@ -61,7 +61,7 @@ def _image_of(img) -> str | None:
     return max(candidates, key=lambda c: (c[0], c[1]))[2]
 
 
-def _is_chrome(img, page_url: str) -> bool:
+def _is_chrome(img, page_url: str, base: str | None = None) -> bool:
     described = " ".join(filter(None, (img.get("src"), img.get("alt"), img.get("class"), img.get("id"))))
     if CHROME_WORDS.search(described):
         return True
@@ -79,18 +79,18 @@ def _is_chrome(img, page_url: str) -> bool:
         if _OTHERS.search(" ".join(filter(None, (ancestor.get("class"), ancestor.get("id"))))):
             return True  # comments, reviews, avatars, related and sponsored ads
         if tag == "a" and ancestor.get("href"):
-            href = urljoin(page_url, ancestor.get("href").strip())
+            href = urljoin(base or page_url, ancestor.get("href").strip())
             same = href.split("#")[0] == page_url.split("#")[0]
             if not same and not IMAGE_PATH.search(urlsplit(href).path) and href.startswith("http"):
                 return True  # a thumbnail of another page (a related ad, a result card)
     return False
 
 
-def page_images(doc, page_url: str) -> list[str]:
+def page_images(doc, page_url: str, base: str | None = None) -> list[str]:
     """Gallery candidates from the page's img elements (noscript copies included), best address first."""
     found = []
     for img in doc.iter("img"):
-        if _is_chrome(img, page_url):
+        if _is_chrome(img, page_url, base):
             continue
         parent = img.getparent()
         if parent is not None and parent.tag == "a" and IMAGE_PATH.search(urlsplit(parent.get("href") or "").path):

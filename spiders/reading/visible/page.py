@@ -13,7 +13,7 @@ from lxml import etree
 from spiders.reading.labels import IDENTIFIER_KINDS, field_for_label
 from spiders.reading.price import MONEY, shown_price
 from spiders.reading.values import identifier_value, is_phone, phone_numbers
-from spiders.reading.visible.lines import BLOCK, CHROME, SKIP, render_lines, spec_pairs, walk
+from spiders.reading.visible.lines import BLOCK, CHROME, SKIP, is_hidden, render_lines, spec_pairs, walk
 
 _SUFFIX_SPLIT = re.compile(r"\s+(?:\||-|–|—|::|»)\s+")
 _HEAD_PLACE = re.compile(r"(?:[£$€]\s?[\d,.]+|\d[\d,.]*\s?€)\s*\(([^()]{2,60})\)\s*$")
@@ -67,6 +67,10 @@ def _text(node) -> str:
     return " ".join(render_lines(node)).strip() if node is not None else ""
 
 
+def _visible(node) -> str:
+    return " ".join(render_lines(node, skip_hidden=True)).strip() if node is not None else ""
+
+
 def _site_words(doc, url: str) -> set[str]:
     words = {w.lower() for w in re.split(r"[^\w]+", meta(doc, "og:site_name") or "") if len(w) > 2}
     host = (urlsplit(url).hostname or "").lower()
@@ -85,13 +89,13 @@ def headline(doc, url: str) -> str | None:
     """The listing's title as a reader sees it: the h1 when the page title repeats it, else og:title,
     the h1, then <title>, each without the site's name after a separator."""
     site = _site_words(doc, url)
-    h1 = next((t for t in (_text(h) for h in doc.iter("h1")) if t), "")
+    h1 = next((t for t in (_visible(h) for h in doc.iter("h1") if not is_hidden(h)) if t), "")
     og = _strip_site(meta(doc, "og:title", "twitter:title") or "", site)
     titles = [t.text_content() for t in doc.iter("title")]
     page_title = _strip_site(titles[0].strip(), site) if titles and titles[0] else ""
-    if h1 and (og.startswith(h1) or page_title.startswith(h1)):
+    if h1 and (h1 in og or h1 in page_title):
         return h1
-    return og or h1 or page_title or next((t for t in (_text(h) for h in doc.iter("h2")) if t), None) or None
+    return og or h1 or page_title or next((t for t in (_visible(h) for h in doc.iter("h2")) if t), None) or None
 
 
 def body_text(doc) -> str | None:
