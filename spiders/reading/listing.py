@@ -121,9 +121,9 @@ def base_address(doc, url: str) -> str:
     return url
 
 
-def _page_gallery(doc, url: str, structured: list[str], base: str) -> Gallery:
+def _page_gallery(doc, url: str, structured: list[str], base: str, scripts: bool = True) -> Gallery:
     gallery = Gallery(url, base)
-    for address in structured + script_images(doc):
+    for address in structured + (script_images(doc) if scripts else []):
         gallery.add(address)
     known = {photo_folder(u) for u in gallery.urls}
     for address in page_images(doc, url, base):
@@ -142,9 +142,9 @@ def _gallery(doc, url: str, structured: list[str], declared: list[str], base: st
     of its photos. Otherwise structured and script galleries come first, and the page's images join
     them when they come from where those photos come from (the same host and folder), or stand alone
     when the page has no other."""
-    shown = _page_gallery(doc, url, structured, base)
     if not declared:
-        return shown.urls
+        return _page_gallery(doc, url, structured, base).urls
+    shown = _page_gallery(doc, url, structured, base, scripts=False)
     gallery = Gallery(url, base)
     for address in declared:
         gallery.add(address)

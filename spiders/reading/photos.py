@@ -43,12 +43,12 @@ def is_placeholder(url: str | None, page_url: str = "") -> bool:
 
 _SIZE_SEGMENT = re.compile(r"^(?:(?P<w1>\d{2,4})[wh]|[wh](?P<w2>\d{2,4})|(?P<w3>\d{2,4})x\d{2,4}(?:\.\w{3,4})?"
                            r"|thumbs?(?P<w4>\d{2,4})?(?:x\d{2,4})?|thumbnails?|small|medium|large|big|full|original|orig"
-                           r"|preview|images?|(?:[a-z]{1,3}_[^,/]+)(?:,[a-z]{1,3}_[^,/]+)*)$", re.I)
+                           r"|preview|images?|(?:(?:w|h|c|f|q|g|e|ar|dpr|fl|t)_[\w:.-]+)(?:,[a-z]{1,3}_[\w:.-]+)*)$", re.I)
 _TRANSFORM_WIDTH = re.compile(r"(?:^|,)w_(\d{2,5})(?:,|$)")
 _NAME_SIZE = re.compile(r"[-_@.](?:(?P<w>\d{2,4})x\d{2,4}|\d(?:\.\d)?x|thumb|thumbnail|small|medium|large|sm|md|lg|xl)$", re.I)
 # a name ending in a size after an id or a short prefix (1_800, 5520-3_1024, s-l1600, $_35); a
 # camera counter after a word (IMG_2041, DSC-0042) is the picture's own number, not a size
-_SHORT_SIZE = re.compile(r"^(?P<stem>[^\d]{1,3}?|.*\d.*[_-])(?P<size>\d{2,4})$")
+_SHORT_SIZE = re.compile(r"^(?P<stem>s-l|\$_|.*\d.*[_-])(?P<size>\d{2,4})$")
 _WORD_SIZES = {"thumb": 100, "thumbs": 100, "thumbnail": 100, "thumbnails": 100, "small": 200, "sm": 200, "preview": 300,
                "medium": 600, "md": 600, "large": 1200, "lg": 1200, "big": 1200, "xl": 1600}
 ORIGINAL = 100_000  # an address naming no size is the photo as uploaded, larger than any resized copy

@@ -12,8 +12,8 @@ import re
 
 from registry.prices import currency_code
 
-MONEY = re.compile(r"(?:[£$€¥]|\b(?:GBP|EUR|USD|PLN|SEK|NOK|DKK|RON|CHF|zł|kr)\b)\s?\d[\d.,\s]{0,14}\d?"
-                   r"|\d[\d.,]{0,14}\s?(?:€|\b(?:EUR|GBP|USD|PLN|zł|SEK|NOK|DKK|kr|RON|lei|CHF)\b)", re.I)
+MONEY = re.compile(r"(?:R\$|[£$€¥]|\b(?:GBP|EUR|USD|PLN|SEK|NOK|DKK|RON|CHF|BRL|zł|kr)\b)\s?\d[\d.,\s]{0,14}\d?"
+                   r"|\d[\d.,' \u00a0\u202f]{0,14}\s?(?:€|\b(?:EUR|GBP|USD|PLN|zł|SEK|NOK|DKK|kr|RON|lei|CHF|BRL)\b)", re.I)
 _MARK = re.compile(r"[£$€¥]|\b(?:GBP|EUR|USD|PLN|SEK|NOK|DKK|RON|CHF|zł|kr|lei)\b", re.I)
 
 

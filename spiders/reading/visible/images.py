@@ -28,9 +28,13 @@ _OTHERS = re.compile(r"(?:^|[\s_-])(?:comments?|reviews?|avatars?|related|simila
 
 def _srcsets(img) -> list[str]:
     values = [img.get("data-srcset"), img.get("srcset")]
-    parent = img.getparent()
-    if parent is not None and isinstance(parent.tag, str) and parent.tag.lower() == "picture":
-        values += [s.get("srcset") or s.get("data-srcset") for s in parent.iter("source")]
+    for ancestor in list(img.iterancestors())[:3]:  # lxml may nest the img inside a <source> of its <picture>
+        tag = ancestor.tag.lower() if isinstance(ancestor.tag, str) else ""
+        if tag == "source":
+            values.append(ancestor.get("srcset") or ancestor.get("data-srcset"))
+        if tag == "picture":
+            values += [s.get("srcset") or s.get("data-srcset") for s in ancestor.iter("source")]
+            break
     return [v for v in values if v]
 
 

@@ -35,11 +35,12 @@ _INLINE = ("span", "b", "strong", "em", "font", "small")
 _PRICE_CLASS = re.compile(r"price|preis|prix|prijs|cena|precio|prezzo|pris", re.I)
 _CARD_BLOCKS = {"li", "tr", "p", "article", "div", "section", "td"}
 _NO_PRICE = re.compile(r"\b(?:p\.?o\.?a\.?|price on (?:application|request)|ono|o\.n\.o|offers(?: over| around| invited)?|"
-                       r"or best offer|make an offer|current bid|high(?:est)? bid|starting bid|bid now|place a bid|auction|"
-                       r"reserve not met|no reserve|contact (?:us |seller )?for (?:a )?price|ask for price|"
-                       r"preis auf anfrage|verhandlungsbasis|vb|prix sur demande|[àa] d[ée]battre|ench[èe]res?|"
-                       r"prijs op aanvraag|bieden|cena do negocjacji|zapytaj o cen[eę]|licytacja|precio a consultar|"
-                       r"subasta|prezzo su richiesta|asta|pris p[åa] (?:foresp[øo]rsel|beg[äa]ran)|auktion)\b", re.I)
+                       r"or best offer|make an offer|current bid|high(?:est)? bid|starting bid|opening bid|bid now|"
+                       r"place a bid|reserve not met|no reserve|contact (?:us |seller )?for (?:a )?price|ask for price|"
+                       r"preis auf anfrage|verhandlungsbasis|vb|prix sur demande|[àa] d[ée]battre|ench[èe]re actuelle|"
+                       r"prijs op aanvraag|bieden vanaf|huidig bod|cena do negocjacji|zapytaj o cen[eę]|aktualna oferta|"
+                       r"precio a consultar|puja actual|prezzo su richiesta|offerta attuale|pris p[åa] (?:foresp[øo]rsel|"
+                       r"beg[äa]ran)|h[øo]yeste bud|h[öo]gsta bud)\b", re.I)
 _PAGE_PARAM = re.compile(r"[?&](?:page|p|pg|pagina|seite|strona|sida|side|o)=\d+|/page/\d+|/p\d+/?$", re.I)
 _PAGE_WORD = re.compile(r"^\W*(?:prev(?:ious)?|next|older|newer|zur[uü]ck|weiter|vorherige|n[aä]chste|pr[ée]c[ée]dent|"
                         r"suivant|vorige|volgende|poprzednia|nast[eę]pna|anterior|siguiente|precedente|successiva|"
@@ -184,8 +185,10 @@ def result_cards(doc, url: str) -> list:
     return cards
 
 
-def _inside(cards: list) -> set[int]:
-    return {id(node) for card in cards for node in card.iter()}
+def _inside(cards: list) -> set:
+    """The elements inside result cards (the elements themselves: lxml's proxies stay the same while
+    referenced, whereas ids of dropped proxies are reused)."""
+    return {node for card in cards for node in card.iter()}
 
 
 def paginated(doc) -> bool:
@@ -201,13 +204,13 @@ def paginated(doc) -> bool:
     return any(_PAGE_OF.search(line) for line in render_lines(doc, skip_chrome=False)[:400])
 
 
-def _own_text(doc, inside: set[int]) -> int:
+def _own_text(doc, inside: set) -> int:
     """Characters of visible text outside result cards and page chrome."""
     total = 0
     for event, el in walk(doc):
-        if event != "start" or not isinstance(el.tag, str) or id(el) in inside:
+        if event != "start" or not isinstance(el.tag, str) or el in inside:
             continue
-        if el.tag.lower() in SKIP or el.tag.lower() in CHROME or any(id(a) in inside for a in el.iterancestors()):
+        if el.tag.lower() in SKIP or el.tag.lower() in CHROME or any(a in inside for a in el.iterancestors()):
             continue
         total += len((el.text or "").strip())
     return total
@@ -229,8 +232,8 @@ def read_page(doc, url: str) -> dict:
         elif field and field not in fields:
             fields[field] = " ".join(value.split("\n")[:1]).strip()
     price, currency = shown_price(fields.get("price"))
-    if price is not None:
-        price = fields["price"]  # the labelled value as written keeps its words ("ono", "+ VAT")
+    if price is not None or re.search(r"[1-9]", fields.get("price") or ""):
+        price = fields["price"]  # the labelled value as written keeps its words ("ono", "+ VAT"); unmarked too
     heads = [record["title"]] + [_text(h) for h in doc.iter("h1", "h2")][:3] + [t.text_content() for t in doc.iter("title")]
     if price is None:
         for head in heads:
@@ -241,7 +244,7 @@ def read_page(doc, url: str) -> dict:
     inside = _inside(cards)
     if price is None:
         for el in doc.iter():
-            if id(el) in inside:
+            if el in inside:
                 continue  # the price of another ad's card
             if isinstance(el.tag, str) and _PRICE_CLASS.search(el.get("class") or el.get("id") or ""):
                 price, currency = shown_price(_text(el))
@@ -263,20 +266,34 @@ def read_page(doc, url: str) -> dict:
                    "year": fields.get("year"), "identifiers": identifiers,
                    "seller": seller_from_text(doc, url, description, pairs)})
     record["_price_seen"] = price is not None
-    record["_listing"] = bool(record["title"]) and _ad_signal(doc, price, fields, identifiers) \
-        and not_listing(doc, url, record["title"], cards=cards, own_price=price is not None) is None
+    words = _price_words(doc, inside)
+    record["_listing"] = bool(record["title"]) and (price is not None or words or _ad_signal(fields, identifiers)) \
+        and not_listing(doc, url, record["title"], cards=cards, own_price=price is not None or words) is None
     return {k: v for k, v in record.items() if v not in (None, "", [], {})}
 
 
-def _ad_signal(doc, price, fields: dict, identifiers: list) -> bool:
-    """Whether a page shows an ad at all: an asking price, or words that stand for one ("POA",
-    "offers", "current bid", "Preis auf Anfrage", ...), an identifier, or two spec fields of an item
-    (make, model, year, hours, colour). An ad without a readable price is still an ad."""
-    if price is not None or identifiers or "price" in fields:
+def _ad_signal(fields: dict, identifiers: list) -> bool:
+    """Whether a page without a price still shows an ad: a labelled price (however written), an
+    identifier, or two spec fields of an item (make, model, year, hours, colour)."""
+    if identifiers or "price" in fields:
         return True
-    if sum(1 for f in ("make", "model", "year", "hours", "colour") if fields.get(f)) >= 2:
-        return True
-    return any(_NO_PRICE.search(line) for line in render_lines(doc, skip_chrome=True)[:200])
+    return sum(1 for f in ("make", "model", "year", "hours", "colour") if fields.get(f)) >= 2
+
+
+def _price_words(doc, inside: set) -> bool:
+    """Words that stand for an asking price ("POA", "Offers", "Current bid", "Preis auf Anfrage",
+    ...) written where a price is (a short text of its own, not a link, not in the page's chrome or
+    a result card): an ad without a readable price is still an ad."""
+    for event, el in walk(doc):
+        if event != "start" or not isinstance(el.tag, str) or el in inside or el.tag.lower() in SKIP:
+            continue
+        text = (el.text or "").strip()
+        if not text or len(text) > 60 or el.tag.lower() == "a" or not _NO_PRICE.search(text):
+            continue
+        ancestors = list(el.iterancestors())
+        if not any(a in inside or (isinstance(a.tag, str) and a.tag.lower() in CHROME | {"a"}) for a in ancestors):
+            return True
+    return False
 
 
 def not_listing(doc, url: str, title: str | None, *, cards: list | None = None, own_price: bool = True) -> str | None:
