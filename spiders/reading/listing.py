@@ -9,8 +9,8 @@ A page is a listing when it has one main listing entity: the `mainEntity` of its
 one entity whose address is this page's, or the only one on the page. Entities in related-item
 carousels and lists, and ad placeholders (no real name), do not count; a page with several
 entities pointing at other pages is a search or index page. Without structured data, a page is
-a listing when it shows a headline and an asking price, is not a login wall and holds no more
-than two result cards (a link and a price together).
+a listing when it shows a headline and an ad (a price, words standing for one, an identifier, spec
+fields) and is none of the pages spiders.reading.visible.decision.not_listing names.
 """
 
 from __future__ import annotations
@@ -171,7 +171,11 @@ def _hidden_in_headline(doc, structured: str, visible: str) -> bool:
 
 
 def extract_listing(html_text: str, url: str) -> tuple[dict | None, list[str]]:
-    """The listing a page shows and notes on problems; None when the page is not one listing."""
+    """(the listing a page shows, notes on what could not be read); the listing is None when the page
+    is not one listing. The record is in the import format (registry.listings.clean_listing) with the
+    price as published and the currency settled by spiders.reading.currency (None when unknown), plus
+    `currency_hints` (the currencies the site's locale and domain name) for prices read later from a
+    source's selectors."""
     try:
         doc = lxml_html.fromstring(html_text or "<html></html>")
     except (etree.ParserError, ValueError) as exc:
