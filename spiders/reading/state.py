@@ -22,7 +22,7 @@ from spiders.reading.photos import IMAGE_PATH
 
 _SCRIPT_ARRAY = re.compile(r"[\"']?(\w*(?:image|img|photo|picture|gallery)\w*)[\"']?\s*[:=]\s*\[", re.I)
 _ASSIGNED = re.compile(r"(?:^|[;\s(,])(?:window\.|self\.|var\s+|let\s+|const\s+)?([A-Za-z_$][\w$]*(?:\.[\w$]+)*)\s*=\s*(?=[\[{])")
-_GALLERY_KEY = re.compile(r"image|img|photo|picture|gallery|slides|media", re.I)
+_GALLERY_KEY = re.compile(r"image|img|photo|picture|pics?$|gallery|slides|media", re.I)
 _NOT_GALLERY = re.compile(r"related|similar|recommend|other|banner|logo|icon|promo|sponsor|advert|comment|review|"
                           r"avatar|profile|author|member|video|thumbnailwebp|badge|seller|dealer|user|owner", re.I)
 _URL_KEYS = ("max", "zoom", "large", "full", "orig", "big", "hd", "high", "display", "main", "medium", "src", "url",

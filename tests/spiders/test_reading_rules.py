@@ -264,3 +264,8 @@ def test_a_stock_number_in_the_text_is_never_a_candidate_identifier():
 
     assert find_identifiers("Stock No: HX22914A. Stock#: 88213471") == [
         {"kind": "stock", "value": "HX22914A"}, {"kind": "stock", "value": "88213471"}]
+
+
+def test_contact_us_names_no_seller():
+    html = "<html><body><h1>Kubota M5-111</h1><p class=price>£500</p><h3>Contact Us</h3></body></html>"
+    assert "seller" not in extract_listing(html, URL)[0]

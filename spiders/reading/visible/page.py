@@ -22,6 +22,8 @@ _PROFILE = re.compile(r"/(?:usr|user|users|profile|profiles|seller|sellers|membe
                       r"verkaeufer|vendeur|vendor|u)/", re.I)
 _GENERIC_LINK = re.compile(r"^(view|see|visit|contact|more|all|other|profile|save|follow|shop|store|seller|"
                            r"feedback|items|ads|listings)\b", re.I)
+_NOT_NAMES = {"us", "me", "now", "today", "seller", "dealer", "owner", "support", "help", "info", "details", "form",
+              "number", "the seller", "the dealer", "us today", "us now"}  # "Contact Us" names nobody
 _NAME = re.compile(r"^[A-Z][\w'’.&-]{1,20}(?: [A-Z][\w'’.&-]{1,20}){0,4}$")
 _SIGN_OFF = re.compile(r"^\s*[,.;:-]?\s*(?:(?:ask for|call|contact|text|thanks,?)\s+)?"
                        r"([A-Z][a-z'’-]{1,20}(?: [A-Z][a-z'’-]{1,20})?)\s*[.!]?\s*$")
@@ -128,7 +130,7 @@ def seller_from_text(doc, url: str, description: str | None, pairs: list[tuple[s
             return {"name": text, "profile_url": urljoin(url, href)}
     for line in render_lines(doc, skip_chrome=True):
         match = re.match(r"^(?:contact|call|dealer|seller)\s+(.{2,60})$", line, re.I)
-        if match and _NAME.match(match[1]):
+        if match and _NAME.match(match[1]) and match[1].casefold() not in _NOT_NAMES:
             return {"name": match[1]}
     for line in (description or "").split("\n"):
         for phone in phone_numbers(line):
