@@ -26,7 +26,7 @@ from babel import Locale, UnknownLocaleError
 from babel.numbers import get_territory_currencies
 from price_parser import Price
 
-from registry.prices import currency_codes
+from registry.listings.prices import currency_codes
 
 USUAL = {"$": "USD", "£": "GBP", "¥": "JPY", "US$": "USD"}
 # country-code domains that sites use for their look, not their country

@@ -172,7 +172,7 @@ def _hidden_in_headline(doc, structured: str, visible: str) -> bool:
 
 def extract_listing(html_text: str, url: str) -> tuple[dict | None, list[str]]:
     """(the listing a page shows, notes on what could not be read); the listing is None when the page
-    is not one listing. The record is in the import format (registry.listings.clean_listing) with the
+    is not one listing. The record is in the import format (registry.listings.store.clean_listing) with the
     price as published and the currency settled by spiders.reading.currency (None when unknown), plus
     `currency_hints` (the currencies the site's locale and domain name) for prices read later from a
     source's selectors."""

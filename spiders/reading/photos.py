@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
 
-from registry.listings import MAX_PHOTOS
+from registry.listings.store import MAX_PHOTOS
 
 LAZY_ATTRIBUTES = ("data-zoom-image", "data-large", "data-full", "data-original", "data-lazy-src", "data-lazy",
                    "data-src", "data-img", "data-image")

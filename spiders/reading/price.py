@@ -1,7 +1,7 @@
 """The asking price as the page shows it: where it is written and which currency mark it carries.
 
 The reader only finds the price text ("£1,850 ono", "12.500 €"); the amount is read once, by
-`registry.prices.parse_price`, when the listing is cleaned for storage (registry.listings.clean_listing),
+`registry.listings.prices.parse_price`, when the listing is cleaned for storage (registry.listings.store.clean_listing),
 so the page reader, the item pipeline and `farmwatch listings import` can never disagree on it.
 """
 
@@ -10,7 +10,7 @@ from __future__ import annotations
 import html
 import re
 
-from registry.prices import currency_code
+from registry.listings.prices import currency_code
 
 MONEY = re.compile(r"(?:R\$|[£$€¥]|\b(?:GBP|EUR|USD|PLN|SEK|NOK|DKK|RON|CHF|BRL|zł|kr)\b)\s?\d[\d.,\s]{0,14}\d?"
                    r"|\d[\d.,' \u00a0\u202f]{0,14}\s?(?:€|\b(?:EUR|GBP|USD|PLN|zł|SEK|NOK|DKK|kr|RON|lei|CHF|BRL)\b)", re.I)

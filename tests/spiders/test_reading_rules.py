@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from registry.prices import parse_price
+from registry.listings.prices import parse_price
 from spiders.reading.currency import settle_currency
 from spiders.reading.decode import decode_page
 from spiders.reading.listing import extract_listing
