@@ -27,6 +27,7 @@ CONTENT_FIELDS = (
     "year", "colour", "structured_identifiers", "seller_name", "seller_profile_url", "seller_phone",
     "seller_email", "latitude", "longitude", "photo_urls", "price_text",
 )
+MAX_PHOTOS = 200  # an auction gallery holds 150 photos or more; each is fetched once
 _URL = re.compile(r"^https?://[^\s]+$", re.I)
 
 
@@ -45,8 +46,13 @@ class Upserted:
     state: str  # new, changed or unchanged
 
 
-def clean_listing(raw: dict) -> dict:
-    """Validate one listing record (the import format) into table columns; raises ListingError."""
+def clean_listing(raw: dict, *, guess_currency: bool = True) -> dict:
+    """Validate one listing record (the import format) into table columns; raises ListingError.
+
+    The price is read here, once (registry.listings.prices.parse_price). guess_currency: when True (imports),
+    a price without a declared currency takes its sign's currency, else GBP; when False (crawled
+    pages, whose reader has weighed the page's own evidence) the currency is the declared one or
+    None, never guessed."""
     if not isinstance(raw, dict):
         raise ListingError("each listing must be a JSON object")
     source = clip(raw.get("source"), 100)
@@ -96,7 +102,8 @@ def clean_listing(raw: dict) -> dict:
         "id": listing_id(source, url), "source": source, "url": url,
         "title": clip(raw.get("title"), 500), "description": clip(raw.get("description"), 20_000),
         "price": price.amount_float if price else None, "price_text": price_text, "price_note": price and price.note,
-        "currency": declared or (price.currency if price else None) or ("GBP" if price else None),
+        "currency": declared if not guess_currency else declared or (price.currency if price else None)
+        or ("GBP" if price else None),
         "location": clip(raw.get("location"), 200), "posted_at": parse_datetime(raw.get("posted_at")),
         "category": resolve_category(category_text) or category_text,
         "make": clip(raw.get("make") or raw.get("brand"), 100), "model": clip(raw.get("model"), 100),
@@ -105,7 +112,7 @@ def clean_listing(raw: dict) -> dict:
         "seller_name": clip(seller.get("name"), 200), "seller_profile_url": clip(seller.get("profile_url"), 2000),
         "seller_phone": clip(seller.get("phone"), 120), "seller_email": clip(seller.get("email"), 200),
         "latitude": number("latitude", 90), "longitude": number("longitude", 180),
-        "photo_urls": [clip(str(p), 2000) for p in photos if p][:64],
+        "photo_urls": [clip(str(p), 2000) for p in photos if p][:MAX_PHOTOS],
     }
 
 

@@ -20,7 +20,7 @@ class StoreListingPipeline:
     def process_item(self, item):
         run = get_run(self.crawler)
         try:
-            row = clean_listing(listing_record(item))
+            row = clean_listing(listing_record(item), guess_currency=False)
         except ListingError as exc:
             raise DropItem(str(exc)) from None
         with write_lock(run.db):

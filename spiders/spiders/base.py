@@ -19,7 +19,10 @@ from registry.listings.store import listing_id, mark_removed
 from spiders.config import Source, select_sources, source_for_url
 from spiders.errors import describe_error, is_robots_refusal
 from spiders.items import ListingItem
+from spiders.reading.currency import price_mark, settle_currency
+from spiders.reading.decode import decode_page
 from spiders.reading.listing import extract_listing
+from spiders.reading.price import tidy_price
 from spiders.reading.selectors import SelectorError, extract_fields
 from spiders.state import get_run, write_lock
 
@@ -129,11 +132,13 @@ class ListingSpider(scrapy.Spider):
         return True
 
     def page_text(self, response) -> str | None:
-        try:
-            return response.text
-        except Exception as exc:  # undecodable bodies
-            self.run.record_error(response.url, f"page text could not be decoded ({exc.__class__.__name__})")
-            return None
+        """The page's text decoded as a browser decides, a declaration its bytes contradict passed
+        over (spiders.reading.decode); the correction is noted in the crawl's error log."""
+        content_type = response.headers.get("Content-Type")
+        text, _, note = decode_page(response.body, content_type.decode("latin-1") if content_type else None)
+        if note:
+            self.run.record_error(response.url, f"page encoding: {note}")
+        return text
 
     def canonical_url(self, response) -> str:
         """The listing's address: its rel=canonical link (else og:url) when that names the same ad
@@ -153,16 +158,23 @@ class ListingSpider(scrapy.Spider):
         """The listing on this page, or None when the page is not a listing."""
         text = self.page_text(response) if isinstance(response, TextResponse) else None
         record = dict(fallback or {})
+        read: dict = {}
         if text:
             structured, notes = extract_listing(text, response.url)
             for note in notes:
                 self.run.record_error(response.url, note)
             record.update(structured or {})
+            read = dict(structured or {})
             if self.source.selectors.get("title"):
                 try:
                     record.update(extract_fields(text, response.url, self.source.selectors))
                 except SelectorError as exc:
                     self.run.record_error(response.url, str(exc))
+        if record.get("price") != read.get("price") or record.get("currency") != read.get("currency"):
+            # the price came from the source's selectors or its feed: its currency is settled by the same rule
+            record["price"] = tidy_price(record.get("price"))
+            record["currency"] = settle_currency([record.get("currency")], [price_mark(record.get("price"))],
+                                                 read.get("currency_hints") or [])
         if not record.get("title"):
             return None
         record.pop("url", None)
