@@ -17,7 +17,7 @@ from sqlite_utils import Database
 
 from registry.item_csv import CsvHeaderError, item_table, iter_csv_records
 from registry.items import register_item, validate_item
-from registry.listings import ListingError, clean_listing, save_listing_photo, upsert_listing
+from registry.listings import ListingError, clean_listing, save_listing_photo, store_listing_photo, upsert_listing
 from registry.spreadsheets import decode_text, looks_binary
 
 MAX_FILE_BYTES = 512 * 1024 * 1024
@@ -215,13 +215,14 @@ def import_listings(db: Database, path: Path | str, progress: Callable[[int, int
                     data, problem = None, f"download failed: {exc}"
             else:
                 _, data, problem = _load_photo(base, ref)
-            stored = save_listing_photo(db, result.listing_id, position, ref, data, error=problem)
-            if stored:
+            outcome = store_listing_photo(db, result.listing_id, position, ref, data, error=problem)
+            if outcome.outcome == "stored":
                 report.photos += 1
+            elif outcome.outcome == "duplicate":
+                report.warnings.append(f"{where}: photo {position}: the same picture as photo {outcome.duplicate_of}, "
+                                       "stored once")
             else:
-                msg = db.execute("select error from listing_photos where listing_id = ? and position = ?",
-                                 [result.listing_id, position]).fetchone()[0]
-                report.warnings.append(f"{where}: photo {position}: {msg} (listing kept)")
+                report.warnings.append(f"{where}: photo {position}: {outcome.reason} (listing kept)")
     return report
 
 
