@@ -135,6 +135,7 @@ def menu_links(datasette, actor, request):
             {"href": "/networks", "label": "Seller networks"},
             {"href": "/map", "label": "Map"},
             {"href": "/trends", "label": "Thefts and matches per week"},
+            {"href": "/sources", "label": "Marketplace sources (crawl health)"},
             {"href": "/clones", "label": "Possible clones"},
             {"href": "/alerts/preview", "label": "Alert e-mails (preview)"},
         ]
@@ -160,4 +161,5 @@ def top_homepage(datasette, request):
         '<p class="fw-home"><strong><a href="/queue">Work the match queue</a></strong> · '
         '<a href="/queue?queue=owner_check">owner checks</a> · <a href="/search">search the registry</a> · '
         '<a href="/networks">seller networks</a> · '
-        '<a href="/map">map</a> · <a href="/trends">thefts and matches per week</a></p>')
+        '<a href="/map">map</a> · <a href="/trends">thefts and matches per week</a> · '
+        '<a href="/sources">marketplace sources</a></p>')

@@ -11,6 +11,7 @@ from datasette_config.officer.views.files import export_match, photo, snapshot
 from datasette_config.officer.views.networks import export_network, network_page, networks_page
 from datasette_config.officer.views.queue import decide, item_page, match_page, queue_page
 from datasette_config.officer.views.search import map_page, search_page, trends_page
+from datasette_config.officer.views.sources import sources_page
 
 ROUTES = [
     (r"^/-/login$", login_page),
@@ -35,5 +36,6 @@ ROUTES = [
     (r"^/search$", search_page),
     (r"^/map$", map_page),
     (r"^/trends$", trends_page),
+    (r"^/sources(\.json)?$", sources_page),
     (r"^/listing/(?P<listing_id>[^/.]+)/snapshot$", snapshot),
 ]

@@ -179,7 +179,8 @@ async def test_no_role_can_write_through_datasettes_api(ds, db, cookies_for, use
 
 WORKSPACE_PAGES = ["/queue", "/queue?queue=owner_check", "/match/m-stolen-1", "/match/m-stolen-1.json",
                    "/match/m-stolen-1.csv", "/item/1", "/photo/listing/1.jpg",
-                   "/search?identifier=1L06120MCKK123456&reason=test", "/search?q=tractor", "/map", "/trends"]
+                   "/search?identifier=1L06120MCKK123456&reason=test", "/search?q=tractor", "/map", "/trends", "/sources",
+                   "/sources.json"]
 
 
 @pytest.mark.parametrize("username", list(ROLES))
