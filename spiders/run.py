@@ -32,6 +32,10 @@ def build_settings(args, source):
                                    f"+{contact})", priority="cmdline")
     if args.fast:
         settings.setdict(settings.getdict("FAST_SETTINGS"), priority="cmdline")
+    if source.render == "browser":
+        from spiders.browser import browser_settings
+
+        settings.setdict(browser_settings(source.start_urls, settings.getfloat("DOWNLOAD_TIMEOUT")), priority="cmdline")
     for key, value in source.settings.items():
         settings.set(str(key).upper(), value, priority="cmdline")
     if args.redis:

@@ -16,6 +16,7 @@ from scrapy.spidermiddlewares.httperror import HttpError
 
 from registry.db import utcnow
 from registry.listings import listing_id, mark_removed
+from spiders.browser import render_meta
 from spiders.config import Source, select_sources, source_for_url
 from spiders.errors import describe_error, failure_kind, is_robots_refusal
 from spiders.extraction import extract_listing, why_not_listing
@@ -90,6 +91,8 @@ class ListingSpider(scrapy.Spider):
 
     def request(self, url: str, callback, role: str = "page", **kwargs) -> scrapy.Request:
         meta = {"farmwatch_role": role, **kwargs.pop("meta", {})}
+        if self.source.render == "browser":
+            meta.update(render_meta(url))
         return scrapy.Request(clean_url(url), callback=callback, errback=self.on_error, meta=meta, **kwargs)
 
     async def start(self):
