@@ -21,9 +21,9 @@ def describe_error(error, maxsize: int | None = None) -> str:
         return str(exc) or "request ignored"
     if isinstance(exc, (TwistedTimeout, TimeoutError)) or "Timeout" in name:
         return "timed out"
-    if isinstance(exc, DNSLookupError):
+    if isinstance(exc, DNSLookupError) or name == "CannotResolveHostError":
         return "host name not found"
-    if isinstance(exc, ConnectionRefusedError):
+    if isinstance(exc, ConnectionRefusedError) or "ConnectionRefused" in name:
         return "connection refused"
     if "Cancel" in name:
         limit = f" of {maxsize / 1e6:g} MB" if maxsize else ""
@@ -64,10 +64,11 @@ def failure_kind(error) -> str:
         return "other"
     if isinstance(exc, (TwistedTimeout, TimeoutError)) or "Timeout" in name:
         return "timeout"
-    if isinstance(exc, DNSLookupError):
+    if isinstance(exc, DNSLookupError) or name == "CannotResolveHostError":
         return "dns"
     if "Cancel" in name:
         return "too_large"
-    if isinstance(exc, (ConnectionRefusedError, ResponseFailed, ResponseNeverReceived)):
+    if isinstance(exc, (ConnectionRefusedError, ResponseFailed, ResponseNeverReceived)) or name in (
+            "DownloadConnectionRefusedError", "DownloadFailedError", "ResponseDataLossError"):
         return "connection"
     return "other"

@@ -21,7 +21,7 @@ def summary_lines(summary: dict) -> list[str]:
     photos += f", {s['photos_duplicate']} duplicates stored once" if s["photos_duplicate"] else ""
     photos += f", {s['photos_refused']} refused or failed)" if s["photos_refused"] else ")"
     status = summary.get("status") or "?"
-    lines = [f"{summary.get('source')}: {status if status == 'ok' else status.upper()}, {s['pages']} pages, listings "
+    lines = [f"{summary.get('source')}: {status}, {s['pages']} pages, listings "
              f"{s['listings_new']} new, {s['listings_changed']} changed, {s['listings_unchanged']} unchanged, "
              f"{s['listings_removed']} removed, {photos}, {s['errors']} errors"]
     if summary.get("refusals"):
