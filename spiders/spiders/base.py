@@ -19,9 +19,9 @@ from registry.listings import listing_id, mark_removed
 from spiders.browser import render_meta
 from spiders.config import Source, select_sources, source_for_url
 from spiders.errors import describe_error, failure_kind, is_robots_refusal
-from spiders.extraction import extract_listing, why_not_listing
-from spiders.fields import SelectorError, extract_fields
 from spiders.items import ListingItem
+from spiders.reading.listing import extract_listing, why_not_listing
+from spiders.reading.selectors import SelectorError, extract_fields
 from spiders.site import Site
 from spiders.state import get_run, write_lock
 
