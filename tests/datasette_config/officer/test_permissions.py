@@ -12,7 +12,7 @@ from datasette_config.app import load_config
 from tests.datasette_config.officer.seed import OWNER_MARKERS
 
 OFFICER_TABLES = {"items", "identifiers", "photos", "thefts", "crawl_runs", "nightly_runs", "listings", "listing_photos",
-                  "matches", "reviews"}
+                  "matches", "reviews", "crawl_pages", "crawl_photos"}
 ADMIN_ONLY_TABLES = {"access_log", "login_attempts"}
 REGISTRY_MARKERS = ["1L06120MCKK123456", "44260123456", "Faccombe", "HFT420", "market.example"]
 ROLES = {None: "anonymous", "fern": "farmer", "olivia": "officer", "adam": "admin"}
