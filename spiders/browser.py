@@ -8,7 +8,8 @@ usual. Each page request still passes Scrapy's scheduler and every downloader mi
 what the page itself asks for in the browser is guarded here: images, media and fonts are never
 loaded (photos are fetched later, within their limits), and nothing is requested from inside the
 network unless the source is there too (registry.fetch.refuse_address), nor any scheme but http(s),
-`data:` and `blob:`. Chromium is never downloaded: `FARMWATCH_CHROMIUM` or /usr/bin/chromium.
+`data:` and `blob:`, nor a document (a redirect Chromium follows itself, a frame) off the site's
+registrable domain (spiders.site). Chromium is never downloaded: `FARMWATCH_CHROMIUM` or /usr/bin/chromium.
 """
 
 from __future__ import annotations
@@ -28,7 +29,10 @@ class BrowserGuard:
     """PLAYWRIGHT_ABORT_REQUEST: True (abort) for what a rendered page must not load."""
 
     def __init__(self, start_urls: list[str]):
+        from spiders.site import Site
+
         self.start_urls = list(start_urls)
+        self.site = Site(self.start_urls)
         self.verdicts: dict[str, str | None] = {}
 
     async def __call__(self, request) -> bool:
@@ -42,6 +46,8 @@ class BrowserGuard:
             return False
         if scheme not in ("http", "https"):
             return True
+        if request.resource_type == "document" and not self.site.same_site(url):
+            return True  # a redirect or frame to another site: the browser stays on the site too
         host = urlsplit(url).hostname or ""
         if host not in self.verdicts:
             self.verdicts[host] = await asyncio.to_thread(refuse_address, url, self.start_urls)

@@ -217,7 +217,9 @@ class CrawlRecorder:
             robots_forbid_all=health.robots_forbidding_all(self.crawler, start_urls))
         if reason == "shutdown":
             return "failed", f"crawl stopped early ({reason})", False
-        if settings.get("REDIS_URL"):  # one worker of a shared crawl: the others may have taken every listing
+        if settings.get("REDIS_URL") or run.resumed:
+            # one worker of a shared crawl (the others may have taken every listing), or the rest of an
+            # interrupted crawl (its first part found the listings): only a crawl that fetched nothing fails
             return ("ok", None, False) if run.counts["pages"] else ("failed", cause, False)
         row = {c: run.counts[c] for c in ("photos_stored",)}
         row.update(run.ledger.counts(), cause=cause)
