@@ -11,7 +11,7 @@ from urllib.parse import urlsplit
 from scrapy.http import TextResponse
 from scrapy.linkextractors import LinkExtractor
 
-from spiders.feeds import is_feed, parse_feed
+from spiders.reading.feeds import is_feed, parse_feed
 from spiders.sitemaps import SitemapTooLarge, read_sitemap, robots_sitemaps, sitemap_body
 from spiders.spiders.base import ListingSpider
 

@@ -5,8 +5,7 @@ from __future__ import annotations
 from datasette.utils.asgi import Response
 
 from datasette_config.officer.queries.sources import source_health
-from datasette_config.officer.views.queue import render
-from datasette_config.web import read, require_officer
+from datasette_config.toolkit import read, render, require_officer
 
 
 async def sources_page(request, datasette):
