@@ -1,5 +1,5 @@
 """Failed crawls in the officers' digest: which source, and the likely cause, so nobody believes
-a marketplace was searched when it was not (the verdict is the crawl's own, spiders.health,
+a marketplace was searched when it was not (the verdict is the crawl's own, spiders.health.rules,
 stored in `crawl_runs.cause`)."""
 
 from __future__ import annotations

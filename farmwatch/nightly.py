@@ -17,7 +17,7 @@ from sqlite_utils import Database
 
 from farmwatch.lock import RunLock
 from registry.db import data_dir, utcnow
-from spiders.report import summary_lines
+from spiders.health.report import summary_lines
 
 log = logging.getLogger("farmwatch.nightly")
 

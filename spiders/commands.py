@@ -27,7 +27,7 @@ def terminal_progress():
 def cmd_crawl(args) -> int:
     from registry.errors import CommandError
     from spiders.config import SourceError
-    from spiders.report import summary_lines
+    from spiders.health.report import summary_lines
     from spiders.runner import run_crawl
 
     try:

@@ -146,7 +146,7 @@ def run_crawl(db_path, source_names=None, *, sources_file=None, start_urls=None,
     Sources on different hosts are crawled at the same time (up to `parallel`); `progress`, when
     given, is called with {source, pages, listings_new, ..., done} from a worker thread. A source
     whose crawl found no listing, or fell by more than half against its last good run, comes back
-    `failed` with its `cause` (spiders.health); `accept_drop` takes smaller numbers as the new normal.
+    `failed` with its `cause` (spiders.health.rules); `accept_drop` takes smaller numbers as the new normal.
     Raises SourceError before crawling anything when the sources file or a name is wrong.
     """
     sources = plan_sources(source_names, sources_file=sources_file, start_urls=start_urls)

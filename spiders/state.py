@@ -20,8 +20,8 @@ from scrapy import signals
 
 from registry.db import connect, utcnow
 from registry.listings.store import listing_id, mark_removed
-from spiders import health
-from spiders.accounting import Ledger
+from spiders.health import rules
+from spiders.health.ledger import Ledger
 
 MAX_LOGGED_ERRORS = 1000
 PROGRESS_EVERY_S = 0.5
@@ -204,17 +204,17 @@ class CrawlRecorder:
             run.record_error(first, reason)
 
     def verdict(self, spider, reason: str) -> tuple[str, str | None, bool]:
-        """(status, cause, comparable) of the finished crawl (spiders.health)."""
+        """(status, cause, comparable) of the finished crawl (spiders.health.rules)."""
         run = get_run(self.crawler)
         settings = self.crawler.settings
         source = getattr(spider, "source", None)
         comparable = reason == "finished" and not run.resumed and not settings.get("REDIS_URL")
         start_urls = source.start_urls if source else []
-        cause = health.diagnose(
+        cause = rules.diagnose(
             pages=run.counts["pages"], refusals=run.ledger.refusals, failures=run.ledger.failures,
             failed_start=run.ledger.failed_start, start_urls=start_urls,
-            http_detail=health.http_statuses(run.db, run.run_id),
-            robots_forbid_all=health.robots_forbidding_all(self.crawler, start_urls))
+            http_detail=rules.http_statuses(run.db, run.run_id),
+            robots_forbid_all=rules.robots_forbidding_all(self.crawler, start_urls))
         if reason == "shutdown":
             return "failed", f"crawl stopped early ({reason})", False
         if settings.get("REDIS_URL") or run.resumed:
@@ -223,8 +223,8 @@ class CrawlRecorder:
             return ("ok", None, False) if run.counts["pages"] else ("failed", cause, False)
         row = {c: run.counts[c] for c in ("photos_stored",)}
         row.update(run.ledger.counts(), cause=cause)
-        last = health.last_good_run(run.db, run.source, run.run_id)
-        status, why = health.judge(row, last, comparable=comparable, accept_drop=settings.getbool("FARMWATCH_ACCEPT_DROP"))
+        last = rules.last_good_run(run.db, run.source, run.run_id)
+        status, why = rules.judge(row, last, comparable=comparable, accept_drop=settings.getbool("FARMWATCH_ACCEPT_DROP"))
         if last and comparable:
             run.db["crawl_runs"].update(run.run_id, {"compared_run_id": last["id"]})
         return status, why, comparable

@@ -7,8 +7,8 @@ from collections import Counter
 import pytest
 from scrapy.http import Request, Response
 
-from spiders.health import diagnose, judge
-from spiders.report import summary_lines
+from spiders.health.report import summary_lines
+from spiders.health.rules import diagnose, judge
 from spiders.site import Site, registrable_domain
 from spiders.sitemaps import SitemapTooLarge, read_sitemap, robots_sitemaps, sitemap_body
 

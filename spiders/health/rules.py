@@ -2,7 +2,7 @@
 
 A crawl fails by name when its source yielded no listing, or when (a crawl that ran to its end
 compared with the source's last good run that did too) its listings or its photos per listing
-fell by more than half. The cause is read from the crawl's ledger (spiders.accounting): the start
+fell by more than half. The cause is read from the crawl's ledger (spiders.health.ledger): the start
 addresses' own failures first (robots.txt forbids everything, a redirect off the site, an HTTP
 error, a host that cannot be reached), then the kind of failure or the refusal rule that took
 most pages. `farmwatch crawl --accept-drop` takes a smaller site as the new normal.
