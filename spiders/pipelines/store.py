@@ -27,4 +27,5 @@ class StoreListingPipeline:
             result = upsert_listing(run.db, row, crawl_run_id=run.run_id, now=item.get("fetched_at"))
         item["listing_id"], item["state"] = result.listing_id, result.state
         run.count(f"listings_{result.state}")
+        run.ledger.page(item.get("page_url") or item["url"], "listing", result.state, listing_id=result.listing_id)
         return item

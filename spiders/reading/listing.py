@@ -30,7 +30,7 @@ from spiders.reading.schema.jsonld import read_blocks
 from spiders.reading.state import galleries, page_states, script_images, state_place, state_seller
 from spiders.reading.visible.images import page_images
 from spiders.reading.visible.lines import is_hidden
-from spiders.reading.visible.page import meta, metas, read_page
+from spiders.reading.visible.page import meta, metas, not_listing, read_page
 
 _TRACKING = ("utm_", "ref", "source", "fbclid", "gclid", "mc_", "from")
 
@@ -225,3 +225,28 @@ def extract_listing(html_text: str, url: str) -> tuple[dict | None, list[str]]:
     record.pop("entity_url", None)
     record["site_name"] = meta(doc, "og:site_name")
     return {k: v for k, v in record.items() if v not in (None, "", [], {})}, notes
+
+
+def why_not_listing(html_text: str, url: str) -> tuple[str, str | None]:
+    """(rule, detail): why extract_listing finds no listing on this page, named as docs/spiders.md
+    names the rules ("index page", "the site's home page", "a login wall", "no headline", ...)."""
+    try:
+        doc = lxml_html.fromstring(html_text or "<html></html>")
+    except (etree.ParserError, ValueError) as exc:
+        return "not HTML", str(exc)[:200]
+    graph, _ = page_graph(doc, url, html_text)
+    structured, is_index = main_listing(graph, doc, url)
+    if is_index:
+        return "index page", "several schema.org entities point at other pages"
+    page = read_page(doc, url)
+    if structured is not None or page.get("_listing"):
+        return "no title", None
+    why = not_listing(doc, url, page.get("title"))
+    if why:
+        for rule in ("home page", "login wall", "expired or removed notice", "result cards"):
+            if rule in why:
+                return rule, why
+        return why, None
+    if not page.get("title"):
+        return "no headline", None
+    return "no price shown", "a page without structured data is a listing when it shows a headline and a price"
