@@ -7,7 +7,7 @@ copy of each `listing_photos` row, with that row's id as `listing_photo_id`, so 
 reasons cite still resolve after the listing's photos change). `listings.version_id` is the
 current version; `matches.listing_version_id` the version a match was made from.
 
-Triggers (migration 0019) refuse to delete or rewrite a version, its stored photos or its
+Triggers (migration 0020_listing_versions) refuse to delete or rewrite a version, its stored photos or its
 snapshot: a seller's later edit adds a version and never takes the earlier one away. Photo and
 snapshot files are named by their SHA-256 and written once (registry.photos.write_once), so a
 version's files stay on disk. Versions are recorded by registry.listings (upsert, photos,
