@@ -5,6 +5,7 @@ from __future__ import annotations
 from datasette_config.alerts.views import confirm_page, hot_sheet_page, leave_page, preview_page
 from datasette_config.auth.views import login_page, logout_page
 from datasette_config.check.trade_views import trade_page
+from datasette_config.federation.views import hits_page, stolen_feed_page
 from datasette_config.officer.views.cases import record_recovery, record_theft
 from datasette_config.officer.views.clones import clones_page
 from datasette_config.officer.views.files import export_match, photo, snapshot
@@ -36,4 +37,6 @@ ROUTES = [
     (r"^/map$", map_page),
     (r"^/trends$", trends_page),
     (r"^/listing/(?P<listing_id>[^/.]+)/snapshot$", snapshot),
+    (r"^/federation/stolen\.json$", stolen_feed_page),
+    (r"^/federation/hits$", hits_page),
 ]
