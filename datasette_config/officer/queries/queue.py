@@ -86,7 +86,7 @@ _FORCE_AREA = ("coalesce((select t.force_area from thefts t where t.id = coalesc
 
 _DETAILS_SQL = f"""
 select m.id, m.queue, m.band, m.score, m.status, m.reasons, m.created_at, m.reviewed_by,
-  i.id as item_id, i.category, i.make, i.model, i.year, i.colour,
+  i.id as item_id, i.category, i.make, i.model, i.year, i.colour, i.register,
   l.id as listing_id, l.title, l.price, l.currency, l.source, l.removed_at,
   {_FORCE_AREA} as force_area, l.force_area as listed_area, l.location,
   (select p.id from photos p where p.item_id = i.id order by p.position, p.id limit 1) as first_photo_id,
