@@ -108,6 +108,16 @@ def test_a_theft_in_one_register_is_found_in_the_other_the_hit_comes_back_and_a_
     assert len(hits) == 1 and hits[0][0] == "peer:ireland" and hits[0][1] == "https://classifieds.example/ad/1"
     assert hits[0][2] == "North Yorkshire" and "ireland register" in hits[0][3]
     assert _rows(gb, "select requester, result from public_checks where alert = 1") == [("register ireland", "stolen")]
+    # and the alert e-mail for North Yorkshire's officers, not another force's
+    from alerts.compose import officer_digests
+    from alerts.settings import load_settings
+    from registry.users import add_user
+
+    db = gb.db()
+    add_user(db, "nyp", "a-long-password-1", "officer", email="rural@nyp.example", force_area="North Yorkshire")
+    add_user(db, "met", "a-long-password-2", "officer", email="rural@met.example", force_area="Metropolitan")
+    digests = officer_digests(db, load_settings(gb.folder))
+    assert [d.recipient for d in digests] == ["rural@nyp.example"] and "12260012345" in digests[0].body
     # both ends logged the exchanges
     assert _rows(gb, "select count(*) from federation_log where direction = 'in' and status = 200")[0][0] >= 3
     assert _rows(ie, "select count(*) from federation_log where direction = 'out' and status = 200")[0][0] >= 3
