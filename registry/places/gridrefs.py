@@ -8,8 +8,8 @@
 - Irish Grid (the island of Ireland, Ordnance Survey Ireland and OSNI): one letter (A to Z without I,
   a 5 x 5 table of 100 km squares, V at the false origin) then figures the same way (`J 332 745`). No
   package on PyPI reads these letters, so the table is here; the figures are the same as the National
-  Grid's. A single letter with digits is also how roads are written ('A30', 'B4000'), so an Irish
-  reference needs two blocks of figures or six or more figures together.
+  Grid's. A single letter with digits is also how roads are written ('A30', 'B4000', 'N17'), so figures
+  written together count only when no road is numbered so (`_not_a_road`).
 
 Eastings and northings become WGS84 latitude and longitude with pyproj (EPSG:27700, EPSG:29902).
 """
@@ -70,11 +70,18 @@ def british_reference(text: str, *, min_figures: int = 2) -> GridReference | Non
     return None
 
 
+def _not_a_road(letter: str, figures: str) -> bool:
+    """Figures written together after one letter are a grid reference when no road is numbered so:
+    six or more, or four after any letter but A and B (UK A and B roads run to four digits; Irish
+    N, M and R roads to three)."""
+    return len(figures) >= 6 or (len(figures) == 4 and letter not in "AB")
+
+
 def irish_reference(text: str) -> GridReference | None:
     """The first Irish Grid reference in the text (two blocks of figures, or six or more together), or None."""
     for letter, first, second in _IRISH.findall(text.upper()):
         figures = _figures(first, second or None)
-        if figures is None or not 2 <= 2 * len(figures[0]) <= 10 or (not second and len(first) < 6):
+        if figures is None or not 2 <= 2 * len(figures[0]) <= 10 or (not second and not _not_a_road(letter, first)):
             continue
         row, column = divmod(_IRISH_LETTERS.index(letter), 5)
         size = 10 ** (5 - len(figures[0]))

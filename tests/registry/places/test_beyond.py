@@ -60,7 +60,7 @@ def test_a_place_abroad_is_kept_with_its_country_and_no_force(text, country):
     ("Field at grid ref SE 60 52", "North Yorkshire", 4), ("NY50", "Cumbria", 2), ("SD 95", "North Yorkshire", 2),
     # the Irish Grid: one letter
     ("J 332 745", PSNI, 6), ("J332745", PSNI, 6), ("J 33 74", PSNI, 4), ("H 23 44", PSNI, 4),
-    ("O 15 34", GARDA, 4), ("O 1500 3400", GARDA, 8), ("R 56 57", GARDA, 4), ("W 67 71", GARDA, 4),
+    ("O 15 34", GARDA, 4), ("O 1500 3400", GARDA, 8), ("J3374", PSNI, 4), ("O1534", GARDA, 4), ("R 56 57", GARDA, 4), ("W 67 71", GARDA, 4),
 ])
 def test_grid_references_at_any_precision(text, force, figures):
     place = resolve_place(text)
@@ -75,7 +75,7 @@ def test_a_grid_reference_is_placed_where_the_ordnance_survey_says():
     assert abs(grid.latitude - skipton.latitude) < 0.02 and abs(grid.longitude - skipton.longitude) < 0.03
 
 
-@pytest.mark.parametrize("text", ["A30", "B4000 layby", "M62 junction 24", "A1(M)"])
+@pytest.mark.parametrize("text", ["A30", "B4000 layby", "M62 junction 24", "A1(M)", "A4074", "N17 Tuam road", "R123"])
 def test_road_numbers_are_not_irish_grid_references(text):
     assert resolve_place(text).precision != "grid"
 
