@@ -134,6 +134,19 @@ UK_FORCES: tuple[str, ...] = tuple(sorted(f for f in AUTHORITY_FORCES
     + (SCOTLAND, NORTHERN_IRELAND)
 #: Every force a place can be in: the United Kingdom's, the Crown Dependencies' and An Garda Síochána.
 PLACE_FORCES: tuple[str, ...] = UK_FORCES + ISLAND_AND_IRISH_FORCES
+WALES_FORCES = frozenset({"Dyfed-Powys", "Gwent", "North Wales", "South Wales"})
+ENGLAND_FORCES = frozenset(UK_FORCES) - WALES_FORCES - {SCOTLAND, NORTHERN_IRELAND}
+#: Names of regions with several forces, written after a town to choose between places of its name
+#: ('Dingle, Ireland' is in Kerry, not Liverpool): folded name -> (forces, ISO country or None).
+#: "Ireland" is the island: the Republic or Northern Ireland.
+REGIONS: dict[str, tuple[frozenset[str], str | None]] = {
+    "ireland": (frozenset({GARDA, NORTHERN_IRELAND}), None),
+    "channel islands": (frozenset({JERSEY, GUERNSEY}), None),
+    "england": (ENGLAND_FORCES, "GB"), "wales": (WALES_FORCES, "GB"), "cymru": (WALES_FORCES, "GB"),
+    "uk": (frozenset(UK_FORCES), "GB"), "united kingdom": (frozenset(UK_FORCES), "GB"),
+    "great britain": (frozenset(UK_FORCES) - {NORTHERN_IRELAND}, "GB"), "gb": (frozenset(UK_FORCES), "GB"),
+    "britain": (frozenset(UK_FORCES) - {NORTHERN_IRELAND}, "GB"),
+}
 #: Every force an officer, a subscription or a filter may name.
 FORCE_AREAS: tuple[str, ...] = PLACE_FORCES + (TRANSPORT,)
 

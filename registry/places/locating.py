@@ -16,14 +16,15 @@ OWNER_FALLBACK = "force from the owner's postcode, since the place was not found
 
 def theft_columns(db: Database, item_id: int, theft: dict) -> dict:
     """The place columns of a new theft: position and force from its place text (and coordinates);
-    the owner's postcode force only when the place cannot be resolved (never for a place abroad, which
-    has no force), and then the note says so.
+    the owner's postcode force only when the place cannot be resolved (never for a place abroad, or in
+    Ireland or the Channel Islands without a town we know: their force is not the owner's), and then the
+    note says so.
     A force given explicitly (`theft['force_area']`) wins."""
     place = resolve_place(theft.get("place"), theft.get("latitude"), theft.get("longitude"))
     columns = _columns(place)
     if theft.get("force_area"):
         columns["force_area"] = theft["force_area"]
-    elif not place.force_area and place.precision != "abroad":
+    elif not place.force_area and place.precision not in ("abroad", "region"):
         row = db.execute("select o.force_area from items i join owners o on o.id = i.owner_id where i.id = ?",
                          [item_id]).fetchone()
         if row and row[0]:

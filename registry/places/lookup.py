@@ -27,7 +27,7 @@ import re
 from dataclasses import dataclass
 
 from registry.places.abroad import foreign_country, foreign_town
-from registry.places.forces import FORCE_COUNTRY, GARDA, force_for_authority, normalise_name
+from registry.places.forces import FORCE_COUNTRY, GARDA, REGIONS, force_for_authority, normalise_name
 from registry.places.gazetteer import lookup_district, lookup_postcode, nearest_town, town_index
 from registry.places.gridrefs import british_reference, irish_reference
 from registry.places.islands import eircode, island_postcode
@@ -114,29 +114,32 @@ def _in_named_county(candidates, qualifiers: list[str]):
     return [t for t in candidates if t.county and _county_key(t.county) in named] or candidates
 
 
-def _from_towns(text: str, parts: list[str]) -> Place | None:
+def _candidates(index, phrase: str, qualifiers: set[str]):
+    """The places a phrase may name: by its own name, its English form when it is a Welsh or Irish name
+    (in that name's county unless the text names another), or the Irish form GeoNames keeps."""
+    candidates = list(index.get(phrase, ()))
+    other = english_town(phrase)
+    if other:
+        translated = list(index.get(normalise_name(other.english), ()))
+        county_force = force_for_authority(other.county)
+        if not qualifiers and county_force:
+            translated = [t for t in translated if t.force_area == county_force] or translated
+        candidates += translated
+    for form in other_forms(phrase):
+        candidates += index.get(normalise_name(form.name), ())
+    return candidates
+
+
+def _from_towns(text: str, parts: list[str], region: set[str] | None) -> Place | None:
     index = town_index()
-    qualifiers = {force_for_authority(p) for p in parts[1:]} - {None}
+    qualifiers = ({force_for_authority(p) for p in parts[1:]} - {None}) or region or set()
     for part in parts:  # a later part that names a town and an authority ("Farm, York") is the town
         for phrase in _phrases(part):
-            candidates = index.get(phrase)
-            other = None if candidates else english_town(phrase)
-            if other:  # a Welsh or Irish name: its English form, in its own county
-                candidates = index.get(normalise_name(other.english))
-                county_force = force_for_authority(other.county)
-                if candidates and not qualifiers and county_force:
-                    candidates = [t for t in candidates if t.force_area == county_force] or candidates
-            for form in () if candidates else other_forms(phrase):  # GeoNames has it in Irish only
-                candidates = index.get(normalise_name(form.name))
-                if candidates:
-                    break
+            candidates = _candidates(index, phrase, qualifiers)
+            if qualifiers:
+                candidates = _in_named_county([t for t in candidates if t.force_area in qualifiers], parts[1:])
             if not candidates:
                 continue
-            if qualifiers:
-                candidates = [t for t in candidates if t.force_area in qualifiers] or None
-                if not candidates:
-                    continue
-                candidates = _in_named_county(candidates, parts[1:])
             town = candidates[0]
             note = None
             if len(candidates) > 1:
@@ -145,6 +148,14 @@ def _from_towns(text: str, parts: list[str]) -> Place | None:
             label = f"{town.name}, {town.county}" if town.county else town.name
             return Place(text, town.latitude, town.longitude, town.force_area, "town", label, note, town.country)
     return None
+
+
+def _region(parts: list[str]) -> tuple[str, set[str], str | None] | None:
+    """(name, forces, country) when the last part names a region of several forces ('Ireland', 'England')."""
+    if len(parts) < 2:
+        return None
+    found = REGIONS.get(normalise_name(parts[-1]))
+    return (parts[-1], *found) if found else None
 
 
 def _abroad(text: str, parts: list[str]) -> Place | None:
@@ -199,8 +210,10 @@ def resolve_place(text: str | None, latitude=None, longitude=None) -> Place:
     if text:
         upper = text.upper()
         parts = [p.strip() for p in re.split(r"[,;/\n]+", text) if p.strip()]
+        region = _region(parts)
         place = (_abroad(text, parts) or _from_grid(text, upper, 4) or _from_codes(text, upper)
-                 or _from_postcodes(text, upper) or _from_grid(text, upper, 2) or _from_towns(text, parts))
+                 or _from_postcodes(text, upper) or _from_grid(text, upper, 2)
+                 or _from_towns(text, parts, region[1] if region else None))
         if place is None:
             county = next((p for p in reversed(parts) if force_for_authority(p)), None)
             if county:
@@ -208,6 +221,13 @@ def resolve_place(text: str | None, latitude=None, longitude=None) -> Place:
                 place = Place(text, None, None, force, "county", county,
                               f'"{parts[0]}" is not in the gazetteer; the force comes from "{county}" '
                               "and the place is not on the map", FORCE_COUNTRY.get(force, "GB"))
+            elif region and region[2] != "GB":  # Ireland, the Channel Islands: never the owner's force
+                place = Place(text, None, None, None, "region", region[0],
+                              f'"{parts[0]}" is not in the gazetteer and {region[0]} has more than one police '
+                              "service: give the county or island as well", region[2])
+            elif region:
+                place = Place(text, note=f'"{parts[0]}" is not in the gazetteer: give a postcode, or a town of '
+                                         "1,000+ people with its county", country="GB")
     if _valid(latitude, longitude):
         lat, lon = round(float(latitude), 5), round(float(longitude), 5)
         force = place.force_area if place and place.force_area else None
@@ -218,7 +238,7 @@ def resolve_place(text: str | None, latitude=None, longitude=None) -> Place:
         return Place(text, lat, lon, force, "coordinates", place.label if place else None,
                      None if force else "the coordinates are not in the UK, the Crown Dependencies or Ireland",
                      country)
-    if place:
+    if place and (place.resolved or place.note):
         return place
     if not text:
         return Place(text, note="no place given")

@@ -132,3 +132,19 @@ def test_welsh_and_irish_county_names(text, force):
 def test_near_a_place_reads_as_the_place(text, same_as):
     place, plain = resolve_place(text), resolve_place(same_as)
     assert (place.force_area, place.label, place.latitude) == (plain.force_area, plain.label, plain.latitude)
+
+
+@pytest.mark.parametrize("text, force, label_start", [
+    ("Dingle, Ireland", GARDA, "Dingle, Kerry"), ("Newry, Ireland", PSNI, "Newry"), ("Tramore", GARDA, "Trá Mhór"),
+    ("Rush, Co Dublin", GARDA, "An Ros"), ("Skipton, England", "North Yorkshire", "Skipton"),
+    ("Newport, Wales", "Gwent", "Newport"), ("St Helier, Channel Islands", JERSEY, "Saint Helier"),
+])
+def test_a_region_named_after_a_town_chooses_between_places_of_that_name(text, force, label_start):
+    place = resolve_place(text)
+    assert place.force_area == force and place.label.startswith(label_start)
+
+
+@pytest.mark.parametrize("text", ["Granard, Ireland", "Milford, Channel Islands"])
+def test_an_unknown_town_in_a_region_of_several_services_has_no_force(text):
+    place = resolve_place(text)
+    assert (place.force_area, place.precision) == (None, "region") and "more than one police service" in place.note
