@@ -169,8 +169,10 @@ def test_refused_requests_and_a_peer_that_is_down(registers, tmp_path):
     ie.import_listings([_listing(3, GB_PIN, "Cork")])
     ie.match()
     gb.stop()
-    report = ie.sync(timeout=3)
+    done = ie.run("federation", "sync", "--json", "--timeout", "3")  # succeeds, with the peer reported
+    report = json.loads(done.stdout)
     assert report["peers"][0]["status"] == "failed" and "did not answer" in report["errors"][0]
+    assert "did not answer" in done.stderr
     status = json.loads(ie.run("federation", "status", "--json").stdout)[0]
     assert status["hits_pending"] == 1 and "did not answer" in status["last_error"]
     # the night still succeeds, with the peer reported
