@@ -28,7 +28,7 @@ from registry.places.lookup import resolve_place
 
 PHOTOS_PER_ITEM = 4
 PHOTO_MAX_SIDE = 1024
-FEED_LIMIT = 100
+FEED_LIMIT = 25  # items a page: with photos, a page stays a few megabytes
 
 _ITEM_FIELDS = ("category", "make", "model", "year", "colour", "description")
 

@@ -23,7 +23,7 @@ from registry.federation.peers import list_peers, log_exchange
 from registry.federation.receive import FeedError, apply_feed
 
 DEFAULT_TIMEOUT = 10.0
-MAX_PAGES = 50
+MAX_PAGES = 200  # pages a sync: the rest follows at the next
 MAX_ANSWER_BYTES = 64 * 2**20
 
 

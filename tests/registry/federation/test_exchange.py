@@ -193,3 +193,14 @@ def test_a_slow_or_nonsense_peer_is_reported_and_nothing_is_lost(db, tmp_path, m
     assert status["cursor"] == 0 and status["last_good_sync_at"] is None and error in status["last_error"]
     logged = db.execute("select direction, detail from federation_log").fetchall()
     assert logged and logged[0][0] == "out"
+
+
+def test_the_feed_comes_in_pages_that_follow_on(db):
+    for n in range(30):
+        _register(db, pin=f"1L06120MCKK{n:06d}")
+    with db.atomic():
+        refresh_published(db)
+    first = stolen_feed(db, 0)
+    second = stolen_feed(db, first["cursor"])
+    assert (len(first["items"]), first["more"], len(second["items"]), second["more"]) == (25, True, 5, False)
+    assert len({e["id"] for e in first["items"] + second["items"]}) == 30
