@@ -13,7 +13,7 @@ import json
 from datasette.utils.asgi import Response
 from sqlite_utils import Database
 
-from datasette_config.web import write
+from datasette_config.toolkit import write
 from registry.federation.hits import HitError, receive_hit
 from registry.federation.keys import SignatureError, check_request, load_or_create_key, sign_answer
 from registry.federation.peers import log_exchange, peer_by_key, peer_keys, remember_nonce

@@ -22,7 +22,8 @@ from registry.db import connect, data_dir
 from registry.federation.keys import load_or_create_key, public_key_text
 from registry.federation.peers import add_peer
 from registry.federation.sync import sync_all
-from registry.items import register_item, validate_item
+from registry.items.registration import register_item
+from registry.items.validation import validate_item
 
 IRISH_OWNER = {"name": "Ó Briain Farms", "email": "obriain.farms@example.ie", "phone": "+353 42 555 0101",
                "postcode": "A91 X2Y3"}

@@ -19,7 +19,7 @@ import re
 
 from registry.cleaning import clip
 from registry.db import utcnow
-from registry.listings import ListingError, clean_listing, upsert_listing
+from registry.listings.store import ListingError, clean_listing, upsert_listing
 from registry.places.forces import known_force
 
 BANDS = ("strong", "likely", "possible")

@@ -18,9 +18,10 @@ import json
 from sqlite_utils import Database
 
 from registry.db import utcnow
-from registry.history import record_event
-from registry.items import add_identifier, add_photo, register_item, validate_item
-from registry.photos import PhotoError
+from registry.items.history import record_event
+from registry.items.registration import add_identifier, add_photo, register_item
+from registry.items.validation import validate_item
+from registry.photos.store import PhotoError
 from registry.places.forces import known_force
 from registry.places.locating import theft_columns
 

@@ -71,13 +71,13 @@ class Register:
         return public_key_text(load_or_create_key(self.folder))
 
     def import_items(self, records: list[dict]) -> None:
-        from registry.imports import import_items
+        from registry.imports.files import import_items
 
         report = import_items(self.db(), self.write_jsonl("items.jsonl", records))
         assert report.loaded == len(records), report
 
     def import_listings(self, records: list[dict]) -> None:
-        from registry.imports import import_listings
+        from registry.imports.files import import_listings
 
         import_listings(self.db(), self.write_jsonl("listings.jsonl", records))
 

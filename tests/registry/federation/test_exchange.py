@@ -25,7 +25,8 @@ from registry.federation.peers import PeerError, add_peer, remove_peer
 from registry.federation.publish import refresh_published, stolen_feed
 from registry.federation.receive import FeedError, apply_feed
 from registry.federation.sync import federation_status, sync_all
-from registry.items import mark_recovered, register_item, validate_item
+from registry.items.registration import mark_recovered, register_item
+from registry.items.validation import validate_item
 
 OWNER = {"name": "Ada Farmer", "email": "ada@example.org", "phone": "07700 900123", "postcode": "SP11 0AA"}
 

@@ -111,7 +111,7 @@ def test_a_theft_in_one_register_is_found_in_the_other_the_hit_comes_back_and_a_
     # and the alert e-mail for North Yorkshire's officers, not another force's
     from alerts.compose import officer_digests
     from alerts.settings import load_settings
-    from registry.users import add_user
+    from registry.accounts.users import add_user
 
     db = gb.db()
     add_user(db, "nyp", "a-long-password-1", "officer", email="rural@nyp.example", force_area="North Yorkshire")
