@@ -9,7 +9,7 @@ from spiders.reading.listing import extract_listing
 from spiders.reading.selectors import extract_fields, select_links
 
 EXAMPLE = Path(__file__).resolve().parents[3] / "spiders" / "examples" / "classifieds-selectors.yaml"
-PAGES = Path(__file__).parent.parent / "pages"
+PAGES = Path(__file__).parent / "pages"
 BASE = "https://classifieds.example.org"
 
 

@@ -6,7 +6,7 @@ import pytest
 
 from spiders.reading.listing import extract_listing
 
-PAGES = Path(__file__).parent.parent / "pages"
+PAGES = Path(__file__).parent / "pages"
 
 
 def read(name: str) -> str:

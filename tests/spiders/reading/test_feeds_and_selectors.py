@@ -9,7 +9,7 @@ from farmwatch.demo.market.sources import CLASSIFIEDS_SELECTORS
 from spiders.reading.feeds import is_feed, is_sitemap, parse_feed, parse_sitemap
 from spiders.reading.selectors import SelectorError, extract_fields, select_links
 
-PAGES = Path(__file__).parent.parent / "pages"
+PAGES = Path(__file__).parent / "pages"
 
 
 def test_rss_entries_with_enclosures_media_and_no_entity_expansion():
