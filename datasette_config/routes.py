@@ -21,7 +21,7 @@ from datasette_config.farmer.views.upload import import_example, import_page
 from datasette_config.federation.views import hits_page, stolen_feed_page
 from datasette_config.officer.views.cases import record_recovery, record_theft
 from datasette_config.officer.views.clones import clones_page
-from datasette_config.officer.views.files import export_match, photo, snapshot
+from datasette_config.officer.views.files import case_file, export_match, match_snapshot, photo, snapshot
 from datasette_config.officer.views.item import item_page
 from datasette_config.officer.views.match import decide, match_page
 from datasette_config.officer.views.networks import export_network, network_page, networks_page
@@ -38,7 +38,9 @@ ROUTES = [
     # officers
     (r"^/queue$", queue_page),
     (r"^/match/(?P<match_id>[^/.]+)\.(?P<fmt>json|csv)$", export_match),
+    (r"^/match/(?P<match_id>[^/.]+)\.case\.zip$", case_file),
     (r"^/match/(?P<match_id>[^/.]+)/decide$", decide),
+    (r"^/match/(?P<match_id>[^/.]+)/snapshot$", match_snapshot),
     (r"^/match/(?P<match_id>[^/.]+)$", match_page),
     (r"^/item/(?P<item_id>[0-9]+)$", item_page),
     (r"^/item/(?P<item_id>[0-9]{1,12})/theft$", record_theft),

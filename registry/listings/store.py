@@ -20,13 +20,16 @@ from registry.cleaning import clip, parse_datetime
 from registry.db import data_dir, utcnow
 from registry.identifiers.vocab import resolve_category
 from registry.listings.prices import parse_price
+from registry.listings.versions import (
+    CONTENT_FIELDS,
+    attach_photo,
+    attach_snapshot,
+    next_listing_photo_id,
+    record_version,
+    touch_version,
+)
 from registry.photos.store import PhotoError, StoredPhoto, store_photo, write_once
 
-CONTENT_FIELDS = (
-    "title", "description", "price", "currency", "location", "posted_at", "category", "make", "model",
-    "year", "colour", "structured_identifiers", "seller_name", "seller_profile_url", "seller_phone",
-    "seller_email", "latitude", "longitude", "photo_urls", "price_text",
-)
 MAX_PHOTOS = 200  # an auction gallery holds 150 photos or more; each is fetched once
 _URL = re.compile(r"^https?://[^\s]+$", re.I)
 
@@ -120,24 +123,38 @@ def _content_hash(row: dict) -> str:
     return hashlib.sha256(json.dumps([row.get(k) for k in CONTENT_FIELDS], default=str).encode()).hexdigest()
 
 
-def upsert_listing(db: Database, row: dict, *, crawl_run_id: int | None = None, now: str | None = None) -> Upserted:
-    """Insert a cleaned listing or update the stored one; says whether it was new, changed or unchanged."""
+def upsert_listing(db: Database, row: dict, *, crawl_run_id: int | None = None, now: str | None = None,
+                   via: str | None = None) -> Upserted:
+    """Insert a cleaned listing or update the stored one; says whether it was new, changed or unchanged.
+
+    A new or changed listing also gets a new version (registry.listings.versions) seen by `via` ("crawl"
+    when a crawl run is given, else "import"); the earlier versions stay as they were.
+    """
     now = now or utcnow()
     row = dict(row)
     content_hash = _content_hash(row)
+    fields = {k: row.get(k) for k in CONTENT_FIELDS}
     row.pop("photo_urls", None)
-    existing = db.execute("select content_hash from listings where id = ?", [row["id"]]).fetchone()
+    via = via or ("crawl" if crawl_run_id is not None else "import")
+    existing = db.execute("select content_hash, version_id from listings where id = ?", [row["id"]]).fetchone()
     with db.atomic():
         if existing is None:
             db["listings"].insert({**row, "content_hash": content_hash, "first_seen_at": now, "last_seen_at": now,
                                    "changed_at": now, "crawl_run_id": crawl_run_id})
+            record_version(db, row["id"], fields, content_hash, via=via, crawl_run_id=crawl_run_id, now=now)
             return Upserted(row["id"], "new")
         if existing[0] == content_hash:
             db.execute("update listings set last_seen_at = ?, removed_at = null where id = ?", [now, row["id"]])
+            if existing[1] is None:  # stored before versions by a route that kept none
+                record_version(db, row["id"], fields, content_hash, via=via, crawl_run_id=crawl_run_id, now=now)
+            touch_version(db, row["id"], now)
             return Upserted(row["id"], "unchanged")
         db["listings"].update(row["id"], {**row, "content_hash": content_hash, "last_seen_at": now,
                                           "changed_at": now, "removed_at": None, "crawl_run_id": crawl_run_id,
-                                          "force_area": None, "place_precision": None, "place_note": None, "place_country": None})
+                                          "force_area": None, "place_precision": None, "place_note": None, "place_country": None,
+                                          "snapshot_path": None, "snapshot_sha256": None,
+                                          "snapshot_fetched_at": None})
+        record_version(db, row["id"], fields, content_hash, via=via, crawl_run_id=crawl_run_id, now=now)
         return Upserted(row["id"], "changed")
 
 
@@ -212,18 +229,34 @@ def save_listing_photo(db: Database, listing_id_: str, position: int, url: str |
 
 
 def _upsert_photo(db: Database, row: dict) -> None:
+    """Store a listing photo row; the same photo at the same address keeps its row and id (a match's
+    reasons cite it), as does a stored photo whose address failed this time (the error is the
+    caller's to report); any other replaces it under an id never used before."""
     with db.atomic():
+        same = db.execute("select id from listing_photos where listing_id = ? and position = ? and url is ? "
+                          "and sha256 is not null and (sha256 = ? or ? is null)",
+                          [row["listing_id"], row["position"], row["url"], row["sha256"], row["sha256"]]).fetchone()
+        if same:
+            db.execute("update listing_photos set fetched_at = ? where id = ?", [row["fetched_at"], same[0]])
+            attach_photo(db, row["listing_id"], same[0])
+            return
         db.execute("delete from listing_photos where listing_id = ? and position = ?", [row["listing_id"], row["position"]])
-        db["listing_photos"].insert(row)
+        photo_id = next_listing_photo_id(db)
+        db["listing_photos"].insert({"id": photo_id, **row})
+        attach_photo(db, row["listing_id"], photo_id)
 
 
 def save_snapshot(db: Database, listing_id_: str, html: bytes, fetched_at: str | None = None) -> str:
-    """Keep the page as evidence: gzip under data/snapshots/, named and recorded by its SHA-256."""
+    """Keep the page as evidence: gzip under data/snapshots/, named and recorded by its SHA-256,
+    on the listing and on its current version (which keeps the first snapshot it was given)."""
     digest = hashlib.sha256(html).hexdigest()
     relative = Path("snapshots") / digest[:2] / f"{digest}.html.gz"
     write_once(data_dir(db) / relative, gzip.compress(html, mtime=0))
-    db.execute(
-        "update listings set snapshot_path = ?, snapshot_sha256 = ?, snapshot_fetched_at = ? where id = ?",
-        [relative.as_posix(), digest, fetched_at or utcnow(), listing_id_],
-    )
+    fetched_at = fetched_at or utcnow()
+    with db.atomic():
+        db.execute(
+            "update listings set snapshot_path = ?, snapshot_sha256 = ?, snapshot_fetched_at = ? where id = ?",
+            [relative.as_posix(), digest, fetched_at, listing_id_],
+        )
+        attach_snapshot(db, listing_id_, relative.as_posix(), digest, fetched_at)
     return digest

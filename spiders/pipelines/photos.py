@@ -5,9 +5,11 @@ CDNs), politely per host like every request. Addresses inside the network (loopb
 link-local, cloud metadata) are refused unless the source itself is on such an address, so a
 crawled page cannot make farmwatch fetch from inside the network (registry.fetch.refuse_address).
 A photo already stored for the listing at the same address is not fetched again, so a re-crawl
-with nothing changed downloads no photos. A bad photo (too big, not an image, a decompression
-bomb, truncated, refused address) is recorded on its listing_photos row and in the error log;
-the listing is kept.
+with nothing changed downloads no photos; a changed listing's photos are all fetched again, since
+a seller may put a new picture at the old address and the new version must show what it showed.
+A bad photo (too big, not an image, a decompression bomb, truncated, refused address) is recorded
+on its listing_photos row (a stored photo whose address failed this time is kept) and in the
+error log; the listing is kept.
 """
 
 from __future__ import annotations
@@ -56,7 +58,7 @@ class PhotosPipeline:
         lid = item["listing_id"]
         wanted = []
         for position, url in enumerate(item.get("photos") or [], start=1):
-            if known_photo(run.db, lid, position, url):
+            if item.get("state") != "changed" and known_photo(run.db, lid, position, url):
                 self.crawler.stats.inc_value("farmwatch/photos_unchanged")
                 run.ledger.photo(lid, position, url, "unchanged")
                 continue

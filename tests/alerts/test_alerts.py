@@ -124,6 +124,29 @@ def test_digests_go_to_the_force_where_it_was_stolen_and_where_it_is_listed(db, 
     assert "12/9999/26 (North Yorkshire)" in by_rcpt["ny@police.example"]
 
 
+def test_digest_names_matches_whose_evidence_the_seller_edited_away(db, smtp):
+    inbox, port = smtp
+    hants = _item(db, "a@example.org", "SP11 0AA", {"stolen_at": "2026-11-01", "crime_ref": "44260123456",
+                                                     "place": "Faccombe"})
+    _match(db, hants, 1, "strong")
+    edits = [{"kind": "identifier", "value": "PE4045R123456", "detail": "engine PE4045R123456 removed",
+              "version": 2, "seen_at": "2026-11-25T02:00:00Z"}]
+    db.execute("update matches set status = 'confirmed', reviewed_at = '2026-11-21T09:00:00Z', "
+               "evidence_edited_at = '2026-11-25T02:10:00Z', evidence_edits = ? where id = 'm1'", [json.dumps(edits)])
+    add_user(db, "pc-hants", "password-1", "officer", email="hants@police.example", force_area="Hampshire")
+    settings = Settings(smtp=SmtpSettings(host="127.0.0.1", port=port))
+    assert send_alerts(db, settings, hot_sheet=False)["sent"] == 1
+    body = inbox.messages[0][1].replace("=\r\n", "")
+    assert "1 edited after matching" in body and "engine PE4045R123456 removed (version 2" in body
+    assert "[CONFIRMED STRONG" in body and "/match/m1" in body
+    assert send_alerts(db, settings, hot_sheet=False)["sent"] == 0  # named once per flag
+    db.execute("update matches set evidence_edited_at = '2026-11-26T02:10:00Z' where id = 'm1'")  # edited again
+    assert send_alerts(db, settings, hot_sheet=False)["sent"] == 1
+    db.execute("update matches set reviewed_at = '2026-11-27T09:00:00Z' where id = 'm1'")  # seen by an officer
+    db.execute("update matches set evidence_edited_at = '2026-11-26T03:00:00Z' where id = 'm1'")
+    assert send_alerts(db, settings, hot_sheet=False)["sent"] == 0
+
+
 def test_the_officers_digest_names_a_failed_crawl_and_its_cause_once(db, smtp):
     from registry.clock import utcnow
 
