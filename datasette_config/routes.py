@@ -18,6 +18,7 @@ from datasette_config.farmer.views.items import item_page as farmer_item_page
 from datasette_config.farmer.views.owner_checks import answer_check, check_photo, checks_page
 from datasette_config.farmer.views.sale import item_sold
 from datasette_config.farmer.views.upload import import_example, import_page
+from datasette_config.federation.views import hits_page, stolen_feed_page
 from datasette_config.officer.views.cases import record_recovery, record_theft
 from datasette_config.officer.views.clones import clones_page
 from datasette_config.officer.views.files import case_file, export_match, match_snapshot, photo, snapshot
@@ -84,6 +85,9 @@ ROUTES = [
     (r"^/farmer/checks(\.json)?$", checks_page),
     (r"^/farmer/checks/(?P<match_id>[^/.]{1,100})(\.json)?$", answer_check),
     (r"^/farmer/checks/(?P<match_id>[^/.]{1,100})/photo\.jpg$", check_photo),
+    # peer registers: answered only to requests signed by a peer's key
+    (r"^/federation/stolen\.json$", stolen_feed_page),
+    (r"^/federation/hits$", hits_page),
 ]
 
 OFFICERS = frozenset({"officer", "admin"})

@@ -18,6 +18,7 @@ __all__ = ["CommandError", "build_parser", "main"]
 
 COMMAND_MODULES = (
     "registry.commands",
+    "registry.federation.commands",
     "spiders.commands",
     "farmwatch.demo.commands",
     "matching.commands",

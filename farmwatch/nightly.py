@@ -49,11 +49,13 @@ def run_nightly(db: Database, db_path: Path, *, sources: list[str] | None = None
         started = time.monotonic()
         run_id = db["nightly_runs"].insert({"started_at": utcnow(), "status": "running"}).last_pk
         report: dict = {"run_id": run_id, "started_at": db["nightly_runs"].get(run_id)["started_at"],
-                        "sources": [], "matching": {}, "networks": {}, "alerts": {}, "errors": []}
+                        "sources": [], "matching": {}, "networks": {}, "federation": {}, "alerts": {}, "errors": []}
         log.info("nightly run %s started", run_id)
+        _federation(db, report)  # peers' new stolen items, matched tonight with our own
         report["sources"] = _crawl(db_path, sources, sources_file, fast, report["errors"], progress)
         report["matching"] = _match(db, report["errors"], progress)
         report["networks"] = _networks(db, report["errors"])
+        _federation(db, report)  # tonight's hits on peers' items reach them
         if alerts:
             try:
                 from alerts.compose import send_alerts
@@ -100,6 +102,33 @@ def _match(db: Database, errors: list, progress) -> dict:
         return {}
 
 
+def _federation(db: Database, report: dict) -> None:
+    """Sync with the peer registers. A peer that is down or answers nonsense is reported in
+    report['federation']['peer_errors'] (and the log), never fails the night: its items and notices
+    wait for the next sync."""
+    try:
+        from registry.federation.sync import sync_all
+
+        if not db.execute("select 1 from peers limit 1").fetchone():
+            return
+        result = sync_all(db)
+    except Exception as exc:
+        report["federation"] = {"peer_errors": [f"federation: {exc.__class__.__name__}: {exc}"]}
+        return
+    previous = report.get("federation") or {}
+    pulled = [p.get("pulled", {}) for p in result["peers"]]
+    pushed = [p.get("pushed", {}) for p in result["peers"]]
+    report["federation"] = {
+        "peers": len(result["peers"]),
+        "stolen_received": previous.get("stolen_received", 0) + sum(p.get("stolen", 0) for p in pulled),
+        "withdrawn": previous.get("withdrawn", 0) + sum(p.get("withdrawn", 0) for p in pulled),
+        "hits_sent": previous.get("hits_sent", 0) + sum(p.get("sent", 0) for p in pushed),
+        "peer_errors": result["errors"],
+    }
+    for error in result["errors"]:
+        log.warning("federation: %s", error)
+
+
 def _networks(db: Database, errors: list) -> dict:
     try:
         from matching.networks.update import update_networks
@@ -138,6 +167,12 @@ def format_report(report: dict, *, table: bool) -> str:
             lines.append(f"Networks: {networks.get('networks', 0)} of two or more sellers "
                          f"({networks.get('networks_new', 0)} new); {networks.get('listings_joining_flagged', 0)} "
                          "new listings joined a network with a confirmed or strong match")
+        federation = report.get("federation") or {}
+        if federation:
+            lines.append(f"Federation: {federation.get('peers', 0)} peer(s), {federation.get('stolen_received', 0)} "
+                         f"stolen items received, {federation.get('withdrawn', 0)} withdrawn, "
+                         f"{federation.get('hits_sent', 0)} hit notices sent")
+            lines.extend(f"  peer not synced (caught up next time): {e}" for e in federation.get("peer_errors", []))
         alerts = report.get("alerts") or {}
         if alerts:
             lines.append(f"Alerts: {alerts.get('sent', 0)} sent, {alerts.get('failed', 0)} failed")
@@ -158,6 +193,10 @@ def format_report(report: dict, *, table: bool) -> str:
         networks = report.get("networks") or {}
         if networks:
             lines.append("networks " + " ".join(f"{k}={v}" for k, v in networks.items()))
+        federation = report.get("federation") or {}
+        if federation:
+            lines.append("federation " + " ".join(f"{k}={v}" for k, v in federation.items() if k != "peer_errors"))
+            lines.extend(f"warning federation {e}" for e in federation.get("peer_errors", []))
         alerts = report.get("alerts") or {}
         if alerts:
             lines.append(f"alerts sent={alerts.get('sent', 0)} failed={alerts.get('failed', 0)}")

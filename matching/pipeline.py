@@ -210,6 +210,8 @@ def match_batch(db: Database, ctx: MatchContext, listings: list[dict]) -> list[d
         if item is None:
             continue
         theft = ctx.stolen.theft_of(item_id)
+        if theft is None and item.get("register"):
+            continue  # a peer register's item it no longer holds stolen: there is no owner here to ask
         if theft is None and sale_covers_listing(ctx.sales.get(item_id), listings[n]["posted_at"]
                                                  or listings[n]["first_seen_at"]):
             continue  # the owner marked it sold: this listing is that sale, not a question for them

@@ -87,13 +87,15 @@ class StolenItems:
 
 
 def fetch_items(db: Database, item_ids, cache: dict[int, dict]) -> dict[int, dict]:
-    """Item details by id (category, make, model, year, colour), reading only those not cached."""
+    """Item details by id (category, make, model, year, colour, and `register`: the peer register a
+    federated item came from, None for our own), reading only those not cached."""
     missing = [i for i in set(item_ids) if i not in cache]
+    columns = (*ITEM_COLUMNS, "register")
     for start in range(0, len(missing), 500):
         part = missing[start:start + 500]
-        for row in db.execute(f"select {', '.join(ITEM_COLUMNS)} from items where id in ({','.join('?' * len(part))})",
+        for row in db.execute(f"select {', '.join(columns)} from items where id in ({','.join('?' * len(part))})",
                               part).fetchall():
-            cache[row[0]] = dict(zip(ITEM_COLUMNS, row, strict=True))
+            cache[row[0]] = dict(zip(columns, row, strict=True))
     return {i: cache[i] for i in item_ids if i in cache}
 
 

@@ -83,6 +83,10 @@ def run_demo(args) -> int:
     _print_queue(db)
     _print_networks(db, args.port)
     _print_mail(sink)
+    from farmwatch.demo.federation import run_federation_demo
+
+    _say("    Federation: a theft reported to another register, found on the marketplace this one scans ...")
+    run_federation_demo(db, scenario, _say)
     _say(f"    demonstration built in {time.monotonic() - started:.0f} s")
 
     if args.no_serve:

@@ -13,7 +13,8 @@ from sqlite_utils import Database
 
 from registry.clock import utcnow
 
-EVENTS = ("theft_reported", "recovered", "sold", "transferred", "identifier_removed")
+EVENTS = ("theft_reported", "recovered", "sold", "transferred", "identifier_removed", "received_from_peer",
+          "withdrawn_by_peer")
 CLI_ACTOR = "cli"
 
 
@@ -59,4 +60,8 @@ def describe_event(event: str, detail: dict) -> str:
     if event == "identifier_removed":
         return (f"{(detail.get('kind') or 'identifier').replace('_', ' ')} \"{detail.get('typed') or ''}\" removed: "
                 f"{detail.get('reason') or 'not an identifier'}")
+    if event == "received_from_peer":
+        return f"reported stolen in a peer register (its item {detail.get('remote_id') or '?'}), held here for matching"
+    if event == "withdrawn_by_peer":
+        return "withdrawn by the peer register that holds the theft report (recovered there)"
     return event.replace("_", " ")

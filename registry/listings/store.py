@@ -151,7 +151,7 @@ def upsert_listing(db: Database, row: dict, *, crawl_run_id: int | None = None, 
             return Upserted(row["id"], "unchanged")
         db["listings"].update(row["id"], {**row, "content_hash": content_hash, "last_seen_at": now,
                                           "changed_at": now, "removed_at": None, "crawl_run_id": crawl_run_id,
-                                          "force_area": None, "place_precision": None, "place_note": None,
+                                          "force_area": None, "place_precision": None, "place_note": None, "place_country": None,
                                           "snapshot_path": None, "snapshot_sha256": None,
                                           "snapshot_fetched_at": None})
         record_version(db, row["id"], fields, content_hash, via=via, crawl_run_id=crawl_run_id, now=now)

@@ -20,9 +20,20 @@ from __future__ import annotations
 import re
 import unicodedata
 
+from registry.places.names import english_county
+
 SCOTLAND = "Police Scotland"
 NORTHERN_IRELAND = "Police Service of Northern Ireland"
 TRANSPORT = "British Transport Police"
+JERSEY = "States of Jersey Police"
+GUERNSEY = "Guernsey Police"
+ISLE_OF_MAN = "Isle of Man Constabulary"
+GARDA = "An Garda Síochána"
+#: The forces beyond the United Kingdom's: the Crown Dependencies' own services (the Bailiwick of
+#: Guernsey's covers Alderney, Sark and Herm) and Ireland's national police service.
+ISLAND_AND_IRISH_FORCES: tuple[str, ...] = (JERSEY, GUERNSEY, ISLE_OF_MAN, GARDA)
+#: The ISO 3166 country of each force that is not in the United Kingdom.
+FORCE_COUNTRY = {JERSEY: "JE", GUERNSEY: "GG", ISLE_OF_MAN: "IM", GARDA: "IE"}
 
 AUTHORITY_FORCES: dict[str, tuple[str, ...]] = {
     "Avon and Somerset": ("Bath and North East Somerset", "Bristol", "North Somerset", "Somerset",
@@ -100,18 +111,48 @@ AUTHORITY_FORCES: dict[str, tuple[str, ...]] = {
                        "Mid and East Antrim", "Newry Mourne and Down", "County Antrim", "County Armagh",
                        "County Down", "County Fermanagh", "County Londonderry", "County Tyrone", "Co Antrim",
                        "Co Armagh", "Co Down", "Co Fermanagh", "Co Londonderry", "Co Derry", "Co Tyrone"),
+    JERSEY: ("Jersey", "Bailiwick of Jersey", "States of Jersey"),
+    GUERNSEY: ("Guernsey", "Bailiwick of Guernsey", "Alderney", "Sark", "Herm", "Brecqhou", "Lihou"),
+    ISLE_OF_MAN: ("Isle of Man", "IoM", "Isle of Mann", "Mann", "Ellan Vannin"),
+    # The 26 counties of the Republic of Ireland (and Dublin's four councils), "Co X" and "County X";
+    # a county's Irish name comes from place_names.csv.
+    GARDA: ("Republic of Ireland", "Eire", "ROI", "Irish Republic")
+    + tuple(f"{prefix}{county}" for county in (
+        "Carlow", "Cavan", "Clare", "Cork", "Donegal", "Dublin", "Galway", "Kerry", "Kildare", "Kilkenny",
+        "Laois", "Leitrim", "Limerick", "Longford", "Louth", "Mayo", "Meath", "Monaghan", "Offaly",
+        "Roscommon", "Sligo", "Tipperary", "Waterford", "Westmeath", "Wexford", "Wicklow")
+        for prefix in ("County ", "Co ", "Co. "))
+    + ("Fingal", "Dun Laoghaire-Rathdown", "Clare", "Limerick City and County", "Cork City", "Galway City",
+       "South Dublin", "Dublin City", "Laois", "Offaly", "Leitrim",
+       "Roscommon", "Westmeath", "Kerry", "Mayo", "Wexford", "Tipperary", "Donegal", "Monaghan", "Cavan",
+       "Kildare", "Kilkenny", "Wicklow", "Meath", "Carlow", "Sligo"),
 }
 
-#: The 43 territorial forces of England and Wales, then Police Scotland and the PSNI: every force a
-#: place can be in.
-PLACE_FORCES: tuple[str, ...] = tuple(sorted(f for f in AUTHORITY_FORCES if f not in (SCOTLAND, NORTHERN_IRELAND))) \
+#: The 43 territorial forces of England and Wales, Police Scotland and the PSNI: the United Kingdom's.
+UK_FORCES: tuple[str, ...] = tuple(sorted(f for f in AUTHORITY_FORCES
+                                          if f not in (SCOTLAND, NORTHERN_IRELAND, *ISLAND_AND_IRISH_FORCES))) \
     + (SCOTLAND, NORTHERN_IRELAND)
+#: Every force a place can be in: the United Kingdom's, the Crown Dependencies' and An Garda Síochána.
+PLACE_FORCES: tuple[str, ...] = UK_FORCES + ISLAND_AND_IRISH_FORCES
+WALES_FORCES = frozenset({"Dyfed-Powys", "Gwent", "North Wales", "South Wales"})
+ENGLAND_FORCES = frozenset(UK_FORCES) - WALES_FORCES - {SCOTLAND, NORTHERN_IRELAND}
+#: Names of regions with several forces, written after a town to choose between places of its name
+#: ('Dingle, Ireland' is in Kerry, not Liverpool): folded name -> (forces, ISO country or None).
+#: "Ireland" is the island: the Republic or Northern Ireland.
+REGIONS: dict[str, tuple[frozenset[str], str | None]] = {
+    "ireland": (frozenset({GARDA, NORTHERN_IRELAND}), None),
+    "channel islands": (frozenset({JERSEY, GUERNSEY}), None),
+    "england": (ENGLAND_FORCES, "GB"), "wales": (WALES_FORCES, "GB"), "cymru": (WALES_FORCES, "GB"),
+    "uk": (frozenset(UK_FORCES), "GB"), "united kingdom": (frozenset(UK_FORCES), "GB"),
+    "great britain": (frozenset(UK_FORCES) - {NORTHERN_IRELAND}, "GB"), "gb": (frozenset(UK_FORCES), "GB"),
+    "britain": (frozenset(UK_FORCES) - {NORTHERN_IRELAND}, "GB"),
+}
 #: Every force an officer, a subscription or a filter may name.
 FORCE_AREAS: tuple[str, ...] = PLACE_FORCES + (TRANSPORT,)
 
 _PREFIXES = re.compile(r"^(the|city and county of|city and borough of|royal borough of|metropolitan borough of|"
-                       r"london borough of|borough of|county of|district of|city of|sir|county)\s+")
-_SUFFIXES = re.compile(r"\s+(county borough|council|district|borough|city)$")
+                       r"london borough of|borough of|county of|district of|city of|sir|county|contae)\s+")
+_SUFFIXES = re.compile(r"\s+(county borough|council|district|borough|city|county)$")
 
 
 def normalise_name(text: str) -> str:
@@ -144,6 +185,9 @@ def force_for_authority(name: str | None) -> str | None:
     for _ in range(3):
         if key in _BY_AUTHORITY:
             return _BY_AUTHORITY[key]
+        english = english_county(key)
+        if english and normalise_name(english) in _BY_AUTHORITY:
+            return _BY_AUTHORITY[normalise_name(english)]
         shorter = _SUFFIXES.sub("", _PREFIXES.sub("", key))
         if shorter == key:
             break
@@ -157,7 +201,9 @@ def known_force(name: str | None) -> str | None:
         return None
     key = normalise_name(name)
     key = re.sub(r"\s+(police|constabulary|police service)$", "", key)
-    aliases = {"psni": NORTHERN_IRELAND, "btp": TRANSPORT, "met": "Metropolitan", "scotland": SCOTLAND,
+    aliases = {"psni": NORTHERN_IRELAND, "garda": GARDA, "gardai": GARDA, "an garda siochana": GARDA,
+               "garda siochana": GARDA, "states of jersey": JERSEY, "jersey": JERSEY, "guernsey": GUERNSEY,
+               "isle of man": ISLE_OF_MAN, "iom": ISLE_OF_MAN, "btp": TRANSPORT, "met": "Metropolitan", "scotland": SCOTLAND,
                "metropolitan police service": "Metropolitan", "hampshire and isle of wight": "Hampshire"}
     if key in aliases:
         return aliases[key]
@@ -170,7 +216,9 @@ def known_force(name: str | None) -> str | None:
 def police_name(force: str) -> str:
     """How a caller asks for a force: 'North Yorkshire' -> 'North Yorkshire Police', 'Metropolitan' ->
     'the Metropolitan Police'; names that already say police are kept ('Police Scotland')."""
-    if "police" in force.lower():
+    if any(word in force.lower() for word in ("police", "constabulary")):
+        return force
+    if force == GARDA:
         return force
     if force == "Metropolitan":
         return "the Metropolitan Police"

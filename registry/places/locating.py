@@ -16,13 +16,15 @@ OWNER_FALLBACK = "force from the owner's postcode, since the place was not found
 
 def theft_columns(db: Database, item_id: int, theft: dict) -> dict:
     """The place columns of a new theft: position and force from its place text (and coordinates);
-    the owner's postcode force only when the place cannot be resolved, and then the note says so.
+    the owner's postcode force only when the place cannot be resolved (never for a place abroad, or in
+    Ireland or the Channel Islands without a town we know: their force is not the owner's), and then the
+    note says so.
     A force given explicitly (`theft['force_area']`) wins."""
     place = resolve_place(theft.get("place"), theft.get("latitude"), theft.get("longitude"))
     columns = _columns(place)
     if theft.get("force_area"):
         columns["force_area"] = theft["force_area"]
-    elif not place.force_area:
+    elif not place.force_area and place.precision not in ("abroad", "region"):
         row = db.execute("select o.force_area from items i join owners o on o.id = i.owner_id where i.id = ?",
                          [item_id]).fetchone()
         if row and row[0]:
@@ -33,7 +35,7 @@ def theft_columns(db: Database, item_id: int, theft: dict) -> dict:
 
 def _columns(place: Place) -> dict:
     return {"latitude": place.latitude, "longitude": place.longitude, "force_area": place.force_area,
-            "place_precision": place.precision, "place_note": place.note}
+            "place_precision": place.precision, "place_note": place.note, "place_country": place.country}
 
 
 def locate_pending(db: Database, *, limit: int | None = None) -> dict[str, int]:
@@ -50,13 +52,13 @@ def locate_pending(db: Database, *, limit: int | None = None) -> dict[str, int]:
             place = resolve_place(location, lat, lon)
             columns = _columns(place)
             placed.append((columns["latitude"], columns["longitude"], columns["force_area"], columns["place_precision"],
-                           columns["place_note"], listing_id))
+                           columns["place_note"], columns["place_country"], listing_id))
             counts["listings"] += 1
             counts["unresolved"] += not place.resolved
         # one statement for all (sqlite-utils' update() reads the table's columns again for every row:
         # two thirds of this function's time for 20,000 listings)
         db.conn.executemany("update listings set latitude = ?, longitude = ?, force_area = ?, place_precision = ?, "
-                            "place_note = ? where id = ?", placed)
+                            "place_note = ?, place_country = ? where id = ?", placed)
         for theft_id, item_id, text, lat, lon in thefts:
             columns = theft_columns(db, item_id, {"place": text, "latitude": lat, "longitude": lon})
             db["thefts"].update(theft_id, columns)

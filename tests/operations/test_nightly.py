@@ -56,7 +56,8 @@ def test_demo_no_serve_puts_planted_thefts_in_the_queue_as_strong(tmp_path, scen
     assert elapsed < 180
     db = connect(db_path)
     labels = _labels_by_listing(db, scenario)
-    strong = {(r["listing_id"]) for r in db.query("select listing_id from matches where band = 'strong' and queue = 'stolen'")}
+    strong = {(r["listing_id"]) for r in db.query("select listing_id from matches m join items i on i.id = m.item_id "
+                                                   "where band = 'strong' and queue = 'stolen' and i.register is null")}
     relisted = {lid for lid, label in labels.items() if label == "stolen_relisted"}
     assert relisted and relisted <= strong, "every planted stolen listing is a strong match"
     wrong = {labels[lid] for lid in strong} - {"stolen_relisted"}
@@ -66,17 +67,26 @@ def test_demo_no_serve_puts_planted_thefts_in_the_queue_as_strong(tmp_path, scen
     assert not owner_sales & in_stolen_queue
     report = json.loads(db.execute("select report from nightly_runs order by id desc").fetchone()[0])
     assert {s["source"] for s in report["sources"]} == {"demo-classifieds", "demo-dealer", "demo-auctions"}
+    # the second register's theft, found on the marketplace this one scanned, and the notice back
+    assert "FEDERATED MATCH" in result.stdout and "An Garda Síochána" in result.stdout
+    federated = db.execute("select m.band, l.url from matches m join items i on i.id = m.item_id "
+                           "join listings l on l.id = m.listing_id where i.register = 'Ireland'").fetchall()
+    assert len(federated) == 1 and federated[0][0] == "strong"
+    ireland = connect(db_path.parent / "ireland" / "farmwatch.db")
+    assert ireland.execute("select l.source from matches m join listings l on l.id = m.listing_id").fetchall() == [
+        ("peer:Great Britain",)]
     # The map and the trends tell the story: every planted theft and its re-listing are placed, recent,
     # several cross force borders, and livestock is among them.
     from datasette_config.officer.plots import map_points, weekly_counts
 
     points = map_points(db.conn)
-    assert len(points["thefts"]) == 10 and points["unplaced_thefts"] == 0
+    assert len(points["thefts"]) == 11 and points["unplaced_thefts"] == 0  # ten planted, one from Ireland
     mapped = {p["id"] for p in points["listings"]}
-    planted = {r[0] for r in db.execute("select id from matches where band = 'strong' and queue = 'stolen'")}
+    planted = {r[0] for r in db.execute("select m.id from matches m join items i on i.id = m.item_id "
+                                        "where band = 'strong' and queue = 'stolen' and i.register is null")}
     assert planted <= mapped and sum(p["cross_border"] for p in points["listings"] if p["id"] in planted) >= 4
     trends = weekly_counts(db.conn)
-    assert sum(sum(week.values()) for week in trends["thefts"].values()) == 10
+    assert sum(sum(week.values()) for week in trends["thefts"].values()) == 11
     assert {"cattle", "horse"} <= {c for week in trends["matches"].values() for c in week}
 
 

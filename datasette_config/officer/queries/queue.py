@@ -93,7 +93,7 @@ EDIT_PENDING = ("(m.status in ('new', 'confirmed') and m.evidence_edited_at is n
 _DETAILS_SQL = f"""
 select m.id, m.queue, m.band, m.score, m.status, m.reasons, m.created_at, m.reviewed_by,
   m.evidence_edits, {EDIT_PENDING} as edit_pending,
-  i.id as item_id, i.category, i.make, i.model, i.year, i.colour,
+  i.id as item_id, i.category, i.make, i.model, i.year, i.colour, i.register,
   l.id as listing_id, l.title, l.price, l.currency, l.source, l.removed_at,
   {_FORCE_AREA} as force_area, l.force_area as listed_area, l.location,
   (select p.id from photos p where p.item_id = i.id order by p.position, p.id limit 1) as first_photo_id,

@@ -157,3 +157,10 @@ async def test_datasette_tables_link_match_ids_safely(ds, db, cookies_for):
         assert '<a href="/match/m-stolen-1">m-stolen-1</a>' in html
     home = (await ds.client.get("/", cookies=cookies_for("olivia"))).text
     assert 'href="/queue"' in home
+
+
+async def test_a_match_on_a_peer_registers_item_says_which_register_it_came_from(ds, db, seeded, cookies_for):
+    db.execute("update items set register = 'Ireland' where id = ?", [seeded["tractor"]])
+    html = (await ds.client.get("/queue", cookies=cookies_for("olivia"))).text
+    row = html[html.index('data-match-id="m-stolen-1"'):]
+    assert "from the Ireland register" in row[:row.index("</tr>")]

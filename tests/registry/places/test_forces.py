@@ -2,14 +2,22 @@
 
 import pytest
 
-from registry.places.forces import FORCE_AREAS, PLACE_FORCES, force_for_authority, known_force
+from registry.places.forces import FORCE_AREAS, PLACE_FORCES, UK_FORCES, force_for_authority, known_force
 from registry.places.gazetteer import authority_names, force_for_district_code, towns
 from registry.places.groups import ForceGroupError, force_groups, forces_in_scope, groups_of
 
 
-def test_there_are_43_territorial_forces_plus_scotland_and_northern_ireland():
-    assert len(PLACE_FORCES) == 45 and "British Transport Police" in FORCE_AREAS
+def test_there_are_43_territorial_forces_scotland_northern_ireland_the_islands_and_ireland():
+    assert len(UK_FORCES) == 45 and "British Transport Police" in FORCE_AREAS
     assert "British Transport Police" not in PLACE_FORCES
+    assert PLACE_FORCES[45:] == ("States of Jersey Police", "Guernsey Police", "Isle of Man Constabulary",
+                                 "An Garda Síochána")
+
+
+def test_every_irish_county_in_geonames_maps_to_the_garda():
+    # GeoNames writes County Louth as "Louth", which is also a Lincolnshire town, so it stays a town's name
+    irish = {t.county for t in towns() if t.country == "IE"} - {"Louth"}
+    assert len(irish) >= 20 and {c for c in irish if force_for_authority(c) != "An Garda Síochána"} == set()
 
 
 def test_every_ons_authority_maps_to_a_force():

@@ -1,5 +1,7 @@
 """Thefts are filed under the force where they happened; listings are placed before matching."""
 
+import pytest
+
 from registry.items.registration import register_item, report_stolen
 from registry.items.validation import validate_item
 from registry.listings.store import clean_listing, upsert_listing
@@ -58,3 +60,26 @@ def test_existing_thefts_are_placed_by_init(db):
     db.execute("update thefts set force_area = 'Hampshire', place_precision = null, place_note = null")
     assert locate_pending(db)["thefts"] == 1
     assert db.execute("select force_area from thefts").fetchone()[0] == "North Yorkshire"
+
+
+
+
+
+@pytest.mark.parametrize("place, force, country", [
+    ("Calais, France", None, "FR"), ("Granard, Ireland", None, None), ("St Helier, Jersey", "States of Jersey Police", "JE"),
+    ("Dundalk, Co Louth", "An Garda Síochána", "IE"), ("SD 990 516", "North Yorkshire", "GB"),
+])
+def test_a_theft_beyond_the_uk_is_never_filed_under_the_owners_force(db, place, force, country):
+    item_id = _item(db)  # the owner lives in Hampshire
+    report_stolen(db, item_id, stolen_at="2026-11-01", crime_ref="R2", place=place)
+    row = db.execute("select force_area, place_country, place, place_note from thefts").fetchone()
+    assert row[:3] == (force, country, place)
+    assert OWNER_FALLBACK not in (row[3] or "")
+
+
+def test_a_listing_abroad_is_kept_with_its_country(db):
+    upsert_listing(db, clean_listing({"source": "s", "url": "https://s.example/1", "title": "t",
+                                      "location": "Lyon, France"}))
+    locate_pending(db)
+    assert db.execute("select force_area, place_precision, place_country, location from listings").fetchone() == (
+        None, "abroad", "FR", "Lyon, France")

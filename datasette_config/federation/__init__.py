@@ -1,0 +1,1 @@
+"""The federation endpoints `farmwatch serve` answers for peer registers (docs/federation.md)."""
