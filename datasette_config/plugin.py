@@ -12,6 +12,8 @@ from datasette_config.auth.sessions import COOKIE_NAME, actor_for_token
 from datasette_config.constants import DATABASE_NAME, STATIC_MOUNT
 from datasette_config.csv_safety import neutralise_csv
 from datasette_config.web import read
+from registry import labels
+from registry.evidence_words import reason_words
 
 SECURITY_HEADERS = [
     (b"x-content-type-options", b"nosniff"),
@@ -161,3 +163,14 @@ def top_homepage(datasette, request):
         '<a href="/queue?queue=owner_check">owner checks</a> · <a href="/search">search the registry</a> · '
         '<a href="/networks">seller networks</a> · '
         '<a href="/map">map</a> · <a href="/trends">thefts and matches per week</a></p>')
+
+
+@hookimpl
+def prepare_jinja2_environment(env, datasette):
+    """Filters that turn stored codes into words (registry.labels): every template says
+    `{{ item.category|category_words }}`, never the bare code."""
+    env.filters.update({
+        "category_words": labels.category_words, "kind_words": labels.kind_words,
+        "decision_words": labels.decision_words, "actor_words": labels.actor_words,
+        "reason_words": reason_words, "queue_words": lambda code: labels.words(labels.QUEUE_WORDS, code),
+    })
