@@ -7,7 +7,7 @@ import urllib.parse
 from collections.abc import Callable
 from typing import Any
 
-from datasette.utils.asgi import Forbidden, Response
+from datasette.utils.asgi import Forbidden, NotFound, Response
 
 from datasette_config.constants import DATABASE_NAME, OFFICER_ROLES
 
@@ -48,7 +48,9 @@ def is_https(datasette, request) -> bool:
 
 
 def not_found(message: str = "Not found") -> Response:
-    return Response.text(message, status=404)
+    """Raise NotFound: the workspace's "not found" page answers (datasette_config.pages), or a JSON
+    error for a .json address. Typed as returning a Response so views can `return not_found(...)`."""
+    raise NotFound(message)
 
 
 _NEXT_MAX = 2000
@@ -90,3 +92,15 @@ def safe_next(value: str | None) -> str:
             return value
         current = decoded
     return "/"  # still encoded after four rounds: nothing of ours is
+
+
+DEFAULT_ABOUT = ("farmwatch is a register of stolen farm machinery, tools and livestock, run with the police to "
+                 "help buyers avoid stolen goods and return them to their owners.")
+
+
+def service_about(datasette) -> str:
+    """Who runs the service and why, from datasette.yaml (`plugins: farmwatch: about:`), shown on
+    the public pages; DEFAULT_ABOUT when not configured."""
+    config = datasette.plugin_config("farmwatch") or {}
+    text = config.get("about") if isinstance(config, dict) else None
+    return str(text).strip() if text else DEFAULT_ABOUT

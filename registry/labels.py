@@ -37,6 +37,7 @@ KIND_WORDS = {
     "stock": "dealer's stock number",
 }
 DECISION_WORDS = {
+    "shared_with_owner": "shared with the owner",
     "confirmed": "confirmed as the registered item", "dismissed": "dismissed: not the registered item",
     "reopened": "reopened for another look", "owner_selling": "the owner says they are selling it",
     "owner_not_me": "the owner says this sale is not theirs", "item_recovered": "closed: the item was recovered",
@@ -117,6 +118,8 @@ def match_state(status: str | None, last_decision: str | None, item: Label) -> L
     if item.state == "recovered":
         return Label("recovered", "confirmed; item recovered" if status == "confirmed" else "closed: item recovered")
     if status == "dismissed":
+        if last_decision == "item_recovered":
+            return Label("recovered", "closed: item recovered")
         if last_decision == "owner_selling":
             return Label("dismissed", "closed: the owner is selling it")
         return Label("dismissed", "dismissed")
@@ -129,16 +132,16 @@ def match_context(queue: str | None, item: Label, force_area: str | None) -> str
     """The line under a match saying whose item it is and where: "stolen in Hampshire" only for an
     item reported stolen (or recovered), "owner says not theirs, not reported stolen · Hampshire"
     after a "not me", "registered in Hampshire: ask the owner" for an owner check."""
-    where = force_area or "an unknown force"
+    place = f" in {force_area}" if force_area else ""
     if item.state == "stolen":
-        return f"stolen in {where}"
+        return f"stolen{place}"
     if item.state == "recovered":
-        return f"recovered (stolen in {where})"
+        return f"recovered (stolen{place})"
     if item.state == "not_theirs":
-        return f"owner says the sale is not theirs; not reported stolen ({where})"
+        return "owner says the sale is not theirs; not reported stolen" + (f" ({force_area})" if force_area else "")
     if item.state == "sold":
-        return f"sold by its owner ({where})"
-    return f"registered in {where}" + (": ask the owner" if queue == "owner_check" else "")
+        return "sold by its owner" + (f" ({force_area})" if force_area else "")
+    return f"registered{place}" + (": ask the owner" if queue == "owner_check" else "")
 
 
 def theft_state(current, recovered_at: str | None) -> Label:

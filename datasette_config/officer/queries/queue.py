@@ -6,8 +6,6 @@ import json
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from registry.places.areas import FORCE_AREAS
-from registry.places.groups import NATIONAL, ForceGroupError, force_groups, forces_in_scope, groups_of
 from registry.evidence_words import top_reason_words
 from registry.labels import (
     ITEM_NOT_THEIRS_SQL,
@@ -18,6 +16,8 @@ from registry.labels import (
     match_context,
     match_state,
 )
+from registry.places.areas import FORCE_AREAS
+from registry.places.groups import NATIONAL, ForceGroupError, force_groups, forces_in_scope, groups_of
 from registry.vocab import CATEGORIES
 
 BANDS = ("strong", "likely", "possible")
