@@ -69,7 +69,6 @@ def reason_words(reason: dict) -> dict:
         share = f"{abs(weight):.0%}"
         numbers.append(f"counts {'against the match by' if weight < 0 else 'towards the match as'} {share} "
                        "in the score (matching.scoring)")
-    text = text[:1].upper() + text[1:] if text else ""
     return {"title": words(EVIDENCE_WORDS, kind), "text": text, "numbers": numbers,
             "against": isinstance(weight, (int, float)) and weight < 0}
 

@@ -21,8 +21,6 @@ the officer), and the line under a queue row says where the item was stolen only
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 CATEGORY_WORDS = {
     "tractor": "tractor", "quad": "quad bike", "utv": "utility vehicle", "trailer": "trailer",
     "implement": "implement", "gps": "GPS receiver", "power_tool": "power tool", "plant": "plant machinery",
@@ -60,12 +58,20 @@ ITEM_STATE_WORDS = {
 SYSTEM_ACTORS = {"cli": "an administrator (command line)", "": "the system", None: "the system"}
 
 
-@dataclass(frozen=True)
-class Label:
-    """`state` is a stable code for styling and tests; `text` what a person reads."""
+class Label(dict):
+    """`state` is a stable code for styling and tests; `text` what a person reads. A dict, so a
+    label goes into JSON as `{"state", "text"}` as it is."""
 
-    state: str
-    text: str
+    def __init__(self, state: str, text: str):
+        super().__init__(state=state, text=text)
+
+    @property
+    def state(self) -> str:
+        return self["state"]
+
+    @property
+    def text(self) -> str:
+        return self["text"]
 
 
 def words(table: dict, code) -> str:

@@ -43,7 +43,7 @@ def not_an_identifier(typed: str) -> str | None:
     if len(typed) > MAX_IDENTIFIER_CHARS:
         return (f"That is not an identifier: it is {len(typed)} characters long, and an identifier has at "
                 f"most {MAX_IDENTIFIER_CHARS}. Type just the number.")
-    folded = unicodedata.normalize("NFKC", typed)
+    folded = "".join(ch for ch in unicodedata.normalize("NFKC", typed) if unicodedata.category(ch) not in ("Cf", "Mn"))
     if not _IDENTIFIER_CHARS.match(folded):
         return ("That is not an identifier: it holds characters no serial, PIN, VIN, tag or chip number has. "
                 "Type the number as it appears on the machine or animal.")

@@ -15,6 +15,7 @@ from sqlite_utils import Database
 
 from datasette_config.farmer.items import NotYours
 from registry.db import data_dir, inside, utcnow
+from registry.evidence_words import reason_words
 from registry.items import RegistryError
 
 ANSWERS = {"selling": "owner_selling", "not_me": "owner_not_me"}
@@ -42,7 +43,7 @@ def _reason_lines(raw: str | None) -> list[str]:
     lines = []
     for reason in reasons if isinstance(reasons, list) else []:
         if isinstance(reason, dict):
-            lines.append(str(reason.get("detail") or reason.get("kind") or "")[:300])
+            lines.append(reason_words(reason)["text"][:300])
     return [line for line in lines if line]
 
 

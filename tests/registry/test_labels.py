@@ -88,17 +88,17 @@ def test_the_command_line_is_not_a_person():
 @pytest.mark.parametrize(("reason", "plain", "numbers"), [
     ({"kind": "photo", "detail": "listing photo 1 is a copy of registered photo 2, 0 bits apart (second hash: 0 bits)",
       "weight": 0.97, "distance": 0, "hash": "phash", "dhash_distance": 0, "grade": "near_identical"},
-     "Listing photo 1 is a near-identical copy of registered photo 2", ["pHash): 0 of 64 bits differ"]),
+     "listing photo 1 is a near-identical copy of registered photo 2", ["pHash): 0 of 64 bits differ"]),
     ({"kind": "photo", "detail": "listing photo 2 is a copy of registered photo 1 with changes such as a watermark "
       "or a crop: difference hash 5 bits apart, perceptual hash 14 bits apart", "weight": 0.8, "distance": 5,
       "hash": "dhash", "phash_distance": 14, "grade": "close"},
-     "Listing photo 2 is a copy of registered photo 1 with changes such as a watermark or a crop",
+     "listing photo 2 is a copy of registered photo 1 with changes such as a watermark or a crop",
      ["pHash): 14 of 64", "dHash): 5 of 64"]),
     ({"kind": "photo", "detail": "listing photo 1 looks like registered photo 1 (11 bits apart), not close enough "
       "to count alone", "weight": 0.2, "distance": 11, "hash": "phash", "dhash_distance": 13},
-     "Listing photo 1 looks like registered photo 1, not close enough to count alone", ["11 of 64"]),
+     "listing photo 1 looks like registered photo 1, not close enough to count alone", ["11 of 64"]),
     ({"kind": "check_digit", "detail": "the listed VIN X has a valid check digit of its own", "weight": -0.4},
-     "The listed VIN X has a valid check digit of its own", ["against the match by 40%"]),
+     "the listed VIN X has a valid check digit of its own", ["against the match by 40%"]),
 ])
 def test_evidence_reads_as_a_sentence_with_the_numbers_apart(reason, plain, numbers):
     words = reason_words(reason)
