@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 
 from datasette_config.check.index import index_for
 from registry.identifiers import matching_key
+from registry.labels import ITEM_SOLD_SQL, item_state
 from registry.places.forces import police_name
 
 MAX_IDENTIFIER_CHARS = 100
@@ -103,7 +104,8 @@ def _stolen_message(refs: list[str], reference: str, forces: list[str] = ()) -> 
 def _exact_hits(conn, key: str) -> list[tuple]:
     return conn.execute(
         "select distinct i.id, i.category, i.make, i.model, i.year, i.colour, i.status, "
-        "t.id, t.crime_ref, t.stolen_at, t.force_area "
+        "t.id, t.crime_ref, t.stolen_at, t.force_area, "
+        f"{ITEM_SOLD_SQL} as sold, (select max(s.sold_at) from item_sales s where s.item_id = i.id) "
         "from identifiers d join items i on i.id = d.item_id "
         "left join thefts t on t.item_id = i.id and t.current = 1 "
         "where d.normalised_value = ? order by t.id is null, i.id limit 50",
@@ -117,8 +119,11 @@ def _public_item(row: tuple) -> dict:
         item["status"] = "stolen"
         item["stolen_on"] = (row[9] or "")[:10] or None
         item["police_force"] = row[10]
-    elif item["status"] == "stolen":
-        item["status"] = "registered"
+    else:
+        item["status"] = item_state(item["status"] if item["status"] != "stolen" else "registered",
+                                    sold=bool(row[11])).state
+        if item["status"] == "sold":
+            item["sold_on"] = (row[12] or "")[:10] or None
     return item
 
 
@@ -145,6 +150,10 @@ def check_identifier(conn, raw: str, index_name: str) -> CheckAnswer:
             answer.crime_refs = sorted({r[8].strip() for r in stolen if r[8] and r[8].strip()})
             forces = sorted({r[10] for r in stolen if r[10]})
             answer.message = _stolen_message(answer.crime_refs, answer.reference, forces)
+        elif all(item["status"] == "sold" for item in answer.items):
+            answer.message = ("Registered, not reported stolen; its registered owner recorded selling it on "
+                              f"{answer.items[0].get('sold_on') or 'a date not given'}. Ask the seller for the bill "
+                              "of sale from that sale.")
         else:
             answer.message = ("Registered, not reported stolen. Being registered does not prove the seller "
                               "owns it: ask for proof of ownership.")

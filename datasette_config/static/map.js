@@ -101,6 +101,8 @@
     });
     map.addLayer(cluster);
     map.fitBounds(data.fit, { padding: [10, 10] });
+    var b = map.getBounds();
+    box.setAttribute("data-bounds", JSON.stringify([b.getSouth(), b.getWest(), b.getNorth(), b.getEast()]));
     box.setAttribute("data-ready", "1");
     box.setAttribute("data-markers", String(data.thefts.length + data.listings.length));
   }
