@@ -143,7 +143,7 @@ def stacked_bars(counts: dict, weeks: list[date], categories: list[str], colours
                 y -= h
                 rects.append({"x": round(pad + n * bar + 1, 1), "y": round(y, 1), "w": round(bar - 2, 1),
                               "h": round(h, 1), "fill": colours[category],
-                              "title": f"week of {week.isoformat()}: {value} {category}"})
+                              "title": f"week of {week.isoformat()}: {value} {category_words(category)}"})
         if n % 4 == 0:
             labels.append({"x": round(pad + n * bar, 1), "text": week.strftime("%d %b")})
     return {"width": width, "height": height, "rects": rects, "labels": labels, "top": top, "pad": pad,
