@@ -68,6 +68,7 @@
 
   function draw(base, data) {
     var map = L.map(box, { zoomSnap: 0.25, minZoom: 5, maxZoom: 13, attributionControl: true, preferCanvas: false });
+    map.fitBounds(data.fit, { padding: [10, 10] });
     map.attributionControl.setPrefix(false);
     map.attributionControl.addAttribution("Natural Earth · ONS postcode directory · GeoNames");
     L.geoJSON(base.coast, { style: { color: "#6b8f71", weight: 1, fillColor: "#eef3e6", fillOpacity: 1 }, interactive: false }).addTo(map);
@@ -75,6 +76,14 @@
     if (base.group_lines.length) {
       L.polyline(lines(base.group_lines), { color: "#2d2d6b", weight: 3, opacity: 0.8, interactive: false, className: "fw-group-line" }).addTo(map);
     }
+    // The sea drawn over the boundary lines, so that a line never runs out to sea: the frame with
+    // every piece of land as a hole (even-odd fill).
+    var frame = [[45, -20], [45, 12], [65, 12], [65, -20]];
+    var holes = base.coast.coordinates.map(function (polygon) {
+      return polygon[0].map(function (p) { return [p[1], p[0]]; });
+    });
+    L.polygon([frame].concat(holes), { stroke: true, color: "#6b8f71", weight: 1, fillColor: "#cfe3ef", fillOpacity: 1,
+                                       fillRule: "evenodd", interactive: false, className: "fw-sea" }).addTo(map);
     townsLayer(base.towns, map).addTo(map);
     forceLabels(base.forces, map);
 
@@ -100,7 +109,6 @@
       }
     });
     map.addLayer(cluster);
-    map.fitBounds(data.fit, { padding: [10, 10] });
     var b = map.getBounds();
     box.setAttribute("data-bounds", JSON.stringify([b.getSouth(), b.getWest(), b.getNorth(), b.getEast()]));
     box.setAttribute("data-ready", "1");

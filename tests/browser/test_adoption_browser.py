@@ -176,8 +176,9 @@ def test_words_not_codes_on_every_page_an_officer_reads(browser, team, artifacts
     officer.goto(f"{served.url}/match/{ids['stolen_match']}")
     reasons = officer.locator(".fw-reasons").inner_text()
     assert "listing photo 1 is a copy of registered photo 1" in reasons
-    officer.locator(".fw-reasons summary").first.click()
-    assert "of 64 bits differ" in officer.locator(".fw-reasons details[open]").first.inner_text()
+    for summary in officer.locator(".fw-reasons summary").all():
+        summary.click()
+    assert "of 64 bits differ" in officer.locator(".fw-reasons").inner_text()
     if screen == "phone":
         label = officer.evaluate("getComputedStyle(document.querySelector('table.fw-identifiers td'), '::before')"
                                  ".content")
