@@ -177,3 +177,11 @@ def prepare_jinja2_environment(env, datasette):
         "reason_words": reason_words, "verdict_words": lambda result: VERDICTS.get(result, ""),
         "queue_words": lambda code: labels.words(labels.QUEUE_WORDS, code),
     })
+
+
+@hookimpl
+def extra_template_vars(datasette):
+    """`fw_about`: who runs the service and why (datasette.yaml), for the public pages."""
+    from datasette_config.web import service_about
+
+    return {"fw_about": service_about(datasette)}
