@@ -40,11 +40,12 @@ from datasette_config.farmer.web import (
 )
 from registry.identifiers import IDENTIFIER_KINDS
 from registry.items import RegistryError
+from registry.labels import category_words, kind_words
 from registry.photos import MAX_PHOTO_BYTES
 from registry.vocab import CATEGORIES
 
-KIND_LABELS = {kind: kind.replace("_", " ") for kind in IDENTIFIER_KINDS}
-CATEGORY_LABELS = {c: c.replace("_", " ") for c in CATEGORIES}
+KIND_LABELS = {kind: kind_words(kind) for kind in IDENTIFIER_KINDS}
+CATEGORY_LABELS = {c: category_words(c) for c in CATEGORIES}
 
 
 def _form_context(form: ItemForm, errors: dict, extra_rows: int = 0) -> dict:
