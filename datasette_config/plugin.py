@@ -176,6 +176,7 @@ def prepare_jinja2_environment(env, datasette):
         "decision_words": labels.decision_words, "actor_words": labels.actor_words,
         "reason_words": reason_words, "verdict_words": lambda result: VERDICTS.get(result, ""),
         "queue_words": lambda code: labels.words(labels.QUEUE_WORDS, code),
+        "state_words": lambda code: labels.words(labels.ITEM_STATE_WORDS, code),
     })
 
 
