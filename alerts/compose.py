@@ -97,7 +97,9 @@ def officer_digests(db: Database, settings: Settings) -> list[Outgoing]:
             lines += [
                 f"[{m['band'].upper()} {m['score']:.2f}] {category_words(m['category'])} "
                 f"{m['make'] or ''} {m['model'] or ''}".rstrip(),
-                f"  stolen {m['stolen_at'] or '?'}, crime reference {m['crime_ref'] or 'none'} ({m['area']})"
+                (f"  stolen {m['stolen_at']}, crime reference {m['crime_ref'] or 'none'} ({m['area']})"
+                 if m["stolen_at"] else
+                 f"  the owner says this sale is not theirs; not reported stolen ({m['area']})")
                 + (f"; listed in {m['listed_area']}: crosses force borders"
                    if m["listed_area"] and m["listed_area"] != m["area"] else ""),
                 f"  listed: {m['title'] or '(no title)'}, {price}, {m['location'] or 'location not given'}",
