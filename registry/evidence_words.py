@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 
-from registry.labels import EVIDENCE_WORDS, kind_words, words
+from registry.labels import CATEGORY_WORDS, EVIDENCE_WORDS, KIND_WORDS, kind_words, words
 
 HASH_BITS = 64  # imagehash's 8x8 pHash and dHash
 # "<p> bits apart (second hash: <d> bits)", "<p> bits apart, with some changes (second hash: <d> bits)",
@@ -19,6 +19,9 @@ HASH_BITS = 64  # imagehash's 8x8 pHash and dHash
 _BITS = re.compile(r"\s*\(second hash: \d+ bits\)|: difference hash \d+ bits apart, perceptual hash \d+ bits apart"
                    r"|,? ?\(?\d+ bits apart\)?")
 _SPACES = re.compile(r"\s{2,}")
+# Stored codes that older reasons carry in their text ("same category: power_tool").
+_CODES = {code: words for table in (CATEGORY_WORDS, KIND_WORDS) for code, words in table.items() if "_" in code}
+_CODE_IN_TEXT = re.compile(r"\b(" + "|".join(map(re.escape, _CODES)) + r")\b")
 
 
 def _plain_photo(detail: str, grade: str | None) -> str:
@@ -60,6 +63,7 @@ def reason_words(reason: dict) -> dict:
         numbers = _photo_numbers(reason)
     else:
         text = detail or words(EVIDENCE_WORDS, kind)
+    text = _CODE_IN_TEXT.sub(lambda m: _CODES[m.group(1)], text)
     if reason.get("identifier_kind"):
         numbers.append(f"kind of number: {kind_words(reason['identifier_kind'])}")
         if reason.get("registered") is not None:
