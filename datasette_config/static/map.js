@@ -82,8 +82,9 @@
     var holes = base.coast.coordinates.map(function (polygon) {
       return polygon[0].map(function (p) { return [p[1], p[0]]; });
     });
-    L.polygon([frame].concat(holes), { stroke: true, color: "#6b8f71", weight: 1, fillColor: "#cfe3ef", fillOpacity: 1,
-                                       fillRule: "evenodd", interactive: false, className: "fw-sea" }).addTo(map);
+    L.polygon([frame].concat(holes), { stroke: false, fillColor: "#cfe3ef", fillOpacity: 1, fillRule: "evenodd",
+                                       interactive: false, className: "fw-sea" }).addTo(map);
+    L.geoJSON(base.coast, { style: { color: "#6b8f71", weight: 1, fill: false }, interactive: false }).addTo(map);
     townsLayer(base.towns, map).addTo(map);
     forceLabels(base.forces, map);
 

@@ -88,14 +88,15 @@ def _cells(table, codes, mask, crs, index, forces, rows, cols):
 
 
 def _fill(grid: np.ndarray, steps: int) -> np.ndarray:
-    """Empty cells next to filled ones take a neighbour's force, `steps` times over."""
+    """Empty cells next to filled ones take a neighbour's force, `steps` times over (no wrapping
+    round the grid's edges)."""
     grid = grid.copy()
     for _ in range(steps):
-        empty = grid < 0
-        if not empty.any():
+        if not (grid < 0).any():
             break
-        for shifted in (np.roll(grid, 1, 0), np.roll(grid, -1, 0), np.roll(grid, 1, 1), np.roll(grid, -1, 1)):
-            take = empty & (shifted >= 0) & (grid < 0)
+        padded = np.pad(grid, 1, constant_values=-1)
+        for shifted in (padded[:-2, 1:-1], padded[2:, 1:-1], padded[1:-1, :-2], padded[1:-1, 2:]):
+            take = (grid < 0) & (shifted >= 0)
             grid[take] = shifted[take]
     return grid
 
