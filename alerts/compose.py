@@ -20,23 +20,23 @@ from sqlite_utils import Database
 from alerts.mail import Outgoing, send_messages
 from alerts.settings import Settings
 from matching.networks.events import event_lines, flagged_network_listings
-from registry.db import utcnow
-from registry.evidence_words import reason_words
-from registry.labels import category_words, kind_words
-from registry.places.groups import ForceGroupError, forces_in_scope
-from registry.subscriptions import (
+from registry.accounts.subscriptions import (
     SubscriptionRequest,
     confirmed_subscriptions,
     ensure_tokens,
     subscribe_confirmed,
 )
+from registry.db import utcnow
+from registry.places.groups import ForceGroupError, forces_in_scope
+from registry.words.evidence import reason_words
+from registry.words.labels import category_words, kind_words
 
 UNKNOWN_AREA = "Area not known"
 KINDS = ("officer_digest", "owner_check", "hot_sheet")
 
 
 def _top_reason(reasons_json: str) -> str:
-    """The first reason as a sentence (registry.evidence_words), never the matcher's measurements."""
+    """The first reason as a sentence (registry.words.evidence), never the matcher's measurements."""
     try:
         reasons = json.loads(reasons_json or "[]")
         return reason_words(reasons[0])["text"] if reasons and isinstance(reasons[0], dict) else ""

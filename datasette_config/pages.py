@@ -8,7 +8,7 @@ import urllib.parse
 
 from datasette.utils.asgi import NotFound, Response
 
-from datasette_config.web import is_officer, read, role_of
+from datasette_config.toolkit import is_officer, read, role_of
 
 # Datasette's permission names, as a person reads them.
 _ACTION_WORDS = {

@@ -1,7 +1,10 @@
-"""farmwatch's Datasette plugin: hooks only; the logic lives in plain modules beside it."""
+"""farmwatch's Datasette plugin, its one entry point: hooks only. Routes and menu links come from
+`routes` (one table each); the logic lives in plain modules beside it."""
 
 from __future__ import annotations
 
+import sqlite3
+import threading
 import urllib.parse
 
 from datasette import hookimpl
@@ -12,9 +15,9 @@ from datasette_config.auth.sessions import COOKIE_NAME, actor_for_token
 from datasette_config.check.lookup import VERDICTS
 from datasette_config.constants import DATABASE_NAME, STATIC_MOUNT
 from datasette_config.csv_safety import neutralise_csv
-from datasette_config.web import read
-from registry import labels
-from registry.evidence_words import reason_words
+from datasette_config.toolkit import read
+from registry.words import labels
+from registry.words.evidence import reason_words
 
 SECURITY_HEADERS = [
     (b"x-content-type-options", b"nosniff"),
@@ -139,24 +142,9 @@ def handle_exception(datasette, request, exception):
 
 @hookimpl
 def menu_links(datasette, actor, request):
-    if not actor:
-        return [{"href": "/-/login", "label": "Log in"}]
-    links = []
-    if actor.get("role") in ("officer", "admin"):
-        links += [
-            {"href": "/queue", "label": "Match queue"},
-            {"href": "/queue?queue=owner_check", "label": "Owner checks"},
-            {"href": "/search", "label": "Search the registry"},
-            {"href": "/networks", "label": "Seller networks"},
-            {"href": "/map", "label": "Map"},
-            {"href": "/trends", "label": "Thefts and matches per week"},
-            {"href": "/clones", "label": "Possible clones"},
-            {"href": "/alerts/preview", "label": "Alert e-mails (preview)"},
-        ]
-    if actor.get("role") in ("trade", "admin"):
-        links.append({"href": "/check/trade", "label": "Check a catalogue"})
-    links.append({"href": "/-/logout", "label": f"Log out ({actor.get('id')})"})
-    return links
+    from datasette_config.routes import menu_for
+
+    return menu_for(actor)
 
 
 @hookimpl
@@ -169,7 +157,7 @@ def render_cell(value, column, table, database):
 
 @hookimpl
 def prepare_jinja2_environment(env, datasette):
-    """Filters that turn stored codes into words (registry.labels): every template says
+    """Filters that turn stored codes into words (registry.words.labels): every template says
     `{{ item.category|category_words }}`, never the bare code."""
     env.filters.update({
         "category_words": labels.category_words, "kind_words": labels.kind_words,
@@ -183,6 +171,27 @@ def prepare_jinja2_environment(env, datasette):
 @hookimpl
 def extra_template_vars(datasette):
     """`fw_about`: who runs the service and why (datasette.yaml), for the public pages."""
-    from datasette_config.web import service_about
+    from datasette_config.toolkit import service_about
 
     return {"fw_about": service_about(datasette)}
+
+
+def warm_check_index(path: str) -> None:
+    """Build the public check's near-hit index (seconds at a million identifiers) before the first visitor."""
+    from datasette_config.check.index import index_for
+
+    try:
+        conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True, check_same_thread=False)
+        try:
+            index_for(conn, path)
+        finally:
+            conn.close()
+    except sqlite3.Error:
+        pass  # the first check builds it instead
+
+
+@hookimpl
+def startup(datasette):
+    if DATABASE_NAME in datasette.databases and datasette.databases[DATABASE_NAME].path:
+        path = datasette.databases[DATABASE_NAME].path
+        threading.Thread(target=warm_check_index, args=(path,), daemon=True, name="check-index").start()

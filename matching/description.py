@@ -16,9 +16,9 @@ from datetime import date
 from rapidfuzz import fuzz
 
 from matching.evidence import Evidence
-from registry.identifiers import fold_text
-from registry.labels import category_words
-from registry.vocab import CATEGORIES, resolve_category
+from registry.identifiers.rules import fold_text
+from registry.identifiers.vocab import CATEGORIES, resolve_category
+from registry.words.labels import category_words
 
 _WORD = re.compile(r"[A-Z0-9]+")
 _YEAR = re.compile(r"\b(19[5-9]\d|20[0-4]\d)\b")

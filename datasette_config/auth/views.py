@@ -12,8 +12,8 @@ from datasette_config.auth.sessions import (
     login_locked,
     record_login_attempt,
 )
-from datasette_config.web import client_address, is_https, read, safe_next, write
-from registry.users import authenticate
+from datasette_config.toolkit import client_address, is_https, read, safe_next, write
+from registry.accounts.users import authenticate
 
 
 def set_session_cookie(response: Response, token: str, *, secure: bool) -> None:

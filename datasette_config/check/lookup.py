@@ -14,9 +14,9 @@ import unicodedata
 from dataclasses import dataclass, field
 
 from datasette_config.check.index import index_for
-from registry.identifiers import matching_key
-from registry.labels import ITEM_SOLD_SQL, item_state
+from registry.identifiers.rules import matching_key
 from registry.places.forces import police_name
+from registry.words.labels import ITEM_SOLD_SQL, item_state
 
 MAX_IDENTIFIER_CHARS = 100
 MIN_KEY_LENGTH = 4
@@ -38,7 +38,7 @@ _IDENTIFIER_CHARS = re.compile(r"^[\w\s\-/.:#()+']+$")
 
 def not_an_identifier(typed: str) -> str | None:
     """Why `typed` (already trimmed) is no identifier, or None when it may be one. An identifier
-    holds at least one digit (every kind on the register does: registry.vocab) and only letters,
+    holds at least one digit (every kind on the register does: registry.identifiers.vocab) and only letters,
     digits, spaces and - / . : # ( ) + ' separators; markup such as `<script>`, punctuation alone
     and text over MAX_IDENTIFIER_CHARS are refused, each saying so."""
     if len(typed) > MAX_IDENTIFIER_CHARS:

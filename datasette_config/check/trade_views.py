@@ -30,9 +30,17 @@ from datasette_config.check.trade import (
     trade_limit,
 )
 from datasette_config.constants import DATABASE_NAME
-from datasette_config.farmer.web import json_error, page, read_form, requester_address, uploaded_files
-from datasette_config.web import read, service_about, write
-from registry.labels import category_words
+from datasette_config.toolkit import (
+    json_error,
+    page,
+    read,
+    read_form,
+    requester_address,
+    service_about,
+    uploaded_files,
+    write,
+)
+from registry.words.labels import category_words
 
 TRADE_ROLES = ("trade", "admin")
 CSV_COLUMNS = ("line", "reference", "identifier", "result", "message", "crime_refs", "registered_as",

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from datasette_config.csv_safety import spreadsheet_safe
 from registry.db import utcnow
-from registry.evidence_words import reason_words
-from registry.labels import category_words, decision_words, kind_words
+from registry.words.evidence import reason_words
+from registry.words.labels import category_words, decision_words, kind_words
 
 
 def case_record(match: dict, owner: dict | None, *, exported_by: str) -> dict:

@@ -11,7 +11,7 @@ import math
 from collections import defaultdict
 from datetime import date, datetime, timedelta
 
-from registry.labels import category_words
+from registry.words.labels import category_words
 
 PALETTE = ["#1b7837", "#762a83", "#e08214", "#2166ac", "#b2182b", "#35978f", "#8c510a", "#4d4d4d",
            "#c51b7d", "#5aae61", "#878787", "#01665e"]

@@ -9,8 +9,8 @@ import re
 
 import pytest
 
+from registry.accounts.users import add_user
 from registry.db import connect
-from registry.users import add_user
 from tests.browser.conftest import PASSWORD, ServedWorkspace
 from tests.datasette_config.officer.seed import OWNER_MARKERS, seed_workspace
 

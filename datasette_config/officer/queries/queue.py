@@ -6,8 +6,12 @@ import json
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from registry.evidence_words import top_reason_words
-from registry.labels import (
+from datasette_config.toolkit import rows_as_dicts
+from registry.identifiers.vocab import CATEGORIES
+from registry.places.areas import FORCE_AREAS
+from registry.places.groups import NATIONAL, ForceGroupError, force_groups, forces_in_scope, groups_of
+from registry.words.evidence import top_reason_words
+from registry.words.labels import (
     ITEM_NOT_THEIRS_SQL,
     ITEM_SOLD_SQL,
     LAST_DECISION_SQL,
@@ -16,9 +20,6 @@ from registry.labels import (
     match_context,
     match_state,
 )
-from registry.places.areas import FORCE_AREAS
-from registry.places.groups import NATIONAL, ForceGroupError, force_groups, forces_in_scope, groups_of
-from registry.vocab import CATEGORIES
 
 BANDS = ("strong", "likely", "possible")
 STATUSES = ("new", "confirmed", "dismissed", "all")
@@ -180,11 +181,8 @@ def _page_ids(conn, filters: QueueFilters, limit: int) -> list[str]:
 def queue_rows(conn, filters: QueueFilters, *, limit: int = 200, now: datetime | None = None) -> list[dict]:
     """Rows of a queue: new first, then by band and score, each with its photo pair and top reason."""
     ids = _page_ids(conn, filters, limit)
-    cursor = conn.execute(_DETAILS_SQL, {"ids": json.dumps(ids)})
-    names = [d[0] for d in cursor.description]
     by_id = {}
-    for values in cursor.fetchall():
-        row = dict(zip(names, values, strict=True))
+    for row in rows_as_dicts(conn, _DETAILS_SQL, {"ids": json.dumps(ids)}):
         reasons = parse_reasons(row.pop("reasons"))
         row["top_reason"] = top_reason_words(reasons)
         pair = next((r for r in reasons if r.get("photo_id") and r.get("listing_photo_id")), None)

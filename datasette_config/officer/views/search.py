@@ -6,13 +6,12 @@ import urllib.parse
 
 from datasette.utils.asgi import Response
 
-from datasette_config.auth.access_log import log_access, owner_contact
+from datasette_config.access_log import log_access, owner_contact
 from datasette_config.officer.basemap import area_bounds, basemap
 from datasette_config.officer.plots import map_points, stacked_bars, weekly_counts
 from datasette_config.officer.queries.queue import QueueFilters, area_views
 from datasette_config.officer.queries.search import search_identifier, search_text
-from datasette_config.officer.views.queue import render
-from datasette_config.web import read, require_officer, write
+from datasette_config.toolkit import read, render, require_officer, write
 
 
 async def search_page(request, datasette):

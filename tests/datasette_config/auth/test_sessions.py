@@ -14,7 +14,7 @@ from datasette_config.auth.sessions import (
     login_locked,
     record_login_attempt,
 )
-from registry.users import disable_user
+from registry.accounts.users import disable_user
 
 
 def test_session_gives_the_actor_with_role_owner_and_area(db, users):

@@ -1,11 +1,11 @@
-"""Every state follows every action, on the pages officers read (registry.labels through the web)."""
+"""Every state follows every action, on the pages officers read (registry.words.labels through the web)."""
 
 from __future__ import annotations
 
 import re
 
-from registry.items import mark_recovered
-from registry.sales import mark_sold
+from registry.items.registration import mark_recovered
+from registry.items.sales import mark_sold
 
 CODE = re.compile(r">[^<]*\b(?:power_tool|ear_tag|owner_not_me|owner_selling|item_recovered|owner_check)\b[^<]*<")
 
