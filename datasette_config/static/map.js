@@ -29,7 +29,7 @@
         L.marker([t[1], t[2]], {
           interactive: false, keyboard: false,
           icon: L.divIcon({ className: "fw-town", html: "", iconSize: [4, 4] })
-        }).bindTooltip(t[0], { permanent: true, direction: "right", className: "fw-town-label", offset: [2, 0] })
+        }).bindTooltip(text(t[0]), { permanent: true, direction: "right", className: "fw-town-label", offset: [2, 0] })
           .addTo(layer);
       });
     }
@@ -43,7 +43,7 @@
     Object.keys(forces).forEach(function (name) {
       L.marker(forces[name].label, {
         interactive: false, keyboard: false, icon: L.divIcon({ className: "fw-force-anchor", html: "", iconSize: [0, 0] })
-      }).bindTooltip(name, { permanent: true, direction: "center", className: "fw-force-label" }).addTo(layer);
+      }).bindTooltip(text(name), { permanent: true, direction: "center", className: "fw-force-label" }).addTo(layer);
     });
     function toggle() {
       if (map.getZoom() >= 7) { layer.addTo(map); } else { map.removeLayer(layer); }
