@@ -72,7 +72,7 @@ def reason_words(reason: dict) -> dict:
     if isinstance(weight, (int, float)):
         share = f"{abs(weight):.0%}"
         numbers.append(f"counts {'against the match by' if weight < 0 else 'towards the match as'} {share} "
-                       "in the score (matching.scoring)")
+                       "of the score")
     return {"title": words(EVIDENCE_WORDS, kind), "text": text, "numbers": numbers,
             "against": isinstance(weight, (int, float)) and weight < 0}
 
