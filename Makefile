@@ -52,3 +52,28 @@ serve: $(STAMP)
 
 clean:
 	rm -rf $(VENV) .tools .pytest_cache
+
+# The map's vendored libraries and base data (committed; rerun only to update them). Leaflet and
+# Leaflet.markercluster come from the npm registry, the coastline from world-atlas (Natural Earth),
+# the force grid from the installed ONS postcode directory. See docs/workspace.md, "The map".
+LEAFLET := 1.9.4
+MARKERCLUSTER := 1.5.3
+WORLD_ATLAS := 2.0.2
+VENDOR := datasette_config/static/vendor
+.PHONY: map-assets map-data
+map-assets:
+	rm -rf .npm-pack && mkdir -p .npm-pack $(VENDOR)/leaflet $(VENDOR)/markercluster
+	cd .npm-pack && npm pack --silent leaflet@$(LEAFLET) leaflet.markercluster@$(MARKERCLUSTER) world-atlas@$(WORLD_ATLAS) \
+	  && for f in *.tgz; do mkdir -p "$${f%.tgz}" && tar xzf "$$f" -C "$${f%.tgz}"; done
+	cp .npm-pack/leaflet-$(LEAFLET)/package/dist/leaflet.js .npm-pack/leaflet-$(LEAFLET)/package/dist/leaflet.css \
+	  .npm-pack/leaflet-$(LEAFLET)/package/LICENSE $(VENDOR)/leaflet/
+	cp .npm-pack/leaflet.markercluster-$(MARKERCLUSTER)/package/dist/leaflet.markercluster.js \
+	  .npm-pack/leaflet.markercluster-$(MARKERCLUSTER)/package/dist/MarkerCluster.css \
+	  .npm-pack/leaflet.markercluster-$(MARKERCLUSTER)/package/dist/MarkerCluster.Default.css \
+	  .npm-pack/leaflet.markercluster-$(MARKERCLUSTER)/package/MIT-LICENCE.txt $(VENDOR)/markercluster/
+	$(BIN)/python -m datasette_config.officer.basemap .npm-pack/world-atlas-$(WORLD_ATLAS)/package/countries-10m.json
+	cp .npm-pack/world-atlas-$(WORLD_ATLAS)/package/LICENSE datasette_config/static/basemap/WORLD-ATLAS-LICENSE
+	rm -rf .npm-pack
+
+map-data: $(STAMP)
+	$(BIN)/python -m registry.places.force_grid datasette_config/static/basemap/force_grid.json

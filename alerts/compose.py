@@ -30,17 +30,29 @@ from registry.accounts.subscriptions import (
 )
 from registry.db import utcnow
 from registry.places.groups import ForceGroupError, forces_in_scope
+from registry.words.evidence import reason_words
+from registry.words.labels import category_words, kind_words
 
 UNKNOWN_AREA = "Area not known"
 KINDS = ("officer_digest", "owner_check", "hot_sheet")
 
 
 def _top_reason(reasons_json: str) -> str:
+    """The first reason as a sentence (registry.words.evidence), never the matcher's measurements."""
     try:
         reasons = json.loads(reasons_json or "[]")
-        return reasons[0]["detail"] if reasons else ""
-    except (ValueError, KeyError, TypeError, IndexError):
+        return reason_words(reasons[0])["text"] if reasons and isinstance(reasons[0], dict) else ""
+    except (ValueError, TypeError):
         return ""
+
+
+def _ids_in_words(ids: str | None) -> str:
+    """'ear_tag UK123; pin 1L0...' as 'ear tag UK123; PIN (product identification number) 1L0...'."""
+    parts = []
+    for part in (ids or "").split("; "):
+        kind, _, value = part.partition(" ")
+        parts.append(f"{kind_words(kind)} {value}".strip() if value else part)
+    return "; ".join(p for p in parts if p)
 
 
 def _new_stolen_matches(db: Database) -> list[dict]:
@@ -95,8 +107,11 @@ def officer_digests(db: Database, settings: Settings) -> list[Outgoing]:
         for m in pending:
             price = f"{m['currency'] or ''} {m['price']:,.0f}".strip() if m["price"] is not None else "no price"
             lines += [
-                f"[{m['band'].upper()} {m['score']:.2f}] {m['category']} {m['make'] or ''} {m['model'] or ''}".rstrip(),
-                f"  stolen {m['stolen_at'] or '?'}, crime reference {m['crime_ref'] or 'none'} ({m['area']})"
+                f"[{m['band'].upper()} {m['score']:.2f}] {category_words(m['category'])} "
+                f"{m['make'] or ''} {m['model'] or ''}".rstrip(),
+                (f"  stolen {m['stolen_at']}, crime reference {m['crime_ref'] or 'none'} ({m['area']})"
+                 if m["stolen_at"] else
+                 f"  the owner says this sale is not theirs; not reported stolen ({m['area']})")
                 + (f"; listed in {m['listed_area']}: crosses force borders"
                    if m["listed_area"] and m["listed_area"] != m["area"] else ""),
                 f"  listed: {m['title'] or '(no title)'}, {price}, {m['location'] or 'location not given'}",
@@ -142,7 +157,7 @@ def owner_check_notices(db: Database, settings: Settings) -> list[Outgoing]:
                  "If you are selling them, answer \"that's mine\". If not, answer \"that's not me\" and the",
                  "police will see it as a likely theft.", ""]
         for m in matches:
-            lines += [f"- your {m['category']} {m['make'] or ''} {m['model'] or ''}".rstrip(),
+            lines += [f"- your {category_words(m['category'])} {m['make'] or ''} {m['model'] or ''}".rstrip(),
                       f"  listed as: {m['title'] or '(no title)'} {m['url']}",
                       f"  answer at: {settings.base_url}/farmer/checks", ""]
         message = Outgoing("owner_check", email, "farmwatch: is this yours for sale?", "\n".join(lines),
@@ -173,17 +188,17 @@ def hot_sheet_for(thefts: list[dict], day: str, recipient: str, force_area: str 
     if not mine:
         return None
     lines = [f"Thefts reported to farmwatch in the 24 hours to {day}. If you are offered any of these,",
-             "do not buy: call 101 quoting the crime reference.", ""]
+             "do not buy or sell it: call 101 quoting the crime reference.", ""]
     area = None
     for t in mine:
         if t["area"] != area:
             area = t["area"]
             lines += [f"== {area} =="]
         described = " ".join(str(x) for x in (t["year"], t["colour"], t["make"], t["model"]) if x)
-        lines += [f"- {t['category']}: {described}",
+        lines += [f"- {category_words(t['category'])}: {described}",
                   f"  stolen {t['stolen_at']} from {t['place'] or 'place not given'}; "
                   f"crime reference {t['crime_ref'] or 'pending'}",
-                  f"  identifiers: {t['ids'] or 'none registered'}"]
+                  f"  identifiers: {_ids_in_words(t['ids']) or 'none registered'}"]
     lines += ["", f"You get this because you subscribed to the farmwatch hot sheet. To stop: {leave_link}"]
     return Outgoing("hot_sheet", recipient, f"farmwatch hot sheet {day}: {len(mine)} new thefts",
                     "\n".join(lines), [day])

@@ -12,9 +12,12 @@ from datasette.utils.asgi import Response
 from markupsafe import Markup
 
 from datasette_config.auth.sessions import COOKIE_NAME, actor_for_token
+from datasette_config.check.lookup import VERDICTS
 from datasette_config.constants import DATABASE_NAME, STATIC_MOUNT
 from datasette_config.csv_safety import neutralise_csv
 from datasette_config.toolkit import read
+from registry.words import labels
+from registry.words.evidence import reason_words
 
 SECURITY_HEADERS = [
     (b"x-content-type-options", b"nosniff"),
@@ -114,15 +117,27 @@ def extra_css_urls(datasette):
 
 @hookimpl
 def forbidden(datasette, request, message):
-    """Send a visitor who is not logged in to the login page, and a farmer or trade account from / to
-    their own pages."""
+    """Send a visitor who is not logged in to the login page; show a logged-in person the
+    workspace's own "not available to your account" page (a clear sentence, not the permission's name)."""
     if request.method != "GET" or request.path.endswith((".json", ".csv")):
         return None
     if request.actor:
-        landing = {"farmer": "/farmer", "trade": "/check/trade"}.get(request.actor.get("role"))
-        return Response.redirect(landing) if landing and request.path == "/" else None
+        from datasette_config.pages import forbidden_page
+
+        return forbidden_page(datasette, request, message)
     target = request.path + (f"?{request.query_string}" if request.query_string else "")
     return Response.redirect("/-/login?" + urllib.parse.urlencode({"next": target}))
+
+
+@hookimpl
+def handle_exception(datasette, request, exception):
+    """Not found (a missing item, match or page; Datasette's "Database not found"): the workspace's
+    own page, in its frame. JSON and CSV addresses keep Datasette's answers."""
+    from datasette_config.pages import is_not_found, not_found_page
+
+    if not is_not_found(exception) or request.path.endswith((".json", ".csv")):
+        return None
+    return not_found_page(datasette, request)
 
 
 @hookimpl
@@ -141,15 +156,24 @@ def render_cell(value, column, table, database):
 
 
 @hookimpl
-def top_homepage(datasette, request):
-    if (request.actor or {}).get("role") not in ("officer", "admin"):
-        return None
-    return Markup(
-        '<p class="fw-home"><strong><a href="/queue">Work the match queue</a></strong> · '
-        '<a href="/queue?queue=owner_check">owner checks</a> · <a href="/search">search the registry</a> · '
-        '<a href="/networks">seller networks</a> · '
-        '<a href="/map">map</a> · <a href="/trends">thefts and matches per week</a> · '
-        '<a href="/sources">marketplace sources</a></p>')
+def prepare_jinja2_environment(env, datasette):
+    """Filters that turn stored codes into words (registry.words.labels): every template says
+    `{{ item.category|category_words }}`, never the bare code."""
+    env.filters.update({
+        "category_words": labels.category_words, "kind_words": labels.kind_words,
+        "decision_words": labels.decision_words, "actor_words": labels.actor_words,
+        "reason_words": reason_words, "verdict_words": lambda result: VERDICTS.get(result, ""),
+        "queue_words": lambda code: labels.words(labels.QUEUE_WORDS, code),
+        "state_words": lambda code: labels.words(labels.ITEM_STATE_WORDS, code),
+    })
+
+
+@hookimpl
+def extra_template_vars(datasette):
+    """`fw_about`: who runs the service and why (datasette.yaml), for the public pages."""
+    from datasette_config.toolkit import service_about
+
+    return {"fw_about": service_about(datasette)}
 
 
 def warm_check_index(path: str) -> None:

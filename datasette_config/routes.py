@@ -23,7 +23,7 @@ from datasette_config.officer.views.cases import record_recovery, record_theft
 from datasette_config.officer.views.clones import clones_page
 from datasette_config.officer.views.files import case_file, export_match, match_snapshot, photo, snapshot
 from datasette_config.officer.views.item import item_page
-from datasette_config.officer.views.match import decide, match_page
+from datasette_config.officer.views.match import decide, match_page, share
 from datasette_config.officer.views.networks import (
     decide_link,
     export_network,
@@ -32,12 +32,15 @@ from datasette_config.officer.views.networks import (
     seller_page,
 )
 from datasette_config.officer.views.queue import queue_page
-from datasette_config.officer.views.search import map_page, search_page, trends_page
+from datasette_config.officer.views.search import basemap_page, map_page, search_page, trends_page
 from datasette_config.officer.views.sources import sources_page
+from datasette_config.pages import home_page
 
 _ID = r"(?P<item_id>[0-9]{1,12})"
 
 ROUTES = [
+    # the workspace's own home for each role
+    (r"^/$", home_page),
     # sign in and out
     (r"^/-/login$", login_page),
     (r"^/-/logout$", logout_page),
@@ -47,6 +50,7 @@ ROUTES = [
     (r"^/match/(?P<match_id>[^/.]+)\.case\.zip$", case_file),
     (r"^/match/(?P<match_id>[^/.]+)/decide$", decide),
     (r"^/match/(?P<match_id>[^/.]+)/snapshot$", match_snapshot),
+    (r"^/match/(?P<match_id>[^/.]+)/share$", share),
     (r"^/match/(?P<match_id>[^/.]+)$", match_page),
     (r"^/item/(?P<item_id>[0-9]+)$", item_page),
     (r"^/item/(?P<item_id>[0-9]{1,12})/theft$", record_theft),
@@ -60,7 +64,8 @@ ROUTES = [
     (r"^/seller/(?P<seller_id>[0-9]+)$", seller_page),
     (r"^/network/(?P<network_id>[0-9]+)\.(?P<fmt>graphml|nodes\.csv|edges\.csv)$", export_network),
     (r"^/search$", search_page),
-    (r"^/map$", map_page),
+    (r"^/map(\.json)?$", map_page),
+    (r"^/map/basemap\.json$", basemap_page),
     (r"^/trends$", trends_page),
     (r"^/sources(\.json)?$", sources_page),
     (r"^/listing/(?P<listing_id>[^/.]+)/snapshot$", snapshot),

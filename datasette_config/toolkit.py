@@ -10,7 +10,7 @@ import urllib.parse
 from collections.abc import Callable
 from typing import Any
 
-from datasette.utils.asgi import BadRequest, Forbidden, Response
+from datasette.utils.asgi import BadRequest, Forbidden, NotFound, Response
 from datasette.utils.multipart import FormData
 from sqlite_utils import Database
 
@@ -54,7 +54,9 @@ def is_https(datasette, request) -> bool:
 
 
 def not_found(message: str = "Not found") -> Response:
-    return Response.text(message, status=404)
+    """Raise NotFound: the workspace's "not found" page answers (datasette_config.pages), or a JSON
+    error for a .json address. Typed as returning a Response so views can `return not_found(...)`."""
+    raise NotFound(message)
 
 
 def dict_rows(cursor) -> list[dict]:
@@ -195,3 +197,15 @@ async def render(datasette, request, template: str, context: dict, status: int =
 
 def json_error(message: str, status: int, headers: dict | None = None) -> Response:
     return Response.json({"ok": False, "error": message}, status=status, headers=headers)
+
+
+DEFAULT_ABOUT = ("farmwatch is a register of stolen farm machinery, tools and livestock, run with the police to "
+                 "help buyers avoid stolen goods and return them to their owners.")
+
+
+def service_about(datasette) -> str:
+    """Who runs the service and why, from datasette.yaml (`plugins: farmwatch: about:`), shown on
+    the public pages; DEFAULT_ABOUT when not configured."""
+    config = datasette.plugin_config("farmwatch") or {}
+    text = config.get("about") if isinstance(config, dict) else None
+    return str(text).strip() if text else DEFAULT_ABOUT

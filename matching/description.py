@@ -18,6 +18,7 @@ from rapidfuzz import fuzz
 from matching.evidence import Evidence
 from registry.identifiers.rules import fold_text
 from registry.identifiers.vocab import CATEGORIES, resolve_category
+from registry.words.labels import category_words
 
 _WORD = re.compile(r"[A-Z0-9]+")
 _YEAR = re.compile(r"\b(19[5-9]\d|20[0-4]\d)\b")
@@ -133,11 +134,14 @@ def description_evidence(item: dict, theft: dict | None, profile: ListingProfile
     category = item.get("category")
     if profile.category and category:  # stated: agreement or disagreement
         if profile.category == category:
-            out.append(Evidence("description", f"same category: {category}", 0.05, agrees=frozenset({"category"})))
+            out.append(Evidence("description", f"same category: {category_words(category)}", 0.05,
+                                agrees=frozenset({"category"})))
         elif category != "other" and profile.category != "other":
-            out.append(Evidence("description", f"listed as {profile.category}, registered as {category}", -0.25))
+            out.append(Evidence("description", f"listed as {category_words(profile.category)}, registered as "
+                                f"{category_words(category)}", -0.25))
     elif category and category in profile.mentioned:  # only named in passing ("with front loader"): agreement only
-        out.append(Evidence("description", f"same category: {category}", 0.05, agrees=frozenset({"category"})))
+        out.append(Evidence("description", f"same category: {category_words(category)}", 0.05,
+                            agrees=frozenset({"category"})))
     year = item.get("year")
     stated = profile.year or (next(iter(profile.years_in_text)) if len(profile.years_in_text) == 1 else None)
     if year and stated:

@@ -8,18 +8,50 @@ Nothing personal leaves this module: no owner, no place, no item id.
 
 from __future__ import annotations
 
+import re
 import secrets
+import unicodedata
 from dataclasses import dataclass, field
 
 from datasette_config.check.index import index_for
 from registry.identifiers.rules import matching_key
 from registry.places.forces import police_name
+from registry.words.labels import ITEM_SOLD_SQL, item_state
 
 MAX_IDENTIFIER_CHARS = 100
 MIN_KEY_LENGTH = 4
 RESULTS = ("stolen", "registered", "similar", "unknown", "invalid")
 
 _PUBLIC_ITEM_FIELDS = ("category", "make", "model", "year", "colour", "status")
+
+
+# One instruction for a stolen hit, in the buyer's check and the trade's catalogue check alike:
+# the heading and the sentence under it say the same thing.
+STOLEN_VERDICT = "Reported stolen: do not buy or sell it"
+VERDICTS = {"stolen": STOLEN_VERDICT, "registered": "Registered, not reported stolen",
+            "similar": "Check the number carefully: a similar one is registered",
+            "unknown": "Not on the register", "invalid": "That is not an identifier"}
+# What an identifier may hold once compatibility-folded: letters, digits, spaces and the separators
+# people type on plates and tags. Anything else (markup, quotes, emoji) is not an identifier.
+_IDENTIFIER_CHARS = re.compile(r"^[\w\s\-/.:#()+']+$")
+
+
+def not_an_identifier(typed: str) -> str | None:
+    """Why `typed` (already trimmed) is no identifier, or None when it may be one. An identifier
+    holds at least one digit (every kind on the register does: registry.identifiers.vocab) and only letters,
+    digits, spaces and - / . : # ( ) + ' separators; markup such as `<script>`, punctuation alone
+    and text over MAX_IDENTIFIER_CHARS are refused, each saying so."""
+    if len(typed) > MAX_IDENTIFIER_CHARS:
+        return (f"That is not an identifier: it is {len(typed)} characters long, and an identifier has at "
+                f"most {MAX_IDENTIFIER_CHARS}. Type just the number.")
+    folded = "".join(ch for ch in unicodedata.normalize("NFKC", typed) if unicodedata.category(ch) not in ("Cf", "Mn"))
+    if not _IDENTIFIER_CHARS.match(folded):
+        return ("That is not an identifier: it holds characters no serial, PIN, VIN, tag or chip number has. "
+                "Type the number as it appears on the machine or animal.")
+    if not any(ch.isdigit() for ch in folded):
+        return ("That is not an identifier: it has no digits. Type the serial, PIN, VIN, ear tag or chip "
+                "number as it appears on the machine or animal.")
+    return None
 
 
 def new_reference() -> str:
@@ -64,15 +96,16 @@ def _stolen_message(refs: list[str], reference: str, forces: list[str] = ()) -> 
     if refs:
         quoted = ", ".join(refs)
         noun = "this reference" if len(refs) == 1 else "these references"
-        return f"Reported stolen: do not buy. Call 101{ask} quoting {noun}: {quoted}. Do not confront the seller."
-    return (f"Reported stolen: do not buy. Call 101{ask} quoting this check reference: {reference}. "
+        return f"{STOLEN_VERDICT}. Call 101{ask} quoting {noun}: {quoted}. Do not confront the seller."
+    return (f"{STOLEN_VERDICT}. Call 101{ask} quoting this check reference: {reference}. "
             "Do not confront the seller.")
 
 
 def _exact_hits(conn, key: str) -> list[tuple]:
     return conn.execute(
         "select distinct i.id, i.category, i.make, i.model, i.year, i.colour, i.status, "
-        "t.id, t.crime_ref, t.stolen_at, t.force_area "
+        "t.id, t.crime_ref, t.stolen_at, t.force_area, "
+        f"{ITEM_SOLD_SQL} as sold, (select max(s.sold_at) from item_sales s where s.item_id = i.id) "
         "from identifiers d join items i on i.id = d.item_id "
         "left join thefts t on t.item_id = i.id and t.current = 1 "
         "where d.normalised_value = ? order by t.id is null, i.id limit 50",
@@ -86,8 +119,11 @@ def _public_item(row: tuple) -> dict:
         item["status"] = "stolen"
         item["stolen_on"] = (row[9] or "")[:10] or None
         item["police_force"] = row[10]
-    elif item["status"] == "stolen":
-        item["status"] = "registered"
+    else:
+        item["status"] = item_state(item["status"] if item["status"] != "stolen" else "registered",
+                                    sold=bool(row[11])).state
+        if item["status"] == "sold":
+            item["sold_on"] = (row[12] or "")[:10] or None
     return item
 
 
@@ -96,14 +132,13 @@ def check_identifier(conn, raw: str, index_name: str) -> CheckAnswer:
     typed = " ".join(str(raw or "").split())
     if not typed:
         return CheckAnswer("", "invalid", "Type the serial, PIN, VIN, ear tag or chip number to check.")
-    if len(typed) > MAX_IDENTIFIER_CHARS:
-        return CheckAnswer(typed[:MAX_IDENTIFIER_CHARS], "invalid",
-                           f"That is {len(typed)} characters long; an identifier has at most "
-                           f"{MAX_IDENTIFIER_CHARS}. Type just the number.")
+    refused = not_an_identifier(typed)
+    if refused:
+        return CheckAnswer(typed[:MAX_IDENTIFIER_CHARS], "invalid", refused)
     key = matching_key(typed)
     if key is None or len(key) < MIN_KEY_LENGTH:
         return CheckAnswer(typed, "invalid", key=key, message=(
-            f'"{typed}" is too short or not an identifier: type the whole serial, PIN, VIN, ear tag '
+            f'That is not an identifier: "{typed}" is too short. Type the whole serial, PIN, VIN, ear tag '
             "or chip number as it appears on the machine or animal."))
     rows = _exact_hits(conn, key)
     if rows:
@@ -115,6 +150,10 @@ def check_identifier(conn, raw: str, index_name: str) -> CheckAnswer:
             answer.crime_refs = sorted({r[8].strip() for r in stolen if r[8] and r[8].strip()})
             forces = sorted({r[10] for r in stolen if r[10]})
             answer.message = _stolen_message(answer.crime_refs, answer.reference, forces)
+        elif all(item["status"] == "sold" for item in answer.items):
+            answer.message = ("Registered, not reported stolen; its registered owner recorded selling it on "
+                              f"{answer.items[0].get('sold_on') or 'a date not given'}. Ask the seller for the bill "
+                              "of sale from that sale.")
         else:
             answer.message = ("Registered, not reported stolen. Being registered does not prove the seller "
                               "owns it: ask for proof of ownership.")

@@ -214,3 +214,16 @@ def record_batch(conn, result: TradeResult, answered: list[tuple[TradeLine, Chec
         result.answers.append({"line": line.line, "reference": line.reference, "column": line.column,
                                **answer.public()})
     result.errors.sort(key=lambda e: int(e.split()[1].rstrip(":")))
+
+
+def earlier_batches(conn, account: str, limit: int = 20) -> list[dict]:
+    """The account's earlier catalogue checks, newest first: `{batch, checked_at, lines, stolen,
+    similar, registered, unknown, refused}` (counts of answers per batch; public_checks is kept for
+    the retention period, so older batches drop off with it)."""
+    rows = conn.execute(
+        "select batch, min(checked_at), count(*), sum(result = 'stolen'), sum(result = 'similar'), "
+        "sum(result = 'registered'), sum(result = 'unknown'), sum(result = 'invalid') from public_checks "
+        "where account = ? and batch is not null group by batch order by min(checked_at) desc, batch limit ?",
+        [account, limit]).fetchall()
+    names = ("batch", "checked_at", "lines", "stolen", "similar", "registered", "unknown", "refused")
+    return [dict(zip(names, row, strict=True)) for row in rows]

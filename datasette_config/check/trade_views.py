@@ -22,6 +22,7 @@ from datasette_config.check.trade import (
     TradeUploadError,
     allowance,
     answer_lines,
+    earlier_batches,
     new_batch_reference,
     parse_csv,
     parse_json,
@@ -29,7 +30,17 @@ from datasette_config.check.trade import (
     trade_limit,
 )
 from datasette_config.constants import DATABASE_NAME
-from datasette_config.toolkit import json_error, page, read, read_form, requester_address, uploaded_files, write
+from datasette_config.toolkit import (
+    json_error,
+    page,
+    read,
+    read_form,
+    requester_address,
+    service_about,
+    uploaded_files,
+    write,
+)
+from registry.words.labels import category_words
 
 TRADE_ROLES = ("trade", "admin")
 CSV_COLUMNS = ("line", "reference", "identifier", "result", "message", "crime_refs", "registered_as",
@@ -45,7 +56,8 @@ def trade_actor(request) -> dict:
 
 
 def _registered_as(answer: dict) -> str:
-    return "; ".join(" ".join(str(i[k]) for k in ("make", "model", "category", "year") if i.get(k))
+    return "; ".join(" ".join(str(category_words(i[k]) if k == "category" else i[k])
+                              for k in ("make", "model", "category", "year") if i.get(k))
                      for i in answer.get("items") or [])
 
 
@@ -84,7 +96,9 @@ async def trade_page(request, datasette):
     limit = trade_limit(os.environ.get("FARMWATCH_TRADE_LIMIT"))
     left, _ = await read(datasette, lambda conn: allowance(conn, actor["id"], limit))
     context = {"result": None, "error": None, "left": left, "max_lines": MAX_IDENTIFIERS,
-               "max_mb": MAX_UPLOAD_BYTES // 2**20}
+               "max_mb": MAX_UPLOAD_BYTES // 2**20, "about": service_about(datasette)}
+    if fmt == "html":
+        context["batches"] = await read(datasette, lambda conn: earlier_batches(conn, actor["id"]))
     if request.method != "POST":
         if fmt != "html":
             return json_error("POST a CSV (form field file) or JSON {\"identifiers\": [...]}", 405)
@@ -127,5 +141,6 @@ async def trade_page(request, datasette):
         return Response(_as_csv(result), content_type="text/csv; charset=utf-8",
                         headers={"Content-Disposition": f'attachment; filename="farmwatch-check-{result.batch}.csv"',
                                  "Cache-Control": "private, no-store"})
+    context["batches"] = await read(datasette, lambda conn: earlier_batches(conn, actor["id"]))
     return await page(datasette, request, "check/trade.html",
                       {**context, "result": result, "left": context["left"] - len(answered)})

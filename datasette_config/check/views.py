@@ -23,6 +23,7 @@ from datasette_config.toolkit import (
     read_db,
     read_form,
     requester_address,
+    service_about,
     wants_json,
     write,
 )
@@ -53,6 +54,11 @@ def _too_many(request, wait: int):
 
 
 async def check_page(request, datasette):
+    """GET/POST /check (.json): the public buyer check."""
+    return await _check_page(request, datasette, service_about(datasette))
+
+
+async def _check_page(request, datasette, about: str):
     typed = request.args.get("identifier")
     if request.method == "POST":
         form, problem = await read_form(request, max_file_size=1, max_files=0)
@@ -65,11 +71,11 @@ async def check_page(request, datasette):
         if wants_json(request):
             return json_error("cross-site checks are refused: open /check or call /check.json from a server", 403)
         return await page(datasette, request, "check/check.html", {"answer": None, "typed": str(typed)[:200],
-                                                             "confirm": True})
+                                                             "confirm": True, "about": about})
     if typed is None:
         if wants_json(request):
             return json_error("give the identifier to check: /check.json?identifier=...", 400)
-        return await page(datasette, request, "check/check.html", {"answer": None, "typed": ""})
+        return await page(datasette, request, "check/check.html", {"answer": None, "typed": "", "about": about})
     typed = str(typed)[: MAX_IDENTIFIER_CHARS * 20]
     address, rate = requester_address(request), rate_limit()
     wait = await read(datasette, lambda conn: retry_after(conn, address, rate))
@@ -84,11 +90,12 @@ async def check_page(request, datasette):
         if wants_json(request):
             return json_error(message, 429, headers=headers)
         return await page(datasette, request, "check/check.html", {"answer": None, "typed": typed[:200],
-                                                             "limited": message}, status=429, headers=headers)
+                                                             "limited": message, "about": about}, status=429, headers=headers)
     assert isinstance(answer, CheckAnswer)
     if wants_json(request):
         return Response.json({"ok": True, **answer.public()})
-    return await page(datasette, request, "check/check.html", {"answer": answer.public(), "typed": typed[:200]})
+    return await page(datasette, request, "check/check.html", {"answer": answer.public(), "typed": typed[:200],
+                                                                   "about": about})
 
 
 _ALERT_KINDS = {"stolen": "alert = 1", "near": "near_stolen = 1"}

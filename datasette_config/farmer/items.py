@@ -18,6 +18,7 @@ from registry.items.registration import add_identifier, add_photo, mark_recovere
 from registry.items.sales import latest_sale, mark_sold
 from registry.items.validation import Registered, RegistryError, ValidItem
 from registry.photos.store import PhotoError
+from registry.words.labels import item_state, owner_progress
 
 MAX_PHOTOS_PER_ITEM = 30
 _ITEM_COLUMNS = "id, category, make, model, year, colour, description, status, created_at, updated_at"
@@ -65,6 +66,11 @@ def list_own_items(db: Database, owner_id: int) -> list[dict]:
                          "on i.id = s.item_id where i.owner_id = ? and s.from_owner_id = i.owner_id "
                          "and s.to_owner_id is null group by s.item_id", params):
         by_id[row["item_id"]]["sold_at"] = row["sold_at"]
+    not_theirs = {row[0] for row in db.execute(
+        "select distinct m.item_id from reviews r join matches m on m.id = r.match_id join items i on i.id = m.item_id "
+        "where i.owner_id = ? and r.decision = 'owner_not_me'", params)}
+    for item in by_id.values():
+        item["state"] = item_state(item["status"], sold=bool(item["sold_at"]), not_theirs=item["id"] in not_theirs)
     return list(by_id.values())
 
 
@@ -80,7 +86,32 @@ def item_detail(db: Database, owner_id: int, item_id) -> dict:
                                "from thefts where item_id = ? order by id desc", [item["id"]])
     item["history"] = item_history(db, item["id"])
     item["sale"] = latest_sale(db, item["id"])
+    sold = bool(item["sale"] and item["sale"]["to_owner_id"] is None and item["sale"]["from_owner_id"] == int(owner_id))
+    item["state"] = item_state(item["status"], sold=sold, not_theirs=_said_not_theirs(db, item["id"]))
+    leads = db.execute("select count(*) from matches where item_id = ? and queue = 'stolen' "
+                       "and status in ('new', 'confirmed')", [item["id"]]).fetchone()[0]
+    item["shared"] = shared_leads(db, item["id"])
+    item["progress"] = owner_progress(item["state"], leads, item["shared"])
     return item
+
+
+def _said_not_theirs(db: Database, item_id: int) -> bool:
+    return bool(db.execute("select 1 from reviews r join matches m on m.id = r.match_id where m.item_id = ? "
+                           "and r.decision = 'owner_not_me' limit 1", [item_id]).fetchone())
+
+
+def shared_leads(db: Database, item_id: int) -> list[dict]:
+    """The listings an officer shared with the item's owner (review decision `shared_with_owner`):
+    `{match_id, title, source, url (http(s) only), price, currency, location, shared_at}`. Nothing
+    of a listing reaches the owner until an officer shares it."""
+    rows = rows_as_dicts(db, "select m.id as match_id, l.title, l.source, l.url, l.price, l.currency, l.location, "
+                     "max(r.created_at) as shared_at from reviews r join matches m on m.id = r.match_id "
+                     "join listings l on l.id = m.listing_id where m.item_id = ? and r.decision = 'shared_with_owner' "
+                     "group by m.id order by shared_at desc", [item_id])
+    for row in rows:
+        if not str(row["url"] or "").lower().startswith(("http://", "https://")):
+            row["url"] = None
+    return rows
 
 
 def register_own_item(db: Database, owner_id: int, item: ValidItem,

@@ -17,6 +17,7 @@ from datasette_config.farmer.items import NotYours
 from datasette_config.toolkit import rows_as_dicts
 from registry.db import data_dir, inside, utcnow
 from registry.items.validation import RegistryError
+from registry.words.evidence import reason_words
 
 ANSWERS = {"selling": "owner_selling", "not_me": "owner_not_me"}
 ANSWER_LABELS = {"owner_selling": "That's mine, I'm selling it", "owner_not_me": "That's not me"}
@@ -43,7 +44,7 @@ def _reason_lines(raw: str | None) -> list[str]:
     lines = []
     for reason in reasons if isinstance(reasons, list) else []:
         if isinstance(reason, dict):
-            lines.append(str(reason.get("detail") or reason.get("kind") or "")[:300])
+            lines.append(reason_words(reason)["text"][:300])
     return [line for line in lines if line]
 
 

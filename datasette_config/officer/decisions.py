@@ -45,6 +45,24 @@ def record_decision(conn, match_id: str, decision: str, note: str | None, actor_
     return status
 
 
+def share_with_owner(conn, match_id: str, actor_id: str, *, now: str | None = None) -> bool:
+    """Share a stolen item's match with its owner (review `shared_with_owner`, kept in the history):
+    from then on the owner's item page shows the listing's title, site, place, price and link. Only
+    a match in the stolen queue of an item reported stolen can be shared; returns False when it was
+    shared already. Raises DecisionError otherwise."""
+    row = conn.execute("select m.queue, i.status from matches m join items i on i.id = m.item_id where m.id = ?",
+                       [match_id]).fetchone()
+    if row is None:
+        raise DecisionError(f"match {match_id} does not exist")
+    if row[0] != "stolen" or row[1] != "stolen":
+        raise DecisionError("only a listing of an item reported stolen can be shared with its owner")
+    if conn.execute("select 1 from reviews where match_id = ? and decision = 'shared_with_owner'", [match_id]).fetchone():
+        return False
+    conn.execute("insert into reviews (match_id, decision, note, actor, created_at) values (?, 'shared_with_owner', "
+                 "?, ?, ?)", [match_id, "shared with the owner", actor_id, now or utcnow()])
+    return True
+
+
 def match_history(conn, match_id: str) -> list[dict]:
     """Every decision on a match, oldest first."""
     rows = conn.execute("select decision, note, actor, created_at from reviews where match_id = ? order by id",

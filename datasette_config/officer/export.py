@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from datasette_config.csv_safety import spreadsheet_safe
 from registry.db import utcnow
+from registry.words.evidence import reason_words
+from registry.words.labels import category_words, decision_words, kind_words
 
 
 def case_record(match: dict, owner: dict | None, *, exported_by: str) -> dict:
@@ -14,16 +16,20 @@ def case_record(match: dict, owner: dict | None, *, exported_by: str) -> dict:
     `evidence_edits` with the evidence a later version removed.
     """
     item, listing = match.get("item") or {}, match.get("seen") or match.get("listing") or {}
+    state = match.get("state")
     return {
         "exported_at": utcnow(), "exported_by": exported_by,
         "match": {k: match.get(k) for k in ("id", "queue", "band", "score", "status", "created_at",
-                                            "reviewed_by", "reviewed_at", "note", "evidence_edited_at")},
-        "reasons": match.get("reasons") or [],
-        "history": match.get("history") or [],
+                                            "reviewed_by", "reviewed_at", "note", "evidence_edited_at")}
+                 | {"state_in_words": state.text if state else match.get("status")},
+        "reasons": [{**r, "in_words": reason_words(r)["text"]} for r in match.get("reasons") or []],
+        "history": [{**h, "decision_in_words": decision_words(h.get("decision"))} for h in match.get("history") or []],
         "item": {k: item.get(k) for k in ("id", "category", "make", "model", "year", "colour", "description",
-                                          "status")},
+                                          "status")}
+                | {"category_in_words": category_words(item.get("category")),
+                   "state_in_words": item["state"].text if item.get("state") else item.get("status")},
         "identifiers": [{k: i.get(k) for k in ("kind", "raw_value", "normalised_value", "check_valid")}
-                        for i in item.get("identifiers") or []],
+                        | {"kind_in_words": kind_words(i.get("kind"))} for i in item.get("identifiers") or []],
         "registered_photos": [{"id": p["id"], "sha256": p["sha256"]} for p in item.get("photos") or []],
         "theft": match.get("theft"),
         "owner": owner,

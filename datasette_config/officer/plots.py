@@ -11,6 +11,8 @@ import math
 from collections import defaultdict
 from datetime import date, datetime, timedelta
 
+from registry.words.labels import category_words
+
 PALETTE = ["#1b7837", "#762a83", "#e08214", "#2166ac", "#b2182b", "#35978f", "#8c510a", "#4d4d4d",
            "#c51b7d", "#5aae61", "#878787", "#01665e"]
 
@@ -40,10 +42,11 @@ def map_points(conn, scope: tuple[str, ...] | None = None) -> dict:
                    where m.status != 'dismissed' and l.latitude is null)""").fetchone()
     return {
         "thefts": [{"id": r[0], "lat": r[1], "lon": r[2], "href": f"/item/{r[6]}",
-                    "label": f"theft: {r[5]} stolen {r[4]} at {r[3] or '?'}{f' ({r[7]})' if r[7] else ''}"}
+                    "label": f"{category_words(r[5])} stolen {r[4]} at {r[3] or 'an unrecorded place'}"
+                             f"{f' ({r[7]})' if r[7] else ''}", "place": r[3]}
                    for r in thefts],
         "listings": [{"id": r[0], "lat": r[1], "lon": r[2], "href": f"/match/{r[0]}", "band": r[4],
-                      "label": f"{r[4]} match ({r[5]}) at {r[3] or '?'}{f' ({r[8]})' if r[8] else ''}"
+                      "label": f"{r[4]} match ({r[5]}), listed at {r[3] or 'an unknown place'}{f' ({r[8]})' if r[8] else ''}"
                                + (f", stolen in {r[9]}: crosses force borders" if r[8] and r[9] and r[8] != r[9]
                                   else ""),
                       "theft_lat": r[6], "theft_lon": r[7], "cross_border": bool(r[8] and r[9] and r[8] != r[9])}
@@ -140,7 +143,7 @@ def stacked_bars(counts: dict, weeks: list[date], categories: list[str], colours
                 y -= h
                 rects.append({"x": round(pad + n * bar + 1, 1), "y": round(y, 1), "w": round(bar - 2, 1),
                               "h": round(h, 1), "fill": colours[category],
-                              "title": f"week of {week.isoformat()}: {value} {category}"})
+                              "title": f"week of {week.isoformat()}: {value} {category_words(category)}"})
         if n % 4 == 0:
             labels.append({"x": round(pad + n * bar, 1), "text": week.strftime("%d %b")})
     return {"width": width, "height": height, "rects": rects, "labels": labels, "top": top, "pad": pad,

@@ -34,8 +34,10 @@ def refresh_clone_flags(db, keys) -> int:
 
 
 def clone_groups(db, limit: int = 500) -> list[dict]:
-    """Flagged identifiers grouped by matching key, most owners first: `{key, owners, items,
-    kinds, raw_values, stolen}` (counts and the values as registered; no owner details)."""
+    """Flagged identifiers grouped by matching key, most owners first: `{key, owners, item_count,
+    kinds (list), raw_values, typed (the first value as registered), typed_values (list), stolen}`
+    (counts and the values as registered; no owner details). `item_count`, not `items`: a template
+    reading `group.items` would get the dict's method."""
     rows = db.execute(
         """
         select d.normalised_value, count(distinct i.owner_id), count(distinct i.id),
@@ -46,8 +48,16 @@ def clone_groups(db, limit: int = 500) -> list[dict]:
         group by d.normalised_value
         order by 2 desc, 7 desc limit ?
         """, [limit]).fetchall()
-    names = ("key", "owners", "items", "kinds", "raw_values", "stolen", "latest_at")
-    return [dict(zip(names, row, strict=True)) for row in rows]
+    names = ("key", "owners", "item_count", "kinds", "raw_values", "stolen", "latest_at")
+    groups = []
+    for row in rows:
+        group = dict(zip(names, row, strict=True))
+        typed = [v for v in (group["raw_values"] or "").split(",") if v]
+        group["typed"] = typed[0] if typed else group["key"]
+        group["typed_values"] = typed
+        group["kinds"] = [k for k in (group["kinds"] or "").split(",") if k]
+        groups.append(group)
+    return groups
 
 
 def records_with_key(db, key: str) -> list[dict]:

@@ -200,4 +200,18 @@ def mark_recovered(db: Database, item_id, recovered_at=None, *, actor: str | Non
                    [when, actor or CLI_ACTOR, current[0]])
         db.execute("update items set status = 'recovered', updated_at = ? where id = ?", [utcnow(), item_id])
         record_event(db, int(item_id), "recovered", actor, {"theft_id": current[0], "recovered_at": when[:10]})
+        close_matches_on_recovery(db, int(item_id), actor or CLI_ACTOR, when[:10])
         return current[0]
+
+
+def close_matches_on_recovery(db: Database, item_id: int, actor: str, recovered_on: str) -> int:
+    """Close the item's open (new) matches as "item recovered": a review `item_recovered` each (kept
+    in the match's history) and status dismissed, so no queue shows them as work. Returns how many."""
+    now = utcnow()
+    open_ids = [r[0] for r in db.execute("select id from matches where item_id = ? and status = 'new'", [item_id])]
+    for match_id in open_ids:
+        db.execute("insert into reviews (match_id, decision, note, actor, created_at) values (?, 'item_recovered', ?, ?, ?)",
+                   [match_id, f"the item was recovered on {recovered_on}", actor, now])
+        db.execute("update matches set status = 'dismissed', reviewed_by = ?, reviewed_at = ?, updated_at = ? "
+                   "where id = ?", [actor, now, now, match_id])
+    return len(open_ids)

@@ -84,7 +84,7 @@ def test_digests_by_area_owner_checks_and_hot_sheet_sent_once(db, smtp):
     assert "1 strong, 1 likely" in by_rcpt["analyst@police.example"]
     assert "is this yours for sale?" in by_rcpt["c@example.org"]
     hot = by_rcpt["mart@example.org"]
-    assert "hot sheet" in hot and "engine PE4045R123456" in hot
+    assert "hot sheet" in hot and "engine number PE4045R123456" in hot
     assert "Owner a@example.org" not in hot and "07700" not in hot and "SP11" not in hot
     assert "Devon" not in hot
 

@@ -42,9 +42,10 @@ from registry.identifiers.rules import IDENTIFIER_KINDS
 from registry.identifiers.vocab import CATEGORIES
 from registry.items.validation import RegistryError
 from registry.photos.store import MAX_PHOTO_BYTES
+from registry.words.labels import category_words, kind_words
 
-KIND_LABELS = {kind: kind.replace("_", " ") for kind in IDENTIFIER_KINDS}
-CATEGORY_LABELS = {c: c.replace("_", " ") for c in CATEGORIES}
+KIND_LABELS = {kind: kind_words(kind) for kind in IDENTIFIER_KINDS}
+CATEGORY_LABELS = {c: category_words(c) for c in CATEGORIES}
 
 
 def _form_context(form: ItemForm, errors: dict, extra_rows: int = 0) -> dict:

@@ -11,6 +11,8 @@ from datasette_config.officer.queries.versions import add_versions
 from datasette_config.toolkit import rows_as_dicts
 from registry.items.history import item_history
 from registry.items.sales import latest_sale
+from registry.words.evidence import reason_words
+from registry.words.labels import item_state, match_context, match_state, theft_state
 
 
 def _row(conn, sql: str, params) -> dict | None:
@@ -35,6 +37,16 @@ def load_item(conn, item_id: int) -> dict | None:
     item["history"] = item_history(conn, item_id)
     item["sale"] = latest_sale(conn, item_id)
     item["current_theft"] = next((t for t in item["thefts"] if t["current"]), None)
+    for theft in item["thefts"]:
+        theft["state"] = theft_state(theft["current"], theft["recovered_at"])
+    sold = bool(item["sale"] and item["sale"]["to_owner_id"] is None and item["sale"]["from_owner_id"] == item["owner_id"])
+    not_theirs = conn.execute("select 1 from reviews r join matches m on m.id = r.match_id where m.item_id = ? "
+                              "and r.decision = 'owner_not_me' limit 1", [item_id]).fetchone() is not None
+    item["state"] = item_state(item["status"], sold=sold, not_theirs=bool(not_theirs))
+    for match in item["matches"]:
+        last = conn.execute("select decision from reviews where match_id = ? order by id desc limit 1",
+                            [match["id"]]).fetchone()
+        match["state"] = match_state(match["status"], last[0] if last else None, item["state"])
     return item
 
 
@@ -61,7 +73,7 @@ def photo_pairs(reasons: list[dict]) -> list[dict]:
             pairs.append({"photo_id": key[0], "listing_photo_id": key[1], "distance": reason.get("distance"),
                           "hash": reason.get("hash"), "mirrored": bool(reason.get("mirrored")),
                           "inliers": reason.get("inliers"),
-                          "detail": reason.get("detail")})
+                          "detail": reason.get("detail"), "words": reason_words(reason)})
     return pairs
 
 
@@ -114,4 +126,11 @@ def load_match(conn, match_id: str) -> dict | None:
     match["photo_pairs"] = number_pairs(photo_pairs(match["reasons"]), match["item"], match["seen"])
     match["identifier_comparisons"] = identifier_comparisons(match["reasons"])
     match["history"] = match_history(conn, match_id)
+    match["reason_words"] = [reason_words(r) for r in match["reasons"]]
+    if match["item"]:
+        last = match["history"][-1]["decision"] if match["history"] else None
+        match["state"] = match_state(match["status"], last, match["item"]["state"])
+        force = (match["theft"] or {}).get("force_area") if match["theft"] else None
+        match["context"] = match_context(match["queue"], match["item"]["state"], force)
+        match["shared"] = any(h["decision"] == "shared_with_owner" for h in match["history"])
     return match

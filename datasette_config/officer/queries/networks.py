@@ -36,7 +36,7 @@ def network_rows(conn, filters: NetworkFilters, limit: int = 200) -> list[dict]:
         where.append("exists (select 1 from json_each(n.sources) where value = :source)")
         params["source"] = filters.source
     rows = dict_rows(conn.execute(
-        "select n.*, (select group_concat(coalesce(s.handle, s.name, 'seller ' || s.id), ', ') from "
+        "select n.*, (select group_concat(coalesce(s.handle, s.name, 'a seller with no name on ' || s.source), ', ') from "
         "(select * from sellers where network_id = n.id order by listings desc limit 4) s) as names "
         f"from networks n where {' and '.join(where)} order by n.risk_rank limit :limit", params))
     for row in rows:
@@ -72,7 +72,7 @@ def load_network(conn, network_id: int) -> dict | None:
         "from sellers where network_id = ? order by listings desc, id", [network_id]))
     for s in sellers:
         s["phones"], s["emails"] = json.loads(s["phones"]), json.loads(s["emails"])
-        s["label"] = s["handle"] or s["name"] or f"seller {s['id']}"
+        s["label"] = s["handle"] or s["name"] or f"a seller with no name on {s['source']}"
     listings = dict_rows(conn.execute(
         "select l.id, l.seller_id, l.source, l.url, l.title, l.price, l.currency, l.location, l.force_area, "
         "coalesce(l.posted_at, l.first_seen_at) as listed_at, l.first_seen_at, l.last_seen_at, l.removed_at "

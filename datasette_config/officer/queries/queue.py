@@ -10,6 +10,16 @@ from datasette_config.toolkit import rows_as_dicts
 from registry.identifiers.vocab import CATEGORIES
 from registry.places.areas import FORCE_AREAS
 from registry.places.groups import NATIONAL, ForceGroupError, force_groups, forces_in_scope, groups_of
+from registry.words.evidence import top_reason_words
+from registry.words.labels import (
+    ITEM_NOT_THEIRS_SQL,
+    ITEM_SOLD_SQL,
+    LAST_DECISION_SQL,
+    category_words,
+    item_state,
+    match_context,
+    match_state,
+)
 
 BANDS = ("strong", "likely", "possible")
 STATUSES = ("new", "confirmed", "dismissed", "all")
@@ -93,7 +103,8 @@ EDIT_PENDING = ("(m.status in ('new', 'confirmed') and m.evidence_edited_at is n
 _DETAILS_SQL = f"""
 select m.id, m.queue, m.band, m.score, m.status, m.reasons, m.created_at, m.reviewed_by,
   m.evidence_edits, {EDIT_PENDING} as edit_pending,
-  i.id as item_id, i.category, i.make, i.model, i.year, i.colour, i.register,
+  i.id as item_id, i.category, i.make, i.model, i.year, i.colour, i.register, i.status as item_status,
+  {ITEM_SOLD_SQL} as item_sold, {ITEM_NOT_THEIRS_SQL} as item_not_theirs, {LAST_DECISION_SQL} as last_decision,
   l.id as listing_id, l.title, l.price, l.currency, l.source, l.removed_at,
   {_FORCE_AREA} as force_area, l.force_area as listed_area, l.location,
   (select p.id from photos p where p.item_id = i.id order by p.position, p.id limit 1) as first_photo_id,
@@ -106,14 +117,9 @@ where m.id in (select value from json_each(:ids))
 """
 
 
-def _page_ids(conn, filters: QueueFilters, limit: int) -> list[str]:
-    """The ids of one page of the queue, in queue order: with the default (new) or every status,
-    matches raised because an edit removed their evidence come first (confirmed ones too).
-
-    One small query per (status group, band), each walked in score order along the
-    matches_queue index and stopped by its LIMIT, so a long queue is never sorted whole.
-    """
-    where, params = ["m.queue = :queue", "m.band = :band"], {"queue": filters.queue}
+def _view_where(filters: QueueFilters, queue: str) -> tuple[list[str], dict]:
+    """The conditions of the view (queue, category, dates, area, border) without status and band."""
+    where, params = ["m.queue = :queue"], {"queue": queue}
     if filters.category:
         where.append("exists (select 1 from items i where i.id = m.item_id and i.category = :category)")
         params["category"] = filters.category
@@ -130,6 +136,40 @@ def _page_ids(conn, filters: QueueFilters, limit: int) -> list[str]:
         params["scope"] = json.dumps(scope)
     if filters.border:
         where.append(f"{_FORCE_AREA} != (select bl.force_area from listings bl where bl.id = m.listing_id)")
+    return where, params
+
+
+def view_query(filters: QueueFilters) -> str:
+    """The query string that keeps the view (area, border, category, band, dates) across the tabs."""
+    from urllib.parse import urlencode
+
+    pairs = {"force_area": filters.force_area or NATIONAL, "border": "1" if filters.border else "",
+             "category": filters.category, "band": filters.band, "since": filters.since, "until": filters.until}
+    return urlencode({k: v for k, v in pairs.items() if v})
+
+
+def view_counts(conn, filters: QueueFilters) -> dict[str, int]:
+    """New matches per queue in the view the tabs sit above (the same area, border, category,
+    band and dates as the list), so a tab's count is what its list shows as new."""
+    counts = {}
+    for queue in QUEUES:
+        where, params = _view_where(filters, queue)
+        if filters.band:
+            where.append("m.band = :band")
+            params["band"] = filters.band
+        counts[queue] = conn.execute(f"select count(*) from matches m where {' and '.join(where)} "
+                                     "and m.status = 'new'", params).fetchone()[0]
+    return counts
+
+
+def _page_ids(conn, filters: QueueFilters, limit: int) -> list[str]:
+    """The ids of one page of the queue, in queue order.
+
+    One small query per (status group, band), each walked in score order along the
+    matches_queue index and stopped by its LIMIT, so a long queue is never sorted whole.
+    """
+    where, params = _view_where(filters, filters.queue)
+    where.append("m.band = :band")
     groups = [("m.status = :status", filters.status)] if filters.status != "all" else [
         ("m.status = :status", "new"), ("m.status in ('confirmed', 'dismissed')", None)]
     if filters.status in ("new", "all"):  # matches whose evidence the seller edited away come first
@@ -153,21 +193,26 @@ def queue_rows(conn, filters: QueueFilters, *, limit: int = 200, now: datetime |
     for row in rows_as_dicts(conn, _DETAILS_SQL, {"ids": json.dumps(ids)}):
         reasons = parse_reasons(row.pop("reasons"))
         row["edits"] = [e.get("detail") for e in parse_reasons(row.pop("evidence_edits")) if e.get("detail")]
-        row["top_reason"] = reasons[0].get("detail") or reasons[0].get("kind") if reasons else ""
+        row["top_reason"] = top_reason_words(reasons)
         pair = next((r for r in reasons if r.get("photo_id") and r.get("listing_photo_id")), None)
         row["photo_id"] = pair["photo_id"] if pair else row["first_photo_id"]
         row["listing_photo_id"] = pair["listing_photo_id"] if pair else row["first_listing_photo_id"]
+        item = item_state(row.pop("item_status"), sold=bool(row.pop("item_sold")),
+                          not_theirs=bool(row.pop("item_not_theirs")))
+        row["item_state"] = item
+        row["state"] = match_state(row["status"], row["last_decision"], item)
+        row["context"] = match_context(row["queue"], item, row["force_area"])
+        row["category_words"] = category_words(row["category"])
         row["age"] = age_text(row["created_at"], now)
         row["cross_border"] = bool(row["force_area"] and row["listed_area"] and row["force_area"] != row["listed_area"])
         by_id[row["id"]] = row
     return [by_id[i] for i in ids if i in by_id]
 
 
-def filter_choices(conn) -> dict:
+def filter_choices(conn=None) -> dict:
     """The values offered in the queue's filter menus (fixed vocabularies: no scan of the registry)."""
-    counts = dict(conn.execute("select queue, count(*) from matches where status = 'new' group by queue"))
     return {"bands": BANDS, "statuses": STATUSES, "categories": sorted(CATEGORIES), "force_areas": FORCE_AREAS,
-            "force_groups": list(force_groups()), "new_counts": counts}
+            "force_groups": list(force_groups())}
 
 
 def area_views(own_area: str | None) -> list[dict]:

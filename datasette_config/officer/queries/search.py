@@ -21,19 +21,48 @@ MIN_PARTIAL = 4
 FUZZY_CUTOFF = 75
 
 
-def explain_edit(typed: str, stored: str) -> str:
-    """One line on how a near key differs from what was typed."""
-    ops = Levenshtein.editops(typed, stored)
-    parts = []
-    for op in ops[:3]:
-        if op.tag == "replace":
-            parts.append(f"typed {typed[op.src_pos]} where the register has {stored[op.dest_pos]}")
+def _edit_words(typed: str, stored: str, ops) -> list[str]:
+    """Each difference as a phrase; a swap of two neighbours, and the same character typed in
+    another place (an insert and a delete of it), read as one difference each."""
+    ops, parts = list(ops), []
+    while ops:
+        op = ops.pop(0)
+        nxt = ops[0] if ops else None
+        if (op.tag == "replace" and nxt is not None and nxt.tag == "replace" and nxt.src_pos == op.src_pos + 1
+                and typed[op.src_pos:op.src_pos + 2] == stored[op.dest_pos:op.dest_pos + 2][::-1]):
+            ops.pop(0)
+            parts.append(f"you typed {typed[op.src_pos:op.src_pos + 2]} where the register has "
+                         f"{stored[op.dest_pos:op.dest_pos + 2]} (two characters swapped)")
+        elif (nxt is not None and {op.tag, nxt.tag} == {"insert", "delete"}
+              and typed[(op if op.tag == "delete" else nxt).src_pos] == stored[(op if op.tag == "insert" else nxt).dest_pos]):
+            ops.pop(0)
+            dele, ins = (op, nxt) if op.tag == "delete" else (nxt, op)
+            first = min(dele.src_pos, ins.dest_pos)
+            if abs(dele.src_pos - ins.dest_pos) == 1 and typed[first:first + 2] == stored[first:first + 2][::-1]:
+                parts.append(f"you typed {typed[first:first + 2]} where the register has {stored[first:first + 2]} "
+                             "(two characters swapped)")
+                continue
+            parts.append(f"the {typed[dele.src_pos]} is in another place: character {dele.src_pos + 1} as you "
+                         f"typed it, character {ins.dest_pos + 1} on the register")
+        elif op.tag == "replace":
+            parts.append(f"character {op.src_pos + 1}: you typed {typed[op.src_pos]}, the register has "
+                         f"{stored[op.dest_pos]}")
         elif op.tag == "insert":
-            parts.append(f"the register has an extra {stored[op.dest_pos]}")
+            parts.append(f"the register has one more character, {stored[op.dest_pos]}, at character "
+                         f"{op.dest_pos + 1}")
         else:
-            parts.append(f"typed an extra {typed[op.src_pos]}")
-    more = f" and {len(ops) - 3} more" if len(ops) > 3 else ""
-    return f"{len(ops)} character{'s' if len(ops) != 1 else ''} different: " + "; ".join(parts) + more
+            parts.append(f"you typed one more character, {typed[op.src_pos]}, at character {op.src_pos + 1}")
+    return parts
+
+
+def explain_edit(typed: str, stored: str) -> str:
+    """One sentence on how a near key differs from what was typed, e.g. "1 character different: character
+    5: you typed O, the register has 0" or "1 character different: you typed 45 where the register has 54
+    (two characters swapped)". Positions count from 1 along the typed or registered number."""
+    parts = _edit_words(typed, stored, Levenshtein.editops(typed, stored))
+    more = f"; and {len(parts) - 3} more" if len(parts) > 3 else ""
+    count = f"{len(parts)} character{'s' if len(parts) != 1 else ''} different"
+    return f"{count}: " + "; ".join(parts[:3]) + more
 
 
 @dataclass

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datasette.utils.asgi import Response
 
 from datasette_config.access_log import log_access, owner_contact
-from datasette_config.officer.decisions import DecisionError, record_decision
+from datasette_config.officer.decisions import DecisionError, record_decision, share_with_owner
 from datasette_config.officer.queries.match import load_match
 from datasette_config.officer.queries.networks import network_of_listing
 from datasette_config.toolkit import not_found, read, render, require_officer, write
@@ -44,4 +44,20 @@ async def decide(request, datasette):
         datasette.add_message(request, str(exc), datasette.ERROR)
     else:
         datasette.add_message(request, f"Match {match_id} is now {status}.", datasette.INFO)
+    return Response.redirect(f"/match/{match_id}")
+
+
+async def share(request, datasette):
+    """POST /match/ID/share: show the listing to the item's owner (officers only)."""
+    actor = require_officer(request)
+    if request.method != "POST":
+        return Response.text("POST from the match page", status=405)
+    match_id = request.url_vars["match_id"]
+    try:
+        done = await write(datasette, lambda conn: share_with_owner(conn, match_id, actor["id"]))
+    except DecisionError as exc:
+        datasette.add_message(request, str(exc), datasette.ERROR)
+    else:
+        datasette.add_message(request, "Shared with the owner." if done else "Already shared with the owner.",
+                              datasette.INFO)
     return Response.redirect(f"/match/{match_id}")

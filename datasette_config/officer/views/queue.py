@@ -2,7 +2,14 @@
 
 from __future__ import annotations
 
-from datasette_config.officer.queries.queue import QueueFilters, area_views, filter_choices, queue_rows
+from datasette_config.officer.queries.queue import (
+    QueueFilters,
+    area_views,
+    filter_choices,
+    queue_rows,
+    view_counts,
+    view_query,
+)
 from datasette_config.toolkit import read, render, require_officer
 
 QUEUE_LIMIT = 200
@@ -14,10 +21,11 @@ async def queue_page(request, datasette):
     filters = QueueFilters.from_args(request.args, default_area=own_area)
 
     def fetch(conn):
-        return queue_rows(conn, filters, limit=QUEUE_LIMIT), filter_choices(conn)
+        return queue_rows(conn, filters, limit=QUEUE_LIMIT), view_counts(conn, filters)
 
-    rows, choices = await read(datasette, fetch)
+    rows, counts = await read(datasette, fetch)
     title = "Owner checks" if filters.queue == "owner_check" else "Match queue"
     return await render(datasette, request, "officer/queue.html",
-                        {"rows": rows, "filters": filters, "choices": choices, "page_title": title,
+                        {"rows": rows, "filters": filters, "choices": filter_choices(), "page_title": title,
+                         "counts": counts, "view_query": view_query(filters),
                          "limit": QUEUE_LIMIT, "views": area_views(own_area)})

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import urllib.parse
+
+from datasette.utils.asgi import Response
+
 from datasette_config.access_log import log_access, owner_contact
-from datasette_config.officer.plots import map_points, project, stacked_bars, weekly_counts
+from datasette_config.officer.basemap import area_bounds, basemap
+from datasette_config.officer.plots import map_points, stacked_bars, weekly_counts
 from datasette_config.officer.queries.queue import QueueFilters, area_views
 from datasette_config.officer.queries.search import search_identifier, search_text
 from datasette_config.toolkit import read, render, require_officer, write
-from registry.places.gazetteer import towns
 
 
 async def search_page(request, datasette):
@@ -39,16 +43,26 @@ async def search_page(request, datasette):
 
 async def map_page(request, datasette):
     """The map of the officer's area by default (their force or group), any area with `force_area`
-    (`national` for every force), as the queue."""
+    (`national` for every force), as the queue. `/map.json`: the points and the area to fit, which
+    the page's script (static/map.js) draws with Leaflet over the base from `/map/basemap.json`."""
     actor = require_officer(request)
     own_area = actor.get("force_area") if isinstance(actor, dict) else None
     filters = QueueFilters.from_args(request.args, default_area=own_area)
     scope = filters.scope()
     points = await read(datasette, lambda conn: map_points(conn, scope))
-    backdrop = [(t.latitude, t.longitude) for t in towns()]
-    return await render(datasette, request, "officer/map.html", {"plot": project(points, backdrop=backdrop),
-                                                                 "points": points, "filters": filters,
-                                                                 "views": area_views(own_area)})
+    if request.path.endswith(".json"):
+        return Response.json({"ok": True, **points, "fit": area_bounds(scope), "area": filters.force_area or "national"},
+                             headers={"Cache-Control": "private, no-store"})
+    query = urllib.parse.urlencode({"force_area": filters.force_area or "national"})
+    return await render(datasette, request, "officer/map.html", {"points": points, "filters": filters,
+                                                                 "views": area_views(own_area),
+                                                                 "data_url": f"/map.json?{query}"})
+
+
+async def basemap_page(request, datasette):
+    """GET /map/basemap.json: coastline, force and group lines, force extents, towns (officers)."""
+    require_officer(request)
+    return Response.json(basemap(), headers={"Cache-Control": "private, max-age=3600"})
 
 
 async def trends_page(request, datasette):

@@ -35,8 +35,8 @@ async def test_a_catalogue_is_answered_line_by_line_with_bad_lines_reported(ds, 
     body = response.json()
     assert [(a["line"], a["reference"], a["result"]) for a in body["answers"]] == [
         (2, "101", "stolen"), (3, "102", "registered"), (4, "103", "unknown"), (5, "104", "similar")]
-    assert body["errors"] == ["line 6: no identifier", 'line 7: "ab" is too short or not an identifier: type the '
-                              "whole serial, PIN, VIN, ear tag or chip number as it appears on the machine or animal."]
+    assert body["errors"] == ["line 6: no identifier", "line 7: That is not an identifier: it has no digits. Type the "
+                              "serial, PIN, VIN, ear tag or chip number as it appears on the machine or animal."]
     assert body["counts"] == {"stolen": 1, "similar": 1, "registered": 1, "unknown": 1}
     assert "44260123456" in body["answers"][0]["message"]
     text = response.text.lower()
@@ -59,7 +59,7 @@ async def test_a_stolen_hit_reaches_officers_with_the_account(ds, trade, login):
 async def test_the_page_json_and_csv_answers(ds, trade, login):
     cookies = login("mart")
     page = await upload(ds, cookies, CATALOGUE)
-    assert page.status_code == 200 and "STOLEN: do not sell" in page.text and "line 6: no identifier" in page.text
+    assert page.status_code == 200 and "Reported stolen: do not buy or sell it" in page.text and "line 6: no identifier" in page.text
     posted = await ds.client.post("/check/trade.json", json={"identifiers": [
         "JH2TE4321ZK000777", {"identifier": "SCK600000B0654321", "reference": "lot 9"}, "", 7]}, cookies=cookies)
     body = posted.json()

@@ -80,7 +80,11 @@ async def test_possible_clones_link_to_the_other_records(ds, db, seeded, cookies
     page = (await ds.client.get(f"/item/{seeded['quad']}", cookies=cookies)).text
     assert '<a class="fw-clone" href="/clones?key=HFT420778899">' in page
     listing = (await ds.client.get("/clones.json", cookies=cookies)).json()
-    assert [(g["key"], g["owners"], g["items"]) for g in listing["groups"]] == [("HFT420778899", 2, 2)]
+    assert [(g["key"], g["owners"], g["item_count"]) for g in listing["groups"]] == [("HFT420778899", 2, 2)]
+    assert listing["groups"][0]["typed"] in ("HFT420-778899", "hft420 778899")
+    overview = (await ds.client.get("/clones", cookies=cookies)).text
+    assert "built-in method" not in overview and "<td data-label=\"Items\">2</td>" in overview
+    assert f'<span class="fw-id">{listing["groups"][0]["typed"]}</span>' in overview
     records = (await ds.client.get("/clones.json?key=HFT-420-778899", cookies=cookies)).json()["records"]
     assert sorted(r["item_id"] for r in records) == sorted([seeded["quad"], cloned])
     html = (await ds.client.get("/clones?key=HFT420778899", cookies=cookies)).text

@@ -31,7 +31,8 @@ async def test_confirm_dismiss_reopen_flow_with_history(ds, db, cookies_for):
     assert all(h[3].endswith("Z") for h in history)
     page = (await ds.client.get("/match/m-stolen-1", cookies=cookies)).text
     assert "bill of sale seen" in page and 'id="fw-status" class="fw-status-dismissed"' in page
-    assert page.index("confirmed</td>") < page.index("reopened</td>") < page.index("dismissed</td>")
+    assert (page.index("confirmed as the registered item</td>") < page.index("reopened for another look</td>")
+            < page.index("dismissed: not the registered item</td>"))
 
 
 @pytest.mark.parametrize("decision, note, message", [

@@ -88,5 +88,11 @@ async def test_the_public_check_names_the_force_where_it_was_stolen(ds, skipton)
 ])
 async def test_the_map_opens_on_the_officers_area(ds, cookies_for, skipton, officer, query, thefts, listings):
     html = (await ds.client.get(f"/map{query}", cookies=cookies_for(officer))).text
-    svg = html.split('class="fw-plot fw-map"', 1)[1].split("</svg>")[0] if "fw-map" in html else ""
-    assert (svg.count("<rect "), svg.count("<circle ")) == (thefts, listings)
+    data_url = html.split('data-points="', 1)[1].split('"', 1)[0].replace("&amp;", "&")
+    data = (await ds.client.get(data_url, cookies=cookies_for(officer))).json()
+    assert (len(data["thefts"]), len(data["listings"])) == (thefts, listings)
+    (south, west), (north, east) = data["fit"]
+    if query:  # national: the whole United Kingdom
+        assert south < 50.5 and north > 58
+    else:  # fitted to the officer's force, not the country
+        assert north - south < 3 and east - west < 4

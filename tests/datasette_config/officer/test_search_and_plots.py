@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date
 
 import pytest
@@ -84,10 +85,24 @@ def test_fts_query_quotes_every_word():
 
 
 async def test_map_plots_thefts_and_matched_listings_offline(ds, cookies_for):
-    html = (await ds.client.get("/map", cookies=cookies_for("olivia"))).text
-    assert html.count("<rect ") == 1 and html.count("<circle ") == 1
-    assert 'href="/match/m-stolen-1"' in html and "stroke-dasharray" in html
-    assert "http://" not in html.split("<svg", 1)[1].split("</svg>")[0].replace("http://www.w3.org/2000/svg", "")
+    cookies = cookies_for("olivia")
+    html = (await ds.client.get("/map", cookies=cookies)).text
+    ours = html.split("<h1>Thefts", 1)[1].split('<script src="/farmwatch-static/map.js"></script>', 1)[0]
+    scripts = re.findall(r"<script[^>]*>", ours)
+    assert '<script src="/farmwatch-static/vendor/leaflet/leaflet.js">' in scripts
+    assert all('src="/' in tag for tag in scripts)  # our own static files only, no inline script
+    assert "https://" not in ours and "{z}" not in ours
+    data = (await ds.client.get("/map.json", cookies=cookies)).json()
+    assert len(data["thefts"]) == 1 and [x["href"] for x in data["listings"]] == ["/match/m-stolen-1"]
+    assert "tractor stolen 2026-11-01 at Faccombe" in data["thefts"][0]["label"]
+    base = (await ds.client.get("/map/basemap.json", cookies=cookies)).json()
+    assert base["coast"]["type"] == "MultiPolygon" and len(base["coast"]["coordinates"]) > 10
+    assert len(base["force_lines"]) > 500 and base["group_lines"]
+    assert {"Hampshire", "North Yorkshire", "Police Scotland"} <= set(base["forces"])
+    assert any(t[0] == "Andover" for t in base["towns"])
+    for path in ("/farmwatch-static/vendor/leaflet/leaflet.js", "/farmwatch-static/map.js",
+                 "/farmwatch-static/vendor/markercluster/leaflet.markercluster.js"):
+        assert (await ds.client.get(path)).status_code == 200
 
 
 def test_projection_keeps_points_inside_the_canvas():
