@@ -15,6 +15,7 @@ from sqlite_utils import Database
 from registry.cleaning import clip, parse_date, parse_year
 from registry.clones import refresh_clone_flags
 from registry.db import data_dir, utcnow
+from registry.emails import EmailError, check_email
 from registry.history import CLI_ACTOR, record_event
 from registry.identifiers import Identifier, IdentifierError, parse_identifier
 from registry.photos import PhotoError, store_photo
@@ -22,8 +23,6 @@ from registry.places.areas import force_for_postcode
 from registry.places.locating import theft_columns
 from registry.spreadsheets import TEXT_FIX, spreadsheet_damage
 from registry.vocab import CATEGORIES, resolve_category
-
-_EMAIL = re.compile(r"^[^@\s<>\"']+@[^@\s<>\"']+\.[^@\s<>\"']+$")
 
 
 class RegistryError(ValueError):
@@ -59,9 +58,10 @@ def validate_owner(raw) -> tuple[dict, dict[str, str]]:
     if not owner["name"]:
         errors["owner.name"] = "owner name is missing"
     if owner["email"]:
-        owner["email"] = owner["email"].lower()
-        if not _EMAIL.match(owner["email"]):
-            errors["owner.email"] = f'e-mail "{owner["email"]}" is not an e-mail address'
+        try:
+            owner["email"] = check_email(owner["email"])
+        except EmailError as error:
+            errors["owner.email"] = str(error)
     if owner["postcode"]:
         owner["postcode"] = re.sub(r"\s+", " ", owner["postcode"].upper())
     if owner["phone"] and (problem := _phone_damage(owner["phone"])):
