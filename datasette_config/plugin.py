@@ -48,6 +48,11 @@ def _with_security_headers(event: dict) -> dict:
     return {**event, "headers": [*event.get("headers", []), *extra]}
 
 
+def _is_csv_type(event: dict) -> bool:
+    return any(name.lower() == b"content-type" and value.lower().startswith((b"text/csv", b"text/tab-separated"))
+               for name, value in event.get("headers", []))
+
+
 @hookimpl
 def asgi_wrapper(datasette):
     def wrap(app):
@@ -61,7 +66,7 @@ def asgi_wrapper(datasette):
             async def send_with_headers(event):
                 if event["type"] == "http.response.start":
                     event = _with_security_headers(event)
-                    if is_csv and event.get("status") == 200:
+                    if event.get("status") == 200 and (is_csv or _is_csv_type(event)):
                         held["start"] = event
                         return
                 elif held["start"] is not None and event["type"] == "http.response.body":

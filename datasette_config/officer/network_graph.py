@@ -7,12 +7,9 @@ links between sellers (labelled by kind), each seller's listings, and matches.
 
 from __future__ import annotations
 
-import csv
-import io
-
 import networkx as nx
 
-from datasette_config.csv_safety import spreadsheet_safe
+from datasette_config.csv_safety import csv_text
 
 WIDTH, HEIGHT, MARGIN = 900, 560, 40
 LABEL_ROOM = 150  # labels are written to the right of their node
@@ -105,9 +102,4 @@ def edges_csv(data: dict) -> str:
 
 
 def _csv(header, rows) -> str:
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow(header)
-    for row in rows:
-        writer.writerow([spreadsheet_safe(v) for v in row])
-    return out.getvalue()
+    return csv_text([header, *rows])

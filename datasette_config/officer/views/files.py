@@ -3,15 +3,14 @@
 from __future__ import annotations
 
 import asyncio
-import csv
 import gzip
 import hashlib
-import io
 import json
 
 from datasette.utils.asgi import Forbidden, Response
 
 from datasette_config.auth.access_log import log_access, owner_contact
+from datasette_config.csv_safety import csv_text
 from datasette_config.officer.export import case_record, case_rows
 from datasette_config.officer.queries.match import load_match
 from datasette_config.officer.snapshot import render_with_photos
@@ -109,8 +108,5 @@ async def export_match(request, datasette):
     if fmt == "json":
         return Response(json.dumps(record, indent=2, ensure_ascii=False), content_type="application/json",
                         headers=headers)
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow(["section", "field", "value"])
-    writer.writerows(case_rows(record))
-    return Response(buffer.getvalue(), content_type="text/csv; charset=utf-8", headers=headers)
+    text = csv_text([["section", "field", "value"], *case_rows(record)])
+    return Response(text, content_type="text/csv; charset=utf-8", headers=headers)
