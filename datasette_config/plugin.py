@@ -11,6 +11,7 @@ from markupsafe import Markup
 from datasette_config.auth.sessions import COOKIE_NAME, actor_for_token
 from datasette_config.constants import DATABASE_NAME, STATIC_MOUNT
 from datasette_config.csv_safety import neutralise_csv
+from datasette_config.proxies import rewrite_scope, trusted_networks
 from datasette_config.web import read
 
 SECURITY_HEADERS = [
@@ -59,6 +60,7 @@ def asgi_wrapper(datasette):
         async def with_headers(scope, receive, send):
             if scope["type"] != "http":
                 return await app(scope, receive, send)
+            scope = rewrite_scope(scope, trusted_networks(datasette))
             scope = {**scope, "headers": strip_cookies(list(scope.get("headers") or []))}
             is_csv = scope.get("path", "").lower().endswith(".csv")
             held: dict = {"start": None, "body": []}
