@@ -11,6 +11,7 @@ from markupsafe import Markup
 from datasette_config.auth.sessions import COOKIE_NAME, actor_for_token
 from datasette_config.constants import DATABASE_NAME, STATIC_MOUNT
 from datasette_config.csv_safety import neutralise_csv
+from datasette_config.guard import refusal
 from datasette_config.proxies import rewrite_scope, trusted_networks
 from datasette_config.web import read
 
@@ -54,6 +55,15 @@ def _is_csv_type(event: dict) -> bool:
                for name, value in event.get("headers", []))
 
 
+async def send_text(send, status: int, message: str) -> None:
+    """A plain-text answer with the security headers (used for refusals made before Datasette)."""
+    body = (message + "\n").encode("utf-8")
+    start = {"type": "http.response.start", "status": status,
+             "headers": [(b"content-type", b"text/plain; charset=utf-8"), (b"content-length", str(len(body)).encode())]}
+    await send(_with_security_headers(start))
+    await send({"type": "http.response.body", "body": body})
+
+
 @hookimpl
 def asgi_wrapper(datasette):
     def wrap(app):
@@ -62,6 +72,9 @@ def asgi_wrapper(datasette):
                 return await app(scope, receive, send)
             scope = rewrite_scope(scope, trusted_networks(datasette))
             scope = {**scope, "headers": strip_cookies(list(scope.get("headers") or []))}
+            if refused := await refusal(datasette, scope):
+                status, message = refused
+                return await send_text(send, status, message)
             is_csv = scope.get("path", "").lower().endswith(".csv")
             held: dict = {"start": None, "body": []}
 
