@@ -23,6 +23,7 @@ SECURITY_HEADERS = [
      b"default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; "
      b"script-src 'self' 'unsafe-inline'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'"),
 ]
+THROTTLE_EVENTS_URL = f"/{DATABASE_NAME}/login_throttle_events?_sort_desc=id"
 # Datasette's stock actor cookie is not HttpOnly, never expires and cannot be revoked: it never counts here.
 IGNORED_COOKIES = {b"ds_actor"}
 
@@ -160,6 +161,8 @@ def menu_links(datasette, actor, request):
         ]
     if actor.get("role") in ("trade", "admin"):
         links.append({"href": "/check/trade", "label": "Check a catalogue"})
+    if actor.get("role") == "admin":
+        links.append({"href": THROTTLE_EVENTS_URL, "label": "Login throttling events"})
     links.append({"href": "/-/logout", "label": f"Log out ({actor.get('id')})"})
     return links
 
