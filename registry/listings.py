@@ -85,12 +85,12 @@ def clean_listing(raw: dict) -> dict:
         photos = [photos]
     category_text = clip(raw.get("category"), 100)
 
-    def number(key):
+    def number(key, limit):
         try:
             value = float(raw.get(key))
-            return value if value == value else None
         except (TypeError, ValueError):
             return None
+        return value if -limit <= value <= limit else None  # NaN and infinities fail the test too
 
     return {
         "id": listing_id(source, url), "source": source, "url": url,
@@ -104,7 +104,7 @@ def clean_listing(raw: dict) -> dict:
         "structured_identifiers": json.dumps(identifiers),
         "seller_name": clip(seller.get("name"), 200), "seller_profile_url": clip(seller.get("profile_url"), 2000),
         "seller_phone": clip(seller.get("phone"), 120), "seller_email": clip(seller.get("email"), 200),
-        "latitude": number("latitude"), "longitude": number("longitude"),
+        "latitude": number("latitude", 90), "longitude": number("longitude", 180),
         "photo_urls": [clip(str(p), 2000) for p in photos if p][:64],
     }
 

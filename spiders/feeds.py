@@ -10,7 +10,7 @@ from urllib.parse import urljoin
 
 from lxml import etree
 
-from spiders.text import clean_text
+from spiders.reading.text import clean_text
 
 MAX_ENTRIES = 5000
 _PARSER = dict(recover=True, resolve_entities=False, no_network=True, huge_tree=False, remove_comments=True)

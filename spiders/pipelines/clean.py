@@ -1,27 +1,21 @@
-"""Clean and normalise fields: text without markup, prices as numbers, currencies, dates in UTC."""
+"""Markup out of every text field, once, before identifiers are looked for and the listing is stored.
+
+Only what the registry cannot do is done here: tags and scripts stripped (spiders.reading.text.clean_text),
+a listing without a title dropped, photo addresses kept only when they are http(s), once each. The
+price, currency, date and coordinates are read and checked once, by registry.listings.clean_listing when
+the listing is stored (the same rules as `farmwatch listings import`)."""
 
 from __future__ import annotations
 
-import math
 import re
 
 from scrapy.exceptions import DropItem
 
-from registry.cleaning import parse_datetime
-from registry.prices import parse_price
-from spiders.text import clean_text
+from spiders.reading.text import clean_text
 
 TEXT_FIELDS = ("title", "location", "category", "make", "model", "colour")
 MAX_PHOTOS = 64  # a dealer's gallery can hold 50 or more
 _CURRENCY = re.compile(r"^[A-Z]{3}$")
-
-
-def _coordinate(value, limit: float) -> float | None:
-    try:
-        number = float(value)
-    except (TypeError, ValueError):
-        return None
-    return number if math.isfinite(number) and -limit <= number <= limit else None
 
 
 class CleanFieldsPipeline:
@@ -34,14 +28,10 @@ class CleanFieldsPipeline:
         declared = (clean_text(item.get("currency")) or "").upper()
         declared = declared if _CURRENCY.match(declared) else None
         published = item.get("price")
-        published = clean_text(published) if isinstance(published, str) else published
-        price = parse_price(published, default_currency=declared)
-        item["price"] = price.amount_float if price else None
-        item["price_text"] = published if isinstance(published, str) else None
-        item["currency"] = declared or (price.currency if price else None)
-        item["posted_at"] = parse_datetime(clean_text(item.get("posted_at")))
-        for field, limit in (("latitude", 90), ("longitude", 180)):
-            item[field] = _coordinate(item.get(field), limit)
+        item["price"] = clean_text(published) if isinstance(published, str) else published
+        item["price_text"] = item["price"] if isinstance(published, str) else None
+        item["currency"] = declared
+        item["posted_at"] = clean_text(item.get("posted_at"))
         seller = item.get("seller") or {}
         item["seller"] = {k: clean_text(v) for k, v in seller.items() if clean_text(v)} if isinstance(seller, dict) else {}
         photos = [p for p in item.get("photos") or [] if isinstance(p, str) and re.match(r"^https?://", p, re.I)]

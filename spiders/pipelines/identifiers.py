@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from registry.identifiers import matching_key
-from spiders.text import find_identifiers
+from spiders.reading.text import find_identifiers
 
 MAX_IDENTIFIERS = 20
 

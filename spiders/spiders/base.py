@@ -18,9 +18,9 @@ from registry.db import utcnow
 from registry.listings import listing_id, mark_removed
 from spiders.config import Source, select_sources, source_for_url
 from spiders.errors import describe_error, is_robots_refusal
-from spiders.extraction import extract_listing
-from spiders.fields import SelectorError, extract_fields
 from spiders.items import ListingItem
+from spiders.reading.listing import extract_listing
+from spiders.reading.selectors import SelectorError, extract_fields
 from spiders.state import get_run, write_lock
 
 GONE = (404, 410)

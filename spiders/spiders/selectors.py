@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from parsel import Selector
 
-from spiders.fields import SelectorError, select_links
+from spiders.reading.selectors import SelectorError, select_links
 from spiders.spiders.base import ListingSpider
 
 

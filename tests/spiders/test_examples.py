@@ -5,8 +5,8 @@ from pathlib import Path
 from parsel import Selector
 
 from spiders.config import load_sources
-from spiders.extraction import extract_listing
-from spiders.fields import extract_fields, select_links
+from spiders.reading.listing import extract_listing
+from spiders.reading.selectors import extract_fields, select_links
 
 EXAMPLE = Path(__file__).resolve().parents[2] / "spiders" / "examples" / "classifieds-selectors.yaml"
 PAGES = Path(__file__).parent / "pages"
@@ -53,7 +53,7 @@ def test_ad_page_fields_details_table_photo_strip_and_seller():
 def test_the_same_ad_read_without_selectors_gives_the_same_listing():
     listing, notes = extract_listing((PAGES / "classic_ad.html").read_text(), BASE + "/farm-machinery/ad/101-kubota-m5-111")
     assert notes == []
-    assert listing["title"] == "Kubota M5-111 tractor" and listing["price"] == 38500 and listing["currency"] == "GBP"
+    assert listing["title"] == "Kubota M5-111 tractor" and listing["price"] == "£38,500" and listing["currency"] == "GBP"
     assert {"kind": "serial", "value": "KBCM5111C0J512345"} in listing["identifiers"]
     assert {"kind": "engine", "value": "V3800-7ZK1234"} in listing["identifiers"]
     assert {"kind": "stock", "value": "HX-2291"} in listing["identifiers"]

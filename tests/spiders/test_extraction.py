@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 
-from spiders.extraction import extract_listing
+from spiders.reading.listing import extract_listing
 
 PAGES = Path(__file__).parent / "pages"
 

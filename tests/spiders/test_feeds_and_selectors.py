@@ -7,7 +7,7 @@ from parsel import Selector
 
 from farmwatch.demo.market.sources import CLASSIFIEDS_SELECTORS
 from spiders.feeds import is_feed, is_sitemap, parse_feed, parse_sitemap
-from spiders.fields import SelectorError, extract_fields, select_links
+from spiders.reading.selectors import SelectorError, extract_fields, select_links
 
 PAGES = Path(__file__).parent / "pages"
 

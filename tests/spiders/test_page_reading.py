@@ -2,11 +2,11 @@
 
 import pytest
 
-from spiders.extraction import extract_listing
-from spiders.gallery import Gallery, is_placeholder, largest_srcset, photo_key
-from spiders.labels import field_for_label
-from spiders.text import find_identifiers
-from spiders.values import identifier_value, is_phone
+from spiders.reading.labels import field_for_label
+from spiders.reading.listing import extract_listing
+from spiders.reading.photos import Gallery, is_placeholder, largest_srcset, photo_key
+from spiders.reading.text import find_identifiers
+from spiders.reading.values import identifier_value, is_phone
 
 URL = "https://market.example/ad/5520"
 
@@ -169,7 +169,7 @@ def test_a_classified_without_structured_data():
             "<table><tr><td><img src='http://images.cl-photos.net/3n23kf3lf.jpg'></td></tr></table></div></body></html>")
     listing, _ = extract_listing(page, "https://miami.market.example/mdc/cto/1130212403.html")
     assert listing["title"] == "300ZX Nissan Twin Turbo 1992"
-    assert (listing["price"], listing["currency"]) == (5800, "USD")
+    assert (listing["price"], listing["currency"]) == ("$5800", "USD")  # as shown; the amount is read at storage
     assert listing["location"] == "N.Miami/ Hialeah"
     assert listing["seller"] == {"name": "Sam", "phone": "786-555-0147"}
     assert listing["photos"] == ["http://images.cl-photos.net/3n23kf3lf.jpg"]
@@ -185,7 +185,7 @@ def test_a_classified_without_structured_data():
 def test_why_a_page_without_structured_data_is_not_a_listing(url, page, reason):
     from lxml import html
 
-    from spiders.reader import not_listing
+    from spiders.reading.visible.page import not_listing
 
     found = not_listing(html.fromstring(page), url, "Kubota M5-111")
     assert (found is None) if reason is None else (reason in found)

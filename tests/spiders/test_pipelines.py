@@ -6,8 +6,9 @@ import pytest
 from scrapy.exceptions import DropItem
 from scrapy.utils.test import get_crawler
 
+from registry.listings import clean_listing
 from spiders.config import Source
-from spiders.items import ListingItem
+from spiders.items import ListingItem, listing_record
 from spiders.pipelines.clean import CleanFieldsPipeline
 from spiders.pipelines.identifiers import IdentifierCandidatesPipeline
 from spiders.pipelines.photos import photo_refusal
@@ -39,8 +40,9 @@ def test_clean_fields_normalises_prices_currencies_dates_and_text():
         photos=["https://market.example/1.jpg", "javascript:x", "https://market.example/1.jpg"],
         seller={"name": "<i>bob</i>", "phone": ""}, identifiers=[{"kind": "serial", "value": " <b>AB12</b> "}, {"x": 1}]))
     assert cleaned["title"] == "Honda quad"
-    assert (cleaned["price"], cleaned["currency"], cleaned["price_text"]) == (4950.0, "GBP", "£4,950 ono")
-    assert cleaned["posted_at"] == "2026-11-20T10:00:00Z"
+    row = clean_listing(listing_record(cleaned))  # the price and the date are read once, at storage
+    assert (row["price"], row["currency"], row["price_text"]) == (4950.0, "GBP", "£4,950 ono")
+    assert row["posted_at"] == "2026-11-20T10:00:00Z"
     assert cleaned["photos"] == ["https://market.example/1.jpg"]
     assert cleaned["seller"] == {"name": "bob"}
     assert cleaned["identifiers"] == [{"kind": "serial", "value": "AB12"}]
@@ -50,8 +52,8 @@ def test_clean_fields_normalises_prices_currencies_dates_and_text():
     (1e309, "51.5", (None, 51.5)), ("£12,500", 91, (12500.0, None)), (-4, "abc", (None, None)), ("POA", None, (None, None)),
     ("12.500,00 €", None, (12500.0, None)), ("2 for £100", None, (None, None))])
 def test_clean_fields_refuses_impossible_numbers(price, latitude, expected):
-    cleaned = CleanFieldsPipeline().process_item(item(price=price, latitude=latitude))
-    assert (cleaned["price"], cleaned["latitude"]) == expected
+    row = clean_listing(listing_record(CleanFieldsPipeline().process_item(item(price=price, latitude=latitude))))
+    assert (row["price"], row["latitude"]) == expected
 
 
 @pytest.mark.parametrize("title", [None, "", "<script>alert(1)</script>"])

@@ -8,7 +8,7 @@ import json
 import pytest
 
 from bench.real_pages import judge, pages_folder
-from spiders.extraction import extract_listing
+from spiders.reading.listing import extract_listing
 
 FOLDER = pages_folder()
 TRUTH = json.loads((FOLDER / "truth.json").read_text(encoding="utf-8")) if FOLDER else {"pages": []}

@@ -4,7 +4,7 @@ import json
 
 import pytest
 
-from spiders.extraction import extract_listing
+from spiders.reading.listing import extract_listing
 
 URL = "https://market.example/ad/4471-bmw-320d"
 

@@ -2,7 +2,7 @@
 
 import pytest
 
-from spiders.text import clean_text, find_identifiers
+from spiders.reading.text import clean_text, find_identifiers
 
 
 @pytest.mark.parametrize("raw, expected", [

@@ -13,7 +13,7 @@ from w3lib.html import remove_tags, remove_tags_with_content
 
 from registry.identifiers import matching_key
 from registry.vocab import resolve_identifier_kind
-from spiders.values import not_identifier, strip_contacts
+from spiders.reading.values import not_identifier, strip_contacts
 
 _SPACES = re.compile(r"[ \t\r\f\v\u00a0]+")
 _BLANK_LINES = re.compile(r"\n\s*\n+")
@@ -79,7 +79,7 @@ def find_identifiers(*texts: str | None, site_words: set[str] = frozenset(), mak
                      model: str | None = None) -> list[dict]:
     """Identifier candidates in free text: labelled ones ("Serial no: ABC 123") keep their kind,
     unlabelled letter-and-digit codes of 8-26 characters become kind "other". Values the rule in
-    spiders.values excludes (phone numbers, e-mail and web addresses, site and brand names, engine
+    spiders.reading.values excludes (phone numbers, e-mail and web addresses, site and brand names, engine
     sizes and units, the item's own model code) are never candidates."""
     found: list[dict] = []
     seen: set[str] = set()

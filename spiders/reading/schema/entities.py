@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from urllib.parse import urljoin
 
-from spiders.graph import ITEM_TYPES, Graph, Group, types_of
+from spiders.reading.schema.graph import ITEM_TYPES, Graph, Group, types_of
 
 IDENTIFIER_PROPERTIES = {"serialNumber": "serial", "vehicleIdentificationNumber": "vin", "sku": "sku",
                          "mpn": "mpn", "productID": "product_id"}
@@ -115,8 +115,8 @@ def _identifiers(graph: Graph, nodes: list[dict]) -> tuple[list[dict], dict]:
     """Identifiers the nodes publish, and other labelled properties (place, make, model, year, colour)
     from `additionalProperty`; a PropertyValue's name is read with the spec-table vocabulary."""
     from registry.vocab import resolve_identifier_kind
-    from spiders.labels import IDENTIFIER_KINDS, field_for_label
-    from spiders.values import identifier_value
+    from spiders.reading.labels import IDENTIFIER_KINDS, field_for_label
+    from spiders.reading.values import identifier_value
 
     found, fields = [], {}
     for node in nodes:

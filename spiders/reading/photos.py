@@ -14,23 +14,17 @@ from __future__ import annotations
 import re
 from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
 
-import chompjs
-
 LAZY_ATTRIBUTES = ("data-zoom-image", "data-large", "data-full", "data-original", "data-lazy-src", "data-lazy",
                    "data-src", "data-img", "data-image")
 _PLACEHOLDER_STEM = re.compile(r"^(s|spacer|blank|pixel|clear|trans|transparent|1x1|loading|loader|placeholder|lazy"
                                r"|lazyload|grey|gray|empty|dummy|pix|default|px)$", re.I)
 _PLACEHOLDER_WORD = re.compile(r"placeholder|spacer|no[-_]?image|no[-_]?photo|noimg|loading|blank\.|1x1|pixel\.gif"
                                r"|transparent\.", re.I)
-_CHROME = re.compile(r"logo|icon|sprite|badge|avatar|flag|banner|button|btn|emoji|rating|social|share|payment"
+CHROME_WORDS = re.compile(r"logo|icon|sprite|badge|avatar|flag|banner|button|btn|emoji|rating|social|share|payment"
                      r"|arrow|captcha|qr[-_]?code|tracking|beacon|advert", re.I)
-_IMAGE_PATH = re.compile(r"\.(jpe?g|png|webp|avif|gif|bmp|heic)$", re.I)
+IMAGE_PATH = re.compile(r"\.(jpe?g|png|webp|avif|gif|bmp|heic)$", re.I)
 _SIZE_TOKEN = re.compile(r"^(?P<stem>.*?[_\-$](?:[a-z]{1,2})?)(?P<size>\d{2,4})(?P<ext>\.[a-z0-9]{3,4})$", re.I)
 _SIZE_PARAMS = {"w", "h", "width", "height", "size", "quality", "q", "fit", "resize", "auto", "format", "dpr", "crop"}
-_SCRIPT_ARRAY = re.compile(r"[\"']?(\w*(?:image|img|photo|picture|gallery)\w*)[\"']?\s*[:=]\s*\[", re.I)
-_NOT_GALLERY = re.compile(r"related|similar|recommend|other|banner|logo|icon|ads?\b|promo|sponsor", re.I)
-_URL_KEYS = ("max", "zoom", "large", "full", "orig", "big", "hd", "high", "display", "main", "medium", "src", "url",
-             "href", "thumb", "small")
 MAX_PHOTOS = 64
 
 
@@ -70,7 +64,7 @@ def photo_folder(url: str) -> str:
 
 def is_chrome_address(url: str) -> bool:
     """True for an image address naming page furniture (a logo, an icon, a share picture)."""
-    return bool(_CHROME.search(urlsplit(url).path.rsplit("/", 1)[-1]))
+    return bool(CHROME_WORDS.search(urlsplit(url).path.rsplit("/", 1)[-1]))
 
 
 def largest_srcset(srcset: str | None) -> str | None:
@@ -115,93 +109,3 @@ class Gallery:
         self._index[key] = (len(self.urls), size)
         self.urls.append(url)
         return True
-
-
-def _image_of(img) -> str | None:
-    for attribute in LAZY_ATTRIBUTES:
-        value = img.get(attribute)
-        if value and not is_placeholder(value):
-            return value.strip()
-    for attribute in ("data-srcset", "srcset"):
-        best = largest_srcset(img.get(attribute))
-        if best and not is_placeholder(best):
-            return best
-    return img.get("src")
-
-
-def _is_chrome(img, page_url: str) -> bool:
-    described = " ".join(filter(None, (img.get("src"), img.get("alt"), img.get("class"), img.get("id"))))
-    if _CHROME.search(described):
-        return True
-    for size in (img.get("width"), img.get("height")):
-        if size and size.strip().isdigit() and int(size) < 40:
-            return True
-    for ancestor in img.iterancestors():
-        tag = ancestor.tag.lower() if isinstance(ancestor.tag, str) else ""
-        if tag in ("nav", "header", "footer", "aside"):
-            return True
-        if (ancestor.get("itemprop") or "").lower() in ("isrelatedto", "issimilarto"):
-            return True
-        if tag == "a" and ancestor.get("href"):
-            href = urljoin(page_url, ancestor.get("href").strip())
-            same = href.split("#")[0] == page_url.split("#")[0]
-            if not same and not _IMAGE_PATH.search(urlsplit(href).path) and href.startswith("http"):
-                return True  # a thumbnail of another page (a related ad, a result card)
-    return False
-
-
-def page_images(doc, page_url: str) -> list[str]:
-    """Gallery candidates from the page's img elements (noscript copies included), best address first."""
-    found = []
-    for img in doc.iter("img"):
-        if _is_chrome(img, page_url):
-            continue
-        parent = img.getparent()
-        if parent is not None and parent.tag == "a" and _IMAGE_PATH.search(urlsplit(parent.get("href") or "").path):
-            found.append(parent.get("href"))  # a thumbnail linking to the full photo: the photo, not the thumbnail
-            continue
-        url = _image_of(img)
-        if url and (_IMAGE_PATH.search(urlsplit(url).path) or img.get("itemprop") == "image"
-                    or any(img.get(a) for a in LAZY_ATTRIBUTES + ("srcset", "data-srcset"))):
-            found.append(url)
-    for noscript in doc.iter("noscript"):  # lxml keeps noscript content as text
-        for match in re.finditer(r"<img\b[^>]*\bsrc=[\"']([^\"']+)", noscript.text or "", re.I):
-            if _IMAGE_PATH.search(urlsplit(match[1]).path) and not _CHROME.search(match[0]):
-                found.append(match[1])
-    return found
-
-
-def _url_in(entry) -> str | None:
-    if isinstance(entry, str):
-        return entry
-    if isinstance(entry, dict):
-        keyed = [(k, v) for k, v in entry.items() if isinstance(v, str) and re.match(r"^(https?:)?//|^/", v)]
-        for hint in _URL_KEYS:
-            for key, value in keyed:
-                if hint in key.lower():
-                    return value
-        return keyed[0][1] if keyed else None
-    return None
-
-
-def script_images(doc, limit: int = 20) -> list[str]:
-    """Photo addresses in script arrays named like a gallery (imageUrls: [...], "images": [{...}])."""
-    found: list[str] = []
-    arrays = 0
-    for script in doc.iter("script"):
-        text = script.text or ""
-        if len(text) > 3_000_000 or "[" not in text:
-            continue
-        for match in _SCRIPT_ARRAY.finditer(text):
-            if arrays >= limit or _NOT_GALLERY.search(match[1]):
-                continue
-            try:
-                value = chompjs.parse_js_object(text[match.end() - 1:match.end() + 200_000])
-            except Exception:  # not a literal array
-                continue
-            arrays += 1
-            for entry in value if isinstance(value, list) else []:
-                url = _url_in(entry)
-                if url and re.match(r"^(https?:)?//", url) and _IMAGE_PATH.search(urlsplit(url).path):
-                    found.append(url)
-    return found

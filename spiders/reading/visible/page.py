@@ -10,12 +10,11 @@ from urllib.parse import urljoin, urlsplit
 
 from lxml import etree
 
-from spiders.labels import IDENTIFIER_KINDS, field_for_label
-from spiders.pagetext import BLOCK, SKIP, render_lines, spec_pairs
-from spiders.values import identifier_value, is_phone, phone_numbers
+from spiders.reading.labels import IDENTIFIER_KINDS, field_for_label
+from spiders.reading.price import MONEY, shown_price
+from spiders.reading.values import identifier_value, is_phone, phone_numbers
+from spiders.reading.visible.lines import BLOCK, SKIP, render_lines, spec_pairs
 
-_MONEY = re.compile(r"(?:[£$€¥]|\b(?:GBP|EUR|USD|PLN|SEK|NOK|DKK|RON|CHF|zł|kr)\b)\s?\d[\d.,\s]{0,14}\d?"
-                    r"|\d[\d.,]{0,14}\s?(?:€|\b(?:EUR|GBP|USD|PLN|zł|SEK|NOK|DKK|kr|RON|lei|CHF)\b)", re.I)
 _SUFFIX_SPLIT = re.compile(r"\s+(?:\||-|–|—|::|»)\s+")
 _HEAD_PLACE = re.compile(r"(?:[£$€]\s?[\d,.]+|\d[\d,.]*\s?€)\s*\(([^()]{2,60})\)\s*$")
 _PROFILE = re.compile(r"/(?:usr|user|users|profile|profiles|seller|sellers|member|members|dealer|dealers|haendler|"
@@ -84,15 +83,6 @@ def headline(doc, url: str) -> str | None:
     return og or h1 or page_title or next((t for t in (_text(h) for h in doc.iter("h2")) if t), None) or None
 
 
-def _money(text: str | None):
-    """(amount, currency) of the first amount marked by a currency in the text, else (None, None)."""
-    from registry.prices import parse_price
-
-    match = _MONEY.search(text or "")
-    price = parse_price(match[0]) if match else None
-    return (price.amount_float, price.currency) if price else (None, None)
-
-
 def body_text(doc) -> str | None:
     """The largest block of running text on the page (the ad's body), as lines."""
     totals: dict[int, int] = {}
@@ -159,7 +149,7 @@ def _cards_with_prices(doc, url: str) -> int:
             continue
         own = (el.text or "") + "".join((c.tail or "") + ("".join(c.itertext()) if c.tag in _INLINE else "")
                                         for c in el if isinstance(c.tag, str))
-        if not _MONEY.search(own):
+        if not MONEY.search(own):
             continue
         block = el
         for _ in range(3):
@@ -190,17 +180,19 @@ def read_page(doc, url: str) -> dict:
                 identifiers.append({"kind": field, "value": found})
         elif field and field not in fields:
             fields[field] = " ".join(value.split("\n")[:1]).strip()
-    price, currency = _money(fields.get("price"))
+    price, currency = shown_price(fields.get("price"))
+    if price is not None:
+        price = fields["price"]  # the labelled value as written keeps its words ("ono", "+ VAT")
     heads = [record["title"]] + [_text(h) for h in doc.iter("h1", "h2")][:3] + [t.text_content() for t in doc.iter("title")]
     if price is None:
         for head in heads:
-            price, currency = _money(head)
+            price, currency = shown_price(head)
             if price is not None:
                 break
     if price is None:
         for el in doc.iter():
             if isinstance(el.tag, str) and _PRICE_CLASS.search(el.get("class") or el.get("id") or ""):
-                price, currency = _money(_text(el))
+                price, currency = shown_price(_text(el))
                 if price is not None:
                     break
     og_amount = meta(doc, "product:price:amount", "og:price:amount")

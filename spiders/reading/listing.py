@@ -21,11 +21,13 @@ import extruct
 from lxml import etree
 from lxml import html as lxml_html
 
-from spiders.entities import group_to_listing, is_placeholder
-from spiders.gallery import Gallery, is_chrome_address, page_images, photo_folder, script_images
-from spiders.graph import Graph, from_rdfa
-from spiders.jsonld import read_blocks
-from spiders.reader import meta, metas, read_page
+from spiders.reading.photos import Gallery, is_chrome_address, photo_folder
+from spiders.reading.schema.entities import group_to_listing, is_placeholder
+from spiders.reading.schema.graph import Graph, from_rdfa
+from spiders.reading.schema.jsonld import read_blocks
+from spiders.reading.script import script_images
+from spiders.reading.visible.images import page_images
+from spiders.reading.visible.page import meta, metas, read_page
 
 _TRACKING = ("utm_", "ref", "source", "fbclid", "gclid", "mc_", "from")
 

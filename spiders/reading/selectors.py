@@ -9,7 +9,7 @@ from urllib.parse import urljoin
 
 from parsel import Selector
 
-from spiders.text import clean_text
+from spiders.reading.text import clean_text
 
 LINK_KEYS = ("listing_links", "next_page")
 TEXT_FIELDS = ("title", "price", "currency", "location", "posted_at", "category", "make", "model", "year",
