@@ -19,9 +19,10 @@ SECURITY_HEADERS = [
     (b"x-content-type-options", b"nosniff"),
     (b"x-frame-options", b"DENY"),
     (b"referrer-policy", b"same-origin"),
+    # No inline script, no eval: every script is a file from this origin (docs/workspace.md).
     (b"content-security-policy",
-     b"default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; "
-     b"script-src 'self' 'unsafe-inline'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'"),
+     b"default-src 'self'; script-src 'self'; object-src 'none'; img-src 'self' data:; "
+     b"style-src 'self' 'unsafe-inline'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'"),
 ]
 THROTTLE_EVENTS_URL = f"/{DATABASE_NAME}/login_throttle_events?_sort_desc=id"
 # Datasette's stock actor cookie is not HttpOnly, never expires and cannot be revoked: it never counts here.
