@@ -20,14 +20,14 @@ from sqlite_utils import Database
 from alerts.mail import Outgoing, send_messages
 from alerts.settings import Settings
 from matching.networks.events import event_lines, flagged_network_listings
-from registry.db import utcnow
-from registry.places.groups import ForceGroupError, forces_in_scope
-from registry.subscriptions import (
+from registry.accounts.subscriptions import (
     SubscriptionRequest,
     confirmed_subscriptions,
     ensure_tokens,
     subscribe_confirmed,
 )
+from registry.db import utcnow
+from registry.places.groups import ForceGroupError, forces_in_scope
 
 UNKNOWN_AREA = "Area not known"
 KINDS = ("officer_digest", "owner_check", "hot_sheet")

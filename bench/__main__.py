@@ -1,7 +1,8 @@
 """Run the benchmarks: `python -m bench` runs every bench/bench_*.py; `python -m bench photos` just one.
 
-Each benchmark module has a `main(quick: bool)` that prints its figures beside their targets.
-Set BENCH_QUICK=1 for a smaller, faster run.
+Each benchmark module has a `main(quick: bool)` that prints its figures beside their targets, at the
+size `bench.sizes` gives: full by default, smaller with BENCH_QUICK=1, smallest with BENCH_SMOKE=1 or
+`--smoke` (what `make test` runs: proof that each benchmark still runs, its figures meaningless).
 """
 
 from __future__ import annotations
@@ -13,12 +14,17 @@ import sys
 import time
 
 import bench
+from bench.sizes import mode
 
 
 def main(argv: list[str]) -> int:
+    if "--smoke" in argv:
+        argv = [a for a in argv if a != "--smoke"]
+        os.environ["BENCH_SMOKE"] = "1"
     names = sorted(m.name for m in pkgutil.iter_modules(bench.__path__) if m.name.startswith("bench_"))
-    wanted = [n for n in names if not argv or any(a in n for a in argv)]
-    quick = os.environ.get("BENCH_QUICK") == "1"
+    exact = [n for n in names if n in argv]  # `bench_features` alone, not bench_features_nightly too
+    wanted = exact or [n for n in names if not argv or any(a in n for a in argv)]
+    quick = mode() != "full"
     for name in wanted:
         print(f"\n== {name} ==", flush=True)
         start = time.perf_counter()

@@ -13,6 +13,7 @@ import tempfile
 import time
 from pathlib import Path
 
+from bench.sizes import size
 from farmwatch.demo.market.server import start_market
 from farmwatch.demo.market.sources import write_sources
 from farmwatch.demo.scenario import build_scenario
@@ -43,7 +44,7 @@ def crawl_round(base: str, server, folder: Path) -> dict:
 
 
 def main(quick: bool = False) -> None:
-    rounds = 1 if quick else 3
+    rounds = size(3, 1, 1)
     scenario = build_scenario(7)
     server, base = start_market(scenario)
     results = []

@@ -21,6 +21,7 @@ import faiss
 import numpy as np
 
 from bench.real_features import print_real_quality, real_quality
+from bench.sizes import size
 from matching.evaluation.feature_evalset import ALTERATIONS, FEATURELESS, hard_negative, textured_scene
 from matching.photos.features import match as features
 from matching.photos.features.extract import (
@@ -34,9 +35,10 @@ from matching.photos.features.index import INDEXED_KEYPOINTS, build_ivf, indexed
 from matching.photos.features.match import SHORTLIST, STRONG_INLIERS, feature_band, find_feature_matches, verify_candidates
 from matching.photos.features.verify import verify_pair
 from registry.db import connect
-from registry.items import register_item, validate_item
-from registry.listings import clean_listing, save_listing_photo, upsert_listing
-from registry.synthetic import encode
+from registry.items.registration import register_item
+from registry.items.validation import validate_item
+from registry.listings.store import clean_listing, save_listing_photo, upsert_listing
+from synthetic.photos import encode
 
 
 def _register(db, seed: int, category: str = "tractor") -> int:
@@ -148,8 +150,8 @@ def scale(db, registry_size: int, indexed_photos: int, queries_per_alteration: i
 
 
 def main(quick: bool = False) -> None:
-    registry_size, per_alteration, unrelated = (30, 4, 30) if quick else (120, 12, 150)
-    indexed_photos, scale_queries = (5_000, 2) if quick else (50_000, 4)
+    registry_size, per_alteration, unrelated = size((120, 12, 150), (30, 4, 30), (4, 1, 4))
+    indexed_photos, scale_queries = size((50_000, 4), (5_000, 2), (200, 1))
     with tempfile.TemporaryDirectory() as tmp:
         db = connect(Path(tmp) / "data" / "farmwatch.db")
         q = quality(db, registry_size, per_alteration, unrelated)

@@ -23,13 +23,14 @@ from pathlib import Path
 import numpy as np
 
 from bench.bench_features import _distractors, _register
+from bench.sizes import size
 from matching import pipeline
 from matching.evaluation.feature_evalset import ALTERATIONS, textured_scene
 from matching.photos.features.extract import EXTRACTOR, Features, pack_keypoints
 from matching.photos.features.index import refresh_feature_index
 from registry.db import connect
-from registry.listings import clean_listing, save_listing_photo, upsert_listing
-from registry.synthetic import encode
+from registry.listings.store import clean_listing, save_listing_photo, upsert_listing
+from synthetic.photos import encode
 
 NOW = "2026-11-20T00:00:00Z"
 CATEGORIES = ("tractor", "quad", "trailer", "plant", "power_tool", "gps")
@@ -104,7 +105,7 @@ def _run(db, stage_two: bool) -> float:
 
 
 def main(quick: bool = False) -> None:
-    photos, listings = (5_000, 100) if quick else (50_000, 400)
+    photos, listings = size((50_000, 400), (5_000, 100), (200, 5))
     with tempfile.TemporaryDirectory() as tmp:
         db = connect(Path(tmp) / "data" / "farmwatch.db")
         started = time.perf_counter()

@@ -13,6 +13,7 @@ import time
 import numpy as np
 
 from bench.match_data import make_keys, make_listing_texts, peak_rss_mb, peak_rss_reset
+from bench.sizes import size
 from matching.identifiers.candidates import listing_candidates
 from matching.identifiers.index import IdentifierIndex
 
@@ -39,7 +40,7 @@ def run_once(keys, texts) -> dict:
 
 
 def main(quick: bool) -> None:
-    n_keys, n_listings, runs = (100_000, 10_000, 1) if quick else (1_000_000, 100_000, 3)
+    n_keys, n_listings, runs = size((1_000_000, 100_000, 3), (100_000, 10_000, 1), (2_000, 200, 1))
     keys = make_keys(n_keys)
     texts = make_listing_texts(keys, n_listings)
     results = [run_once(keys, texts) for _ in range(runs)]

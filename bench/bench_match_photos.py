@@ -14,6 +14,7 @@ import time
 import numpy as np
 
 from bench.match_data import make_photo_hashes
+from bench.sizes import size
 from matching.photos.evidence import SEARCH_RADIUS
 from matching.photos.index import PhotoHashIndex
 
@@ -29,7 +30,7 @@ def make_queries(hashes: np.ndarray, n: int, seed: int = 9) -> np.ndarray:
 
 
 def main(quick: bool) -> None:
-    n, n_queries, runs = (100_000, 5_000, 3) if quick else (1_000_000, 20_000, 3)
+    n, n_queries, runs = size((1_000_000, 20_000, 3), (100_000, 5_000, 3), (2_000, 100, 1))
     hashes = make_photo_hashes(n)
     start = time.perf_counter()
     index = PhotoHashIndex(hashes)

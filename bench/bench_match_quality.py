@@ -14,6 +14,7 @@ import tempfile
 from collections import Counter
 from pathlib import Path
 
+from bench.sizes import size
 from matching.evaluation.evalset import EvalConfig, write_eval_set
 from matching.evaluation.evaluate import TARGETS, run_evaluation
 from matching.evaluation.real_evalset import RealEvalConfig, hard_photo_recall, write_real_eval_set
@@ -45,10 +46,11 @@ def _run(write, seeds, config) -> tuple[Counter, list]:
 
 def main(quick: bool) -> None:
     seeds = (11,) if quick else (11, 12, 13)
-    size = dict(stolen=52, registered=20, decoys=32) if quick else dict(stolen=260, registered=100, decoys=160)
-    generated, generated_runs = _run(write_eval_set, seeds, lambda s: EvalConfig(seed=s, **size))
-    real_size = dict(listings_per_photo=2, id_items=20, decoys=20) if quick else \
-        dict(listings_per_photo=3, id_items=40, decoys=40)
+    sizes = size(dict(stolen=260, registered=100, decoys=160), dict(stolen=52, registered=20, decoys=32),
+                 dict(stolen=8, registered=4, decoys=4))
+    generated, generated_runs = _run(write_eval_set, seeds, lambda s: EvalConfig(seed=s, **sizes))
+    real_size = size(dict(listings_per_photo=3, id_items=40, decoys=40),
+                     dict(listings_per_photo=2, id_items=20, decoys=20), dict(listings_per_photo=1, id_items=4, decoys=4))
     real, real_runs = _run(write_real_eval_set, seeds, lambda s: RealEvalConfig(seed=s, **real_size))
     photos = real_photos()
     print(f"real photographs: {len(photos)} ({', '.join(p.name for p in photos)})")

@@ -22,10 +22,11 @@ import tempfile
 import time
 from pathlib import Path
 
+from bench.sizes import size
 from matching.evaluation.evalset import _filler
 from matching.evaluation.real_evalset import _identifier, type_identifier
 from registry.db import connect
-from registry.identifiers import matching_key
+from registry.identifiers.rules import matching_key
 
 TARGET_FOUND = 0.99
 TARGET_SECONDS = 20.0
@@ -99,7 +100,7 @@ def farmwatch(db: Path, *args: str) -> tuple[float, str]:
 
 
 def main(quick: bool = False) -> None:
-    items, listings, planted = (10_000, 2_000, 200) if quick else (100_000, 20_000, 2_000)
+    items, listings, planted = size((100_000, 20_000, 2_000), (10_000, 2_000, 200), (500, 100, 10))
     rng = random.Random(14)
     with tempfile.TemporaryDirectory() as tmp:
         db_path = Path(tmp) / "data" / "farmwatch.db"

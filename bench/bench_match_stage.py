@@ -18,10 +18,11 @@ from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 from bench.match_data import make_keys, make_listing_texts, make_photo_hashes, peak_rss_mb, peak_rss_reset
+from bench.sizes import size
 from matching.pipeline import match_listings
 from registry.db import connect
-from registry.photos import hash_photo
-from registry.synthetic import photo_bytes
+from registry.photos.store import hash_photo
+from synthetic.photos import photo_bytes
 
 NOW = "2026-11-20T00:00:00Z"
 CATEGORIES = ("tractor", "quad", "trailer", "gps", "power_tool", "plant")
@@ -84,7 +85,7 @@ def _hash_many(count: int) -> float:
 
 
 def main(quick: bool) -> None:
-    n_items, n_listings = (50_000, 10_000) if quick else (500_000, 100_000)
+    n_items, n_listings = size((500_000, 100_000), (50_000, 10_000), (2_000, 400))
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "bench.db"
         t0 = time.perf_counter()

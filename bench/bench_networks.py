@@ -17,6 +17,7 @@ import tempfile
 import time
 from pathlib import Path
 
+from bench.sizes import size
 from matching.networks.update import update_networks
 from registry.db import connect
 
@@ -96,7 +97,7 @@ def populate(db, world: World, sellers: list[dict], listings: int, now: str) -> 
 
 
 def main(quick: bool = False) -> None:
-    scale = 10 if quick else 1
+    scale = size(1, 10, 500)
     listings, sellers, night = 1_000_000 // scale, 300_000 // scale, 100_000 // scale
     with tempfile.TemporaryDirectory() as folder:
         db = connect(Path(folder) / "farmwatch.db")
@@ -108,7 +109,7 @@ def main(quick: bool = False) -> None:
         started = time.perf_counter()
         report = update_networks(db, rebuild=True)
         built = time.perf_counter() - started
-        print(f"build: {built:.0f} s for {listings:,} listings (target < {TARGET_BUILD_S * (1 if not quick else 0.1):.0f} s); "
+        print(f"build: {built:.0f} s for {listings:,} listings (target < {TARGET_BUILD_S / scale:.0f} s); "
               f"{report.networks:,} networks of 2+ sellers, links {report.links}")
         newcomers = world.sellers(night // 3, sellers)
         populate(db, world, people[: night // 3] + newcomers, night, "2026-11-02T00:00:00Z")

@@ -11,8 +11,9 @@ import time
 
 import imagehash
 
-from registry.photos import decode_for_hashing, hamming, hash_image
-from registry.synthetic import encode, scene
+from bench.sizes import size as sized
+from registry.photos.store import decode_for_hashing, hamming, hash_image
+from synthetic.photos import encode, scene
 
 TARGET_NOTE = "no target set; reported for planning (3 photos x 100k listings must fit the 5-minute match stage)"
 
@@ -28,8 +29,8 @@ def _time_per_photo(photos: list[bytes], draft: bool, repeats: int) -> list[floa
 
 
 def main(quick: bool = False) -> None:
-    count = 4 if quick else 12
-    repeats = 1 if quick else 3
+    count = sized(12, 4, 2)
+    repeats = sized(3, 1, 1)
     for size in ((4000, 3000), (1600, 1200)):
         photos = [encode(scene(seed, (800, 600)).resize(size), quality=90) for seed in range(count)]
         with_draft = _time_per_photo(photos, True, repeats)

@@ -10,6 +10,8 @@ from __future__ import annotations
 import random
 import time
 
+from bench.sizes import size
+
 TARGET_COLD_S = 5.0  # towns plus one postcode letter, first use in a process
 TARGET_WARM_PER_S = 2000.0
 
@@ -33,7 +35,7 @@ def main(quick: bool = False) -> None:
     for text in SAMPLES:  # load every letter the mix needs before timing warm lookups
         resolve_place(text)
     rng = random.Random(16)
-    texts = [rng.choice(SAMPLES) for _ in range(500 if quick else 5000)]
+    texts = [rng.choice(SAMPLES) for _ in range(size(5000, 500, 50))]
     start = time.perf_counter()
     for text in texts:
         resolve_place(text)

@@ -6,7 +6,7 @@ import random
 
 import numpy as np
 
-from registry.identifiers import matching_key
+from registry.identifiers.rules import matching_key
 
 ALPHABET = "ABCDEFGHJKMNPRSTUVWXYZ0123456789"
 FILLER = ("Good condition, used daily until recently. Call 07700 9{p:05d}. £{k},{h:03d} ono. {hours} hours. "

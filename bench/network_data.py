@@ -19,7 +19,7 @@ from pathlib import Path
 
 from PIL import Image
 
-from registry.synthetic import encode, scene
+from synthetic.photos import encode, scene
 
 SOURCES = ("farmtrader-demo", "agriads-demo", "ruralmart-demo")
 BOILERPLATE = {

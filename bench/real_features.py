@@ -20,9 +20,10 @@ from matching.evaluation.real_evalset import REGISTERED_SIDE, other_view
 from matching.evaluation.real_photos import load_photo, real_photos, texture_photos
 from matching.photos.features.extract import decode_for_features, extract_features, mirror_features
 from matching.photos.features.match import feature_band, find_feature_matches
-from registry.items import register_item, validate_item
-from registry.listings import clean_listing, save_listing_photo, upsert_listing
-from registry.synthetic import encode
+from registry.items.registration import register_item
+from registry.items.validation import validate_item
+from registry.listings.store import clean_listing, save_listing_photo, upsert_listing
+from synthetic.photos import encode
 
 VIEWS_PER_PHOTO = 3
 

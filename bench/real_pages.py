@@ -89,7 +89,7 @@ def _norm(text) -> str:
 
 
 def _key(value: str) -> str:
-    from registry.identifiers import matching_key
+    from registry.identifiers.rules import matching_key
 
     return matching_key(value) or ""
 

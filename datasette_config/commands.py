@@ -35,8 +35,8 @@ def cmd_serve(args) -> int:
 
 def cmd_users_disable(args) -> int:
     from datasette_config.auth.sessions import end_user_sessions
+    from registry.accounts.users import disable_user
     from registry.db import connect
-    from registry.users import disable_user
 
     db = connect(args.db)
     with db.atomic():

@@ -26,7 +26,7 @@ from datasette.utils import tilde_decode
 
 from datasette_config.auth.sessions import COOKIE_NAME, actor_for_token
 from datasette_config.constants import DATABASE_NAME, OFFICER_ROLES
-from datasette_config.web import read
+from datasette_config.toolkit import read
 
 OPEN_DASH_PAGES = re.compile(r"^/-/(login|logout|static/.*|static-plugins/.*)$")
 OFFICER_DASH_PAGES = re.compile(r"^/-/jump(\.json)?$")

@@ -1,7 +1,10 @@
-"""farmwatch's Datasette plugin: hooks only; the logic lives in plain modules beside it."""
+"""farmwatch's Datasette plugin, its one entry point: hooks only. Routes and menu links come from
+`routes` (one table each); the logic lives in plain modules beside it."""
 
 from __future__ import annotations
 
+import sqlite3
+import threading
 import urllib.parse
 
 from datasette import hookimpl
@@ -13,7 +16,7 @@ from datasette_config.constants import DATABASE_NAME, STATIC_MOUNT
 from datasette_config.csv_safety import neutralise_csv
 from datasette_config.guard import refusal
 from datasette_config.proxies import rewrite_scope, trusted_networks
-from datasette_config.web import read
+from datasette_config.toolkit import read
 
 SECURITY_HEADERS = [
     (b"x-content-type-options", b"nosniff"),
@@ -24,7 +27,6 @@ SECURITY_HEADERS = [
      b"default-src 'self'; script-src 'self'; object-src 'none'; img-src 'self' data:; "
      b"style-src 'self' 'unsafe-inline'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'"),
 ]
-THROTTLE_EVENTS_URL = f"/{DATABASE_NAME}/login_throttle_events?_sort_desc=id"
 # Datasette's stock actor cookie is not HttpOnly, never expires and cannot be revoked: it never counts here.
 IGNORED_COOKIES = {b"ds_actor"}
 
@@ -146,26 +148,9 @@ def forbidden(datasette, request, message):
 
 @hookimpl
 def menu_links(datasette, actor, request):
-    if not actor:
-        return [{"href": "/-/login", "label": "Log in"}]
-    links = []
-    if actor.get("role") in ("officer", "admin"):
-        links += [
-            {"href": "/queue", "label": "Match queue"},
-            {"href": "/queue?queue=owner_check", "label": "Owner checks"},
-            {"href": "/search", "label": "Search the registry"},
-            {"href": "/networks", "label": "Seller networks"},
-            {"href": "/map", "label": "Map"},
-            {"href": "/trends", "label": "Thefts and matches per week"},
-            {"href": "/clones", "label": "Possible clones"},
-            {"href": "/alerts/preview", "label": "Alert e-mails (preview)"},
-        ]
-    if actor.get("role") in ("trade", "admin"):
-        links.append({"href": "/check/trade", "label": "Check a catalogue"})
-    if actor.get("role") == "admin":
-        links.append({"href": THROTTLE_EVENTS_URL, "label": "Login throttling events"})
-    links.append({"href": "/-/logout", "label": f"Log out ({actor.get('id')})"})
-    return links
+    from datasette_config.routes import menu_for
+
+    return menu_for(actor)
 
 
 @hookimpl
@@ -185,3 +170,24 @@ def top_homepage(datasette, request):
         '<a href="/queue?queue=owner_check">owner checks</a> · <a href="/search">search the registry</a> · '
         '<a href="/networks">seller networks</a> · '
         '<a href="/map">map</a> · <a href="/trends">thefts and matches per week</a></p>')
+
+
+def warm_check_index(path: str) -> None:
+    """Build the public check's near-hit index (seconds at a million identifiers) before the first visitor."""
+    from datasette_config.check.index import index_for
+
+    try:
+        conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True, check_same_thread=False)
+        try:
+            index_for(conn, path)
+        finally:
+            conn.close()
+    except sqlite3.Error:
+        pass  # the first check builds it instead
+
+
+@hookimpl
+def startup(datasette):
+    if DATABASE_NAME in datasette.databases and datasette.databases[DATABASE_NAME].path:
+        path = datasette.databases[DATABASE_NAME].path
+        threading.Thread(target=warm_check_index, args=(path,), daemon=True, name="check-index").start()

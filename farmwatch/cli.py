@@ -61,9 +61,9 @@ def main(argv: list[str] | None = None) -> int:
     except Exception as exc:
         if os.environ.get("FARMWATCH_DEBUG"):
             raise
-        from registry.identifiers import IdentifierError
-        from registry.imports import ImportFileError
-        from registry.items import RegistryError
+        from registry.identifiers.rules import IdentifierError
+        from registry.imports.files import ImportFileError
+        from registry.items.validation import RegistryError
 
         known = (RegistryError, ImportFileError, IdentifierError, ValueError, OSError)
         kind = "" if isinstance(exc, known) else f"{exc.__class__.__name__}: "

@@ -106,9 +106,11 @@ def cmd_demo(args) -> int:
 
 
 def add_commands(sub: argparse._SubParsersAction) -> None:
-    p = sub.add_parser("nightly", help="crawl, match, alert and report (for cron or a systemd timer)",
-                       description="Crawl every enabled source, match new and changed listings, send alert e-mails "
-                                   "and print a run report (a table on a terminal, plain lines otherwise). Refuses "
+    p = sub.add_parser("nightly", help="crawl, match, link seller networks, alert and report (for cron or a "
+                                       "systemd timer)",
+                       description="Crawl every enabled source, match new and changed listings, link the sellers "
+                                   "behind new listings into seller networks, send alert e-mails and print a run "
+                                   "report (a table on a terminal, plain lines otherwise). Refuses "
                                    "to start while another nightly run is going (exit status 75). Exit status 1 "
                                    "when any source or step failed.")
     p.add_argument("--source", action="append", metavar="NAME", help="only this source (repeatable)")
@@ -150,7 +152,8 @@ def add_commands(sub: argparse._SubParsersAction) -> None:
 
     p = sub.add_parser("demo", help="a self-contained demonstration on generated data",
                        description="Build a demonstration registry, start the demonstration marketplace on "
-                                   "127.0.0.1, run the nightly job against it with the real spiders, then serve "
+                                   "127.0.0.1, run the nightly job against it (crawl with the real spiders, match, "
+                                   "link seller networks, send the alert e-mails to a local mail sink), then serve "
                                    "the workspace. Uses data/demo/farmwatch.db unless --db or FARMWATCH_DB is given.")
     p.add_argument("--no-serve", action="store_true", help="stop after the nightly run (for scripts)")
     p.add_argument("--port", type=int, default=8001, help="workspace port (default 8001)")

@@ -16,8 +16,8 @@ from datetime import date
 from rapidfuzz import fuzz
 
 from matching.evidence import Evidence
-from registry.identifiers import fold_text
-from registry.vocab import CATEGORIES, resolve_category
+from registry.identifiers.rules import fold_text
+from registry.identifiers.vocab import CATEGORIES, resolve_category
 
 _WORD = re.compile(r"[A-Z0-9]+")
 _YEAR = re.compile(r"\b(19[5-9]\d|20[0-4]\d)\b")

@@ -25,7 +25,7 @@ from matching.photos.evidence import (
     photo_evidence,
 )
 from matching.registry_view import StolenItems, fetch_identifiers
-from registry.sales import sales_by_item
+from registry.items.sales import sales_by_item
 
 _MATCH_RANK = {"exact": 3, "one_edit": 2, "partial": 1}
 _GRADE_RANK = {"near_identical": 3, "close": 2, "similar": 1}

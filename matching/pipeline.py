@@ -27,7 +27,7 @@ from datetime import UTC, datetime
 
 from sqlite_utils import Database
 
-from matching.description import ListingProfile, description_evidence, profile_listing
+from matching.description import description_evidence, profile_listing
 from matching.gather import (
     MatchContext,
     PairEvidence,
@@ -42,8 +42,8 @@ from matching.registry_view import fetch_items
 from matching.scoring import score_evidence
 from matching.store import WriteCounts, write_matches
 from registry.db import connect
+from registry.items.sales import sale_covers_listing
 from registry.places.locating import locate_pending
-from registry.sales import sale_covers_listing
 
 BATCH = 1000
 MAX_WORKERS = 2
@@ -221,8 +221,3 @@ def match_batch(db: Database, ctx: MatchContext, listings: list[dict]) -> list[d
                     "queue": "stolen" if theft else "owner_check", "score": scored.score, "band": scored.band,
                     "reasons": scored.reasons})
     return out
-
-
-def stage_two_candidates(ctx: MatchContext, profile: ListingProfile, pairs: PairEvidence, n: int) -> list[int]:
-    """Stolen items worth a local-feature photo comparison for listing n (not already matched)."""
-    return ctx.stolen.stage_two_candidates(profile, exclude=pairs.items_of(n))

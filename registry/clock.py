@@ -1,6 +1,6 @@
 """The one clock of the database: timestamps as UTC ISO 8601 text (every `*_at` column).
 
-Kept apart from registry.db so that modules a migration uses (registry.history) need not import
+Kept apart from registry.db so that modules a migration uses (registry.items.history) need not import
 the connection module that runs the migrations.
 """
 

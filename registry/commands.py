@@ -8,12 +8,13 @@ import json
 import sys
 from pathlib import Path
 
+from registry.accounts.users import ROLES, add_user
 from registry.db import connect, resolve_db_path
-from registry.identifiers import IDENTIFIER_KINDS
-from registry.imports import ImportReport, import_items, import_listings, terminal_progress
-from registry.items import RegistryError, mark_recovered, register_item, report_stolen, validate_item
-from registry.users import ROLES, add_user
-from registry.vocab import category_help
+from registry.identifiers.rules import IDENTIFIER_KINDS
+from registry.identifiers.vocab import category_help
+from registry.imports.files import ImportReport, import_items, import_listings, terminal_progress
+from registry.items.registration import mark_recovered, register_item, report_stolen
+from registry.items.validation import RegistryError, validate_item
 
 
 def open_db(args):
@@ -23,7 +24,7 @@ def open_db(args):
 def cmd_init(args) -> int:
     path = resolve_db_path(args.db)
     existed = path.exists()
-    from registry.schema import apply_migrations
+    from registry.migrations import apply_migrations
 
     db = connect(path, migrate=False)
     applied = apply_migrations(db)
@@ -118,8 +119,8 @@ def cmd_recovered(args) -> int:
 
 
 def cmd_sold(args) -> int:
-    from registry.items import get_item
-    from registry.sales import mark_sold
+    from registry.items.registration import get_item
+    from registry.items.sales import mark_sold
 
     db = open_db(args)
     owner_id = get_item(db, args.item)["owner_id"]

@@ -11,7 +11,7 @@ from pathlib import Path
 from sqlite_utils import Database
 
 from registry.clock import utcnow  # noqa: F401  (the database's clock, imported from here by most modules)
-from registry.schema import apply_migrations
+from registry.migrations import apply_migrations
 
 DEFAULT_DB = Path("data") / "farmwatch.db"
 

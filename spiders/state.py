@@ -19,7 +19,7 @@ from pathlib import Path
 from scrapy import signals
 
 from registry.db import connect, utcnow
-from registry.listings import listing_id, mark_removed
+from registry.listings.store import listing_id, mark_removed
 
 MAX_LOGGED_ERRORS = 1000
 PROGRESS_EVERY_S = 0.5

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from registry.db import connect
-from registry.synthetic import photo_bytes
+from synthetic.photos import photo_bytes
 
 
 @pytest.fixture

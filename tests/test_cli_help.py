@@ -1,4 +1,5 @@
-"""Drift check: every command and sub-command answers --help, and the contract's commands exist."""
+"""Drift check: every command and sub-command answers --help, the contract's commands exist, and the help of
+commands that run several steps names each step."""
 
 import argparse
 import subprocess
@@ -24,6 +25,14 @@ def _commands(parser: argparse.ArgumentParser, prefix=()) -> list[tuple[str, ...
 
 ALL = _commands(build_parser())
 
+# Commands that run several steps, with the words their --help must use for each (farmwatch/nightly.py,
+# farmwatch/demo/run.py).
+STEPS = {
+    "nightly": ["crawl", "match", "seller networks", "alert e-mails", "report"],
+    "demo": ["demonstration registry", "marketplace", "crawl", "match", "seller networks", "alert e-mails",
+             "serve the workspace"],
+}
+
 
 def test_contract_commands_exist():
     names = {" ".join(c) for c in ALL}
@@ -45,3 +54,11 @@ def test_unknown_command_is_one_clear_error():
     assert result.returncode == 2
     assert "invalid choice: 'frobnicate'" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+@pytest.mark.parametrize("command, steps", STEPS.items())
+def test_help_names_every_step_a_command_runs(command, steps, capsys):
+    with pytest.raises(SystemExit):
+        build_parser().parse_args([*command.split(), "--help"])
+    text = " ".join(capsys.readouterr().out.lower().split())
+    assert [s for s in steps if s not in text] == []

@@ -1,5 +1,7 @@
 """The import layers of docs/architecture.md, read from the code: imports run downwards only, and
-no module import circles. Every import of our packages counts, including imports inside functions."""
+no module import circles. Every import of our packages counts, including imports inside functions.
+The generated sample data (`synthetic`) is for the demonstration, the tests and the evaluation sets
+only, and no folder of the product holds more than 15 modules side by side."""
 
 from __future__ import annotations
 
@@ -9,15 +11,21 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-PACKAGES = ("registry", "spiders", "matching", "alerts", "datasette_config", "farmwatch")
+PACKAGES = ("registry", "spiders", "matching", "alerts", "datasette_config", "farmwatch", "synthetic")
 MAY_IMPORT = {
     "registry": {"registry"},
     "spiders": {"registry", "spiders"},
-    "matching": {"registry", "matching"},
+    "matching": {"registry", "matching", "synthetic"},
     "alerts": {"registry", "matching", "alerts"},
     "datasette_config": {"registry", "alerts", "datasette_config"},
     "farmwatch": set(PACKAGES),
+    "synthetic": {"synthetic"},
 }
+# Who may use the generated sample data: never the product's own run, only these folders.
+SYNTHETIC_USERS = ("matching.evaluation", "farmwatch.demo", "synthetic")
+MAX_MODULES_PER_FOLDER = 15
+# The web's user folders share datasette_config's top-level modules (the toolkit) and never import each other.
+WEB_USER_FOLDERS = ("officer", "farmer", "check", "alerts", "auth")
 # Upward imports that exist and are to be removed, each with its reason; nothing else may join them.
 KNOWN_UPWARD: set[tuple[str, str]] = set()
 
@@ -75,3 +83,31 @@ def test_no_import_circles():
     for name in sorted(graph):
         walk(name, [])
     assert circles == []
+
+
+def test_generated_data_stays_out_of_the_product():
+    users = sorted({f"{name} imports {target} (line {line})"
+                    for name, path in MODULES.items() if not name.startswith(SYNTHETIC_USERS)
+                    for target, line in imported(path) if target.split(".")[0] == "synthetic"})
+    assert users == []
+
+
+def test_no_folder_of_the_product_holds_more_than_15_modules():
+    crowded = {}
+    for package in PACKAGES:
+        for folder in [ROOT / package, *(p for p in (ROOT / package).rglob("*") if p.is_dir())]:
+            modules = [f for f in folder.glob("*.py") if f.name != "__init__.py"]
+            if len(modules) > MAX_MODULES_PER_FOLDER and folder.name != "migrations":
+                crowded[str(folder.relative_to(ROOT))] = len(modules)
+    assert crowded == {}
+
+
+def test_no_import_between_the_webs_user_folders():
+    def folder(name: str) -> str | None:
+        parts = name.split(".")
+        return parts[1] if len(parts) > 2 and parts[0] == "datasette_config" and parts[1] in WEB_USER_FOLDERS else None
+
+    crossing = sorted(f"{name} imports {target} (line {line})"
+                      for name, path in MODULES.items() if folder(name)
+                      for target, line in imported(path) if folder(target) not in (None, folder(name)))
+    assert crossing == []

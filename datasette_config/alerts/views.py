@@ -20,17 +20,15 @@ from sqlite_utils import Database
 from alerts.compose import KINDS, confirmation_message, preview_alerts
 from alerts.mail import send_messages
 from alerts.settings import ConfigError, load_settings
-from datasette_config.farmer.web import page, requester_address, write_db
-from datasette_config.officer.views.queue import render
-from datasette_config.web import read, require_officer
-from registry.places.areas import FORCE_AREAS
-from registry.places.groups import force_groups
-from registry.subscriptions import (
+from datasette_config.toolkit import page, read, render, requester_address, require_officer, write_db
+from registry.accounts.subscriptions import (
     SubscriptionError,
     confirm_subscription,
     leave_subscription,
     request_subscription,
 )
+from registry.places.areas import FORCE_AREAS
+from registry.places.groups import force_groups
 
 
 class RequestLimit:

@@ -8,8 +8,8 @@ from datasette.utils.asgi import Response
 
 from datasette_config.auth.sessions import COOKIE_NAME, SESSION_HOURS, create_session, end_session
 from datasette_config.auth.throttle import device_hash, record_attempt, record_refusal, refusal_message, waits
-from datasette_config.web import client_address, is_https, read, safe_next, write
-from registry.users import authenticate
+from datasette_config.toolkit import client_address, is_https, read, safe_next, write
+from registry.accounts.users import authenticate
 
 
 def set_session_cookie(response: Response, token: str, *, secure: bool) -> None:

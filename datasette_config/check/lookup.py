@@ -12,7 +12,7 @@ import secrets
 from dataclasses import dataclass, field
 
 from datasette_config.check.index import index_for
-from registry.identifiers import matching_key
+from registry.identifiers.rules import matching_key
 from registry.places.forces import police_name
 
 MAX_IDENTIFIER_CHARS = 100

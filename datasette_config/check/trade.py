@@ -24,8 +24,8 @@ from datetime import UTC, datetime, timedelta
 
 from datasette_config.check.log import log_check
 from datasette_config.check.lookup import CheckAnswer, check_identifier
-from registry.spreadsheets import header_key
-from registry.vocab import resolve_identifier_kind
+from registry.identifiers.vocab import resolve_identifier_kind
+from registry.imports.spreadsheets import header_key
 
 MAX_UPLOAD_BYTES = 2 * 1024 * 1024
 MAX_IDENTIFIERS = 5000

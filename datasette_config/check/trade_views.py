@@ -28,8 +28,7 @@ from datasette_config.check.trade import (
 )
 from datasette_config.constants import DATABASE_NAME
 from datasette_config.csv_safety import csv_text
-from datasette_config.farmer.web import json_error, page, read_form, requester_address, uploaded_files
-from datasette_config.web import read, write
+from datasette_config.toolkit import json_error, page, read, read_form, requester_address, uploaded_files, write
 
 TRADE_ROLES = ("trade", "admin")
 CSV_COLUMNS = ("line", "reference", "identifier", "result", "message", "crime_refs", "registered_as",

@@ -14,8 +14,18 @@ from datasette.utils.asgi import Forbidden, Response
 from datasette_config.check.log import RateLimit, record_check, retry_after
 from datasette_config.check.lookup import MAX_IDENTIFIER_CHARS, CheckAnswer, check_identifier
 from datasette_config.constants import DATABASE_NAME
-from datasette_config.farmer.web import json_error, page, read_db, read_form, requester_address, wants_json
-from datasette_config.web import is_officer, read, write
+from datasette_config.toolkit import (
+    dict_rows,
+    is_officer,
+    json_error,
+    page,
+    read,
+    read_db,
+    read_form,
+    requester_address,
+    wants_json,
+    write,
+)
 
 
 def rate_limit() -> RateLimit:
@@ -88,8 +98,7 @@ def _alerts(db, kind: str = "stolen", limit: int = 200) -> list[dict]:
     cursor = db.execute(
         "select id, reference, checked_at, identifier, requester, user_agent, account, batch, item_ids, theft_ids "
         f"from public_checks where {_ALERT_KINDS[kind]} order by id desc limit ?", [limit])
-    names = [d[0] for d in cursor.description]
-    rows = [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+    rows = dict_rows(cursor)
     for row in rows:
         theft_ids = json.loads(row.pop("theft_ids") or "[]")
         row["item_ids"] = json.loads(row["item_ids"] or "[]")

@@ -10,10 +10,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from registry.identifiers import IDENTIFIER_KINDS
-from registry.items import ValidItem, validate_item, validate_theft
-from registry.photos import PhotoError, decode_for_hashing
-from registry.vocab import CATEGORIES
+from registry.identifiers.rules import IDENTIFIER_KINDS
+from registry.identifiers.vocab import CATEGORIES
+from registry.items.validation import ValidItem, validate_item, validate_theft
+from registry.photos.store import PhotoError, decode_for_hashing
 
 FIELD_LIMITS = {"make": 100, "model": 100, "year": 10, "colour": 60, "description": 5000}
 MAX_IDENTIFIER_ROWS = 30

@@ -11,20 +11,13 @@ from pathlib import Path
 
 from sqlite_utils import Database
 
+from datasette_config.toolkit import rows_as_dicts
 from registry.db import data_dir, inside, utcnow
-from registry.history import item_history
-from registry.items import (
-    Registered,
-    RegistryError,
-    ValidItem,
-    add_identifier,
-    add_photo,
-    mark_recovered,
-    register_item,
-    report_stolen,
-)
-from registry.photos import PhotoError
-from registry.sales import latest_sale, mark_sold
+from registry.items.history import item_history
+from registry.items.registration import add_identifier, add_photo, mark_recovered, register_item, report_stolen
+from registry.items.sales import latest_sale, mark_sold
+from registry.items.validation import Registered, RegistryError, ValidItem
+from registry.photos.store import PhotoError
 
 MAX_PHOTOS_PER_ITEM = 30
 _ITEM_COLUMNS = "id, category, make, model, year, colour, description, status, created_at, updated_at"
@@ -34,19 +27,13 @@ class NotYours(RegistryError):
     """No such item among this owner's records (whether or not it exists for someone else)."""
 
 
-def _rows(db: Database, sql: str, params: list) -> list[dict]:
-    cursor = db.execute(sql, params)
-    names = [d[0] for d in cursor.description]
-    return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
-
-
 def own_item(db: Database, owner_id: int, item_id) -> dict:
     """The owner's item, or NotYours."""
     try:
         number = int(item_id)
     except (TypeError, ValueError):
         raise NotYours(f"item {str(item_id)[:20]} is not one of yours") from None
-    rows = _rows(db, f"select {_ITEM_COLUMNS} from items where id = ? and owner_id = ?", [number, int(owner_id)])
+    rows = rows_as_dicts(db, f"select {_ITEM_COLUMNS} from items where id = ? and owner_id = ?", [number, int(owner_id)])
     if not rows:
         raise NotYours(f"item {number} is not one of yours")
     return rows[0]
@@ -54,27 +41,27 @@ def own_item(db: Database, owner_id: int, item_id) -> dict:
 
 def list_own_items(db: Database, owner_id: int) -> list[dict]:
     """Every item of the owner, newest first, with identifiers, photo count and open theft."""
-    items = _rows(db, f"select {_ITEM_COLUMNS} from items where owner_id = ? order by id desc", [int(owner_id)])
+    items = rows_as_dicts(db, f"select {_ITEM_COLUMNS} from items where owner_id = ? order by id desc", [int(owner_id)])
     if not items:
         return items
     by_id = {item["id"]: {**item, "identifiers": [], "photos": 0, "crime_ref": None, "pending_checks": 0,
                           "sold_at": None}
              for item in items}
     params = [int(owner_id)]
-    for row in _rows(db, "select d.item_id, d.kind, d.raw_value from identifiers d join items i "
+    for row in rows_as_dicts(db, "select d.item_id, d.kind, d.raw_value from identifiers d join items i "
                          "on i.id = d.item_id where i.owner_id = ? order by d.id", params):
         by_id[row["item_id"]]["identifiers"].append({"kind": row["kind"], "raw_value": row["raw_value"]})
-    for row in _rows(db, "select p.item_id, count(*) as n from photos p join items i on i.id = p.item_id "
+    for row in rows_as_dicts(db, "select p.item_id, count(*) as n from photos p join items i on i.id = p.item_id "
                          "where i.owner_id = ? group by p.item_id", params):
         by_id[row["item_id"]]["photos"] = row["n"]
-    for row in _rows(db, "select t.item_id, t.crime_ref from thefts t join items i on i.id = t.item_id "
+    for row in rows_as_dicts(db, "select t.item_id, t.crime_ref from thefts t join items i on i.id = t.item_id "
                          "where i.owner_id = ? and t.current = 1", params):
         by_id[row["item_id"]]["crime_ref"] = row["crime_ref"]
-    for row in _rows(db, "select m.item_id, count(*) as n from matches m join items i on i.id = m.item_id "
+    for row in rows_as_dicts(db, "select m.item_id, count(*) as n from matches m join items i on i.id = m.item_id "
                          "where i.owner_id = ? and m.queue = 'owner_check' and m.status = 'new' "
                          "group by m.item_id", params):
         by_id[row["item_id"]]["pending_checks"] = row["n"]
-    for row in _rows(db, "select s.item_id, max(s.sold_at) as sold_at from item_sales s join items i "
+    for row in rows_as_dicts(db, "select s.item_id, max(s.sold_at) as sold_at from item_sales s join items i "
                          "on i.id = s.item_id where i.owner_id = ? and s.from_owner_id = i.owner_id "
                          "and s.to_owner_id is null group by s.item_id", params):
         by_id[row["item_id"]]["sold_at"] = row["sold_at"]
@@ -84,11 +71,11 @@ def list_own_items(db: Database, owner_id: int) -> list[dict]:
 def item_detail(db: Database, owner_id: int, item_id) -> dict:
     """One item of the owner with its identifiers, photos and theft history."""
     item = own_item(db, owner_id, item_id)
-    item["identifiers"] = _rows(db, "select kind, raw_value, normalised_value, check_valid, possible_clone, note "
+    item["identifiers"] = rows_as_dicts(db, "select kind, raw_value, normalised_value, check_valid, possible_clone, note "
                                     "from identifiers where item_id = ? order by id", [item["id"]])
-    item["photos"] = _rows(db, "select id, position, width, height, original_name, created_at from photos "
+    item["photos"] = rows_as_dicts(db, "select id, position, width, height, original_name, created_at from photos "
                                "where item_id = ? order by position", [item["id"]])
-    item["thefts"] = _rows(db, "select stolen_at, reported_at, crime_ref, place, current, recovered_at, "
+    item["thefts"] = rows_as_dicts(db, "select stolen_at, reported_at, crime_ref, place, current, recovered_at, "
                                "force_area, place_note "
                                "from thefts where item_id = ? order by id desc", [item["id"]])
     item["history"] = item_history(db, item["id"])
@@ -111,7 +98,7 @@ def update_own_item(db: Database, owner_id: int, item_id, item: ValidItem) -> li
     with db.atomic():
         current = own_item(db, owner_id, item_id)
         wanted = {(i.kind, i.normalised_value) for i in item.identifiers}
-        existing = _rows(db, "select id, kind, normalised_value, raw_value from identifiers where item_id = ?",
+        existing = rows_as_dicts(db, "select id, kind, normalised_value, raw_value from identifiers where item_id = ?",
                          [current["id"]])
         removed = [row for row in existing if (row["kind"], row["normalised_value"]) not in wanted]
         if removed and current["status"] == "stolen":

@@ -14,8 +14,9 @@ from pathlib import Path
 from sqlite_utils import Database
 
 from datasette_config.farmer.items import NotYours
+from datasette_config.toolkit import rows_as_dicts
 from registry.db import data_dir, inside, utcnow
-from registry.items import RegistryError
+from registry.items.validation import RegistryError
 
 ANSWERS = {"selling": "owner_selling", "not_me": "owner_not_me"}
 ANSWER_LABELS = {"owner_selling": "That's mine, I'm selling it", "owner_not_me": "That's not me"}
@@ -56,9 +57,7 @@ def _shape(row: dict) -> dict:
 
 
 def _rows(db: Database, sql: str, params: list) -> list[dict]:
-    cursor = db.execute(sql, params)
-    names = [d[0] for d in cursor.description]
-    return [_shape(dict(zip(names, row, strict=True))) for row in cursor.fetchall()]
+    return [_shape(row) for row in rows_as_dicts(db, sql, params)]
 
 
 def list_owner_checks(db: Database, owner_id: int) -> dict[str, list[dict]]:

@@ -1,6 +1,6 @@
 """Bulk registration from an uploaded CSV, with a result for every row.
 
-Rows are read with the registry's CSV import rules (`registry.spreadsheets`: delimiter from
+Rows are read with the registry's CSV import rules (`registry.imports.spreadsheets`: delimiter from
 the header line, repeated headers, rows with too many values as row errors; `csv_row_to_record`:
 flattened headers, a column per identifier kind, several identifiers separated by ';') and always
 belong to the logged-in farmer, whatever owner columns the file carries. Photo paths
@@ -13,9 +13,10 @@ from dataclasses import dataclass, field
 
 from sqlite_utils import Database
 
-from registry.item_csv import OWNER_HEADERS, CsvHeaderError, csv_row_to_record, item_table
-from registry.items import ValidItem, register_item, validate_item
-from registry.spreadsheets import decode_text, looks_binary
+from registry.imports.item_csv import OWNER_HEADERS, CsvHeaderError, csv_row_to_record, item_table
+from registry.imports.spreadsheets import decode_text, looks_binary
+from registry.items.registration import register_item
+from registry.items.validation import ValidItem, validate_item
 
 MAX_CSV_BYTES = 5 * 1024 * 1024
 MAX_CSV_ROWS = 5000

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from difflib import SequenceMatcher
 
-from registry.identifiers import matching_key
+from registry.identifiers.rules import matching_key
 
 
 def char_key(ch: str) -> str | None:

@@ -6,7 +6,7 @@ import io
 
 from PIL import Image, ImageDraw, ImageEnhance, ImageOps
 
-from registry.synthetic import encode
+from synthetic.photos import encode
 
 ALTERATIONS = ("reencoded", "resized", "brightness", "mirrored", "watermark", "cropped", "rotated", "screenshot")
 

@@ -110,8 +110,8 @@ def _start_mail_sink(db, data: Path, port: int):
     """The local mail sink, with this process's e-mail settings pointed at it, a demonstration officer
     address, hot-sheet subscriber and trade account, so the run's e-mails can be seen."""
     from farmwatch.mailsink import MailSink
-    from registry.subscriptions import subscribe_confirmed
-    from registry.users import add_user
+    from registry.accounts.subscriptions import subscribe_confirmed
+    from registry.accounts.users import add_user
 
     sink = MailSink(data / "mail")
     smtp_port = sink.start()

@@ -2,7 +2,7 @@
 that the spiders will find, each labelled with what it really is.
 
 `build_scenario(seed)` is deterministic and downloads nothing: photos come from
-registry.synthetic, and stolen items are re-listed with the edits thieves use (re-encoding,
+synthetic.photos, and stolen items are re-listed with the edits thieves use (re-encoding,
 resizing, brightness, mirroring, a watermark, a ~15% crop, a ~10 degree rotation) and their
 identifiers re-typed (spaces, lower case, O/0 and I/1 look-alikes, only in the description,
 only the trailing digits). Labels: stolen_relisted, owner_selling, honest_lookalike,
@@ -34,9 +34,10 @@ from farmwatch.demo.catalogue import (
     next_serial,
 )
 from farmwatch.demo.operation import honest_seller, plant_operation
-from registry.items import RegistryError, register_item, report_stolen, validate_item
-from registry.synthetic import photo_bytes
-from registry.users import add_user
+from registry.accounts.users import add_user
+from registry.items.registration import register_item, report_stolen
+from registry.items.validation import RegistryError, validate_item
+from synthetic.photos import photo_bytes
 
 LABELS = ("stolen_relisted", "owner_selling", "honest_lookalike", "sequential_decoy", "unrelated")
 SITES = ("classifieds", "dealer", "auction")

@@ -24,8 +24,8 @@ from pathlib import Path
 
 from PIL import Image, ImageDraw, ImageEnhance, ImageFont, ImageOps
 
-from registry.identifiers import cattle_check_digit, vin_check_character
-from registry.synthetic import encode, scene
+from registry.identifiers.rules import cattle_check_digit, vin_check_character
+from synthetic.photos import encode, scene
 
 PHOTO_SIZE = (480, 360)
 SOURCE = "eval-market"

@@ -16,8 +16,8 @@ from pathlib import Path
 from matching.evaluation.evalset import SOURCE, TRUE_KINDS
 from matching.pipeline import match_listings
 from registry.db import connect
-from registry.imports import import_items, import_listings
-from registry.listings import listing_id
+from registry.imports.files import import_items, import_listings
+from registry.listings.store import listing_id
 
 TARGETS = {"recall": 0.95, "strong_precision": 0.995, "decoy_strong": 0}
 

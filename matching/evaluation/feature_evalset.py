@@ -1,6 +1,6 @@
 """Generated photos and the alterations a seller makes, for stage two's tests and benchmark.
 
-`registry.synthetic.scene` draws a machine in a field; `textured_scene` adds other
+`synthetic.photos.scene` draws a machine in a field; `textured_scene` adds other
 kinds of texture (a yard with a brick wall, gates and hay bales; a livestock pen with
 hurdles), and `hard_negative` draws repetitive patterns (brick walls, corrugated
 sheeting, fences) that fool naive local-feature matching. `ALTERATIONS` are the ways
@@ -13,7 +13,7 @@ import random
 
 from PIL import Image, ImageDraw, ImageEnhance, ImageFilter, ImageOps
 
-from registry.synthetic import scene
+from synthetic.photos import scene
 
 SIZE = (800, 600)
 

@@ -32,8 +32,8 @@ from PIL import Image, ImageEnhance, ImageOps
 from matching.evaluation.evalset import MODELS, SOURCE, _filler, _neighbour
 from matching.evaluation.feature_evalset import ALTERATIONS, crop
 from matching.evaluation.real_photos import RealPhoto, load_photo, real_photos, texture_photos
-from registry.identifiers import cattle_check_digit, vin_check_character
-from registry.synthetic import encode
+from registry.identifiers.rules import cattle_check_digit, vin_check_character
+from synthetic.photos import encode
 
 REGISTERED_SIDE = 1024
 PHOTO_KINDS = ["photo reencode", *(f"photo {name}" for name in ALTERATIONS), "photo crop 8%", "photo other view",

@@ -18,7 +18,7 @@ import unicodedata
 from bisect import bisect_right
 from dataclasses import dataclass
 
-from registry.identifiers import compact, matching_key
+from registry.identifiers.rules import compact, matching_key
 
 # The registry's look-alike substitutions (O->0, I/L->1, ...), read from `matching_key` itself
 # so the two can never disagree; applied directly to text that is already compact.

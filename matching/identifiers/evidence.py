@@ -13,7 +13,7 @@ import re
 
 from matching.evidence import Evidence
 from matching.identifiers.candidates import Candidate
-from registry.identifiers import cattle_check_digit, compact, vin_is_valid
+from registry.identifiers.rules import cattle_check_digit, compact, vin_is_valid
 
 STRONG_KEY = 8  # exact keys at least this long can make a match strong
 NEIGHBOUR_PLACES = 3  # a slip in the last three digits may be another item of the maker's sequence

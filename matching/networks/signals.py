@@ -10,7 +10,7 @@ import json
 import re
 
 from matching.networks.sellers import SellerFacts, handle_key, is_personal_name
-from registry.identifiers import matching_key
+from registry.identifiers.rules import matching_key
 
 MIN_HANDLE = 6  # shorter handles ("dave", "jd99") are shared by chance between sites
 MIN_IDENTIFIER = 6

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from registry.identifiers import matching_key
+from registry.identifiers.rules import matching_key
 from spiders.reading.text import find_identifiers
 
 MAX_IDENTIFIERS = 20

@@ -20,7 +20,7 @@ from scrapy import Request
 
 from registry.db import connect
 from registry.fetch import refuse_address
-from registry.listings import known_photo, save_listing_photo
+from registry.listings.store import known_photo, save_listing_photo
 from spiders.state import get_run, write_lock
 
 _threads = threading.local()  # one database connection per worker thread

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from registry.listings import save_snapshot
+from registry.listings.store import save_snapshot
 from spiders.state import get_run, write_lock
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from scrapy.exceptions import DropItem
 
-from registry.listings import ListingError, clean_listing, upsert_listing
+from registry.listings.store import ListingError, clean_listing, upsert_listing
 from spiders.items import listing_record
 from spiders.state import get_run, write_lock
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-from registry.prices import currency_code
+from registry.listings.prices import currency_code
 
 MONEY = re.compile(r"(?:[£$€¥]|\b(?:GBP|EUR|USD|PLN|SEK|NOK|DKK|RON|CHF|zł|kr)\b)\s?\d[\d.,\s]{0,14}\d?"
                    r"|\d[\d.,]{0,14}\s?(?:€|\b(?:EUR|GBP|USD|PLN|zł|SEK|NOK|DKK|kr|RON|lei|CHF)\b)", re.I)

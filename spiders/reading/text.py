@@ -11,8 +11,8 @@ import re
 
 from w3lib.html import remove_tags, remove_tags_with_content
 
-from registry.identifiers import matching_key
-from registry.vocab import resolve_identifier_kind
+from registry.identifiers.rules import matching_key
+from registry.identifiers.vocab import resolve_identifier_kind
 from spiders.reading.values import not_identifier, strip_contacts
 
 _SPACES = re.compile(r"[ \t\r\f\v\u00a0]+")

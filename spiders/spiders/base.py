@@ -15,7 +15,7 @@ from scrapy.http import TextResponse
 from scrapy.spidermiddlewares.httperror import HttpError
 
 from registry.db import utcnow
-from registry.listings import listing_id, mark_removed
+from registry.listings.store import listing_id, mark_removed
 from spiders.config import Source, select_sources, source_for_url
 from spiders.errors import describe_error, is_robots_refusal
 from spiders.items import ListingItem

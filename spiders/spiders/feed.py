@@ -3,7 +3,7 @@ entry's own title, description, date and enclosures as the fallback."""
 
 from __future__ import annotations
 
-from spiders.feeds import parse_feed
+from spiders.reading.feeds import parse_feed
 from spiders.spiders.base import ListingSpider
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from scrapy.linkextractors import LinkExtractor
 
-from spiders.feeds import is_feed, is_sitemap, parse_feed, parse_sitemap
+from spiders.reading.feeds import is_feed, is_sitemap, parse_feed, parse_sitemap
 from spiders.spiders.base import ListingSpider
 
 MAX_LINKS_PER_PAGE = 500

@@ -8,14 +8,14 @@ from alerts.compose import confirmation_message, preview_alerts, send_alerts
 from alerts.mail import Outgoing, send_messages
 from alerts.settings import Settings, SmtpSettings
 from farmwatch.mailsink import MailSink
-from registry.subscriptions import (
+from registry.accounts.subscriptions import (
     SubscriptionError,
     confirm_subscription,
     leave_subscription,
     request_subscription,
     subscribe_confirmed,
 )
-from registry.users import add_user
+from registry.accounts.users import add_user
 from tests.alerts.test_alerts import _item, _match
 
 THEFT = {"stolen_at": "2026-11-01", "crime_ref": "44260123456", "place": "Faccombe"}

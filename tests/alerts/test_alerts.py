@@ -8,8 +8,9 @@ from aiosmtpd.controller import Controller
 
 from alerts.compose import send_alerts, subscribe
 from alerts.settings import Settings, SmtpSettings
-from registry.items import register_item, validate_item
-from registry.users import add_user
+from registry.accounts.users import add_user
+from registry.items.registration import register_item
+from registry.items.validation import validate_item
 
 
 class Inbox:

@@ -13,8 +13,8 @@ from pathlib import Path
 import pytest
 
 from datasette_config.serve import build_server
+from registry.accounts.users import add_user
 from registry.db import connect
-from registry.users import add_user
 from tests.datasette_config.officer.seed import seed_workspace
 
 CHROMIUM = "/usr/bin/chromium"

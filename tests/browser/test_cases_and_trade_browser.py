@@ -9,8 +9,8 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from farmwatch.mailsink import MailSink
+from registry.accounts.users import add_user
 from registry.db import connect
-from registry.users import add_user
 from tests.browser.conftest import OFFICER, PASSWORD, ServedWorkspace
 from tests.datasette_config.officer.seed import OWNER_MARKERS, seed_workspace
 

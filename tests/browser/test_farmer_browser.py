@@ -6,9 +6,9 @@ import re
 
 import pytest
 
+from registry.accounts.users import add_user
 from registry.db import connect
-from registry.synthetic import photo_bytes
-from registry.users import add_user
+from synthetic.photos import photo_bytes
 from tests.browser.conftest import PASSWORD, ServedWorkspace
 
 pytestmark = pytest.mark.browser

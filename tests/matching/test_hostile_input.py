@@ -4,8 +4,9 @@ import json
 
 from matching.identifiers.candidates import listing_candidates
 from matching.pipeline import match_listings
-from registry.items import register_item, validate_item
-from registry.listings import clean_listing, save_listing_photo, upsert_listing
+from registry.items.registration import register_item
+from registry.items.validation import validate_item
+from registry.listings.store import clean_listing, save_listing_photo, upsert_listing
 
 
 def add_item(db, record):

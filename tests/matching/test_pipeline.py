@@ -8,9 +8,9 @@ from PIL import ImageOps
 from farmwatch.cli import main as farmwatch
 from matching.pipeline import match_listings
 from matching.store import match_id
-from registry.imports import import_items, import_listings
-from registry.listings import listing_id
-from registry.synthetic import encode, photo_bytes, scene
+from registry.imports.files import import_items, import_listings
+from registry.listings.store import listing_id
+from synthetic.photos import encode, photo_bytes, scene
 
 STOLEN = {"owner": {"name": "A Farmer", "email": "a@example.org"}, "category": "tractor", "make": "John Deere",
           "model": "6120M", "year": 2019, "colour": "green",
@@ -150,7 +150,7 @@ def test_owner_not_me_keeps_the_match_in_the_stolen_queue(registry, tmp_path):
 
 
 def test_a_theft_reported_later_moves_the_match_to_the_stolen_queue(registry, tmp_path):
-    from registry.items import mark_recovered, report_stolen
+    from registry.items.registration import mark_recovered, report_stolen
 
     db = registry
     load_listings(db, tmp_path, [ad(1, "Honda TRX420 quad", "frame 478TE2404M0123456")])
@@ -179,7 +179,8 @@ def test_a_picture_in_many_sellers_adverts_is_a_stock_photo_not_strong(registry,
 
 
 def test_a_theft_registered_after_the_listing_was_matched_is_found_next_run(db, tmp_path):
-    from registry.items import register_item, validate_item
+    from registry.items.registration import register_item
+    from registry.items.validation import validate_item
 
     load_listings(db, tmp_path, [ad(1, "John Deere 6120M", "pin 1L06120MCKK123456"),
                                  ad(2, "Old plough", "pin 1L06120MCKK123456", posted_at="2026-10-01T00:00:00Z")])

@@ -74,7 +74,8 @@ def test_backup_refuses_to_overwrite_the_live_database(tmp_path):
 
 
 def test_backup_with_files_copies_photos(tmp_path, photo_factory):
-    from registry.items import register_item, validate_item
+    from registry.items.registration import register_item
+    from registry.items.validation import validate_item
 
     db = connect(tmp_path / "live" / "farmwatch.db")
     item, _ = validate_item({"owner": {"name": "x"}, "category": "quad"})

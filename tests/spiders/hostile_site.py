@@ -10,7 +10,7 @@ import time
 import zlib
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
-from registry.synthetic import photo_bytes
+from synthetic.photos import photo_bytes
 
 GOOD_PHOTO = photo_bytes(11, (320, 240))
 

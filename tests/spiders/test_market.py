@@ -12,9 +12,9 @@ from farmwatch.demo.alter import ALTERATIONS, alter_photo
 from farmwatch.demo.catalogue import next_serial
 from farmwatch.demo.market.sources import write_sources
 from farmwatch.demo.scenario import LABELS, load_registry, retype
-from registry.identifiers import matching_key
-from registry.photos import hamming, hash_photo
-from registry.users import authenticate
+from registry.accounts.users import authenticate
+from registry.identifiers.rules import matching_key
+from registry.photos.store import hamming, hash_photo
 from spiders.config import load_sources
 
 
@@ -67,7 +67,7 @@ def test_scenario_is_deterministic(scenario):
     again = build_scenario.__wrapped__(7)
     assert [(s.path, s.label, s.title, s.price) for s in again.listings] == [
         (s.path, s.label, s.title, s.price) for s in scenario.listings]
-    # registry.synthetic adds Pillow noise that is not seeded: photos agree perceptually, not byte for byte
+    # synthetic.photos adds Pillow noise that is not seeded: photos agree perceptually, not byte for byte
     assert hamming(hash_photo(again.listings[0].photos[0]).phash, hash_photo(scenario.listings[0].photos[0]).phash) <= 4
 
 

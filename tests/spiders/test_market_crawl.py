@@ -8,7 +8,7 @@ import pytest
 
 from farmwatch.demo.market.sources import write_sources
 from registry.db import connect, data_dir
-from registry.identifiers import matching_key
+from registry.identifiers.rules import matching_key
 from spiders.runner import run_crawl
 
 SITE_OF_SOURCE = {"demo-classifieds": "classifieds", "demo-dealer": "dealer", "demo-auctions": "auction"}

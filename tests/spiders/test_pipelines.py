@@ -6,7 +6,7 @@ import pytest
 from scrapy.exceptions import DropItem
 from scrapy.utils.test import get_crawler
 
-from registry.listings import clean_listing
+from registry.listings.store import clean_listing
 from spiders.config import Source
 from spiders.items import ListingItem, listing_record
 from spiders.pipelines.clean import CleanFieldsPipeline

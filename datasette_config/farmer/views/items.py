@@ -28,7 +28,7 @@ from datasette_config.farmer.items import (
     update_own_item,
 )
 from datasette_config.farmer.owner_checks import list_owner_checks
-from datasette_config.farmer.web import (
+from datasette_config.toolkit import (
     farmer_actor,
     json_error,
     page,
@@ -38,10 +38,10 @@ from datasette_config.farmer.web import (
     wants_json,
     write_db,
 )
-from registry.identifiers import IDENTIFIER_KINDS
-from registry.items import RegistryError
-from registry.photos import MAX_PHOTO_BYTES
-from registry.vocab import CATEGORIES
+from registry.identifiers.rules import IDENTIFIER_KINDS
+from registry.identifiers.vocab import CATEGORIES
+from registry.items.validation import RegistryError
+from registry.photos.store import MAX_PHOTO_BYTES
 
 KIND_LABELS = {kind: kind.replace("_", " ") for kind in IDENTIFIER_KINDS}
 CATEGORY_LABELS = {c: c.replace("_", " ") for c in CATEGORIES}

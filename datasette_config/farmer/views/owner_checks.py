@@ -6,8 +6,8 @@ from datasette.utils.asgi import Response
 
 from datasette_config.farmer.items import NotYours
 from datasette_config.farmer.owner_checks import ANSWER_LABELS, answer_owner_check, check_photo_file, list_owner_checks
-from datasette_config.farmer.web import farmer_actor, json_error, page, read_db, read_form, wants_json, write_db
-from registry.items import RegistryError
+from datasette_config.toolkit import farmer_actor, json_error, page, read_db, read_form, wants_json, write_db
+from registry.items.validation import RegistryError
 
 
 async def checks_page(request, datasette):

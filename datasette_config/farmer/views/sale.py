@@ -10,8 +10,8 @@ from datasette.utils.asgi import Response
 
 from datasette_config.farmer.items import NotYours, sell_own_item
 from datasette_config.farmer.views.items import _detail_page
-from datasette_config.farmer.web import farmer_actor, read_form, write_db
-from registry.items import RegistryError
+from datasette_config.toolkit import farmer_actor, read_form, write_db
+from registry.items.validation import RegistryError
 
 
 async def item_sold(request, datasette):

@@ -18,7 +18,7 @@ from datasette_config.farmer.upload import (
     prepare_csv,
     register_prepared,
 )
-from datasette_config.farmer.web import farmer_actor, json_error, page, read_form, uploaded_files, wants_json, write_db
+from datasette_config.toolkit import farmer_actor, json_error, page, read_form, uploaded_files, wants_json, write_db
 
 WRITE_CHUNK = 200  # rows per write transaction, so a big upload never holds the write thread for long
 

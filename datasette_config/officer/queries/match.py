@@ -7,18 +7,13 @@ import json
 from datasette_config.officer.decisions import match_history
 from datasette_config.officer.highlight import highlight_pair
 from datasette_config.officer.queries.queue import age_text, parse_reasons
-from registry.history import item_history
-from registry.sales import latest_sale
-
-
-def _rows(conn, sql: str, params) -> list[dict]:
-    cursor = conn.execute(sql, params)
-    names = [d[0] for d in cursor.description]
-    return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+from datasette_config.toolkit import rows_as_dicts
+from registry.items.history import item_history
+from registry.items.sales import latest_sale
 
 
 def _row(conn, sql: str, params) -> dict | None:
-    rows = _rows(conn, sql, params)
+    rows = rows_as_dicts(conn, sql, params)
     return rows[0] if rows else None
 
 
@@ -27,13 +22,13 @@ def load_item(conn, item_id: int) -> dict | None:
     item = _row(conn, "select * from items where id = ?", [item_id])
     if item is None:
         return None
-    item["identifiers"] = _rows(conn, "select id, kind, raw_value, normalised_value, check_valid, possible_clone "
+    item["identifiers"] = rows_as_dicts(conn, "select id, kind, raw_value, normalised_value, check_valid, possible_clone "
                                       "from identifiers where item_id = ? order by id", [item_id])
-    item["photos"] = _rows(conn, "select id, position, sha256, width, height from photos where item_id = ? "
+    item["photos"] = rows_as_dicts(conn, "select id, position, sha256, width, height from photos where item_id = ? "
                                  "order by position, id", [item_id])
-    item["thefts"] = _rows(conn, "select * from thefts where item_id = ? order by current desc, stolen_at desc",
+    item["thefts"] = rows_as_dicts(conn, "select * from thefts where item_id = ? order by current desc, stolen_at desc",
                            [item_id])
-    item["matches"] = _rows(conn, "select m.id, m.band, m.score, m.status, m.queue, l.title, l.source "
+    item["matches"] = rows_as_dicts(conn, "select m.id, m.band, m.score, m.status, m.queue, l.title, l.source "
                                   "from matches m join listings l on l.id = m.listing_id where m.item_id = ? "
                                   "order by m.score desc", [item_id])
     item["history"] = item_history(conn, item_id)
@@ -50,8 +45,8 @@ def load_listing(conn, listing_id: str) -> dict | None:
         listing["structured_identifiers"] = json.loads(listing.get("structured_identifiers") or "[]")
     except ValueError:
         listing["structured_identifiers"] = []
-    listing["photos"] = _rows(conn, "select id, position, url, sha256, width, height, error, fetched_at from listing_photos "
-                                    "where listing_id = ? order by position", [listing_id])
+    listing["photos"] = rows_as_dicts(conn, "select id, position, url, sha256, width, height, error, fetched_at "
+                                      "from listing_photos where listing_id = ? order by position", [listing_id])
     return listing
 
 

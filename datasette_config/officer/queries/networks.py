@@ -6,6 +6,8 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 
+from datasette_config.toolkit import dict_rows
+
 NETWORK_LISTINGS_SHOWN = 300
 
 
@@ -24,11 +26,6 @@ class NetworkFilters:
         return cls((args.get("force_area") or "").strip()[:100], (args.get("source") or "").strip()[:100], min_sellers)
 
 
-def _rows(cursor) -> list[dict]:
-    names = [d[0] for d in cursor.description]
-    return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
-
-
 def network_rows(conn, filters: NetworkFilters, limit: int = 200) -> list[dict]:
     """Networks by risk rank, filtered by force area and source (each a JSON list in the row)."""
     where, params = ["n.sellers >= :min_sellers"], {"min_sellers": filters.min_sellers, "limit": limit}
@@ -38,7 +35,7 @@ def network_rows(conn, filters: NetworkFilters, limit: int = 200) -> list[dict]:
     if filters.source:
         where.append("exists (select 1 from json_each(n.sources) where value = :source)")
         params["source"] = filters.source
-    rows = _rows(conn.execute(
+    rows = dict_rows(conn.execute(
         "select n.*, (select group_concat(coalesce(s.handle, s.name, 'seller ' || s.id), ', ') from "
         "(select * from sellers where network_id = n.id order by listings desc limit 4) s) as names "
         f"from networks n where {' and '.join(where)} order by n.risk_rank limit :limit", params))
@@ -57,7 +54,7 @@ def network_choices(conn) -> dict:
 
 def network_of_listing(conn, listing_id: str) -> dict | None:
     """The network a listing's seller belongs to (id, sellers, listings), or None."""
-    rows = _rows(conn.execute(
+    rows = dict_rows(conn.execute(
         "select n.id, n.sellers, n.listings, n.risk_rank from listings l join sellers s on s.id = l.seller_id "
         "join networks n on n.id = s.network_id where l.id = ?", [listing_id]))
     return rows[0] if rows else None
@@ -65,27 +62,27 @@ def network_of_listing(conn, listing_id: str) -> dict | None:
 
 def load_network(conn, network_id: int) -> dict | None:
     """One network: its row, sellers (with contacts), listings (oldest first), links and stolen-item matches."""
-    found = _rows(conn.execute("select * from networks where id = ?", [network_id]))
+    found = dict_rows(conn.execute("select * from networks where id = ?", [network_id]))
     if not found:
         return None
     network = found[0]
     network["sources"], network["areas"] = json.loads(network["sources"]), json.loads(network["areas"])
-    sellers = _rows(conn.execute(
+    sellers = dict_rows(conn.execute(
         "select id, source, handle, name, profile_url, phones, emails, listings, first_seen_at, last_seen_at "
         "from sellers where network_id = ? order by listings desc, id", [network_id]))
     for s in sellers:
         s["phones"], s["emails"] = json.loads(s["phones"]), json.loads(s["emails"])
         s["label"] = s["handle"] or s["name"] or f"seller {s['id']}"
-    listings = _rows(conn.execute(
+    listings = dict_rows(conn.execute(
         "select l.id, l.seller_id, l.source, l.url, l.title, l.price, l.currency, l.location, l.force_area, "
         "coalesce(l.posted_at, l.first_seen_at) as listed_at, l.first_seen_at, l.last_seen_at, l.removed_at "
         "from listings l join sellers s on s.id = l.seller_id where s.network_id = ? "
         "order by coalesce(l.posted_at, l.first_seen_at), l.id limit ?", [network_id, NETWORK_LISTINGS_SHOWN]))
-    links = _rows(conn.execute(
+    links = dict_rows(conn.execute(
         "select k.id, k.seller_a, k.seller_b, k.kind, k.detail, k.weight, k.listing_a, k.listing_b, k.created_at "
         "from seller_links k join sellers a on a.id = k.seller_a join sellers b on b.id = k.seller_b "
         "where a.network_id = ? and b.network_id = ? order by k.weight desc, k.kind", [network_id, network_id]))
-    matches = _rows(conn.execute(
+    matches = dict_rows(conn.execute(
         "select m.id, m.listing_id, m.item_id, m.band, m.score, m.status, i.category, i.make, i.model, "
         "t.crime_ref, t.stolen_at, t.force_area from matches m join listings l on l.id = m.listing_id "
         "join sellers s on s.id = l.seller_id join items i on i.id = m.item_id left join thefts t on t.id = m.theft_id "

@@ -6,9 +6,10 @@ import json
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
+from datasette_config.toolkit import rows_as_dicts
+from registry.identifiers.vocab import CATEGORIES
 from registry.places.areas import FORCE_AREAS
 from registry.places.groups import NATIONAL, ForceGroupError, force_groups, forces_in_scope, groups_of
-from registry.vocab import CATEGORIES
 
 BANDS = ("strong", "likely", "possible")
 STATUSES = ("new", "confirmed", "dismissed", "all")
@@ -139,11 +140,8 @@ def _page_ids(conn, filters: QueueFilters, limit: int) -> list[str]:
 def queue_rows(conn, filters: QueueFilters, *, limit: int = 200, now: datetime | None = None) -> list[dict]:
     """Rows of a queue: new first, then by band and score, each with its photo pair and top reason."""
     ids = _page_ids(conn, filters, limit)
-    cursor = conn.execute(_DETAILS_SQL, {"ids": json.dumps(ids)})
-    names = [d[0] for d in cursor.description]
     by_id = {}
-    for values in cursor.fetchall():
-        row = dict(zip(names, values, strict=True))
+    for row in rows_as_dicts(conn, _DETAILS_SQL, {"ids": json.dumps(ids)}):
         reasons = parse_reasons(row.pop("reasons"))
         row["top_reason"] = reasons[0].get("detail") or reasons[0].get("kind") if reasons else ""
         pair = next((r for r in reasons if r.get("photo_id") and r.get("listing_photo_id")), None)

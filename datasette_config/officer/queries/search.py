@@ -15,7 +15,7 @@ import numpy
 from rapidfuzz import fuzz, process
 from rapidfuzz.distance import Levenshtein
 
-from registry.identifiers import matching_key
+from registry.identifiers.rules import matching_key
 
 MIN_PARTIAL = 4
 FUZZY_CUTOFF = 75

@@ -1,5 +1,5 @@
 """Officers closing cases in the workspace: a theft report or a recovery recorded from the item
-or match page, attributed to the officer and kept in the item's history (registry.history).
+or match page, attributed to the officer and kept in the item's history (registry.items.history).
 
 Both are POSTs (Datasette's cross-site check applies) and go through `registry.items`, the same
 rules as the farmer's form and the command line. The page they came from is shown again with a
@@ -12,9 +12,10 @@ import re
 
 from datasette.utils.asgi import Response
 
-from datasette_config.web import not_found, read, require_officer, write
+from datasette_config.toolkit import not_found, read, require_officer, write
 from registry.db import FarmDatabase
-from registry.items import RegistryError, mark_recovered, report_stolen
+from registry.items.registration import mark_recovered, report_stolen
+from registry.items.validation import RegistryError
 
 _MATCH_PAGE = re.compile(r"^/match/[A-Za-z0-9_-]+$")
 

@@ -6,10 +6,9 @@ from __future__ import annotations
 
 from datasette.utils.asgi import Response
 
-from datasette_config.officer.views.queue import render
-from datasette_config.web import read, require_officer
-from registry.clones import clone_groups, records_with_key
-from registry.identifiers import matching_key
+from datasette_config.toolkit import read, render, require_officer
+from registry.identifiers.clones import clone_groups, records_with_key
+from registry.identifiers.rules import matching_key
 
 
 async def clones_page(request, datasette):

@@ -9,13 +9,13 @@ import json
 
 from datasette.utils.asgi import Forbidden, Response
 
-from datasette_config.auth.access_log import log_access, owner_contact
+from datasette_config.access_log import log_access, owner_contact
 from datasette_config.csv_safety import csv_text
 from datasette_config.officer.export import case_record, case_rows
 from datasette_config.officer.queries.match import load_match
 from datasette_config.officer.snapshot import render_with_photos
 from datasette_config.officer.thumbs import thumbnail_path
-from datasette_config.web import is_officer, not_found, read, require_officer, role_of, write
+from datasette_config.toolkit import is_officer, not_found, read, require_officer, role_of, write
 from registry.db import inside
 
 SNAPSHOT_CSP = "sandbox; default-src 'none'; frame-ancestors 'self'"

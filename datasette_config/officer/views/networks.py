@@ -8,11 +8,10 @@ from __future__ import annotations
 
 from datasette.utils.asgi import Response
 
-from datasette_config.auth.access_log import log_access
+from datasette_config.access_log import log_access
 from datasette_config.officer.network_graph import drawing, edges_csv, graphml, nodes_csv
 from datasette_config.officer.queries.networks import NetworkFilters, load_network, network_choices, network_rows
-from datasette_config.officer.views.queue import render
-from datasette_config.web import not_found, read, require_officer, write
+from datasette_config.toolkit import not_found, read, render, require_officer, write
 
 NETWORKS_LIMIT = 200
 EXPORTS = {

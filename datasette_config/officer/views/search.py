@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from datasette_config.auth.access_log import log_access, owner_contact
+from datasette_config.access_log import log_access, owner_contact
 from datasette_config.officer.plots import map_points, project, stacked_bars, weekly_counts
 from datasette_config.officer.queries.queue import QueueFilters, area_views
 from datasette_config.officer.queries.search import search_identifier, search_text
-from datasette_config.officer.views.queue import render
-from datasette_config.web import read, require_officer, write
+from datasette_config.toolkit import read, render, require_officer, write
 from registry.places.gazetteer import towns
 
 

@@ -23,7 +23,7 @@ from PIL import Image, ImageOps
 from sqlite_utils import Database
 
 from registry.db import data_dir, utcnow
-from registry.photos import MAX_PIXELS
+from registry.photos.store import MAX_PIXELS
 
 FEATURE_SIDE = 640  # long side of the decoded image features are taken from
 MAX_KEYPOINTS = 500  # ORB keypoints kept per photo (the strongest)

@@ -114,7 +114,7 @@ def images(graph: Graph, *nodes: dict | None) -> list[str]:
 def _identifiers(graph: Graph, nodes: list[dict]) -> tuple[list[dict], dict]:
     """Identifiers the nodes publish, and other labelled properties (place, make, model, year, colour)
     from `additionalProperty`; a PropertyValue's name is read with the spec-table vocabulary."""
-    from registry.vocab import resolve_identifier_kind
+    from registry.identifiers.vocab import resolve_identifier_kind
     from spiders.reading.labels import IDENTIFIER_KINDS, field_for_label
     from spiders.reading.values import identifier_value
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 from datasette_config.auth.sessions import actor_for_token, create_session, end_session, hash_token
-from registry.users import disable_user
+from registry.accounts.users import disable_user
 
 
 def test_session_gives_the_actor_with_role_owner_and_area(db, users):

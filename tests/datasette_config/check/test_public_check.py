@@ -89,7 +89,7 @@ def test_stolen_without_crime_reference_quotes_the_check_reference(db, farms):
 
 
 def test_recovered_item_is_registered_not_stolen(db, farms):
-    from registry.items import mark_recovered
+    from registry.items.registration import mark_recovered
 
     mark_recovered(db, farms["quad"])
     assert check(db, "JH2TE4321ZK000777").result == "registered"
@@ -184,7 +184,7 @@ def test_periodic_recount_drops_removed_keys(db, farms, monkeypatch):
 
 def test_index_is_warmed_in_the_background_from_the_database_file(db, farms):
     from datasette_config.check.index import _indexes
-    from datasette_config.farmer_plugin import warm_check_index
+    from datasette_config.plugin import warm_check_index
 
     path = db.execute("PRAGMA database_list").fetchone()[2]
     warm_check_index(path)

@@ -6,9 +6,10 @@ from functools import cache
 
 import pytest
 
+from registry.accounts.users import hash_password
 from registry.db import utcnow
-from registry.items import get_or_create_owner, register_item, report_stolen, validate_item
-from registry.users import hash_password
+from registry.items.registration import get_or_create_owner, register_item, report_stolen
+from registry.items.validation import validate_item
 
 PASSWORD = "correct horse battery"
 # UK cattle tag herd 284205, animal 00016: check digit (28420500016 mod 7) + 1 = 7

@@ -11,7 +11,7 @@ from datasette_config.farmer.forms import (
     validate_item_form,
     validate_theft_form,
 )
-from registry.synthetic import photo_bytes
+from synthetic.photos import photo_bytes
 from tests.datasette_config.farmer.conftest import GOOD_CATTLE_TAG, bomb_png
 
 

@@ -20,8 +20,8 @@ from datasette_config.farmer.items import (
     report_own_theft,
     update_own_item,
 )
-from registry.items import RegistryError
-from registry.synthetic import photo_bytes, scene
+from registry.items.validation import RegistryError
+from synthetic.photos import photo_bytes, scene
 from tests.datasette_config.farmer.conftest import bomb_png
 
 

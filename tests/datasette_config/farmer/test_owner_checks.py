@@ -6,7 +6,7 @@ import pytest
 
 from datasette_config.farmer.items import NotYours
 from datasette_config.farmer.owner_checks import answer_owner_check, list_owner_checks
-from registry.items import RegistryError
+from registry.items.validation import RegistryError
 
 
 def match(db, match_id):

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import json
 
-from registry.imports import import_items
-from registry.users import add_user
+from registry.accounts.users import add_user
+from registry.imports.files import import_items
 from tests.datasette_config.farmer.conftest import PASSWORD
 
 

@@ -8,7 +8,7 @@ import re
 import pytest
 from PIL import Image
 
-from registry.synthetic import photo_bytes
+from synthetic.photos import photo_bytes
 from tests.datasette_config.farmer.conftest import GOOD_CATTLE_TAG, bomb_png
 from tests.datasette_config.farmer.test_items import jpeg_with_gps
 
@@ -218,7 +218,7 @@ async def test_not_me_appears_in_the_officers_queue(ds, db, farms, login):
 
 
 async def test_listing_photo_is_shown_on_the_owner_check_to_its_owner_only(ds, db, farms, login):
-    from registry.listings import save_listing_photo
+    from registry.listings.store import save_listing_photo
 
     save_listing_photo(db, "L1", 1, "https://example.org/img/1.jpg", photo_bytes(50))
     bob = login("bob")

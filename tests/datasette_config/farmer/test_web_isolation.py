@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from datasette_config.farmer.items import add_own_photos
-from registry.synthetic import photo_bytes
+from synthetic.photos import photo_bytes
 
 ALICE_SECRETS = ["1L06120MCKK123456", "JH2TE4321ZK000777", "Alice's secret description", "alice@example.org",
                  "07700 900001", "SP11", "Home Farm"]

@@ -10,8 +10,8 @@ import pytest
 
 from datasette_config.app import make_datasette
 from datasette_config.auth.sessions import COOKIE_NAME, create_session
+from registry.accounts.users import add_user
 from registry.db import connect
-from registry.users import add_user
 from tests.datasette_config.officer.seed import seed_workspace
 
 PASSWORD = "correct horse battery"

@@ -7,9 +7,10 @@ from __future__ import annotations
 
 import json
 
-from registry.items import register_item, report_stolen, validate_item
-from registry.listings import clean_listing, save_listing_photo, save_snapshot, upsert_listing
-from registry.synthetic import photo_bytes
+from registry.items.registration import register_item, report_stolen
+from registry.items.validation import validate_item
+from registry.listings.store import clean_listing, save_listing_photo, save_snapshot, upsert_listing
+from synthetic.photos import photo_bytes
 
 OWNER_MARKERS = ["Zebedee Quillfeather", "zebedee.quill@example.org", "07700 900999", "SP11 0QZ"]
 HOSTILE_TITLE = '<script>alert("title")</script>JD 6120M "><img src=x onerror=alert(1)>'

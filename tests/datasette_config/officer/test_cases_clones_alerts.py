@@ -10,8 +10,9 @@ import pytest
 from datasette_config.alerts import views as alert_views
 from datasette_config.officer.queries.match import found_text
 from farmwatch.mailsink import MailSink
-from registry.identifiers import parse_identifier
-from registry.items import add_identifier, get_or_create_owner, register_item, validate_item
+from registry.identifiers.rules import parse_identifier
+from registry.items.registration import add_identifier, get_or_create_owner, register_item
+from registry.items.validation import validate_item
 from tests.datasette_config.officer.seed import OWNER_MARKERS
 
 TODAY = datetime.now(UTC).date()
@@ -193,7 +194,7 @@ async def test_a_cross_site_hot_sheet_request_is_refused(ds, db, mail):
 
 async def test_a_trade_account_sees_nothing_of_the_workspace_or_the_farmers(ds, db, seeded):
     from datasette_config.auth.sessions import COOKIE_NAME, create_session
-    from registry.users import add_user
+    from registry.accounts.users import add_user
     from tests.datasette_config.officer.test_permissions import REGISTRY_MARKERS, WORKSPACE_PAGES
 
     cookies = {COOKIE_NAME: create_session(db, {"id": add_user(db, "mart", "long enough", "trade")})}

@@ -7,10 +7,11 @@ import json
 
 import pytest
 
-from registry.items import register_item, report_stolen, validate_item
-from registry.listings import clean_listing, upsert_listing
+from registry.accounts.users import add_user
+from registry.items.registration import register_item, report_stolen
+from registry.items.validation import validate_item
+from registry.listings.store import clean_listing, upsert_listing
 from registry.places.locating import locate_pending
-from registry.users import add_user
 from tests.datasette_config.officer.conftest import PASSWORD
 
 

@@ -9,7 +9,7 @@ import networkx as nx
 import pytest
 
 from matching.networks.update import update_networks
-from registry.listings import clean_listing, upsert_listing
+from registry.listings.store import clean_listing, upsert_listing
 from tests.datasette_config.officer.test_permissions import refused
 
 

@@ -23,7 +23,7 @@ def order_in(html: str, ids: list[str]) -> list[str]:
 
 @pytest.fixture
 def more_matches(db, seeded):
-    from registry.listings import clean_listing, upsert_listing
+    from registry.listings.store import clean_listing, upsert_listing
 
     listing_ids = []
     for n in range(4):
@@ -101,7 +101,7 @@ async def test_match_page_shows_both_sides_and_the_evidence(ds, db, seeded, cook
     ("<b>£5</b> ono", ["GBP 5 (ono)", "“&lt;b&gt;£5&lt;/b&gt; ono”"]),
 ])
 async def test_match_page_shows_the_price_as_published(ds, db, seeded, cookies_for, published, shown):
-    from registry.listings import clean_listing, upsert_listing
+    from registry.listings.store import clean_listing, upsert_listing
 
     listing = upsert_listing(db, clean_listing({"source": "m", "url": "https://m.example/p", "title": "Deere",
                                                 "price": published})).listing_id

@@ -8,7 +8,8 @@ import pytest
 
 from datasette_config.officer.plots import project, stacked_bars, weekly_counts
 from datasette_config.officer.queries.search import fts_query, search_identifier, search_text
-from registry.items import register_item, validate_item
+from registry.items.registration import register_item
+from registry.items.validation import validate_item
 
 
 @pytest.fixture

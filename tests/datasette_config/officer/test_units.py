@@ -11,7 +11,7 @@ from datasette_config.officer.export import case_rows
 from datasette_config.officer.highlight import char_key, highlight_pair
 from datasette_config.officer.queries.queue import QueueFilters, age_text, parse_reasons
 from datasette_config.plugin import strip_cookies
-from datasette_config.web import safe_next
+from datasette_config.toolkit import safe_next
 
 
 @pytest.mark.parametrize("registered, listed, reg_kinds, listed_kinds", [

@@ -6,7 +6,7 @@ import pytest
 from matching.identifiers.candidates import listing_candidates
 from matching.identifiers.evidence import explain_normalisation, identifier_evidence
 from matching.identifiers.index import IdentifierIndex
-from registry.identifiers import cattle_check_digit, vin_check_character, vin_is_valid
+from registry.identifiers.rules import cattle_check_digit, vin_check_character, vin_is_valid
 
 KEYS = ["1106120MCKK123456", "PE4045R123456", "1106120MCKK123457", "A8C12345", "UK123456712345",
         "PE4045R012345", "XX99123456", "YY88123456", "ZZ77123456", "WW66123456"]

@@ -7,8 +7,8 @@ import pytest
 
 from matching.identifiers.candidates import listing_candidates, text_candidates
 from matching.pipeline import match_listings
-from registry.identifiers import matching_key
-from registry.imports import import_items, import_listings
+from registry.identifiers.rules import matching_key
+from registry.imports.files import import_items, import_listings
 
 PIN = "KBTM5111F5Y509480"
 

@@ -6,7 +6,7 @@ import itertools
 
 import pytest
 
-from registry.listings import clean_listing, save_listing_photo, upsert_listing
+from registry.listings.store import clean_listing, save_listing_photo, upsert_listing
 
 _COUNTER = itertools.count(1)
 

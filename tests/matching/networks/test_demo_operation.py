@@ -7,7 +7,7 @@ from datetime import date
 from farmwatch.demo.operation import HANDLES
 from farmwatch.demo.scenario import build_scenario
 from matching.networks.update import update_networks
-from registry.listings import clean_listing, save_listing_photo, upsert_listing
+from registry.listings.store import clean_listing, save_listing_photo, upsert_listing
 
 
 def test_the_operation_is_one_network_and_no_honest_seller_joins_it(db):

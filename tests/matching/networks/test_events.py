@@ -6,7 +6,7 @@ from alerts.compose import preview_alerts
 from alerts.settings import Settings, SmtpSettings
 from farmwatch.nightly import format_report
 from matching.networks.update import update_networks
-from registry.users import add_user
+from registry.accounts.users import add_user
 from tests.alerts.test_alerts import _item
 
 THEFT = {"stolen_at": "2026-11-01", "crime_ref": "44260123456", "place": "Faccombe"}

@@ -7,7 +7,7 @@ import io
 from PIL import Image
 
 from matching.networks.update import update_networks
-from registry.synthetic import photo_bytes
+from synthetic.photos import photo_bytes
 from tests.matching.networks.conftest import link_kinds, network_of
 
 OWN_TEXT = ("Ex farm machine kept in the dry barn at Holt Lane, hydraulics rebuilt by us in the spring, new seat "

@@ -8,7 +8,7 @@ from bench.network_data import write_marketplace
 from farmwatch.cli import main
 from matching.networks.evaluate import score_networks
 from matching.networks.update import update_networks
-from registry.imports import import_listings
+from registry.imports.files import import_listings
 from tests.matching.networks.conftest import network_of
 
 

@@ -1,7 +1,8 @@
 """Thefts are filed under the force where they happened; listings are placed before matching."""
 
-from registry.items import register_item, report_stolen, validate_item
-from registry.listings import clean_listing, upsert_listing
+from registry.items.registration import register_item, report_stolen
+from registry.items.validation import validate_item
+from registry.listings.store import clean_listing, upsert_listing
 from registry.places.locating import OWNER_FALLBACK, locate_pending
 
 

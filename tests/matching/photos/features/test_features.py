@@ -32,9 +32,10 @@ from matching.photos.features.match import (
     find_feature_matches,
 )
 from registry.db import connect, data_dir
-from registry.items import register_item, validate_item
-from registry.listings import clean_listing, save_listing_photo, upsert_listing
-from registry.synthetic import encode
+from registry.items.registration import register_item
+from registry.items.validation import validate_item
+from registry.listings.store import clean_listing, save_listing_photo, upsert_listing
+from synthetic.photos import encode
 
 STOLEN_SEEDS = range(6)
 

@@ -20,7 +20,7 @@ from matching.photos.features.index import (
 )
 from matching.photos.features.match import find_feature_matches
 from registry.db import data_dir
-from registry.items import mark_recovered, report_stolen
+from registry.items.registration import mark_recovered, report_stolen
 from tests.matching.photos.features.test_features import add_listing, register
 
 
@@ -138,7 +138,7 @@ def test_only_candidates_whose_votes_agree_are_verified(db, monkeypatch):
     from matching.evaluation.feature_evalset import hard_negative
     from matching.photos.features import match as features
     from matching.photos.features.extract import decode_for_features, extract_features, load_photo_features, mirror_features
-    from registry.synthetic import encode
+    from synthetic.photos import encode
 
     for seed in range(12):
         register(db, seed)

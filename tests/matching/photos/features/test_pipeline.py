@@ -8,9 +8,10 @@ from matching.evaluation.feature_evalset import ALTERATIONS, hard_negative, text
 from matching.photos.features.index import indexed_photos, load_feature_index
 from matching.photos.features.match import STRONG_INLIERS
 from matching.pipeline import match_listings
-from registry.items import register_item, validate_item
-from registry.listings import clean_listing, save_listing_photo, upsert_listing
-from registry.synthetic import encode
+from registry.items.registration import register_item
+from registry.items.validation import validate_item
+from registry.listings.store import clean_listing, save_listing_photo, upsert_listing
+from synthetic.photos import encode
 
 
 def register(db, seed, category, stolen=True):

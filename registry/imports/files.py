@@ -1,0 +1,235 @@
+"""Bulk import of items (CSV or JSON lines) and listings (JSON lines).
+
+A file that cannot be read at all changes nothing; otherwise every good row is loaded
+and every bad row is reported by line number and reason.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from sqlite_utils import Database
+
+from registry.imports.item_csv import CsvHeaderError, item_table, iter_csv_records
+from registry.imports.spreadsheets import decode_text, looks_binary
+from registry.items.registration import register_item
+from registry.items.validation import validate_item
+from registry.listings.store import ListingError, clean_listing, save_listing_photo, upsert_listing
+from registry.progress import line_progress
+
+MAX_FILE_BYTES = 512 * 1024 * 1024
+MAX_LINE_CHARS = 1_000_000
+
+
+class ImportFileError(ValueError):
+    """The file as a whole cannot be imported; nothing was changed."""
+
+
+@dataclass
+class ImportReport:
+    path: str
+    rows: int = 0
+    loaded: int = 0
+    created: int = 0
+    updated: int = 0
+    photos: int = 0
+    rejected: int = 0
+    errors: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+    def as_dict(self) -> dict:
+        keys = ("path", "rows", "loaded", "created", "updated", "photos", "rejected", "errors", "warnings")
+        return {k: getattr(self, k) for k in keys}
+
+
+def read_text(path: Path) -> str:
+    """The file's text: UTF-16 with BOM, UTF-8 (with or without BOM), else Windows-1252, as
+    spreadsheets save it (registry.imports.spreadsheets.decode_text)."""
+    try:
+        size = path.stat().st_size
+    except OSError as exc:
+        raise ImportFileError(f"{path}: cannot be read ({exc.strerror})") from None
+    if path.is_dir():
+        raise ImportFileError(f"{path}: is a folder, not a file")
+    if size > MAX_FILE_BYTES:
+        raise ImportFileError(f"{path}: {size // 2**20} MB is over the {MAX_FILE_BYTES // 2**20} MB limit; split it")
+    data = path.read_bytes()
+    if looks_binary(data):
+        raise ImportFileError(f"{path}: looks like a binary file, not CSV or JSON lines")
+    try:
+        return decode_text(data)
+    except UnicodeDecodeError as exc:
+        raise ImportFileError(f"{path}: not UTF-8 text (bad byte at position {exc.start})") from None
+
+
+def iter_jsonl(text: str, name: str) -> Iterator[tuple[int, dict | None, str | None]]:
+    """(line number, record, error) for each non-blank line."""
+    for number, line in enumerate(text.splitlines(), start=1):
+        if not line.strip():
+            continue
+        if len(line) > MAX_LINE_CHARS:
+            yield number, None, f"line is {len(line):,} characters long (limit {MAX_LINE_CHARS:,})"
+            continue
+        try:
+            record = json.loads(line)
+        except json.JSONDecodeError as exc:
+            yield number, None, f"not valid JSON ({exc.msg} at column {exc.colno})"
+            continue
+        except RecursionError:
+            yield number, None, "JSON nested too deeply"
+            continue
+        if not isinstance(record, dict):
+            yield number, None, "each line must be a JSON object"
+            continue
+        yield number, record, None
+
+
+def iter_item_records(path: Path) -> tuple[Iterator[tuple[int, dict | None, str | None]], int, list[str]]:
+    """Records from a .csv or .jsonl/.json file; (iterator, row count, file-level warnings).
+    ImportFileError when the file as a whole cannot be read (CSV: see registry.imports.spreadsheets)."""
+    text = read_text(path)
+    suffix = path.suffix.lower()
+    if suffix in (".jsonl", ".ndjson", ".json"):
+        stripped = text.lstrip()
+        if suffix == ".json" and stripped.startswith("["):
+            try:
+                records = json.loads(text)
+            except json.JSONDecodeError as exc:
+                raise ImportFileError(f"{path}: not valid JSON ({exc.msg} at line {exc.lineno})") from None
+            rows = [(n, r, None if isinstance(r, dict) else "each entry must be a JSON object")
+                    for n, r in enumerate(records, start=1)]
+            return iter([(n, r if e is None else None, e) for n, r, e in rows]), len(rows), []
+        count = sum(1 for line in text.splitlines() if line.strip())
+        return iter_jsonl(text, str(path)), count, []
+    if suffix in (".csv", ".tsv", ".txt"):
+        try:
+            table = item_table(text, str(path))
+        except CsvHeaderError as exc:
+            raise ImportFileError(str(exc)) from None
+        warnings: list[str] = []
+        count = max(0, len(text.splitlines()) - table.first_line)
+        return iter_csv_records(table, warnings), count, warnings
+    raise ImportFileError(f"{path}: use a .csv or .jsonl file (got '{path.suffix or 'no extension'}')")
+
+
+def _load_photo(base: Path, ref) -> tuple[str, bytes | None, str | None]:
+    name = str(ref)
+    if re.match(r"^[a-z]+://", name, re.I):
+        return name, None, f"photo {name}: only files are imported with items, not web addresses"
+    path = (base / name) if not Path(name).is_absolute() else Path(name)
+    try:
+        if path.stat().st_size > 25 * 2**20:
+            return name, None, f"photo {name}: larger than 25 MB"
+        return name, path.read_bytes(), None
+    except OSError as exc:
+        return name, None, f"photo {name}: cannot be read ({exc.strerror or exc})"
+
+
+def import_items(db: Database, path: Path | str, progress: Callable[[int, int], None] | None = None) -> ImportReport:
+    """Load an item registration file; see the README for the format."""
+    path = Path(path)
+    records, total, file_warnings = iter_item_records(path)
+    report = ImportReport(str(path))
+    base = path.resolve().parent
+    for number, record, error in records:
+        report.rows += 1
+        if progress:
+            progress(report.rows, total)
+        where = f"{path.name} line {number}"
+        if error:
+            report.rejected += 1
+            report.errors.append(f"{where}: {error}")
+            continue
+        item, errors = validate_item(record)
+        if errors:
+            report.rejected += 1
+            report.errors.extend(f"{where}: {message}" for message in errors.values())
+            continue
+        photos = []
+        refs = record.get("photos") or []
+        for ref in ([refs] if isinstance(refs, str) else refs if isinstance(refs, list) else [])[:30]:
+            name, data, problem = _load_photo(base, ref)
+            if problem:
+                report.warnings.append(f"{where}: {problem} (item kept without it)")
+            else:
+                photos.append((name, data))
+        try:
+            result = register_item(db, item, photos)
+        except Exception as exc:  # a database constraint: report the row, keep going
+            report.rejected += 1
+            report.errors.append(f"{where}: could not be stored ({exc})")
+            continue
+        report.loaded += 1
+        report.created += result.created
+        report.updated += not result.created
+        report.photos += result.photos_stored
+        report.warnings.extend(f"{where}: {w}" for w in result.warnings)
+    report.warnings.extend(file_warnings)
+    return report
+
+
+def import_listings(db: Database, path: Path | str, progress: Callable[[int, int], None] | None = None,
+                    fetch: Callable[[str], bytes] | None = None) -> ImportReport:
+    """Load listings from a JSON lines file; photos are local files (relative to it) or fetched URLs."""
+    path = Path(path)
+    if path.suffix.lower() not in (".jsonl", ".ndjson", ".json"):
+        raise ImportFileError(f"{path}: listings are imported from a .jsonl file (got '{path.suffix or 'none'}')")
+    text = read_text(path)
+    total = sum(1 for line in text.splitlines() if line.strip())
+    report = ImportReport(str(path))
+    base = path.resolve().parent
+    for number, record, error in iter_jsonl(text, str(path)):
+        report.rows += 1
+        if progress:
+            progress(report.rows, total)
+        where = f"{path.name} line {number}"
+        if error:
+            report.rejected += 1
+            report.errors.append(f"{where}: {error}")
+            continue
+        try:
+            row = clean_listing(record)
+        except ListingError as exc:
+            report.rejected += 1
+            report.errors.append(f"{where}: {exc}")
+            continue
+        if row["price"] is None and record.get("price") is not None and not isinstance(record.get("price"), str):
+            report.warnings.append(f'{where}: price {row["price_text"]} is not an asking price '
+                                   "(a positive number or the text as published); kept as text only")
+        photo_refs = row["photo_urls"]
+        result = upsert_listing(db, row)
+        report.loaded += 1
+        report.created += result.state == "new"
+        report.updated += result.state == "changed"
+        for position, ref in enumerate(photo_refs, start=1):
+            if re.match(r"^https?://", ref, re.I):
+                if fetch is None:
+                    save_listing_photo(db, result.listing_id, position, ref, error="not fetched (no fetcher)")
+                    continue
+                try:
+                    data, problem = fetch(ref), None
+                except Exception as exc:
+                    data, problem = None, f"download failed: {exc}"
+            else:
+                _, data, problem = _load_photo(base, ref)
+            stored = save_listing_photo(db, result.listing_id, position, ref, data, error=problem)
+            if stored:
+                report.photos += 1
+            else:
+                msg = db.execute("select error from listing_photos where listing_id = ? and position = ?",
+                                 [result.listing_id, position]).fetchone()[0]
+                report.warnings.append(f"{where}: photo {position}: {msg} (listing kept)")
+    return report
+
+
+def terminal_progress(label: str) -> Callable[[int, int], None] | None:
+    """A progress callback that redraws one line on a terminal every 25 rows and at the end, or None
+    when not on one (cron); drawn by registry.progress.line_progress."""
+    show = line_progress(lambda done, total: f"{label}: {done:,}/{total:,} rows")
+    if show is None:
+        return None
+    return lambda done, total: show(done, total) if done == total or done % 25 == 0 else None
