@@ -20,12 +20,13 @@ from datasette_config.farmer.views.sale import item_sold
 from datasette_config.farmer.views.upload import import_example, import_page
 from datasette_config.officer.views.cases import record_recovery, record_theft
 from datasette_config.officer.views.clones import clones_page
-from datasette_config.officer.views.files import export_match, photo, snapshot
+from datasette_config.officer.views.files import case_file, export_match, match_snapshot, photo, snapshot
 from datasette_config.officer.views.item import item_page
 from datasette_config.officer.views.match import decide, match_page
 from datasette_config.officer.views.networks import export_network, network_page, networks_page
 from datasette_config.officer.views.queue import queue_page
 from datasette_config.officer.views.search import map_page, search_page, trends_page
+from datasette_config.officer.views.sources import sources_page
 
 _ID = r"(?P<item_id>[0-9]{1,12})"
 
@@ -36,7 +37,9 @@ ROUTES = [
     # officers
     (r"^/queue$", queue_page),
     (r"^/match/(?P<match_id>[^/.]+)\.(?P<fmt>json|csv)$", export_match),
+    (r"^/match/(?P<match_id>[^/.]+)\.case\.zip$", case_file),
     (r"^/match/(?P<match_id>[^/.]+)/decide$", decide),
+    (r"^/match/(?P<match_id>[^/.]+)/snapshot$", match_snapshot),
     (r"^/match/(?P<match_id>[^/.]+)$", match_page),
     (r"^/item/(?P<item_id>[0-9]+)$", item_page),
     (r"^/item/(?P<item_id>[0-9]{1,12})/theft$", record_theft),
@@ -50,6 +53,7 @@ ROUTES = [
     (r"^/search$", search_page),
     (r"^/map$", map_page),
     (r"^/trends$", trends_page),
+    (r"^/sources(\.json)?$", sources_page),
     (r"^/listing/(?P<listing_id>[^/.]+)/snapshot$", snapshot),
     (r"^/check/alerts(\.json)?$", alerts_page),
     # anyone: the hot sheet and the buyer check; trade accounts: catalogues
@@ -93,6 +97,7 @@ MENU = [
     ("/networks", "Seller networks", OFFICERS),
     ("/map", "Map", OFFICERS),
     ("/trends", "Thefts and matches per week", OFFICERS),
+    ("/sources", "Marketplace sources (crawl health)", OFFICERS),
     ("/clones", "Possible clones", OFFICERS),
     ("/alerts/preview", "Alert e-mails (preview)", OFFICERS),
     ("/check/trade", "Check a catalogue", frozenset({"trade", "admin"})),

@@ -27,7 +27,9 @@ def format_report(report: MatchReport) -> str:
     new, updated = report.matches_new, report.matches_updated
     return (f"{report.listings} listings matched in {report.seconds:.1f} s\n"
             f"new matches: {sum(new.values())} ({bands(new)}; {queues(report.queues_new)})\n"
-            f"updated matches: {sum(updated.values())} ({bands(updated)}; {queues(report.queues_updated)})")
+            f"updated matches: {sum(updated.values())} ({bands(updated)}; {queues(report.queues_updated)})"
+            + (f"\nmatches whose listing was edited to remove their evidence: {report.edited} (raised for review)"
+               if report.edited else ""))
 
 
 def cmd_match(args) -> int:

@@ -48,7 +48,7 @@ from registry.places.locating import locate_pending
 BATCH = 1000
 MAX_WORKERS = 2
 LISTING_COLUMNS = ("id", "title", "description", "structured_identifiers", "category", "make", "model", "year",
-                   "colour", "posted_at", "first_seen_at", "latitude", "longitude", "seller")
+                   "colour", "posted_at", "first_seen_at", "latitude", "longitude", "version_id", "seller")
 
 
 @dataclass
@@ -59,12 +59,14 @@ class MatchReport:
     queues_new: dict = field(default_factory=dict)  # by queue
     queues_updated: dict = field(default_factory=dict)
     unchanged: int = 0
+    edited: int = 0  # matches flagged: an edit removed evidence they rested on
     placed: dict = field(default_factory=dict)  # listings and thefts placed before matching
     seconds: float = 0.0
 
     def as_dict(self) -> dict:
         return {"listings": self.listings, "matches_new": self.matches_new, "matches_updated": self.matches_updated,
                 "queues_new": self.queues_new, "queues_updated": self.queues_updated, "unchanged": self.unchanged,
+                "edited": self.edited,
                 "placed": self.placed, "seconds": round(self.seconds, 1)}
 
 
@@ -155,6 +157,7 @@ def match_listings(db: Database, *, rematch_all: bool = False,
     report.queues_new = _by(counts.new, 0)
     report.queues_updated = _by(counts.updated, 0)
     report.unchanged = counts.unchanged
+    report.edited = counts.edited
     report.seconds = time.perf_counter() - started
     return report
 
@@ -162,7 +165,7 @@ def match_listings(db: Database, *, rematch_all: bool = False,
 def _write_all(db, results, counts, report, progress, total) -> None:
     for part, read_at, matches in results:
         with db.atomic():
-            write_matches(db, matches, read_at, counts)
+            write_matches(db, matches, read_at, counts, listing_ids=part)
             db.conn.executemany("update listings set matched_at = ? where id = ?", [(read_at, i) for i in part])
         report.listings += len(part)
         if progress:
@@ -219,5 +222,5 @@ def match_batch(db: Database, ctx: MatchContext, listings: list[dict]) -> list[d
             continue
         out.append({"item_id": item_id, "listing_id": listings[n]["id"], "theft_id": theft["id"] if theft else None,
                     "queue": "stolen" if theft else "owner_check", "score": scored.score, "band": scored.band,
-                    "reasons": scored.reasons})
+                    "reasons": scored.reasons, "listing_version_id": listings[n]["version_id"]})
     return out

@@ -19,7 +19,10 @@ class DecisionError(ValueError):
 
 def record_decision(conn, match_id: str, decision: str, note: str | None, actor_id: str,
                     *, now: str | None = None) -> str:
-    """Record one decision in the caller's transaction; returns the match's new status."""
+    """Record one decision in the caller's transaction; returns the match's new status.
+
+    A confirmed match whose evidence was edited since its last decision may be confirmed again:
+    that records that an officer has seen the edit and takes it off the queue's edited list."""
     if decision not in DECISIONS:
         raise DecisionError(f'"{decision}" is not a decision: use confirm, dismiss or reopen')
     note = (note or "").strip()
@@ -28,10 +31,11 @@ def record_decision(conn, match_id: str, decision: str, note: str | None, actor_
     logged, status, allowed_from = DECISIONS[decision]
     if decision in ("dismiss", "reopen") and not note:
         raise DecisionError(f"say why in the note when you {decision} a match")
-    row = conn.execute("select status from matches where id = ?", [match_id]).fetchone()
+    row = conn.execute("select status, evidence_edited_at, reviewed_at from matches where id = ?", [match_id]).fetchone()
     if row is None:
         raise DecisionError(f"match {match_id} does not exist")
-    if row[0] not in allowed_from:
+    edit_unseen = bool(row[1]) and (row[2] is None or row[2] < row[1])
+    if row[0] not in allowed_from and not (decision == "confirm" and edit_unseen):  # confirm again, the edit seen
         raise DecisionError(f"match {match_id} is already {row[0]}")
     moment = now or utcnow()
     conn.execute("insert into reviews (match_id, decision, note, actor, created_at) values (?, ?, ?, ?, ?)",

@@ -20,13 +20,17 @@ from registry.cleaning import clip, parse_datetime
 from registry.db import data_dir, utcnow
 from registry.identifiers.vocab import resolve_category
 from registry.listings.prices import parse_price
+from registry.listings.versions import (
+    CONTENT_FIELDS,
+    attach_photo,
+    attach_snapshot,
+    next_listing_photo_id,
+    record_version,
+    touch_version,
+)
 from registry.photos.store import PhotoError, StoredPhoto, store_photo, write_once
 
-CONTENT_FIELDS = (
-    "title", "description", "price", "currency", "location", "posted_at", "category", "make", "model",
-    "year", "colour", "structured_identifiers", "seller_name", "seller_profile_url", "seller_phone",
-    "seller_email", "latitude", "longitude", "photo_urls", "price_text",
-)
+MAX_PHOTOS = 200  # an auction gallery holds 150 photos or more; each is fetched once
 _URL = re.compile(r"^https?://[^\s]+$", re.I)
 
 
@@ -45,8 +49,13 @@ class Upserted:
     state: str  # new, changed or unchanged
 
 
-def clean_listing(raw: dict) -> dict:
-    """Validate one listing record (the import format) into table columns; raises ListingError."""
+def clean_listing(raw: dict, *, guess_currency: bool = True) -> dict:
+    """Validate one listing record (the import format) into table columns; raises ListingError.
+
+    The price is read here, once (registry.listings.prices.parse_price). guess_currency: when True (imports),
+    a price without a declared currency takes its sign's currency, else GBP; when False (crawled
+    pages, whose reader has weighed the page's own evidence) the currency is the declared one or
+    None, never guessed."""
     if not isinstance(raw, dict):
         raise ListingError("each listing must be a JSON object")
     source = clip(raw.get("source"), 100)
@@ -96,7 +105,8 @@ def clean_listing(raw: dict) -> dict:
         "id": listing_id(source, url), "source": source, "url": url,
         "title": clip(raw.get("title"), 500), "description": clip(raw.get("description"), 20_000),
         "price": price.amount_float if price else None, "price_text": price_text, "price_note": price and price.note,
-        "currency": declared or (price.currency if price else None) or ("GBP" if price else None),
+        "currency": declared if not guess_currency else declared or (price.currency if price else None)
+        or ("GBP" if price else None),
         "location": clip(raw.get("location"), 200), "posted_at": parse_datetime(raw.get("posted_at")),
         "category": resolve_category(category_text) or category_text,
         "make": clip(raw.get("make") or raw.get("brand"), 100), "model": clip(raw.get("model"), 100),
@@ -105,7 +115,7 @@ def clean_listing(raw: dict) -> dict:
         "seller_name": clip(seller.get("name"), 200), "seller_profile_url": clip(seller.get("profile_url"), 2000),
         "seller_phone": clip(seller.get("phone"), 120), "seller_email": clip(seller.get("email"), 200),
         "latitude": number("latitude", 90), "longitude": number("longitude", 180),
-        "photo_urls": [clip(str(p), 2000) for p in photos if p][:64],
+        "photo_urls": [clip(str(p), 2000) for p in photos if p][:MAX_PHOTOS],
     }
 
 
@@ -113,24 +123,38 @@ def _content_hash(row: dict) -> str:
     return hashlib.sha256(json.dumps([row.get(k) for k in CONTENT_FIELDS], default=str).encode()).hexdigest()
 
 
-def upsert_listing(db: Database, row: dict, *, crawl_run_id: int | None = None, now: str | None = None) -> Upserted:
-    """Insert a cleaned listing or update the stored one; says whether it was new, changed or unchanged."""
+def upsert_listing(db: Database, row: dict, *, crawl_run_id: int | None = None, now: str | None = None,
+                   via: str | None = None) -> Upserted:
+    """Insert a cleaned listing or update the stored one; says whether it was new, changed or unchanged.
+
+    A new or changed listing also gets a new version (registry.listings.versions) seen by `via` ("crawl"
+    when a crawl run is given, else "import"); the earlier versions stay as they were.
+    """
     now = now or utcnow()
     row = dict(row)
     content_hash = _content_hash(row)
+    fields = {k: row.get(k) for k in CONTENT_FIELDS}
     row.pop("photo_urls", None)
-    existing = db.execute("select content_hash from listings where id = ?", [row["id"]]).fetchone()
+    via = via or ("crawl" if crawl_run_id is not None else "import")
+    existing = db.execute("select content_hash, version_id from listings where id = ?", [row["id"]]).fetchone()
     with db.atomic():
         if existing is None:
             db["listings"].insert({**row, "content_hash": content_hash, "first_seen_at": now, "last_seen_at": now,
                                    "changed_at": now, "crawl_run_id": crawl_run_id})
+            record_version(db, row["id"], fields, content_hash, via=via, crawl_run_id=crawl_run_id, now=now)
             return Upserted(row["id"], "new")
         if existing[0] == content_hash:
             db.execute("update listings set last_seen_at = ?, removed_at = null where id = ?", [now, row["id"]])
+            if existing[1] is None:  # stored before versions by a route that kept none
+                record_version(db, row["id"], fields, content_hash, via=via, crawl_run_id=crawl_run_id, now=now)
+            touch_version(db, row["id"], now)
             return Upserted(row["id"], "unchanged")
         db["listings"].update(row["id"], {**row, "content_hash": content_hash, "last_seen_at": now,
                                           "changed_at": now, "removed_at": None, "crawl_run_id": crawl_run_id,
-                                          "force_area": None, "place_precision": None, "place_note": None})
+                                          "force_area": None, "place_precision": None, "place_note": None,
+                                          "snapshot_path": None, "snapshot_sha256": None,
+                                          "snapshot_fetched_at": None})
+        record_version(db, row["id"], fields, content_hash, via=via, crawl_run_id=crawl_run_id, now=now)
         return Upserted(row["id"], "changed")
 
 
@@ -147,42 +171,92 @@ def mark_removed(db: Database, listing_ids, *, now: str | None = None) -> int:
 
 
 def known_photo(db: Database, listing_id_: str, position: int, url: str | None) -> bool:
-    """True when this photo URL is already stored for the listing (a re-crawl need not fetch it)."""
+    """True when this photo URL is already stored for the listing (a re-crawl need not fetch it), or
+    recorded as a duplicate of a photo the listing holds."""
     return bool(db.execute(
         "select 1 from listing_photos where listing_id = ? and position = ? and url is ? and sha256 is not null",
         [listing_id_, position, url],
     ).fetchone())
 
 
-def save_listing_photo(db: Database, listing_id_: str, position: int, url: str | None, data: bytes | None = None,
-                       *, error: str | None = None) -> StoredPhoto | None:
-    """Store and hash one listing photo; a bad image is recorded as an error on its row, never raised."""
+@dataclass
+class PhotoOutcome:
+    """What became of one listing photo: `stored`, `duplicate` (its content equals the photo at
+    position `duplicate_of` of the same listing, so it is stored once) or `refused` (`reason`)."""
+
+    outcome: str
+    sha256: str | None = None
+    duplicate_of: int | None = None
+    reason: str | None = None
+    stored: StoredPhoto | None = None
+
+
+def store_listing_photo(db: Database, listing_id_: str, position: int, url: str | None, data: bytes | None = None,
+                        *, error: str | None = None) -> PhotoOutcome:
+    """Store and hash one listing photo and say what became of it; a bad image is recorded as an
+    error on its row, never raised. The same picture offered at two addresses (equal SHA-256 of the
+    cleaned copy) is stored once: the later position keeps a row with `duplicate_of` and no hashes,
+    so matching counts it once."""
     stored = None
     if data is not None and error is None:
         try:
             stored = store_photo(data, data_dir(db), url or f"photo {position}")
         except PhotoError as exc:
             error = str(exc)
+    empty = dict.fromkeys(("sha256", "path", "bytes", "width", "height", "phash", "dhash", "phash_mirror",
+                           "dhash_mirror"))
     row = {"listing_id": listing_id_, "position": position, "url": url, "fetched_at": utcnow(), "error": error,
-           **(stored.as_row() if stored else dict.fromkeys(
-               ("sha256", "path", "bytes", "width", "height", "phash", "dhash", "phash_mirror", "dhash_mirror")))}
+           "duplicate_of": None, **(stored.as_row() if stored else empty)}
+    if stored is None:
+        _upsert_photo(db, row)
+        return PhotoOutcome("refused", reason=error)
+    first = db.execute(
+        "select position from listing_photos where listing_id = ? and sha256 = ? and position != ? "
+        "and duplicate_of is null order by position limit 1", [listing_id_, stored.sha256, position]).fetchone()
+    if first:
+        row.update({**empty, "sha256": stored.sha256, "duplicate_of": first[0]})
+        _upsert_photo(db, row)
+        return PhotoOutcome("duplicate", stored.sha256, first[0])
     _upsert_photo(db, row)
-    return stored
+    return PhotoOutcome("stored", stored.sha256, stored=stored)
+
+
+def save_listing_photo(db: Database, listing_id_: str, position: int, url: str | None, data: bytes | None = None,
+                       *, error: str | None = None) -> StoredPhoto | None:
+    """Store and hash one listing photo (see store_listing_photo); the stored photo, or None when it
+    was refused or duplicates one the listing already holds."""
+    return store_listing_photo(db, listing_id_, position, url, data, error=error).stored
 
 
 def _upsert_photo(db: Database, row: dict) -> None:
+    """Store a listing photo row; the same photo at the same address keeps its row and id (a match's
+    reasons cite it), as does a stored photo whose address failed this time (the error is the
+    caller's to report); any other replaces it under an id never used before."""
     with db.atomic():
+        same = db.execute("select id from listing_photos where listing_id = ? and position = ? and url is ? "
+                          "and sha256 is not null and (sha256 = ? or ? is null)",
+                          [row["listing_id"], row["position"], row["url"], row["sha256"], row["sha256"]]).fetchone()
+        if same:
+            db.execute("update listing_photos set fetched_at = ? where id = ?", [row["fetched_at"], same[0]])
+            attach_photo(db, row["listing_id"], same[0])
+            return
         db.execute("delete from listing_photos where listing_id = ? and position = ?", [row["listing_id"], row["position"]])
-        db["listing_photos"].insert(row)
+        photo_id = next_listing_photo_id(db)
+        db["listing_photos"].insert({"id": photo_id, **row})
+        attach_photo(db, row["listing_id"], photo_id)
 
 
 def save_snapshot(db: Database, listing_id_: str, html: bytes, fetched_at: str | None = None) -> str:
-    """Keep the page as evidence: gzip under data/snapshots/, named and recorded by its SHA-256."""
+    """Keep the page as evidence: gzip under data/snapshots/, named and recorded by its SHA-256,
+    on the listing and on its current version (which keeps the first snapshot it was given)."""
     digest = hashlib.sha256(html).hexdigest()
     relative = Path("snapshots") / digest[:2] / f"{digest}.html.gz"
     write_once(data_dir(db) / relative, gzip.compress(html, mtime=0))
-    db.execute(
-        "update listings set snapshot_path = ?, snapshot_sha256 = ?, snapshot_fetched_at = ? where id = ?",
-        [relative.as_posix(), digest, fetched_at or utcnow(), listing_id_],
-    )
+    fetched_at = fetched_at or utcnow()
+    with db.atomic():
+        db.execute(
+            "update listings set snapshot_path = ?, snapshot_sha256 = ?, snapshot_fetched_at = ? where id = ?",
+            [relative.as_posix(), digest, fetched_at, listing_id_],
+        )
+        attach_snapshot(db, listing_id_, relative.as_posix(), digest, fetched_at)
     return digest

@@ -1,5 +1,7 @@
 """Alert e-mails captured by a real SMTP server on 127.0.0.1 (aiosmtpd)."""
 
+import email
+import email.policy
 import json
 import socket
 
@@ -120,3 +122,48 @@ def test_digests_go_to_the_force_where_it_was_stolen_and_where_it_is_listed(db, 
     assert set(by_rcpt) == {"ny@police.example", "cumbria@police.example", "yh@police.example"}
     assert "listed in Cumbria: crosses force borders" in by_rcpt["ny@police.example"].replace("=\r\n", "")
     assert "12/9999/26 (North Yorkshire)" in by_rcpt["ny@police.example"]
+
+
+def test_digest_names_matches_whose_evidence_the_seller_edited_away(db, smtp):
+    inbox, port = smtp
+    hants = _item(db, "a@example.org", "SP11 0AA", {"stolen_at": "2026-11-01", "crime_ref": "44260123456",
+                                                     "place": "Faccombe"})
+    _match(db, hants, 1, "strong")
+    edits = [{"kind": "identifier", "value": "PE4045R123456", "detail": "engine PE4045R123456 removed",
+              "version": 2, "seen_at": "2026-11-25T02:00:00Z"}]
+    db.execute("update matches set status = 'confirmed', reviewed_at = '2026-11-21T09:00:00Z', "
+               "evidence_edited_at = '2026-11-25T02:10:00Z', evidence_edits = ? where id = 'm1'", [json.dumps(edits)])
+    add_user(db, "pc-hants", "password-1", "officer", email="hants@police.example", force_area="Hampshire")
+    settings = Settings(smtp=SmtpSettings(host="127.0.0.1", port=port))
+    assert send_alerts(db, settings, hot_sheet=False)["sent"] == 1
+    body = inbox.messages[0][1].replace("=\r\n", "")
+    assert "1 edited after matching" in body and "engine PE4045R123456 removed (version 2" in body
+    assert "[CONFIRMED STRONG" in body and "/match/m1" in body
+    assert send_alerts(db, settings, hot_sheet=False)["sent"] == 0  # named once per flag
+    db.execute("update matches set evidence_edited_at = '2026-11-26T02:10:00Z' where id = 'm1'")  # edited again
+    assert send_alerts(db, settings, hot_sheet=False)["sent"] == 1
+    db.execute("update matches set reviewed_at = '2026-11-27T09:00:00Z' where id = 'm1'")  # seen by an officer
+    db.execute("update matches set evidence_edited_at = '2026-11-26T03:00:00Z' where id = 'm1'")
+    assert send_alerts(db, settings, hot_sheet=False)["sent"] == 0
+
+
+def test_the_officers_digest_names_a_failed_crawl_and_its_cause_once(db, smtp):
+    from registry.clock import utcnow
+
+    inbox, port = smtp
+    add_user(db, "pc-hants", "password-1", "officer", email="hants@police.example", force_area="Hampshire")
+    now = utcnow()
+    db["crawl_runs"].insert({"source": "good-market", "status": "ok", "started_at": now, "finished_at": now,
+                             "listings_seen": 12})
+    db["crawl_runs"].insert({"source": "shut-market", "status": "failed", "started_at": now, "finished_at": now,
+                             "cause": "no listing: robots.txt forbids everything (Disallow: / for our user agent) "
+                                      "on shut.example"})
+    settings = Settings(smtp=SmtpSettings(host="127.0.0.1", port=port, sender="alerts@farmwatch.example"))
+    assert send_alerts(db, settings, hot_sheet=False)["sent"] == 1
+    (rcpt, raw), = inbox.messages
+    message = email.message_from_string(raw, policy=email.policy.default)
+    body = message.get_body().get_content()
+    assert rcpt == ["hants@police.example"]
+    assert "1 failed crawl(s): shut-market" in message["Subject"] and "[CRAWL FAILED] shut-market" in body
+    assert "robots.txt forbids everything" in body and "good-market" not in body
+    assert send_alerts(db, settings, hot_sheet=False)["sent"] == 0  # each failed crawl is reported once

@@ -7,6 +7,7 @@ import json
 from datasette_config.officer.decisions import match_history
 from datasette_config.officer.highlight import highlight_pair
 from datasette_config.officer.queries.queue import age_text, parse_reasons
+from datasette_config.officer.queries.versions import add_versions
 from datasette_config.toolkit import rows_as_dicts
 from registry.items.history import item_history
 from registry.items.sales import latest_sale
@@ -24,7 +25,7 @@ def load_item(conn, item_id: int) -> dict | None:
         return None
     item["identifiers"] = rows_as_dicts(conn, "select id, kind, raw_value, normalised_value, check_valid, possible_clone "
                                       "from identifiers where item_id = ? order by id", [item_id])
-    item["photos"] = rows_as_dicts(conn, "select id, position, sha256, width, height from photos where item_id = ? "
+    item["photos"] = rows_as_dicts(conn, "select id, position, sha256, width, height, path from photos where item_id = ? "
                                  "order by position, id", [item_id])
     item["thefts"] = rows_as_dicts(conn, "select * from thefts where item_id = ? order by current desc, stolen_at desc",
                            [item_id])
@@ -95,7 +96,8 @@ def identifier_comparisons(reasons: list[dict]) -> list[dict]:
 
 
 def load_match(conn, match_id: str) -> dict | None:
-    """The match with its item, listing, theft, reasons, photo pairs, identifiers and decision history."""
+    """The match with its item, listing, theft, reasons, photo pairs, identifiers and decision history,
+    and the listing as the match saw it with the versions since (queries.versions.add_versions)."""
     match = _row(conn, "select * from matches where id = ?", [match_id])
     if match is None:
         return None
@@ -108,7 +110,8 @@ def load_match(conn, match_id: str) -> dict | None:
     match["theft"] = (_row(conn, "select * from thefts where id = ?", [theft_id]) if theft_id else
                       _row(conn, "select * from thefts where item_id = ? order by current desc, stolen_at desc "
                                  "limit 1", [match["item_id"]]))
-    match["photo_pairs"] = number_pairs(photo_pairs(match["reasons"]), match["item"], match["listing"])
+    add_versions(conn, match)
+    match["photo_pairs"] = number_pairs(photo_pairs(match["reasons"]), match["item"], match["seen"])
     match["identifier_comparisons"] = identifier_comparisons(match["reasons"])
     match["history"] = match_history(conn, match_id)
     return match

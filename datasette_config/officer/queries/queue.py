@@ -85,8 +85,14 @@ _FORCE_AREA = ("coalesce((select t.force_area from thefts t where t.id = coalesc
                "(select t2.id from thefts t2 where t2.item_id = m.item_id and t2.current = 1))), "
                "(select o.force_area from items i2 join owners o on o.id = i2.owner_id where i2.id = m.item_id))")
 
+# A new or confirmed match whose listing was edited to remove its evidence since its last decision.
+EDIT_PENDING = ("(m.status in ('new', 'confirmed') and m.evidence_edited_at is not null "
+                "and coalesce(m.reviewed_at, '') < m.evidence_edited_at)")
+
+
 _DETAILS_SQL = f"""
 select m.id, m.queue, m.band, m.score, m.status, m.reasons, m.created_at, m.reviewed_by,
+  m.evidence_edits, {EDIT_PENDING} as edit_pending,
   i.id as item_id, i.category, i.make, i.model, i.year, i.colour,
   l.id as listing_id, l.title, l.price, l.currency, l.source, l.removed_at,
   {_FORCE_AREA} as force_area, l.force_area as listed_area, l.location,
@@ -101,7 +107,8 @@ where m.id in (select value from json_each(:ids))
 
 
 def _page_ids(conn, filters: QueueFilters, limit: int) -> list[str]:
-    """The ids of one page of the queue, in queue order.
+    """The ids of one page of the queue, in queue order: with the default (new) or every status,
+    matches raised because an edit removed their evidence come first (confirmed ones too).
 
     One small query per (status group, band), each walked in score order along the
     matches_queue index and stopped by its LIMIT, so a long queue is never sorted whole.
@@ -125,6 +132,8 @@ def _page_ids(conn, filters: QueueFilters, limit: int) -> list[str]:
         where.append(f"{_FORCE_AREA} != (select bl.force_area from listings bl where bl.id = m.listing_id)")
     groups = [("m.status = :status", filters.status)] if filters.status != "all" else [
         ("m.status = :status", "new"), ("m.status in ('confirmed', 'dismissed')", None)]
+    if filters.status in ("new", "all"):  # matches whose evidence the seller edited away come first
+        groups = [(EDIT_PENDING, None)] + [(f"{clause} and not {EDIT_PENDING}", status) for clause, status in groups]
     ids: list[str] = []
     for status_clause, status in groups:
         for band in [filters.band] if filters.band else BANDS:
@@ -143,6 +152,7 @@ def queue_rows(conn, filters: QueueFilters, *, limit: int = 200, now: datetime |
     by_id = {}
     for row in rows_as_dicts(conn, _DETAILS_SQL, {"ids": json.dumps(ids)}):
         reasons = parse_reasons(row.pop("reasons"))
+        row["edits"] = [e.get("detail") for e in parse_reasons(row.pop("evidence_edits")) if e.get("detail")]
         row["top_reason"] = reasons[0].get("detail") or reasons[0].get("kind") if reasons else ""
         pair = next((r for r in reasons if r.get("photo_id") and r.get("listing_photo_id")), None)
         row["photo_id"] = pair["photo_id"] if pair else row["first_photo_id"]

@@ -11,12 +11,14 @@ from datasette.utils.asgi import Forbidden, Response
 
 from datasette_config.access_log import log_access, owner_contact
 from datasette_config.csv_safety import csv_text
+from datasette_config.officer.case_file import build_case_file, crawl_runs
 from datasette_config.officer.export import case_record, case_rows
 from datasette_config.officer.queries.match import load_match
 from datasette_config.officer.snapshot import render_with_photos
 from datasette_config.officer.thumbs import thumbnail_path
 from datasette_config.toolkit import is_officer, not_found, read, require_officer, role_of, write
 from registry.db import inside
+from registry.listings.versions import kept_photo_path
 
 SNAPSHOT_CSP = "sandbox; default-src 'none'; frame-ancestors 'self'"
 RENDERED_CSP = "sandbox; default-src 'none'; style-src 'unsafe-inline'; img-src data:"  # framed: X-Frame-Options SAMEORIGIN
@@ -36,7 +38,8 @@ async def photo(request, datasette):
     else:
         require_officer(request)
         row = await read(datasette, lambda conn: conn.execute(
-            "select path, null from listing_photos where id = ?", [photo_id]).fetchone())
+            "select path, null from listing_photos where id = ?", [photo_id]).fetchone()
+            or (kept_photo_path(conn, photo_id), None))  # a photo the listing no longer shows, kept in a version
     path = inside(datasette.farmwatch_data_dir, row[0]) if row else None
     if path is None:
         return not_found("No such photo")
@@ -49,22 +52,27 @@ async def photo(request, datasette):
 
 
 async def snapshot(request, datasette):
-    """The seller's page as saved: plain text by default, or rendered with scripts and requests blocked."""
+    """The seller's page as saved: plain text by default, or rendered with scripts and requests blocked.
+    `?version=N` serves the snapshot of the listing's version N (what a match saw), else the latest."""
     require_officer(request)
     listing_id = request.url_vars["listing_id"]
-    row = await read(datasette, lambda conn: conn.execute(
-        "select snapshot_path, snapshot_sha256, url from listings where id = ?", [listing_id]).fetchone())
+    version = request.args.get("version") or ""
+    if version and not (version.isdigit() and len(version) < 10):
+        return not_found(f'No version "{version[:20]}" of this listing: give a version number')
+    row = await read(datasette, lambda conn: _snapshot_row(conn, listing_id, int(version) if version else None))
     path = inside(datasette.farmwatch_data_dir, row[0]) if row else None
     if path is None:
-        return not_found("No saved snapshot for this listing")
+        return not_found("No saved snapshot for this listing" + (f" at version {version}" if version else ""))
     raw = path.read_bytes()
     html = gzip.decompress(raw) if path.name.endswith(".gz") else raw
     verified = hashlib.sha256(html).hexdigest() == row[1]
     headers = {"Cache-Control": "private, no-store", "X-Content-Type-Options": "nosniff",
                "X-Frame-Options": "SAMEORIGIN", "X-Snapshot-SHA256": row[1] or "",
                "X-Snapshot-Verified": "yes" if verified else "no"}
+    if version:
+        headers["X-Listing-Version"] = version
     if request.args.get("view") == "rendered":
-        html = await _with_saved_photos(datasette, listing_id, html, row[2])
+        html = await _with_saved_photos(datasette, listing_id, html, row[2], row[3])
         return Response(html, content_type="text/html; charset=utf-8",
                         headers={**headers, "Content-Security-Policy": RENDERED_CSP})
     return Response(html, content_type="text/plain; charset=utf-8",
@@ -72,10 +80,35 @@ async def snapshot(request, datasette):
                              "Content-Disposition": f'inline; filename="snapshot-{listing_id}.html.txt"'})
 
 
-async def _with_saved_photos(datasette, listing_id: str, html: bytes, page_url: str) -> bytes:
-    rows = await read(datasette, lambda conn: conn.execute(
-        "select position, url, sha256, path from listing_photos where listing_id = ? order by position",
-        [listing_id]).fetchall())
+async def match_snapshot(request, datasette):
+    """The snapshot a match rests on: a redirect to its listing's pinned version (`?view=rendered` kept)."""
+    require_officer(request)
+    match_id = request.url_vars["match_id"]
+    row = await read(datasette, lambda conn: conn.execute(
+        "select m.listing_id, coalesce(v.number, (select min(number) from listing_versions f "
+        "where f.listing_id = m.listing_id)) from matches m left join listing_versions v on v.id = m.listing_version_id "
+        "where m.id = ?", [match_id]).fetchone())  # a match never pinned rests on the first version (queries.versions)
+    if row is None:
+        return not_found(f"No match {match_id}")
+    query = "&".join(q for q in (f"version={row[1]}" if row[1] else "",
+                                 "view=rendered" if request.args.get("view") == "rendered" else "") if q)
+    return Response.redirect(f"/listing/{row[0]}/snapshot" + (f"?{query}" if query else ""))
+
+
+def _snapshot_row(conn, listing_id: str, version: int | None):
+    if version is None:
+        return conn.execute("select snapshot_path, snapshot_sha256, url, null from listings where id = ?",
+                            [listing_id]).fetchone()
+    return conn.execute("select snapshot_path, snapshot_sha256, url, id from listing_versions "
+                        "where listing_id = ? and number = ?", [listing_id, version]).fetchone()
+
+
+async def _with_saved_photos(datasette, listing_id: str, html: bytes, page_url: str, version_id: int | None) -> bytes:
+    if version_id is None:
+        sql, params = "select position, url, sha256, path from listing_photos where listing_id = ?", [listing_id]
+    else:
+        sql, params = "select position, url, sha256, path from listing_version_photos where version_id = ?", [version_id]
+    rows = await read(datasette, lambda conn: conn.execute(sql + " order by position", params).fetchall())
     photos = [dict(zip(("position", "url", "sha256", "path"), r, strict=True)) for r in rows]
     folder = datasette.farmwatch_data_dir
 
@@ -110,3 +143,27 @@ async def export_match(request, datasette):
                         headers=headers)
     text = csv_text([["section", "field", "value"], *case_rows(record)])
     return Response(text, content_type="text/csv; charset=utf-8", headers=headers)
+
+
+async def case_file(request, datasette):
+    """The case file zip of a match (officer_case_file): record, snapshots, photos, manifest, SHA256SUMS; logged."""
+    actor = require_officer(request)
+    match_id = request.url_vars["match_id"]
+    match = await read(datasette, lambda conn: load_match(conn, match_id))
+    if match is None:
+        return not_found(f"No match {match_id}")
+    owner_id = match["item"]["owner_id"] if match["item"] else None
+
+    def contact_and_log(conn):
+        contact = owner_contact(conn, owner_id)
+        log_access(conn, actor, "export_case_file", f"match:{match_id}", owner_id=owner_id, path=request.path)
+        return contact, crawl_runs(conn, match["versions"])
+
+    owner, runs = await write(datasette, contact_and_log)
+    record = case_record(match, owner, exported_by=actor["id"])
+    folder = datasette.farmwatch_data_dir
+    data = await asyncio.get_running_loop().run_in_executor(
+        None, lambda: build_case_file(match, record, runs, lambda rel: inside(folder, rel), exported_by=actor["id"]))
+    return Response(data, content_type="application/zip", headers={
+        "Content-Disposition": f'attachment; filename="farmwatch-case-{match_id}.zip"',
+        "Cache-Control": "private, no-store", "X-Content-Type-Options": "nosniff"})

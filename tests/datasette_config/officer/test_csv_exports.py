@@ -12,7 +12,9 @@ from matching.networks.update import update_networks
 FORMULAS = ["=HYPERLINK(\"http://evil.example\",\"x\")", "＝HYPERLINK(\"http://evil.example\",\"x\")",
             "﹦1+1", "＋cmd|' /C calc'!A0", "﹢1", "－2+3", "﹣2+3", "＠SUM(A1:A9)", "﹫SUM(A1)", "\tplain", "\r=1"]
 
-EXPORTS = ["/match/m-stolen-1.csv", "/farmwatch/listings.csv?_col=title",
+# The match export shows the listing version it is pinned to (not the edited row): its CSV goes through
+# csv_text like these, and test_files checks it.
+EXPORTS = ["/farmwatch/listings.csv?_col=title",
            "/network/{nid}.nodes.csv"]
 
 

@@ -71,8 +71,12 @@ async def test_json_export_has_the_case_evidence(ds, db, seeded, cookies_for):
 
 
 async def test_csv_export_is_spreadsheet_safe(ds, db, seeded, cookies_for):
-    db.execute("update listings set title = ? where id = ?", ['=HYPERLINK("http://evil.example","x")',
-                                                              seeded["hostile_listing"]])
+    formula = '=HYPERLINK("http://evil.example","x")'
+    db.execute("update listings set title = ? where id = ?", [formula, seeded["hostile_listing"]])
+    db.execute("insert into listing_versions (listing_id, number, fields, via, source, url, seen_at, last_seen_at) "
+               "select id, 2, json_object('title', ?), 'import', source, url, last_seen_at, last_seen_at "
+               "from listings where id = ?", [formula, seeded["hostile_listing"]])
+    db.execute("update matches set listing_version_id = (select max(id) from listing_versions) where id = 'm-stolen-1'")
     response = await ds.client.get("/match/m-stolen-1.csv", cookies=cookies_for("olivia"))
     assert response.headers["content-type"].startswith("text/csv")
     rows = list(csv.reader(io.StringIO(response.text)))

@@ -12,7 +12,8 @@ from datasette_config.app import load_config
 from tests.datasette_config.officer.seed import OWNER_MARKERS
 
 OFFICER_TABLES = {"items", "identifiers", "photos", "thefts", "crawl_runs", "nightly_runs", "listings", "listing_photos",
-                  "matches", "reviews"}
+                  "matches", "reviews", "crawl_pages", "crawl_photos", "listing_versions", "listing_version_photos",
+                  "match_pins"}
 ADMIN_ONLY_TABLES = {"access_log", "login_attempts", "login_throttle_events"}
 REGISTRY_MARKERS = ["1L06120MCKK123456", "44260123456", "Faccombe", "HFT420", "market.example"]
 ROLES = {None: "anonymous", "fern": "farmer", "olivia": "officer", "adam": "admin"}
@@ -179,13 +180,15 @@ async def test_no_role_can_write_through_datasettes_api(ds, db, cookies_for, use
 
 WORKSPACE_PAGES = ["/queue", "/queue?queue=owner_check", "/match/m-stolen-1", "/match/m-stolen-1.json",
                    "/match/m-stolen-1.csv", "/item/1", "/photo/listing/1.jpg",
-                   "/search?identifier=1L06120MCKK123456&reason=test", "/search?q=tractor", "/map", "/trends"]
+                   "/search?identifier=1L06120MCKK123456&reason=test", "/search?q=tractor", "/map", "/trends", "/sources",
+                   "/sources.json"]
 
 
 @pytest.mark.parametrize("username", list(ROLES))
 async def test_workspace_pages_are_for_officers_only(ds, db, seeded, cookies_for, username):
     cookies = cookies_for(username)
-    pages = WORKSPACE_PAGES + [f"/listing/{seeded['hostile_listing']}/snapshot", f"/photo/item/{seeded['photo']}.jpg"]
+    pages = WORKSPACE_PAGES + [f"/listing/{seeded['hostile_listing']}/snapshot", f"/photo/item/{seeded['photo']}.jpg",
+                               f"/listing/{seeded['hostile_listing']}/snapshot?version=1", "/match/m-stolen-1.case.zip"]
     for path in pages:
         response = await ds.client.get(path, cookies=cookies)
         if ROLES[username] in ("officer", "admin"):
@@ -193,6 +196,11 @@ async def test_workspace_pages_are_for_officers_only(ds, db, seeded, cookies_for
         else:
             assert refused(response), f"{path}: {response.status_code}"
             assert not leaked(response.text, OWNER_MARKERS + REGISTRY_MARKERS), path
+    pinned = await ds.client.get("/match/m-stolen-1/snapshot", cookies=cookies)
+    if ROLES[username] in ("officer", "admin"):
+        assert pinned.status_code == 302 and "/snapshot?version=1" in pinned.headers["location"]
+    else:
+        assert refused(pinned) and "/snapshot?" not in pinned.headers.get("location", "")
     response = await ds.client.post("/match/m-stolen-1/decide", data={"decision": "confirm"}, cookies=cookies)
     status = db.execute("select status from matches where id = 'm-stolen-1'").fetchone()[0]
     assert (status == "confirmed") == (ROLES[username] in ("officer", "admin"))
