@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 
 from registry.db import resolve_db_path
 
@@ -21,7 +22,14 @@ def cmd_serve(args) -> int:
         raise _command_error(f"{path} does not exist: run 'farmwatch init' (or 'farmwatch demo') first")
     if not 0 <= args.port <= 65535:
         raise _command_error(f"--port {args.port} is not a port number (0-65535)")
-    serve(path, args.host, args.port)
+    from datasette_config.proxies import ENV, ProxySettingError, parse_trusted
+
+    try:
+        parse_trusted(args.trusted_proxy if args.trusted_proxy is not None else os.environ.get(ENV, ""))
+    except ProxySettingError as error:
+        source = "--trusted-proxy" if args.trusted_proxy is not None else ENV
+        raise _command_error(f"{source}: {error}") from None
+    serve(path, args.host, args.port, trusted_proxies=args.trusted_proxy)
     return 0
 
 
@@ -63,5 +71,9 @@ def add_commands(subparsers) -> None:
         formatter_class=argparse.ArgumentDefaultsHelpFormatter)
     parser.add_argument("--host", default="127.0.0.1", help="address to listen on")
     parser.add_argument("--port", type=int, default=8001, help="port to listen on")
+    parser.add_argument("--trusted-proxy", action="append", metavar="ADDR",
+                        help="a reverse proxy (address or network) whose X-Forwarded-For and X-Forwarded-Proto "
+                             "are believed; repeat for several. Default: FARMWATCH_TRUSTED_PROXIES, else none "
+                             "(the socket peer is the client)")
     parser.set_defaults(handler=cmd_serve)
     _add_users_disable(subparsers)

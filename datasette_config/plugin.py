@@ -15,6 +15,8 @@ from datasette_config.auth.sessions import COOKIE_NAME, actor_for_token
 from datasette_config.check.lookup import VERDICTS
 from datasette_config.constants import DATABASE_NAME, STATIC_MOUNT
 from datasette_config.csv_safety import neutralise_csv
+from datasette_config.guard import refusal
+from datasette_config.proxies import rewrite_scope, trusted_networks
 from datasette_config.toolkit import read
 from registry.words import labels
 from registry.words.evidence import reason_words
@@ -23,9 +25,10 @@ SECURITY_HEADERS = [
     (b"x-content-type-options", b"nosniff"),
     (b"x-frame-options", b"DENY"),
     (b"referrer-policy", b"same-origin"),
+    # No inline script, no eval: every script is a file from this origin (docs/workspace.md).
     (b"content-security-policy",
-     b"default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; "
-     b"script-src 'self' 'unsafe-inline'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'"),
+     b"default-src 'self'; script-src 'self'; object-src 'none'; img-src 'self' data:; "
+     b"style-src 'self' 'unsafe-inline'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'"),
 ]
 # Datasette's stock actor cookie is not HttpOnly, never expires and cannot be revoked: it never counts here.
 IGNORED_COOKIES = {b"ds_actor"}
@@ -54,20 +57,38 @@ def _with_security_headers(event: dict) -> dict:
     return {**event, "headers": [*event.get("headers", []), *extra]}
 
 
+def _is_csv_type(event: dict) -> bool:
+    return any(name.lower() == b"content-type" and value.lower().startswith((b"text/csv", b"text/tab-separated"))
+               for name, value in event.get("headers", []))
+
+
+async def send_text(send, status: int, message: str) -> None:
+    """A plain-text answer with the security headers (used for refusals made before Datasette)."""
+    body = (message + "\n").encode("utf-8")
+    start = {"type": "http.response.start", "status": status,
+             "headers": [(b"content-type", b"text/plain; charset=utf-8"), (b"content-length", str(len(body)).encode())]}
+    await send(_with_security_headers(start))
+    await send({"type": "http.response.body", "body": body})
+
+
 @hookimpl
 def asgi_wrapper(datasette):
     def wrap(app):
         async def with_headers(scope, receive, send):
             if scope["type"] != "http":
                 return await app(scope, receive, send)
+            scope = rewrite_scope(scope, trusted_networks(datasette))
             scope = {**scope, "headers": strip_cookies(list(scope.get("headers") or []))}
+            if refused := await refusal(datasette, scope):
+                status, message = refused
+                return await send_text(send, status, message)
             is_csv = scope.get("path", "").lower().endswith(".csv")
             held: dict = {"start": None, "body": []}
 
             async def send_with_headers(event):
                 if event["type"] == "http.response.start":
                     event = _with_security_headers(event)
-                    if is_csv and event.get("status") == 200:
+                    if event.get("status") == 200 and (is_csv or _is_csv_type(event)):
                         held["start"] = event
                         return
                 elif held["start"] is not None and event["type"] == "http.response.body":

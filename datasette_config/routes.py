@@ -118,6 +118,7 @@ MENU = [
     ("/clones", "Possible clones", OFFICERS),
     ("/alerts/preview", "Alert e-mails (preview)", OFFICERS),
     ("/check/trade", "Check a catalogue", frozenset({"trade", "admin"})),
+    ("/farmwatch/login_throttle_events?_sort_desc=id", "Login throttling events", frozenset({"admin"})),
     ("/-/logout", "Log out ({id})", SIGNED_IN),
 ]
 

@@ -173,14 +173,8 @@ def wants_json(request) -> bool:
 
 
 def requester_address(request) -> str:
-    """The visitor's address; behind a proxy listed in FARMWATCH_TRUSTED_PROXIES, the one it forwarded."""
-    direct = client_address(request) or "unknown"
-    trusted = {a.strip() for a in os.environ.get("FARMWATCH_TRUSTED_PROXIES", "").split(",") if a.strip()}
-    if direct in trusted:
-        forwarded = [a.strip() for a in request.headers.get("x-forwarded-for", "").split(",") if a.strip()]
-        if forwarded:
-            return forwarded[-1][:100]
-    return direct
+    """The visitor's address (behind a trusted proxy, the one it forwarded: datasette_config.proxies)."""
+    return client_address(request) or "unknown"
 
 
 async def page(datasette, request, template: str, context: dict, status: int = 200,

@@ -1,4 +1,4 @@
-"""Server-side web sessions and login throttling (plain logic over the database, no Datasette).
+"""Server-side web sessions (plain logic over the database, no Datasette; throttling is in `throttle`).
 
 A browser holds only a random token; the database keeps its SHA-256, so a copy of the
 database cannot be replayed as a login. Every request looks the session up, which is what
@@ -15,9 +15,6 @@ from sqlite_utils import Database
 
 COOKIE_NAME = "farmwatch_session"
 SESSION_HOURS = 12
-LOCKOUT_MINUTES = 15
-MAX_FAILURES_PER_USERNAME = 5
-MAX_FAILURES_PER_ADDRESS = 20
 
 
 def _iso(moment: datetime) -> str:
@@ -78,37 +75,3 @@ def end_user_sessions(db: Database, username: str) -> int:
         "update web_sessions set ended_at = ? where ended_at is null and user_id in "
         "(select id from users where username = ?)", [_iso(_now()), username])
     return cursor.rowcount
-
-
-def record_login_attempt(db: Database, username: str, address: str | None, succeeded: bool,
-                         *, now: datetime | None = None) -> None:
-    db.execute("insert into login_attempts (username, address, succeeded, created_at) values (?, ?, ?, ?)",
-               [username[:200], address, int(succeeded), _iso(now or _now())])
-
-
-def login_locked(db: Database, username: str, address: str | None, *, now: datetime | None = None) -> int:
-    """Minutes until another login may be tried for this username or address; 0 when not locked.
-
-    Counts failures in the last LOCKOUT_MINUTES since the last success for that username, so a
-    guesser is stopped per account and per address without locking a user out forever.
-    """
-    moment = now or _now()
-    since = _iso(moment - timedelta(minutes=LOCKOUT_MINUTES))
-    by_user = db.execute(
-        """select count(*), min(created_at) from login_attempts
-           where username = ? and succeeded = 0 and created_at > ?
-             and created_at > coalesce((select max(created_at) from login_attempts
-                                        where username = ? and succeeded = 1), '')""",
-        [username[:200], since, username[:200]]).fetchone()
-    by_address = db.execute(
-        "select count(*), min(created_at) from login_attempts where address = ? and succeeded = 0 "
-        "and created_at > ?", [address, since]).fetchone() if address else (0, None)
-    oldest = []
-    if by_user[0] >= MAX_FAILURES_PER_USERNAME:
-        oldest.append(by_user[1])
-    if by_address[0] >= MAX_FAILURES_PER_ADDRESS:
-        oldest.append(by_address[1])
-    if not oldest:
-        return 0
-    unlock = datetime.fromisoformat(min(oldest).replace("Z", "+00:00")) + timedelta(minutes=LOCKOUT_MINUTES)
-    return max(1, int((unlock - moment).total_seconds() // 60) + 1)

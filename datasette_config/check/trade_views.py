@@ -9,8 +9,6 @@ would go over it is refused whole (429) with what is left and when more becomes 
 
 from __future__ import annotations
 
-import csv
-import io
 import os
 
 from datasette.utils.asgi import Forbidden, Response
@@ -30,6 +28,7 @@ from datasette_config.check.trade import (
     trade_limit,
 )
 from datasette_config.constants import DATABASE_NAME
+from datasette_config.csv_safety import csv_text
 from datasette_config.toolkit import (
     json_error,
     page,
@@ -62,16 +61,14 @@ def _registered_as(answer: dict) -> str:
 
 
 def _as_csv(result: TradeResult) -> str:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow(CSV_COLUMNS)
+    rows = [CSV_COLUMNS]
     for a in result.answers:
-        writer.writerow([a["line"], a["reference"] or "", a["identifier"], a["result"], a["message"],
+        rows.append([a["line"], a["reference"] or "", a["identifier"], a["result"], a["message"],
                          " ".join(a["crime_refs"]), _registered_as(a), a["check_reference"]])
     for error in result.errors:
         line = error.split(":", 1)[0].split()[-1]
-        writer.writerow([line, "", "", "error", error.split(":", 1)[1].strip(), "", "", ""])
-    return buffer.getvalue()
+        rows.append([line, "", "", "error", error.split(":", 1)[1].strip(), "", "", ""])
+    return csv_text(rows)
 
 
 async def _read_upload(request) -> tuple[list, list, str]:

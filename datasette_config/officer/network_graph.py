@@ -7,12 +7,9 @@ links between sellers (labelled by kind), each seller's listings, and matches.
 
 from __future__ import annotations
 
-import csv
-import io
-
 import networkx as nx
 
-from datasette_config.csv_safety import spreadsheet_safe
+from datasette_config.csv_safety import csv_text
 
 NODE_FIELDS = ("id", "type", "label", "source", "url", "detail")
 EDGE_FIELDS = ("source", "target", "type", "label", "weight", "detail")
@@ -70,9 +67,4 @@ def edges_csv(data: dict) -> str:
 
 
 def _csv(header, rows) -> str:
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow(header)
-    for row in rows:
-        writer.writerow([spreadsheet_safe(v) for v in row])
-    return out.getvalue()
+    return csv_text([header, *rows])

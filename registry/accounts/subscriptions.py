@@ -9,18 +9,17 @@ RESEND_AFTER_MINUTES for an address and area, so the form cannot be used to floo
 
 from __future__ import annotations
 
-import re
 import secrets
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 from sqlite_utils import Database
 
+from registry.accounts.emails import EmailError, check_email
 from registry.cleaning import clip
 from registry.db import utcnow
 
 RESEND_AFTER_MINUTES = 60
-_EMAIL = re.compile(r"^[^@\s<>\"',;]+@[^@\s<>\"',;]+\.[^@\s<>\"',;]+$")
 
 
 class SubscriptionError(ValueError):
@@ -41,10 +40,10 @@ class SubscriptionRequest:
 
 def clean_email(raw: str | None) -> str:
     """The address lower-cased and trimmed; raises SubscriptionError when it is not one."""
-    email = (raw or "").strip().lower()
-    if not email or len(email) > 200 or not _EMAIL.match(email):
-        raise SubscriptionError(f'"{clip(raw, 100) or ""}" is not an e-mail address')
-    return email
+    try:
+        return check_email(raw)
+    except EmailError as error:
+        raise SubscriptionError(str(error)) from None
 
 
 def _find(db, email: str, force_area: str | None):

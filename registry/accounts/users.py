@@ -12,6 +12,7 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from sqlite_utils import Database
 
+from registry.accounts.emails import EmailError, check_email
 from registry.db import utcnow
 from registry.items.registration import get_or_create_owner
 from registry.items.validation import RegistryError
@@ -41,16 +42,21 @@ def add_user(db: Database, username: str, password: str, role: str, *, email: st
         raise RegistryError(f'role "{role}" is not one of {", ".join(ROLES)}')
     if len(password) < 8:
         raise RegistryError("the password must have at least 8 characters")
+    if email:
+        try:
+            email = check_email(email)
+        except EmailError as error:
+            raise RegistryError(str(error)) from None
     owner_id = None
     if role == "farmer":
         if not email:
             raise RegistryError("a farmer account needs --email: it links the account to the farmer's owner record")
-        owner_id = get_or_create_owner(db, {"name": username, "email": email.strip().lower()})
+        owner_id = get_or_create_owner(db, {"name": username, "email": email})
     existing = db.execute("select id from users where username = ?", [username]).fetchone()
     if existing and not replace:
         raise RegistryError(f'user "{username}" already exists')
     row = {"username": username, "password_hash": hash_password(password), "role": role,
-           "email": email.strip().lower() if email else None, "owner_id": owner_id, "force_area": force_area}
+           "email": email or None, "owner_id": owner_id, "force_area": force_area}
     with db.atomic():
         if existing:
             db["users"].update(existing[0], {**row, "disabled_at": None})

@@ -83,7 +83,7 @@ def mark_sold(db: Database, item_id: int, owner_id: int, *, sold_at, new_owner_e
     if new_owner_email and new_owner_email.strip():
         owner, errors = validate_owner({"name": new_owner_email.strip(), "email": new_owner_email.strip()})
         if errors:
-            raise RegistryError(f'the new owner\'s e-mail "{new_owner_email.strip()[:100]}" is not an e-mail address')
+            raise RegistryError(f"the new owner's {errors.get('owner.email', 'e-mail is not an address')}")
         to_owner = owner
     with db.atomic():
         if db.execute("select 1 from thefts where item_id = ? and current = 1", [item_id]).fetchone():

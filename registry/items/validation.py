@@ -10,12 +10,11 @@ import re
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
+from registry.accounts.emails import EmailError, check_email
 from registry.cleaning import clip, parse_date, parse_year
 from registry.identifiers.rules import Identifier, IdentifierError, parse_identifier
 from registry.identifiers.spreadsheet_damage import TEXT_FIX, spreadsheet_damage
 from registry.identifiers.vocab import CATEGORIES, resolve_category
-
-_EMAIL = re.compile(r"^[^@\s<>\"']+@[^@\s<>\"']+\.[^@\s<>\"']+$")
 
 
 class RegistryError(ValueError):
@@ -51,9 +50,10 @@ def validate_owner(raw) -> tuple[dict, dict[str, str]]:
     if not owner["name"]:
         errors["owner.name"] = "owner name is missing"
     if owner["email"]:
-        owner["email"] = owner["email"].lower()
-        if not _EMAIL.match(owner["email"]):
-            errors["owner.email"] = f'e-mail "{owner["email"]}" is not an e-mail address'
+        try:
+            owner["email"] = check_email(owner["email"])
+        except EmailError as error:
+            errors["owner.email"] = str(error)
     if owner["postcode"]:
         owner["postcode"] = re.sub(r"\s+", " ", owner["postcode"].upper())
     if owner["phone"] and (problem := _phone_damage(owner["phone"])):

@@ -38,10 +38,10 @@ def artifacts() -> Path:
 class ServedWorkspace:
     """uvicorn serving make_datasette() in a thread, on a free port of 127.0.0.1."""
 
-    def __init__(self, db_path: Path):
+    def __init__(self, db_path: Path, *, trusted_proxies: list[str] | None = None):
         self.db_path = db_path
         self.server = build_server(db_path, "127.0.0.1", 0, secret="browser-test-secret-0123456789",
-                                   log_level="warning")
+                                   log_level="warning", trusted_proxies=trusted_proxies)
         self.thread = threading.Thread(target=self.server.run, daemon=True)
 
     def __enter__(self) -> ServedWorkspace:

@@ -3,15 +3,14 @@
 from __future__ import annotations
 
 import asyncio
-import csv
 import gzip
 import hashlib
-import io
 import json
 
 from datasette.utils.asgi import Forbidden, Response
 
 from datasette_config.access_log import log_access, owner_contact
+from datasette_config.csv_safety import csv_text
 from datasette_config.officer.case_file import build_case_file, crawl_runs
 from datasette_config.officer.export import case_record, case_rows
 from datasette_config.officer.queries.match import load_match
@@ -142,11 +141,8 @@ async def export_match(request, datasette):
     if fmt == "json":
         return Response(json.dumps(record, indent=2, ensure_ascii=False), content_type="application/json",
                         headers=headers)
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow(["section", "field", "value"])
-    writer.writerows(case_rows(record))
-    return Response(buffer.getvalue(), content_type="text/csv; charset=utf-8", headers=headers)
+    text = csv_text([["section", "field", "value"], *case_rows(record)])
+    return Response(text, content_type="text/csv; charset=utf-8", headers=headers)
 
 
 async def case_file(request, datasette):

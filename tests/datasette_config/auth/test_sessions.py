@@ -1,19 +1,10 @@
-"""Sessions: stored hashed, expire, end at logout and when the account is disabled; lockout."""
+"""Sessions: stored hashed, expire, end at logout and when the account is disabled (throttling: test_throttle)."""
 
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from datasette_config.auth.sessions import (
-    MAX_FAILURES_PER_ADDRESS,
-    MAX_FAILURES_PER_USERNAME,
-    actor_for_token,
-    create_session,
-    end_session,
-    hash_token,
-    login_locked,
-    record_login_attempt,
-)
+from datasette_config.auth.sessions import actor_for_token, create_session, end_session, hash_token
 from registry.accounts.users import disable_user
 
 
@@ -51,31 +42,3 @@ def test_logout_and_disabling_end_sessions_at_once(db, users):
 def test_unknown_or_absurd_tokens_give_nobody(db, users):
     for token in ["", None, "x" * 500, "not-a-token"]:
         assert actor_for_token(db, token) is None
-
-
-def test_failed_logins_lock_the_username_until_the_window_passes(db):
-    now = datetime.now(UTC)
-    for _ in range(MAX_FAILURES_PER_USERNAME - 1):
-        record_login_attempt(db, "olivia", "10.0.0.1", False, now=now)
-    assert login_locked(db, "olivia", "10.0.0.1", now=now) == 0
-    record_login_attempt(db, "olivia", "10.0.0.2", False, now=now)
-    assert login_locked(db, "olivia", "10.0.0.9", now=now) > 0
-    assert login_locked(db, "someone-else", "10.0.0.9", now=now) == 0
-    assert login_locked(db, "olivia", "10.0.0.9", now=now + timedelta(minutes=16)) == 0
-
-
-def test_failed_logins_from_one_address_lock_that_address(db):
-    now = datetime.now(UTC)
-    for n in range(MAX_FAILURES_PER_ADDRESS):
-        record_login_attempt(db, f"user{n}", "10.0.0.7", False, now=now)
-    assert login_locked(db, "fresh-name", "10.0.0.7", now=now) > 0
-    assert login_locked(db, "fresh-name", "10.0.0.8", now=now) == 0
-
-
-def test_a_success_resets_the_username_count(db):
-    now = datetime.now(UTC)
-    for _ in range(MAX_FAILURES_PER_USERNAME - 1):
-        record_login_attempt(db, "olivia", "10.0.0.1", False, now=now - timedelta(minutes=2))
-    record_login_attempt(db, "olivia", "10.0.0.1", True, now=now - timedelta(minutes=1))
-    record_login_attempt(db, "olivia", "10.0.0.1", False, now=now)
-    assert login_locked(db, "olivia", None, now=now) == 0

@@ -135,3 +135,11 @@ def test_csv_files_that_cannot_be_checked(data, message):
 def test_json_requests_that_cannot_be_checked(data, message):
     with pytest.raises(TradeUploadError, match=message):
         parse_json(data)
+
+
+@pytest.mark.parametrize("reference", ["＝HYPERLINK(\"http://evil.example\")", "﹦1+1", "＠SUM(A1)", "﹣2+3", "=1+1"])
+async def test_the_answers_csv_escapes_formulas_in_the_catalogue_references(ds, db, trade, login, reference):
+    catalogue = f'Lot,Serial number\r\n"{reference.replace(chr(34), chr(34) * 2)}",JH2TE4321ZK000777\r\n'.encode()
+    download = await upload(ds, login("mart"), catalogue, "/check/trade.csv")
+    assert download.status_code == 200
+    assert f"'{reference}" in download.text.replace('""', '"')

@@ -179,6 +179,9 @@ async def test_the_hot_sheet_is_subscribed_to_with_a_confirmed_address_and_left_
 
 @pytest.mark.parametrize("form, message", [
     ({"email": "not an address"}, "is not an e-mail address"),
+    ({"email": "someone@127.0.0.1"}, "is not an e-mail address"),
+    ({"email": "someone@[127.0.0.1]"}, "is not an e-mail address"),
+    ({"email": "someone@mail.internal"}, "local or internal name"),
     ({"email": "a@b.example", "force_area": "Atlantis"}, "is not a police force area"),
 ])
 async def test_bad_hot_sheet_requests_are_refused(ds, db, mail, form, message):

@@ -14,7 +14,7 @@ from tests.datasette_config.officer.seed import OWNER_MARKERS
 OFFICER_TABLES = {"items", "identifiers", "photos", "thefts", "crawl_runs", "nightly_runs", "listings", "listing_photos",
                   "matches", "reviews", "crawl_pages", "crawl_photos", "listing_versions", "listing_version_photos",
                   "match_pins"}
-ADMIN_ONLY_TABLES = {"access_log", "login_attempts"}
+ADMIN_ONLY_TABLES = {"access_log", "login_attempts", "login_throttle_events"}
 REGISTRY_MARKERS = ["1L06120MCKK123456", "44260123456", "Faccombe", "HFT420", "market.example"]
 ROLES = {None: "anonymous", "fern": "farmer", "olivia": "officer", "adam": "admin"}
 FORMATS = ["", ".json", ".csv"]
@@ -70,7 +70,7 @@ async def test_every_row_page(ds, db, cookies_for, username):
     problems = []
     for table in all_tables(db):
         pk = db.execute(f"select rowid from [{table}] limit 1").fetchone() if table in OFFICER_TABLES | {
-            "owners", "users", "web_sessions", "access_log", "login_attempts"} else None
+            "owners", "users", "web_sessions", "access_log", "login_attempts", "login_throttle_events"} else None
         if not pk:
             continue
         key = db.execute(f"select id from [{table}] where rowid = ?", [pk[0]]).fetchone()[0]

@@ -13,7 +13,14 @@ from tests.datasette_config.officer.conftest import PASSWORD
 
 @pytest.fixture
 def served(db, db_path, users):
-    with ServedWorkspace(db_path) as workspace:
+    with ServedWorkspace(db_path, trusted_proxies=[]) as workspace:
+        yield workspace
+
+
+@pytest.fixture
+def proxied(db, db_path, users):
+    """Served as if behind a reverse proxy on this host (127.0.0.1 named as trusted)."""
+    with ServedWorkspace(db_path, trusted_proxies=["127.0.0.1"]) as workspace:
         yield workspace
 
 
@@ -27,15 +34,24 @@ def request(served, method, path, body=None, headers=None):
     return response, data
 
 
-def test_login_over_http_behind_a_tls_proxy_sets_a_secure_cookie(served):
+def test_login_over_http_behind_a_tls_proxy_sets_a_secure_cookie(proxied):
     body = urllib.parse.urlencode({"username": "olivia", "password": PASSWORD})
     form = {"Content-Type": "application/x-www-form-urlencoded"}
-    plain, _ = request(served, "POST", "/-/login", body, form)
+    plain, _ = request(proxied, "POST", "/-/login", body, form)
     assert plain.status == 302 and "secure" not in plain.getheader("set-cookie").lower()
-    proxied, _ = request(served, "POST", "/-/login", body, {**form, "X-Forwarded-Proto": "https",
-                                                             "X-Forwarded-For": "203.0.113.9"})
-    cookie = proxied.getheader("set-cookie").lower()
+    behind, _ = request(proxied, "POST", "/-/login", body, {**form, "X-Forwarded-Proto": "https",
+                                                            "X-Forwarded-For": "203.0.113.9"})
+    cookie = behind.getheader("set-cookie").lower()
     assert "secure" in cookie and "httponly" in cookie
+
+
+def test_forwarded_headers_from_an_untrusted_peer_are_ignored(served, db):
+    body = urllib.parse.urlencode({"username": "olivia", "password": PASSWORD})
+    form = {"Content-Type": "application/x-www-form-urlencoded", "X-Forwarded-Proto": "https",
+            "X-Forwarded-For": "203.0.113.9"}
+    response, _ = request(served, "POST", "/-/login", body, form)
+    assert response.status == 302 and "secure" not in response.getheader("set-cookie").lower()
+    assert db.execute("select address from login_attempts").fetchall() == [("127.0.0.1",)]
 
 
 def test_served_instance_refuses_visitors_and_sends_headers(served):
@@ -48,8 +64,26 @@ def test_served_instance_refuses_visitors_and_sends_headers(served):
     assert response.status == 200 and "frame-ancestors 'none'" in response.getheader("content-security-policy")
 
 
-def test_failed_logins_are_counted_per_forwarded_address(served, db):
+def test_failed_logins_are_counted_per_forwarded_address(proxied, db):
     body = urllib.parse.urlencode({"username": "nobody-here", "password": "wrong password"})
-    request(served, "POST", "/-/login", body, {"Content-Type": "application/x-www-form-urlencoded",
+    request(proxied, "POST", "/-/login", body, {"Content-Type": "application/x-www-form-urlencoded",
                                                "X-Forwarded-For": "198.51.100.7"})
     assert db.execute("select address from login_attempts").fetchall() == [("198.51.100.7",)]
+
+
+@pytest.mark.parametrize("trusted", [None, ["127.0.0.1"]])
+def test_rotating_x_forwarded_for_does_not_escape_the_public_check_limit(db, db_path, users, monkeypatch, trusted):
+    """Untrusted: every request is the socket peer's. Behind the trusted proxy: the entry the proxy
+    added (the right-most) counts, whatever the client wrote to its left."""
+    monkeypatch.setenv("FARMWATCH_CHECK_LIMIT", "2/600")
+    monkeypatch.delenv("FARMWATCH_TRUSTED_PROXIES", raising=False)
+    with ServedWorkspace(db_path, trusted_proxies=trusted or []) as workspace:
+        statuses = []
+        for n in range(5):
+            forwarded = f"198.51.100.{n}" if trusted is None else f"198.51.100.{n}, 203.0.113.9"
+            response, _ = request(workspace, "GET", "/check.json?identifier=ABCDE12345",
+                                  headers={"X-Forwarded-For": forwarded})
+            statuses.append(response.status)
+    assert statuses == [200, 200, 429, 429, 429]
+    expected = "127.0.0.1" if trusted is None else "203.0.113.9"
+    assert {r[0] for r in db.execute("select requester from public_checks")} == {expected}

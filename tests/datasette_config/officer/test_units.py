@@ -34,9 +34,21 @@ def test_char_key(ch, key):
     assert char_key(ch) == key
 
 
-@pytest.mark.parametrize("value, safe", [("=1+1", "'=1+1"), ("+44 7700", "'+44 7700"), ("-3", "-3"),
-                                         ("-1.43", "-1.43"), ("-x", "'-x"), ("\t=1", "'\t=1"),
-                                         ("@SUM(A1)", "'@SUM(A1)"), ("plain", "plain"), (None, ""), (12.5, "12.5")])
+@pytest.mark.parametrize("value, safe", [
+    ("=1+1", "'=1+1"), ("+44 7700", "'+44 7700"), ("-3", "-3"), ("-1.43", "-1.43"), ("+44", "+44"), ("1e5", "1e5"),
+    ("-x", "'-x"), ("\t=1", "'\t=1"), ("\rplain", "'\rplain"), ("\nplain", "'\nplain"), ("\tplain", "'\tplain"),
+    ("@SUM(A1)", "'@SUM(A1)"), ("plain", "plain"), (None, ""), (12.5, "12.5"), ("a=b", "a=b"), ("", ""),
+    # full-width forms (U+FF1D, FF0B, FF0D, FF20)
+    ("＝HYPERLINK(\"http://x\")", "'＝HYPERLINK(\"http://x\")"), ("＋1+1", "'＋1+1"), ("－1+1", "'－1+1"),
+    ("＠SUM(A1)", "'＠SUM(A1)"),
+    # small forms (U+FE66, FE62, FE63, FE6B)
+    ("﹦1+1", "'﹦1+1"), ("﹢1", "'﹢1"), ("﹣1", "'﹣1"), ("﹫SUM(A1)", "'﹫SUM(A1)"),
+    # minus sign U+2212 (NFKC keeps it), leading spaces, ideographic space, zero-width space, BOM
+    ("\u22121+1", "'\u22121+1"), ("  =1+1", "'  =1+1"), ("\u3000＝1", "'\u3000＝1"), ("\u200b=1", "'\u200b=1"),
+    ("\ufeff@x", "'\ufeff@x"), ("\u00a0+x", "'\u00a0+x"),
+    # full-width digits are text, not ASCII numbers: a full-width minus before them is still prefixed
+    ("－３", "'－３"), ("ｐｌａｉｎ", "ｐｌａｉｎ"),
+])
 def test_spreadsheet_safe(value, safe):
     assert spreadsheet_safe(value) == safe
 

@@ -90,6 +90,7 @@ def test_bad_recovery_dates_are_refused_and_the_report_stays_open(db, recovered_
     ("soon", None, "is not a date"),
     (str(TODAY + timedelta(days=1)), None, "in the future"),
     (str(TODAY), "not-an-address", "is not an e-mail address"),
+    (str(TODAY), "buyer@[127.0.0.1]", "is not an e-mail address"),
     (str(TODAY), "A@Example.org", "your own"),
 ])
 def test_bad_sales_are_refused_and_nothing_changes(db, sold_at, email, message):
