@@ -10,6 +10,9 @@ Rules (written down for users in the README's import formats and docs/imports.md
   file, naming the header and its columns, since keeping either value would lose the other.
 - A row with more values than headers (an unquoted delimiter inside a value shifts every later
   field) is a row error with its line number; empty trailing cells are not values.
+- A row with fewer values than headers (a value left out shifts every later one left) is a row
+  error naming the counts, unless only columns without a header are missing (a header line ending
+  in a delimiter); an empty last value written as a trailing delimiter is a value.
 - A row of empty cells is skipped. Line numbers are where the row starts in the file.
 - Values a spreadsheet has rewritten (scientific notation, dates made of codes, "123.0", error
   values such as #N/A) are refused with the fix by registry/identifiers/spreadsheet_damage.py.
@@ -118,9 +121,19 @@ class CsvTable:
                 if extra:
                     yield CsvRow(start + self.first_line - 1, None, self._too_many(len(values), width, extra))
                     continue
+                if len(values) < width and any(h.strip() for h in self.headers[len(values):]):
+                    yield CsvRow(start + self.first_line - 1, None, self._too_few(len(values), width))
+                    continue
                 yield CsvRow(start + self.first_line - 1, list(zip(self.headers, values, strict=False)))
         except csv.Error as exc:
             yield CsvRow(previous + self.first_line, None, f"unreadable CSV ({exc}); the rest of the file was not read")
+
+    def _too_few(self, count: int, width: int) -> str:
+        shown = {",": "comma", ";": "semicolon", "\t": "tab"}[self.delimiter]
+        missing = ", ".join(h for h in self.headers[count:] if h.strip())[:80]
+        return (f"{count} values for {width} columns (none for {missing}): a value left out moves every later one "
+                f"into the wrong column; put an empty value (two {shown}s together) where one is missing; "
+                "nothing in this row was loaded")
 
     def _too_many(self, count: int, width: int, extra: list[str]) -> str:
         shown = {",": "comma", ";": "semicolon", "\t": "tab"}[self.delimiter]
@@ -146,6 +159,13 @@ def read_csv(text: str, name: str) -> CsvTable:
     except csv.Error as exc:
         raise CsvHeaderError(f"{name}: unreadable CSV header ({exc})") from None
     headers = [h.strip() for h in headers]
+    check_headers(headers, name)
+    return CsvTable(name, headers, delimiter, text, first_line)
+
+
+def check_headers(headers: list[str], name: str) -> None:
+    """CsvHeaderError when a header repeats that is not an identifier kind (or photos/identifiers),
+    naming the header and its columns, since keeping either value would lose the other."""
     seen: dict[str, list[int]] = {}
     for column, header in enumerate(headers, start=1):
         if header_key(header):
@@ -156,7 +176,6 @@ def read_csv(text: str, name: str) -> CsvTable:
             raise CsvHeaderError(
                 f'{name}: the header "{header}" appears {len(columns)} times (columns '
                 f'{", ".join(map(str, columns))}); rename or remove all but one, since only one value can be kept')
-    return CsvTable(name, headers, delimiter, text, first_line)
 
 
 def cells_of(row: Mapping[str, str] | Iterable[tuple[str, str]]) -> list[tuple[str | None, str]]:
