@@ -76,7 +76,7 @@ def end_user_sessions(db: Database, username: str) -> int:
     """End every session of an account (used when it is disabled or its password reset)."""
     cursor = db.execute(
         "update web_sessions set ended_at = ? where ended_at is null and user_id in "
-        "(select id from users where username = ?)", [_iso(_now()), username])
+        "(select id from users where username = ? collate nocase)", [_iso(_now()), username])
     return cursor.rowcount
 
 
@@ -96,9 +96,9 @@ def login_locked(db: Database, username: str, address: str | None, *, now: datet
     since = _iso(moment - timedelta(minutes=LOCKOUT_MINUTES))
     by_user = db.execute(
         """select count(*), min(created_at) from login_attempts
-           where username = ? and succeeded = 0 and created_at > ?
+           where username = ? collate nocase and succeeded = 0 and created_at > ?
              and created_at > coalesce((select max(created_at) from login_attempts
-                                        where username = ? and succeeded = 1), '')""",
+                                        where username = ? collate nocase and succeeded = 1), '')""",
         [username[:200], since, username[:200]]).fetchone()
     by_address = db.execute(
         "select count(*), min(created_at) from login_attempts where address = ? and succeeded = 0 "

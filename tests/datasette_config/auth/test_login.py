@@ -118,3 +118,17 @@ async def test_farmers_land_on_their_own_pages(ds, cookies_for):
     home = await ds.client.get("/", cookies=cookies_for("fern"))
     assert home.status_code == 302 and home.headers["location"] == "/farmer"
     assert (await ds.client.get("/queue", cookies=cookies_for("fern"))).status_code == 403
+
+
+@pytest.mark.parametrize("typed", ["Olivia", "OLIVIA", "oLivia"])
+async def test_login_ignores_the_case_a_phone_keyboard_gives_the_username(ds, typed):
+    response = await login(ds, typed, PASSWORD)
+    assert response.status_code == 302 and response.headers["location"] == "/queue"
+    actor = (await ds.client.get("/-/actor.json", cookies={COOKIE_NAME: response.cookies[COOKIE_NAME]})).json()
+    assert actor["actor"]["id"] == "olivia"
+
+
+async def test_the_login_form_asks_phones_not_to_capitalise_or_correct_the_username(ds):
+    page = (await ds.client.get("/-/login")).text
+    field = page[page.index('id="fw-username"'):].split(">", 1)[0]
+    assert 'autocapitalize="none"' in field and 'autocorrect="off"' in field and 'spellcheck="false"' in field

@@ -79,3 +79,12 @@ def test_a_success_resets_the_username_count(db):
     record_login_attempt(db, "olivia", "10.0.0.1", True, now=now - timedelta(minutes=1))
     record_login_attempt(db, "olivia", "10.0.0.1", False, now=now)
     assert login_locked(db, "olivia", None, now=now) == 0
+
+
+def test_failed_logins_in_any_case_count_against_the_same_username(db):
+    now = datetime.now(UTC)
+    for typed in ["olivia", "Olivia", "OLIVIA", "oLIVIA", "OlIvIa"][:MAX_FAILURES_PER_USERNAME]:
+        record_login_attempt(db, typed, None, False, now=now)
+    for _ in range(MAX_FAILURES_PER_USERNAME - 5):
+        record_login_attempt(db, "olivia", None, False, now=now)
+    assert login_locked(db, "Olivia", "10.0.0.9", now=now) > 0
