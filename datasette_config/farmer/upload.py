@@ -1,4 +1,4 @@
-"""Bulk registration from an uploaded CSV or .xlsx workbook, with a result for every row.
+"""Bulk registration from an uploaded CSV, .xlsx workbook or JSON file, with a result for every row.
 
 A workbook is known by its content and read by `registry.imports.workbooks` (first visible sheet,
 or the one named; cells as the sheet shows them); old .xls and .ods are refused with the fix.
@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from sqlite_utils import Database
 
 from registry.imports.item_csv import OWNER_HEADERS, CsvHeaderError, check_item_headers, csv_row_to_record, item_table
+from registry.imports.json_rows import JsonFileError, json_rows
 from registry.imports.spreadsheets import decode_text, looks_binary
 from registry.imports.workbooks import read_workbook, refuse_other_spreadsheet, workbook_kind
 from registry.items.registration import register_item
@@ -85,6 +86,9 @@ def prepare_csv(data: bytes, filename: str = "upload.csv", sheet: str | None = N
     visible one), with no database needed; CsvFileError when it cannot be read."""
     name = (filename or "upload.csv").replace("\x00", "")[:100]
     notes: list[str] = []
+    if workbook_kind(data) is None and (name.lower().endswith((".json", ".jsonl", ".ndjson"))
+                                        or data.lstrip(b"\xef\xbb\xbf \t\r\n")[:1] in (b"[", b"{")):
+        return _prepare_json(decode_csv(data, name), name)
     try:
         if data.strip() and len(data) <= MAX_CSV_BYTES and workbook_kind(data) == "xlsx":
             table = check_item_headers(read_workbook(data, name, sheet, max_rows=MAX_CSV_ROWS + 1), name,
@@ -110,8 +114,26 @@ def prepare_csv(data: bytes, filename: str = "upload.csv", sheet: str | None = N
     return result, prepared
 
 
+def _prepare_json(text: str, name: str) -> tuple[CsvResult, list[PreparedRow]]:
+    """JSON lines or a JSON array (registry.imports.json_rows), each object an item record."""
+    try:
+        rows = json_rows(text)
+    except JsonFileError as exc:
+        raise CsvFileError(f"{name}: {exc}") from None
+    result = CsvResult(name)
+    if len(rows) > MAX_CSV_ROWS:
+        result.notes.append(f"only the first {MAX_CSV_ROWS:,} rows were read; split the file")
+    if any(isinstance(r, dict) and r.get("owner") for _, r, _ in rows):
+        result.notes.append("owner details were ignored: every row is registered to your account")
+    return result, [PreparedRow(line, None, [error]) if error else _prepare_record(line, dict(record))
+                    for line, record, error in rows[:MAX_CSV_ROWS]]
+
+
 def _prepare_row(line: int, row: list[tuple[str, str]], unknown: set[str]) -> PreparedRow:
-    record = csv_row_to_record(row, unknown)
+    return _prepare_record(line, csv_row_to_record(row, unknown))
+
+
+def _prepare_record(line: int, record: dict) -> PreparedRow:
     record["owner"] = {"name": "farmer account"}
     messages = shortened_fields(record)
     if record.pop("photos", None):
