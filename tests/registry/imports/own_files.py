@@ -78,11 +78,11 @@ def _merged_and_blank_headers() -> bytes:
 
 
 def _long_rows_short_rows() -> bytes:
-    return ("category,make,serial number,description,owner name\r\n"
-            "tractor,Deutz,DZ-40112,good,Bob Hill\r\n"
-            "tractor,DZ-40113,left out the make,Bob Hill\r\n"
-            "tractor,Deutz,DZ-40114,,Bob Hill\r\n"
-            "tractor,Deutz,DZ-40115,10' header, cracked,Bob Hill\r\n").encode()
+    return (b"category,make,serial number,description,owner name\r\n"
+            b"tractor,Deutz,DZ-40112,good,Bob Hill\r\n"
+            b"tractor,DZ-40113,left out the make,Bob Hill\r\n"
+            b"tractor,Deutz,DZ-40114,,Bob Hill\r\n"
+            b"tractor,Deutz,DZ-40115,10' header, cracked,Bob Hill\r\n")
 
 
 def _json_array() -> bytes:
