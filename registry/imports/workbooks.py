@@ -158,7 +158,8 @@ class SheetTable:
         width = len(self.headers)
         identifier = [is_identifier_column(h) for h in self.headers]
         for (number, cells), formulas in zip(self._rows, self._formulas, strict=True):
-            if all(value is None or (isinstance(value, str) and not value.strip()) for value, _ in cells):
+            if all(value is None or (isinstance(value, str) and not value.strip()) for value, _ in cells) \
+                    and not any(isinstance(f, str) and f.startswith("=") for f in formulas):
                 continue
             errors: list[str] = []
             beyond = [i for i, (value, _) in enumerate(cells[width:], start=width) if cell_text(value, None).strip()]

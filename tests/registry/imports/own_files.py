@@ -78,11 +78,19 @@ def _merged_and_blank_headers() -> bytes:
 
 
 def _long_rows_short_rows() -> bytes:
-    return (b"category,make,serial number,description,owner name\r\n"
-            b"tractor,Deutz,DZ-40112,good,Bob Hill\r\n"
-            b"tractor,DZ-40113,left out the make,Bob Hill\r\n"
-            b"tractor,Deutz,DZ-40114,,Bob Hill\r\n"
-            b"tractor,Deutz,DZ-40115,10' header, cracked,Bob Hill\r\n")
+    return (b"category,make,serial number,owner name,description\r\n"
+            b"tractor,Deutz,DZ-40112,Bob Hill,good\r\n"
+            b"tractor,DZ-40113,Bob Hill,left out the make\r\n"
+            b"tractor,Deutz,DZ-40114,Bob Hill,\r\n"
+            b"tractor,Deutz,DZ-40115,Bob Hill,10' header, cracked\r\n"
+            b"tractor,Deutz,DZ-40116,Bob Hill\r\n")
+
+
+def _year_shifted() -> bytes:
+    return (b"category,make,model,year,serial,owner name\n"
+            b"tractor,John Deere,6120M,2019,JD-6120-0042,Bob Hill\n"
+            b"tractor,John Deere,2019,JD-6120-0043,Bob Hill\n"
+            b"tractor,John Deere,6120M,2019,JD-6120-0044,Bob Hill\n")
 
 
 def _json_array() -> bytes:
@@ -113,8 +121,10 @@ CASES = [
     Case("xlsx merged header, stray value", "kit.xlsx", _merged_and_blank_headers(),
          {"CASE-778123", "LDR-55201"}, {3: "column G is right of the last header"}),
     Case("workbook named .csv", "kit.csv", _sheets(), {"VT-100200"}),
-    Case("csv short and long rows", "kit.csv", _long_rows_short_rows(), {"DZ-40112", "DZ-40114"},
-         {3: "4 values for 5 columns", 5: "6 values for 5 columns"}),
+    Case("csv short and long rows", "kit.csv", _long_rows_short_rows(), {"DZ-40112", "DZ-40114", "DZ-40116"},
+         {3: '4 values for 5 columns, and "Bob Hill" under "serial number"', 5: "6 values for 5 columns"}),
+    Case("csv value left out before the year", "kit.csv", _year_shifted(), {"JD-6120-0042", "JD-6120-0044"},
+         {3: '5 values for 6 columns, and "JD-6120-0043" under "year"'}),
     Case("json array saved as .jsonl, BOM, CRLF", "kit.jsonl", _json_array(), {"FT-700455", "FT-710455", "FT-720455"}),
     Case("json lines, blank lines, trailing comma", "kit.jsonl", _json_lines(), {"YM-88120", "YM-88122"},
          {3: "not valid JSON", 6: "must be a JSON object"}),
