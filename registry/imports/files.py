@@ -101,6 +101,8 @@ def iter_item_records(path: Path, sheet: str | None = None
                               f"{path}: not a workbook Excel can open; {SAVE_AS}")
     text = text_of(data, path)
     where = f"{path.name} line"
+    if sheet:
+        raise ImportFileError(f"{path}: --sheet {sheet!r} names a workbook sheet, but this is a text file, not .xlsx")
     if suffix in (".jsonl", ".ndjson", ".json"):
         try:
             rows = json_rows(text)
