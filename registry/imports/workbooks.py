@@ -8,7 +8,9 @@ Rules (written down for users in docs/imports.md):
 - The first visible sheet is read, or the one named (`--sheet NAME`); a hidden first sheet is
   skipped with a note, other sheets not read are named in a note. A sheet name that does not exist is
   refused, naming the sheets there are.
-- The header row is the first row with a value. A header cell merged across columns heads each of
+- The header row is the first of the first rows with a value that has a `category` header (a title
+  and a date above it are skipped, with a note naming their rows), else the first row with a value.
+  A header cell merged across columns heads each of
   them (a merged "Serial number" over two columns gives two serial columns; any other merged header
   is a repeated header, refused by name as for CSV). A value in a column right of the last header is
   a row error naming the column.
@@ -37,6 +39,7 @@ from registry.imports.spreadsheets import CsvHeaderError, CsvRow, check_headers,
 
 OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 SAVE_AS = "save it as .xlsx or CSV"
+TITLE_ROWS = 10  # rows a sheet may have above its header (a title, a date, a blank line)
 
 
 def workbook_kind(data: bytes) -> str | None:
@@ -238,24 +241,34 @@ def read_workbook(data: bytes, name: str, sheet: str | None = None, max_rows: in
             notes.append(f"read sheet {chosen.title!r}; sheet(s) {', '.join(map(repr, others))} not read "
                          "(name one with --sheet, or upload each sheet on its own)")
     formula_sheet = formula_book[chosen.title]
-    header: list[str] | None = None
-    header_row = 0
-    rows: list = []
-    formulas: list = []
+    read: list = []  # (row number, [(value, number format)], [formula or value])
     for number, (cells, formula_cells) in enumerate(zip(chosen.iter_rows(), formula_sheet.iter_rows(),
                                                         strict=False), start=1):
-        if header is None:
-            texts = [cell_text(c.value, getattr(c, "number_format", None)).strip() for c in cells]
-            if any(texts):
-                header, header_row = texts, number
-            continue
-        if max_rows is not None and len(rows) >= max_rows:
+        if max_rows is not None and len(read) > max_rows + TITLE_ROWS + 1:
             notes.append(f"only the first {max_rows:,} rows were read; split the sheet")
             break
-        rows.append((number, [(c.value, getattr(c, "number_format", None)) for c in cells]))
-        formulas.append([c.value for c in formula_cells])
-    if header is None:
+        read.append((number, [(c.value, getattr(c, "number_format", None)) for c in cells],
+                     [c.value for c in formula_cells]))
+    candidates = []
+    for index, (_, cells, _) in enumerate(read):
+        texts = [cell_text(value, number_format).strip() for value, number_format in cells]
+        if any(texts):
+            candidates.append((index, texts))
+        if len(candidates) > TITLE_ROWS:
+            break
+    if not candidates:
         raise CsvHeaderError(f'{name}: sheet "{chosen.title}" is empty')
+    header_index, header = next(((i, t) for i, t in candidates if any(header_key(x) == "category" for x in t)),
+                                candidates[0])
+    header_row = read[header_index][0]
+    titles = [str(read[i][0]) for i, _ in candidates if i < header_index]
+    if titles:
+        notes.append(f"row(s) {', '.join(titles)} above the header row {header_row} were not read (a title?)")
+    body = read[header_index + 1:]
+    if max_rows is not None and len(body) > max_rows:
+        body = body[:max_rows]
+    rows = [(number, cells) for number, cells, _ in body]
+    formulas = [formula_cells for _, _, formula_cells in body]
     with zipfile.ZipFile(io.BytesIO(data)) as archive:
         for low, high in _merged_headers(archive, getattr(chosen, "_worksheet_path", ""), header_row):
             header += [""] * (high - len(header))
