@@ -17,6 +17,7 @@ from collections import defaultdict
 
 from sqlite_utils import Database
 
+from alerts.crawls import crawl_lines, failed_crawls
 from alerts.mail import Outgoing, send_messages
 from alerts.settings import Settings
 from matching.networks.events import event_lines, flagged_network_listings
@@ -66,6 +67,7 @@ def officer_scope(force_area: str | None) -> tuple[str, ...] | None:
 def officer_digests(db: Database, settings: Settings) -> list[Outgoing]:
     matches = _new_stolen_matches(db)
     events = flagged_network_listings(db)
+    crawls = failed_crawls(db)
     officers = list(db.query(
         "select username, email, force_area from users where role in ('officer', 'admin') "
         "and email is not null and disabled_at is null"))
@@ -76,7 +78,8 @@ def officer_digests(db: Database, settings: Settings) -> list[Outgoing]:
         pending = [m for m in mine if not _already_sent(db, "officer_digest", officer["email"], m["id"])]
         joined = [e for e in events if (scope is None or not e["areas"] or set(e["areas"]) & set(scope))
                   and not _already_sent(db, "officer_digest", officer["email"], f"network-listing:{e['listing_id']}")]
-        if not pending and not joined:
+        broken = [c for c in crawls if not _already_sent(db, "officer_digest", officer["email"], f"crawl-run:{c['id']}")]
+        if not pending and not joined and not broken:
             continue
         areas = sorted({m["area"] for m in pending})
         lines = [f"{len(pending)} new match(es) for {', '.join(areas)}, strongest first.", ""] if pending else []
@@ -96,12 +99,17 @@ def officer_digests(db: Database, settings: Settings) -> list[Outgoing]:
             lines += [f"{len(joined)} new listing(s) from seller networks that have offered stolen items.", ""]
             for e in joined:
                 lines += event_lines(e, settings.base_url)
+        if broken:
+            lines += crawl_lines(broken, settings.base_url)
         strong = sum(m["band"] == "strong" for m in pending)
         subject = f"farmwatch: {strong} strong, {len(pending) - strong} likely new matches"
         if joined:
             subject += f", {len(joined)} new network listings"
+        if broken:
+            subject += f", {len(broken)} failed crawl(s): {', '.join(c['source'] for c in broken)}"
         out.append(Outgoing("officer_digest", officer["email"], subject, "\n".join(lines),
-                            [m["id"] for m in pending] + [f"network-listing:{e['listing_id']}" for e in joined]))
+                            [m["id"] for m in pending] + [f"network-listing:{e['listing_id']}" for e in joined]
+                            + [f"crawl-run:{c['id']}" for c in broken]))
     return out
 
 

@@ -21,6 +21,11 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
+# share of pages each figure must reach (the acceptance check on held-back pages of the same kinds:
+# every listing found and no other page stored; titles, prices with their currency, places and sellers
+# as a careful reader sees them; photo counts exact)
+TARGETS = {"listings": 1.0, "not_listings": 1.0, "title": 1.0, "price": 1.0, "location": 9 / 11, "seller": 1.0,
+           "identifiers": 1.0, "photos": 11 / 12}
 PLACEHOLDER = re.compile(r"(^data:)|spacer|blank\.gif|1x1|pixel\.gif|loading|placeholder|grey\.gif|transparent",
                          re.I)
 
@@ -145,7 +150,8 @@ def judge(result: dict, page: dict) -> dict:
     if wanted:
         verdict["identifiers"] = wanted <= got
     verdict["spurious"] = sorted(i["value"] for i in result.get("identifiers", []) if _key(i["value"]) not in allowed)
-    verdict["photos"] = result.get("photos", 0) >= page.get("photos", 0) and not result.get("placeholders")
+    # each photo of the listing's own gallery requested once: the exact count, no placeholder
+    verdict["photos"] = result.get("photos", 0) == page.get("photos", 0) and not result.get("placeholders")
     return verdict
 
 
@@ -193,6 +199,9 @@ def print_table(rows: list[dict], totals: dict, truth: dict) -> None:
             print(f"    price: {result.get('price')!r} {result.get('currency')!r} (truth {page.get('price')} "
                   f"{page.get('currency')})")
     for key in ("listings", "not_listings", "title", "price", "location", "seller", "identifiers", "photos"):
-        print(f"{key:14} {totals[key][0]}/{totals[key][1]}")
+        got, total = totals[key]
+        target = TARGETS.get(key)
+        aim = f"target >= {target:.2f}" if target is not None else ""
+        print(f"{key:14} {got}/{total}  {got / total if total else 1:.2f}  {aim}")
     print(f"{'spurious':14} {len(totals['spurious'])}")
     print(f"{'private':14} {totals['private']} photo addresses refused as private")

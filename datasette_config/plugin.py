@@ -148,7 +148,8 @@ def top_homepage(datasette, request):
         '<p class="fw-home"><strong><a href="/queue">Work the match queue</a></strong> · '
         '<a href="/queue?queue=owner_check">owner checks</a> · <a href="/search">search the registry</a> · '
         '<a href="/networks">seller networks</a> · '
-        '<a href="/map">map</a> · <a href="/trends">thefts and matches per week</a></p>')
+        '<a href="/map">map</a> · <a href="/trends">thefts and matches per week</a> · '
+        '<a href="/sources">marketplace sources</a></p>')
 
 
 def warm_check_index(path: str) -> None:

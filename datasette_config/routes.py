@@ -26,6 +26,7 @@ from datasette_config.officer.views.match import decide, match_page
 from datasette_config.officer.views.networks import export_network, network_page, networks_page
 from datasette_config.officer.views.queue import queue_page
 from datasette_config.officer.views.search import map_page, search_page, trends_page
+from datasette_config.officer.views.sources import sources_page
 
 _ID = r"(?P<item_id>[0-9]{1,12})"
 
@@ -50,6 +51,7 @@ ROUTES = [
     (r"^/search$", search_page),
     (r"^/map$", map_page),
     (r"^/trends$", trends_page),
+    (r"^/sources(\.json)?$", sources_page),
     (r"^/listing/(?P<listing_id>[^/.]+)/snapshot$", snapshot),
     (r"^/check/alerts(\.json)?$", alerts_page),
     # anyone: the hot sheet and the buyer check; trade accounts: catalogues
@@ -93,6 +95,7 @@ MENU = [
     ("/networks", "Seller networks", OFFICERS),
     ("/map", "Map", OFFICERS),
     ("/trends", "Thefts and matches per week", OFFICERS),
+    ("/sources", "Marketplace sources (crawl health)", OFFICERS),
     ("/clones", "Possible clones", OFFICERS),
     ("/alerts/preview", "Alert e-mails (preview)", OFFICERS),
     ("/check/trade", "Check a catalogue", frozenset({"trade", "admin"})),

@@ -17,6 +17,7 @@ from sqlite_utils import Database
 
 from farmwatch.lock import RunLock
 from registry.db import data_dir, utcnow
+from spiders.health.report import summary_lines
 
 log = logging.getLogger("farmwatch.nightly")
 
@@ -83,8 +84,8 @@ def _crawl(db_path, sources, sources_file, fast, errors: list, progress) -> list
         return []
     for summary in summaries:
         if summary.get("status") != "ok":
-            errors.append(f"source {summary.get('source')}: {summary.get('status')} "
-                          f"({summary.get('errors', 0)} errors)")
+            errors.append(f"source {summary.get('source')} failed: {summary.get('cause') or 'see its error log'} "
+                          f"({summary.get('errors', 0)} errors, crawl run {summary.get('id')})")
     return summaries
 
 
@@ -112,7 +113,7 @@ def _networks(db: Database, errors: list) -> dict:
 
 SOURCE_COLUMNS = (("source", "source"), ("status", "status"), ("pages", "pages"), ("listings_new", "new"),
                   ("listings_changed", "changed"), ("listings_removed", "removed"), ("photos_stored", "photos"),
-                  ("errors", "errors"))
+                  ("photos_seen", "seen"), ("errors", "errors"))
 
 
 def format_report(report: dict, *, table: bool) -> str:
@@ -127,6 +128,8 @@ def format_report(report: dict, *, table: bool) -> str:
         lines.append("  ".join("-" * w for w in widths))
         for s in report["sources"]:
             lines.append("  ".join(str(s.get(k, "")).ljust(w) for (k, _), w in zip(SOURCE_COLUMNS, widths, strict=True)))
+        for s in report["sources"]:
+            lines.extend(f"{s.get('source')}:{line}" for line in summary_lines(s)[1:])
         if matching:
             lines.append("")
             lines.append("Matching: " + ", ".join(f"{k} {v}" for k, v in _flat(matching)))
@@ -144,6 +147,12 @@ def format_report(report: dict, *, table: bool) -> str:
         lines.append(f"nightly run={report['run_id']} status={report['status']} seconds={report.get('seconds', 0)}")
         for s in report["sources"]:
             lines.append("source " + " ".join(f"{k}={s.get(k, '')}" for k, _ in SOURCE_COLUMNS))
+            for key in ("refusals", "failures"):
+                if s.get(key):
+                    lines.append(f"source={s.get('source')} {key} "
+                                 + " ".join(f"{k.replace(' ', '_')}={v}" for k, v in s[key].items()))
+            if s.get("status") != "ok" and s.get("cause"):
+                lines.append(f"source={s.get('source')} cause={s['cause']}")
         if matching:
             lines.append("matching " + " ".join(f"{k}={v}" for k, v in _flat(matching)))
         networks = report.get("networks") or {}

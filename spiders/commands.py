@@ -8,9 +8,6 @@ import sys
 
 from registry.db import resolve_db_path
 
-SUMMARY = ("{source}: {status}, {pages} pages, listings {listings_new} new, {listings_changed} changed, "
-           "{listings_unchanged} unchanged, {listings_removed} removed, {photos_stored} photos stored, {errors} errors")
-
 
 def terminal_progress():
     """A one-line progress display when stderr is a terminal; None in cron."""
@@ -30,12 +27,13 @@ def terminal_progress():
 def cmd_crawl(args) -> int:
     from registry.errors import CommandError
     from spiders.config import SourceError
+    from spiders.health.report import summary_lines
     from spiders.runner import run_crawl
 
     try:
         results = run_crawl(resolve_db_path(args.db), args.sources_names, sources_file=args.sources,
                             start_urls=args.start_url, fast=args.fast, jobdir=args.jobdir,
-                            progress=terminal_progress(), redis_url=args.redis)
+                            progress=terminal_progress(), redis_url=args.redis, accept_drop=args.accept_drop)
     except SourceError as exc:
         raise CommandError(str(exc), status=2) from None
     if sys.stderr.isatty():
@@ -43,15 +41,16 @@ def cmd_crawl(args) -> int:
     if not results:
         raise CommandError("no enabled sources to crawl (see spiders/sources.yaml or --sources)")
     for summary in results:
-        print(SUMMARY.format(**summary))
+        print("\n".join(summary_lines(summary)))
         for entry in summary["error_log"][: args.show_errors]:
             print(f"  {entry['url'] or '(crawl)'}: {entry['error']}", file=sys.stderr)
         if len(summary["error_log"]) > args.show_errors:
             print(f"  ... {len(summary['error_log']) - args.show_errors} more in crawl_runs row {summary['id']}",
                   file=sys.stderr)
-    failed = [s["source"] for s in results if s["status"] != "ok"]
+    failed = [s for s in results if s["status"] != "ok"]
     if failed:
-        print(f"failed: {', '.join(failed)}", file=sys.stderr)
+        for s in failed:
+            print(f"failed: {s['source']}: {s.get('cause') or 'see its error log'}", file=sys.stderr)
         return 1
     return 0
 
@@ -61,7 +60,10 @@ def add_commands(sub: argparse._SubParsersAction) -> None:
         "crawl", help="run the marketplace spiders (all enabled sources by default)",
         description="Crawl marketplace sources politely (robots.txt, an identifying user agent, AutoThrottle) and "
                     "store listings, photos and evidence snapshots. Each source runs in its own process; one "
-                    "failing does not stop the others. Exit status 1 when any source failed.",
+                    "failing does not stop the others. Prints per source: pages, listings new/changed/removed, "
+                    "photos kept of those seen, refusals by rule and failed pages by kind. Exit status 1 when any "
+                    "source failed: no page fetched, no listing found, or listings or photos per listing fell by "
+                    "more than half against its last good run (the cause is named).",
         epilog="Examples: farmwatch crawl; farmwatch crawl demo-dealer; "
                "farmwatch crawl --start-url https://dealer.example.org/used/ --fast")
     p.add_argument("sources_names", nargs="*", metavar="SOURCE", help="source names (default: every enabled source)")
@@ -76,5 +78,8 @@ def add_commands(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--redis", metavar="URL",
                    help="share each source's crawl with other workers started with the same Redis URL "
                         "(scrapy-redis queue and duplicate filter; removal detection is off in this mode)")
+    p.add_argument("--accept-drop", action="store_true",
+                   help="take a crawl with fewer listings or photos than the last good run as the new normal "
+                        "(a site that really shrank)")
     p.add_argument("--show-errors", type=int, default=5, metavar="N", help="error log lines to print per source")
     p.set_defaults(handler=cmd_crawl)

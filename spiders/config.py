@@ -14,6 +14,7 @@ import yaml
 
 DEFAULT_SOURCES = Path(__file__).resolve().parent / "sources.yaml"
 KINDS = ("structured", "selectors", "feed", "sitemap")
+RENDERS = ("http", "browser")
 DEFAULT_CONTACT = "mailto:rural-crime@example.org"
 _NAME = re.compile(r"^[a-z0-9][a-z0-9_.-]{0,62}$")
 
@@ -33,6 +34,7 @@ class Source:
     complete_index: bool = True
     photo_domains: list[str] = field(default_factory=list)
     settings: dict = field(default_factory=dict)
+    render: str = "http"  # "browser": pages fetched through Chromium (spiders.browser)
 
     @property
     def domains(self) -> list[str]:
@@ -89,6 +91,9 @@ def parse_source(raw, where: str) -> Source:
     selectors = raw.get("selectors") or {}
     if not isinstance(selectors, dict):
         raise SourceError(f"{where} ({name}): selectors must be a mapping of field: expression")
+    render = str(raw.get("render") or "http")
+    if render not in RENDERS:
+        raise SourceError(f'{where} ({name}): render "{render}" is not one of {", ".join(RENDERS)}')
     if kind == "selectors" and not selectors.get("title"):
         raise SourceError(f"{where} ({name}): a selectors source needs at least a 'title' selector")
     return Source(
@@ -96,7 +101,7 @@ def parse_source(raw, where: str) -> Source:
         selectors=selectors, follow_links=bool(raw.get("follow_links", kind == "structured")),
         complete_index=bool(raw.get("complete_index", kind != "feed")),
         photo_domains=[str(d).lower() for d in raw.get("photo_domains") or []],
-        settings=dict(raw.get("settings") or {}),
+        settings=dict(raw.get("settings") or {}), render=render,
     )
 
 

@@ -29,6 +29,7 @@ class ListingItem(scrapy.Item):
     # evidence and bookkeeping, filled by the spider and the pipelines
     snapshot = scrapy.Field()  # the raw page bytes
     fetched_at = scrapy.Field()
+    page_url = scrapy.Field()  # the address fetched (the listing's url may be its canonical one)
     listing_id = scrapy.Field()
     state = scrapy.Field()  # new, changed or unchanged
 

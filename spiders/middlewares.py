@@ -59,3 +59,36 @@ class InternalAddressMiddleware:
             self.crawler.stats.inc_value("farmwatch/internal_refused")
             raise IgnoreRequest(reason)
         return None
+
+
+class SiteScopeMiddleware:
+    """Keep a crawl's pages on its site (spiders.site.Site): a request for another origin is refused,
+    and a redirect there too, unless it leads to another origin of the same registrable domain, which
+    then joins the site. Photos (fetched from wherever the page names them, within the address guard)
+    and Scrapy's own robots.txt requests are not pages and pass. Replaces Scrapy's host-based
+    OffsiteMiddleware, which ignores ports and schemes."""
+
+    def __init__(self, crawler):
+        self.crawler = crawler
+
+    @classmethod
+    def from_crawler(cls, crawler):
+        return cls(crawler)
+
+    def process_request(self, request):
+        from scrapy.exceptions import IgnoreRequest
+
+        from spiders.errors import OFF_SITE
+
+        site = getattr(self.crawler.spider, "site", None)
+        role = request.meta.get("farmwatch_role")
+        if site is None or role in (None, "photo") or site.allows(request.url):
+            return None
+        redirects = request.meta.get("redirect_urls")
+        if redirects and site.adopt(request.url):
+            self.crawler.stats.inc_value("farmwatch/site_origins_adopted")
+            return None
+        self.crawler.stats.inc_value("farmwatch/off_site_refused")
+        if redirects:
+            raise IgnoreRequest(f"{OFF_SITE}: {redirects[0]} leads to {request.url}, another site")
+        raise IgnoreRequest(f"not on the site: {request.url}")

@@ -23,6 +23,7 @@ def build_settings(args, source):
     settings.set("FARMWATCH_RUN_ID", args.run_id or 0, priority="cmdline")
     settings.set("FARMWATCH_PROGRESS", args.progress, priority="cmdline")
     settings.set("LOG_LEVEL", args.log_level, priority="cmdline")
+    settings.set("FARMWATCH_ACCEPT_DROP", args.accept_drop, priority="cmdline")
     if args.sources:  # the contact named in the sources file in use goes into the user agent
         from spiders.config import contact_address
 
@@ -31,6 +32,10 @@ def build_settings(args, source):
                                    f"+{contact})", priority="cmdline")
     if args.fast:
         settings.setdict(settings.getdict("FAST_SETTINGS"), priority="cmdline")
+    if source.render == "browser":
+        from spiders.browser import browser_settings
+
+        settings.setdict(browser_settings(source.start_urls, settings.getfloat("DOWNLOAD_TIMEOUT")), priority="cmdline")
     for key, value in source.settings.items():
         settings.set(str(key).upper(), value, priority="cmdline")
     if args.redis:
@@ -60,6 +65,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--redis", metavar="URL", help="share the crawl with other workers through this Redis")
     parser.add_argument("--progress", action="store_true", help="print JSON progress lines on stdout")
     parser.add_argument("--log-level", default="WARNING")
+    parser.add_argument("--accept-drop", action="store_true",
+                        help="take this crawl's smaller numbers as the source's new normal")
     args = parser.parse_args(argv)
 
     from spiders.config import SourceError, select_sources, source_for_url

@@ -25,7 +25,8 @@ REPO_ROOT = Path(__file__).resolve().parent.parent
 MAX_PARALLEL = 4
 SUMMARY_COLUMNS = ("id", "source", "status", "started_at", "finished_at", "pages", "listings_new",
                    "listings_changed", "listings_unchanged", "listings_removed", "photos_stored", "errors",
-                   "error_log")
+                   "error_log", "listings_seen", "photos_seen", "photos_unchanged", "photos_duplicate",
+                   "photos_refused", "refusals", "failures", "complete", "cause", "compared_run_id")
 
 
 def plan_sources(source_names=None, *, sources_file=None, start_urls=None) -> list[Source]:
@@ -46,20 +47,21 @@ def plan_sources(source_names=None, *, sources_file=None, start_urls=None) -> li
 def _summary(db, run_id: int) -> dict:
     row = db.execute(f"select {', '.join(SUMMARY_COLUMNS)} from crawl_runs where id = ?", [run_id]).fetchone()
     summary = dict(zip(SUMMARY_COLUMNS, row, strict=True))
-    summary["error_log"] = json.loads(summary["error_log"] or "[]")
+    for key, empty in (("error_log", "[]"), ("refusals", "{}"), ("failures", "{}")):
+        summary[key] = json.loads(summary[key] or empty)
     return summary
 
 
 def _fail_run(db, run_id: int, reason: str) -> None:
     row = db.execute("select error_log, errors from crawl_runs where id = ?", [run_id]).fetchone()
     log = json.loads(row[0] or "[]") + [{"url": "", "error": reason[:500]}]
-    db.execute("update crawl_runs set status = 'failed', finished_at = ?, errors = ?, error_log = ? where id = ?",
-               [utcnow(), (row[1] or 0) + 1, json.dumps(log), run_id])
+    db.execute("update crawl_runs set status = 'failed', finished_at = ?, errors = ?, error_log = ?, "
+               "cause = coalesce(cause, ?) where id = ?", [utcnow(), (row[1] or 0) + 1, json.dumps(log), reason[:500], run_id])
 
 
 def crawl_source(db_path, source: Source, *, sources_file=None, fast=False, jobdir=None, from_url: bool = False,
                  progress: Callable[[dict], None] | None = None, timeout: float | None = None,
-                 redis_url: str | None = None) -> dict:
+                 redis_url: str | None = None, accept_drop: bool = False) -> dict:
     """Crawl one source in a subprocess and return its crawl_runs row as a dict.
 
     With redis_url, this process is one worker of a crawl shared through Redis (spiders.distributed):
@@ -85,6 +87,8 @@ def crawl_source(db_path, source: Source, *, sources_file=None, fast=False, jobd
         command += ["--jobdir", str(Path(jobdir).resolve())]
     if redis_url:
         command += ["--redis", redis_url]
+    if accept_drop:
+        command.append("--accept-drop")
     env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(REPO_ROOT), os.environ.get("PYTHONPATH")]))}
     with tempfile.TemporaryFile() as stderr:
         proc = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=stderr, cwd=REPO_ROOT, env=env, text=True)
@@ -135,12 +139,14 @@ def _host_groups(sources: list[Source], fast: bool) -> list[list[Source]]:
 
 def run_crawl(db_path, source_names=None, *, sources_file=None, start_urls=None, fast=False, jobdir=None,
               progress: Callable[[dict], None] | None = None, parallel: int = MAX_PARALLEL,
-              redis_url: str | None = None) -> list[dict]:
+              redis_url: str | None = None, accept_drop: bool = False) -> list[dict]:
     """Crawl the named sources (all enabled ones by default) or the sites of `start_urls`, one
     subprocess per source; returns one summary dict (the crawl_runs row) per source, in order.
 
     Sources on different hosts are crawled at the same time (up to `parallel`); `progress`, when
-    given, is called with {source, pages, listings_new, ..., done} from a worker thread.
+    given, is called with {source, pages, listings_new, ..., done} from a worker thread. A source
+    whose crawl found no listing, or fell by more than half against its last good run, comes back
+    `failed` with its `cause` (spiders.health.rules); `accept_drop` takes smaller numbers as the new normal.
     Raises SourceError before crawling anything when the sources file or a name is wrong.
     """
     sources = plan_sources(source_names, sources_file=sources_file, start_urls=start_urls)
@@ -149,7 +155,8 @@ def run_crawl(db_path, source_names=None, *, sources_file=None, start_urls=None,
 
     def crawl_group(group: list[Source]) -> list[tuple[str, dict]]:
         return [(source.name, crawl_source(db_path, source, sources_file=sources_file, fast=fast, jobdir=jobdir,
-                                           from_url=bool(start_urls), progress=progress, redis_url=redis_url))
+                                           from_url=bool(start_urls), progress=progress, redis_url=redis_url,
+                                           accept_drop=accept_drop))
                 for source in group]
 
     results: dict[str, dict] = {}

@@ -20,6 +20,8 @@ from scrapy import signals
 
 from registry.db import connect, utcnow
 from registry.listings.store import listing_id, mark_removed
+from spiders.health import rules
+from spiders.health.ledger import Ledger
 
 MAX_LOGGED_ERRORS = 1000
 PROGRESS_EVERY_S = 0.5
@@ -49,6 +51,7 @@ class CrawlRun:
         self.started_at = utcnow()
         self.resumed = False
         self.counts: Counter = Counter()
+        self.ledger = Ledger()
         self.error_log: list[dict] = []
         self.failed_ids: set[str] = set()
         self.index_failed = False
@@ -104,12 +107,16 @@ class CrawlRun:
         else:
             self.db.execute("update crawl_runs set source = ?, status = 'running' where id = ?", [source, self.run_id])
 
-    def flush(self, status: str | None = None) -> None:
+    def flush(self, status: str | None = None, **extra) -> None:
         values = {c: self.counts[c] for c in COUNT_COLUMNS}
         values["error_log"] = json.dumps(self.error_log)
+        values.update(self.ledger.counts())
         if status:
             values.update(status=status, finished_at=utcnow())
-        self.db["crawl_runs"].update(self.run_id, values)
+        values.update(extra)
+        with write_lock(self.db):
+            self.ledger.write(self.db, self.run_id)
+            self.db["crawl_runs"].update(self.run_id, values)
 
     def mark_absent_removed(self) -> int:
         """After a complete crawl: listings of this source not seen since the crawl began are gone."""
@@ -181,17 +188,53 @@ class CrawlRecorder:
         get_run(self.crawler).record_error(response.url, f"{failure.type.__name__}: {failure.value}")
 
     def item_dropped(self, item, response, exception, spider) -> None:
-        get_run(self.crawler).record_error(item.get("url") or response.url, f"listing rejected: {exception}")
+        run = get_run(self.crawler)
+        run.ledger.page(item.get("page_url") or response.url, "not_listing", str(exception).split(":")[0][:80],
+                        reason=str(exception), status=response.status)
+        run.record_error(item.get("url") or response.url, f"listing rejected: {exception}")
 
     def request_dropped(self, request, spider) -> None:
         """A redirect to an address already fetched in this crawl: a loop, or a duplicate listing address."""
         if request.meta.get("redirect_times"):
             first = (request.meta.get("redirect_urls") or [request.url])[0]
-            get_run(self.crawler).record_error(first, f"redirect loop: redirections lead back to {request.url}")
+            reason = f"redirect loop: redirections lead back to {request.url}"
+            run = get_run(self.crawler)
+            run.ledger.page(first, "failed", "redirect_loop", reason=reason,
+                            start=bool(request.meta.get("farmwatch_start")))
+            run.record_error(first, reason)
+
+    def verdict(self, spider, reason: str) -> tuple[str, str | None, bool]:
+        """(status, cause, comparable) of the finished crawl (spiders.health.rules)."""
+        run = get_run(self.crawler)
+        settings = self.crawler.settings
+        source = getattr(spider, "source", None)
+        comparable = reason == "finished" and not run.resumed and not settings.get("REDIS_URL")
+        start_urls = source.start_urls if source else []
+        cause = rules.diagnose(
+            pages=run.counts["pages"], refusals=run.ledger.refusals, failures=run.ledger.failures,
+            failed_start=run.ledger.failed_start, start_urls=start_urls,
+            http_detail=rules.http_statuses(run.db, run.run_id),
+            robots_forbid_all=rules.robots_forbidding_all(self.crawler, start_urls))
+        if reason == "shutdown":
+            return "failed", f"crawl stopped early ({reason})", False
+        if settings.get("REDIS_URL") or run.resumed:
+            # one worker of a shared crawl (the others may have taken every listing), or the rest of an
+            # interrupted crawl (its first part found the listings): only a crawl that fetched nothing fails
+            return ("ok", None, False) if run.counts["pages"] else ("failed", cause, False)
+        row = {c: run.counts[c] for c in ("photos_stored",)}
+        row.update(run.ledger.counts(), cause=cause)
+        last = rules.last_good_run(run.db, run.source, run.run_id)
+        status, why = rules.judge(row, last, comparable=comparable, accept_drop=settings.getbool("FARMWATCH_ACCEPT_DROP"))
+        if last and comparable:
+            run.db["crawl_runs"].update(run.run_id, {"compared_run_id": last["id"]})
+        return status, why, comparable
 
     def item_error(self, item, response, spider, failure) -> None:
-        get_run(self.crawler).record_error(item.get("url") or response.url,
-                                           f"listing not stored: {failure.type.__name__}: {failure.value}")
+        run = get_run(self.crawler)
+        reason = f"listing not stored: {failure.type.__name__}: {failure.value}"
+        run.ledger.page(item.get("page_url") or response.url, "failed", "not_stored", reason=reason,
+                        status=response.status)
+        run.record_error(item.get("url") or response.url, reason)
 
     def spider_closed(self, spider, reason: str) -> None:
         run = get_run(self.crawler)
@@ -207,10 +250,11 @@ class CrawlRecorder:
                                    f"{self.crawler.settings.getint('DEPTH_LIMIT')} were not followed")
         if reason not in ("finished",) and not reason.startswith("closespider"):
             run.record_error(None, f"crawl stopped early ({reason})")
-        status = "ok" if run.counts["pages"] and reason != "shutdown" else "failed"
-        if not run.counts["pages"]:
-            run.record_error(None, "no page could be fetched from the start addresses")
-        run.flush(status)
+        run.flush()
+        status, cause, comparable = self.verdict(spider, reason)
+        if cause:
+            run.record_error(None, f"source {run.source} failed: {cause}")
+        run.flush(status, cause=cause, complete=int(comparable))
         if run.progress:
             run.print_progress(done=True)
         jobdir = self.crawler.settings.get("JOBDIR")

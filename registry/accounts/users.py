@@ -2,7 +2,7 @@
 
 Usernames are stored as typed and compared without regard to case (a phone keyboard capitalises the
 first letter): "Bob" logs in as "bob", and a second account differing only by case is refused
-(a unique index on username COLLATE NOCASE, migration 0019).
+(a unique index on username COLLATE NOCASE, migration 0020).
 
 Roles: `officer` and `admin` (the workspace), `farmer` (their own records), `trade` (auction marts,
 dealers, insurers: bulk identifier checks answered without personal data).

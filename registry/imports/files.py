@@ -19,7 +19,7 @@ from registry.imports.spreadsheets import decode_text, looks_binary
 from registry.imports.workbooks import SAVE_AS, read_workbook, refuse_other_spreadsheet, workbook_kind
 from registry.items.registration import register_item
 from registry.items.validation import shortened_fields, validate_item
-from registry.listings.store import ListingError, clean_listing, save_listing_photo, upsert_listing
+from registry.listings.store import ListingError, clean_listing, save_listing_photo, store_listing_photo, upsert_listing
 from registry.progress import line_progress
 
 MAX_FILE_BYTES = 512 * 1024 * 1024
@@ -226,13 +226,14 @@ def import_listings(db: Database, path: Path | str, progress: Callable[[int, int
                     data, problem = None, f"download failed: {exc}"
             else:
                 _, data, problem = _load_photo(base, ref)
-            stored = save_listing_photo(db, result.listing_id, position, ref, data, error=problem)
-            if stored:
+            outcome = store_listing_photo(db, result.listing_id, position, ref, data, error=problem)
+            if outcome.outcome == "stored":
                 report.photos += 1
+            elif outcome.outcome == "duplicate":
+                report.warnings.append(f"{where}: photo {position}: the same picture as photo {outcome.duplicate_of}, "
+                                       "stored once")
             else:
-                msg = db.execute("select error from listing_photos where listing_id = ? and position = ?",
-                                 [result.listing_id, position]).fetchone()[0]
-                report.warnings.append(f"{where}: photo {position}: {msg} (listing kept)")
+                report.warnings.append(f"{where}: photo {position}: {outcome.reason} (listing kept)")
     return report
 
 

@@ -28,7 +28,7 @@ from price_parser._currencies import CURRENCIES
 MAX_AMOUNT = Decimal(100_000_000)  # above this a "price" is a typo or a phone number, not an asking price
 MAX_TEXT = 200
 
-__all__ = ["MAX_AMOUNT", "Price", "currency_code", "parse_price"]
+__all__ = ["MAX_AMOUNT", "Price", "currency_code", "currency_codes", "parse_price"]
 
 
 @dataclass(frozen=True)
@@ -91,6 +91,20 @@ def currency_code(mark: str | None, default: str | None = None) -> str | None:
     if len(codes) == 1:
         return next(iter(codes))
     return default
+
+
+def currency_codes(mark: str | None) -> set[str]:
+    """Every ISO 4217 code a currency mark can stand for: {"GBP"} for "GBP" or "pounds", {"EUR"} for
+    "€", {"SEK", "NOK", "DKK", "ISK", ...} for "kr", {"USD", "CAD", "AUD", ...} for "$"; empty for an
+    unknown mark. Source: price-parser's currency list (from Unicode CLDR)."""
+    if not mark or not mark.strip():
+        return set()
+    mark = mark.strip()
+    if mark.upper() in CURRENCIES:
+        return {mark.upper()}
+    if mark.lower() in _WORDS:
+        return {_WORDS[mark.lower()]}
+    return set(_CODES_BY_SIGN.get(mark) or _CODES_BY_SIGN.get(mark.lower()) or ())
 
 
 _SIGN = r"[£€$¥₹]|US\$|A\$|C\$|NZ\$|kr\.?|zł|Kč|Ft|CHF|Fr\.?"

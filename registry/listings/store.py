@@ -27,6 +27,7 @@ CONTENT_FIELDS = (
     "year", "colour", "structured_identifiers", "seller_name", "seller_profile_url", "seller_phone",
     "seller_email", "latitude", "longitude", "photo_urls", "price_text",
 )
+MAX_PHOTOS = 200  # an auction gallery holds 150 photos or more; each is fetched once
 _URL = re.compile(r"^https?://[^\s]+$", re.I)
 
 
@@ -45,8 +46,13 @@ class Upserted:
     state: str  # new, changed or unchanged
 
 
-def clean_listing(raw: dict) -> dict:
-    """Validate one listing record (the import format) into table columns; raises ListingError."""
+def clean_listing(raw: dict, *, guess_currency: bool = True) -> dict:
+    """Validate one listing record (the import format) into table columns; raises ListingError.
+
+    The price is read here, once (registry.listings.prices.parse_price). guess_currency: when True (imports),
+    a price without a declared currency takes its sign's currency, else GBP; when False (crawled
+    pages, whose reader has weighed the page's own evidence) the currency is the declared one or
+    None, never guessed."""
     if not isinstance(raw, dict):
         raise ListingError("each listing must be a JSON object")
     source = clip(raw.get("source"), 100)
@@ -96,7 +102,8 @@ def clean_listing(raw: dict) -> dict:
         "id": listing_id(source, url), "source": source, "url": url,
         "title": clip(raw.get("title"), 500), "description": clip(raw.get("description"), 20_000),
         "price": price.amount_float if price else None, "price_text": price_text, "price_note": price and price.note,
-        "currency": declared or (price.currency if price else None) or ("GBP" if price else None),
+        "currency": declared if not guess_currency else declared or (price.currency if price else None)
+        or ("GBP" if price else None),
         "location": clip(raw.get("location"), 200), "posted_at": parse_datetime(raw.get("posted_at")),
         "category": resolve_category(category_text) or category_text,
         "make": clip(raw.get("make") or raw.get("brand"), 100), "model": clip(raw.get("model"), 100),
@@ -105,7 +112,7 @@ def clean_listing(raw: dict) -> dict:
         "seller_name": clip(seller.get("name"), 200), "seller_profile_url": clip(seller.get("profile_url"), 2000),
         "seller_phone": clip(seller.get("phone"), 120), "seller_email": clip(seller.get("email"), 200),
         "latitude": number("latitude", 90), "longitude": number("longitude", 180),
-        "photo_urls": [clip(str(p), 2000) for p in photos if p][:64],
+        "photo_urls": [clip(str(p), 2000) for p in photos if p][:MAX_PHOTOS],
     }
 
 
@@ -147,27 +154,61 @@ def mark_removed(db: Database, listing_ids, *, now: str | None = None) -> int:
 
 
 def known_photo(db: Database, listing_id_: str, position: int, url: str | None) -> bool:
-    """True when this photo URL is already stored for the listing (a re-crawl need not fetch it)."""
+    """True when this photo URL is already stored for the listing (a re-crawl need not fetch it), or
+    recorded as a duplicate of a photo the listing holds."""
     return bool(db.execute(
         "select 1 from listing_photos where listing_id = ? and position = ? and url is ? and sha256 is not null",
         [listing_id_, position, url],
     ).fetchone())
 
 
-def save_listing_photo(db: Database, listing_id_: str, position: int, url: str | None, data: bytes | None = None,
-                       *, error: str | None = None) -> StoredPhoto | None:
-    """Store and hash one listing photo; a bad image is recorded as an error on its row, never raised."""
+@dataclass
+class PhotoOutcome:
+    """What became of one listing photo: `stored`, `duplicate` (its content equals the photo at
+    position `duplicate_of` of the same listing, so it is stored once) or `refused` (`reason`)."""
+
+    outcome: str
+    sha256: str | None = None
+    duplicate_of: int | None = None
+    reason: str | None = None
+    stored: StoredPhoto | None = None
+
+
+def store_listing_photo(db: Database, listing_id_: str, position: int, url: str | None, data: bytes | None = None,
+                        *, error: str | None = None) -> PhotoOutcome:
+    """Store and hash one listing photo and say what became of it; a bad image is recorded as an
+    error on its row, never raised. The same picture offered at two addresses (equal SHA-256 of the
+    cleaned copy) is stored once: the later position keeps a row with `duplicate_of` and no hashes,
+    so matching counts it once."""
     stored = None
     if data is not None and error is None:
         try:
             stored = store_photo(data, data_dir(db), url or f"photo {position}")
         except PhotoError as exc:
             error = str(exc)
+    empty = dict.fromkeys(("sha256", "path", "bytes", "width", "height", "phash", "dhash", "phash_mirror",
+                           "dhash_mirror"))
     row = {"listing_id": listing_id_, "position": position, "url": url, "fetched_at": utcnow(), "error": error,
-           **(stored.as_row() if stored else dict.fromkeys(
-               ("sha256", "path", "bytes", "width", "height", "phash", "dhash", "phash_mirror", "dhash_mirror")))}
+           "duplicate_of": None, **(stored.as_row() if stored else empty)}
+    if stored is None:
+        _upsert_photo(db, row)
+        return PhotoOutcome("refused", reason=error)
+    first = db.execute(
+        "select position from listing_photos where listing_id = ? and sha256 = ? and position != ? "
+        "and duplicate_of is null order by position limit 1", [listing_id_, stored.sha256, position]).fetchone()
+    if first:
+        row.update({**empty, "sha256": stored.sha256, "duplicate_of": first[0]})
+        _upsert_photo(db, row)
+        return PhotoOutcome("duplicate", stored.sha256, first[0])
     _upsert_photo(db, row)
-    return stored
+    return PhotoOutcome("stored", stored.sha256, stored=stored)
+
+
+def save_listing_photo(db: Database, listing_id_: str, position: int, url: str | None, data: bytes | None = None,
+                       *, error: str | None = None) -> StoredPhoto | None:
+    """Store and hash one listing photo (see store_listing_photo); the stored photo, or None when it
+    was refused or duplicates one the listing already holds."""
+    return store_listing_photo(db, listing_id_, position, url, data, error=error).stored
 
 
 def _upsert_photo(db: Database, row: dict) -> None:

@@ -2,7 +2,7 @@
 
 Only what the registry cannot do is done here: tags and scripts stripped (spiders.reading.text.clean_text),
 a listing without a title dropped, photo addresses kept only when they are http(s), once each. The
-price, currency, date and coordinates are read and checked once, by registry.listings.clean_listing when
+price, currency, date and coordinates are read and checked once, by registry.listings.store.clean_listing when
 the listing is stored (the same rules as `farmwatch listings import`)."""
 
 from __future__ import annotations
@@ -11,10 +11,10 @@ import re
 
 from scrapy.exceptions import DropItem
 
+from registry.listings.store import MAX_PHOTOS
 from spiders.reading.text import clean_text
 
 TEXT_FIELDS = ("title", "location", "category", "make", "model", "colour")
-MAX_PHOTOS = 64  # a dealer's gallery can hold 50 or more
 _CURRENCY = re.compile(r"^[A-Z]{3}$")
 
 

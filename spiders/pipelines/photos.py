@@ -20,7 +20,7 @@ from scrapy import Request
 
 from registry.db import connect
 from registry.fetch import refuse_address
-from registry.listings.store import known_photo, save_listing_photo
+from registry.listings.store import known_photo, save_listing_photo, store_listing_photo
 from spiders.state import get_run, write_lock
 
 _threads = threading.local()  # one database connection per worker thread
@@ -53,42 +53,42 @@ class PhotosPipeline:
         run = get_run(self.crawler)
         spider = self.crawler.spider
         source = spider.source
+        lid = item["listing_id"]
         wanted = []
         for position, url in enumerate(item.get("photos") or [], start=1):
-            if known_photo(run.db, item["listing_id"], position, url):
+            if known_photo(run.db, lid, position, url):
                 self.crawler.stats.inc_value("farmwatch/photos_unchanged")
+                run.ledger.photo(lid, position, url, "unchanged")
                 continue
             refusal = await asyncio.to_thread(photo_refusal, url, source)
             if refusal:
                 with write_lock(run.db):
-                    save_listing_photo(run.db, item["listing_id"], position, url, error=refusal)
+                    save_listing_photo(run.db, lid, position, url, error=refusal)
+                run.ledger.photo(lid, position, url, "refused", reason=refusal)
                 run.record_error(url, refusal)
             else:
                 wanted.append((position, url))
-        results = await asyncio.gather(*(self.fetch_and_store(item["listing_id"], position, url) for position, url in wanted))
-        for (_, url), (stored, problem) in zip(wanted, results, strict=True):
-            if stored:
-                run.count("photos_stored")
+        downloads = await asyncio.gather(*(self.fetch(url) for _, url in wanted))
+        for (position, url), (data, problem) in zip(wanted, downloads, strict=True):
+            # stored one after another, in gallery order, so the first of two equal pictures is the one kept
+            outcome = await asyncio.to_thread(self.store, lid, position, url, data, problem)
+            if outcome.outcome in ("stored", "duplicate"):
+                if outcome.outcome == "stored":
+                    run.count("photos_stored")
+                run.ledger.photo(lid, position, url, outcome.outcome, sha256=outcome.sha256,
+                                 duplicate_of=outcome.duplicate_of)
             else:
-                run.record_error(url, f"photo not stored: {problem}")
+                run.ledger.photo(lid, position, url, "failed" if data is None else "refused", reason=outcome.reason)
+                run.record_error(url, f"photo not stored: {outcome.reason}")
         return item
 
-    async def fetch_and_store(self, listing_id: str, position: int, url: str) -> tuple[bool, str | None]:
-        """Download, then check, hash and store in a worker thread, so decoding never stalls the crawl."""
-        data, problem = await self.fetch(url)
-        return await asyncio.to_thread(self.store, listing_id, position, url, data, problem)
-
     def store(self, listing_id: str, position: int, url: str, data: bytes | None, problem: str | None):
-        """(stored, problem) for one photo; runs in a worker thread with that thread's own connection."""
+        """What became of one photo (registry.listings.PhotoOutcome); runs in a worker thread with that
+        thread's own connection."""
         db = getattr(_threads, "db", None)
         if db is None:
             db = _threads.db = connect(self.crawler.settings.get("FARMWATCH_DB"), migrate=False)
-        stored = save_listing_photo(db, listing_id, position, url, data, error=problem)
-        if stored:
-            return True, None
-        row = db.execute("select error from listing_photos where listing_id = ? and position = ?",
-                         [listing_id, position]).fetchone()
-        return False, row[0] if row else problem
+        return store_listing_photo(db, listing_id, position, url, data, error=problem)
 
     async def fetch(self, url: str) -> tuple[bytes | None, str | None]:
         request = Request(url, meta={"download_maxsize": self.maxsize, "farmwatch_role": "photo"},

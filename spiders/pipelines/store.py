@@ -20,11 +20,12 @@ class StoreListingPipeline:
     def process_item(self, item):
         run = get_run(self.crawler)
         try:
-            row = clean_listing(listing_record(item))
+            row = clean_listing(listing_record(item), guess_currency=False)
         except ListingError as exc:
             raise DropItem(str(exc)) from None
         with write_lock(run.db):
             result = upsert_listing(run.db, row, crawl_run_id=run.run_id, now=item.get("fetched_at"))
         item["listing_id"], item["state"] = result.listing_id, result.state
         run.count(f"listings_{result.state}")
+        run.ledger.page(item.get("page_url") or item["url"], "listing", result.state, listing_id=result.listing_id)
         return item

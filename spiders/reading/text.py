@@ -21,11 +21,15 @@ _BLOCK_TAGS = re.compile(r"<\s*(br|/p|/div|/li|/h[1-6]|/tr)\b[^>]*>", re.I)
 
 _LABEL = (r"serial(?:\s*(?:no\.?|number|num|#))?|s/n|sn|vin|pin|chassis(?:\s*(?:no\.?|number))?"
           r"|frame(?:\s*(?:no\.?|number))?|engine\s*(?:no\.?|number|serial)|ear\s*tag|tag(?:\s*(?:no\.?|number))?"
-          r"|micro\s*chip|chip(?:\s*number)?|cesar(?:\s*(?:id|number))?|ueln|freeze\s*mark|passport(?:\s*number)?")
+          r"|micro\s*chip|chip(?:\s*number)?|cesar(?:\s*(?:id|number))?|ueln|freeze\s*mark|passport(?:\s*number)?"
+          r"|stock\s*(?:no\.?|number|num|#|ref(?:erence)?)?|dealer\s*ref(?:erence)?|our\s*ref(?:erence)?")
 _LABELLED = re.compile(rf"\b({_LABEL})\s*[:#.=\-]?\s*((?:[A-Za-z0-9][A-Za-z0-9\-/.]*)(?:[ ][A-Za-z0-9][A-Za-z0-9\-/.]*){{0,5}})",
                        re.I)
 _TOKEN = re.compile(r"\b(?=[A-Za-z0-9\-]*\d)(?=[A-Za-z0-9\-]*[A-Za-z])[A-Za-z0-9][A-Za-z0-9\-]{6,24}[A-Za-z0-9]\b")
-_LABEL_KINDS = {"sn": "serial", "s/n": "serial", "chip": "microchip", "tag": "ear_tag", "passport": "ueln"}
+# a dealer's stock or reference number is kept as kind "stock": shown to officers, never matched as the
+# item's identifier
+_LABEL_KINDS = {"sn": "serial", "s/n": "serial", "chip": "microchip", "tag": "ear_tag", "passport": "ueln",
+                "stock": "stock", "dealer": "stock", "our": "stock"}
 _WORD_NUMBER = re.compile(r"^(?:[A-Za-z]{4,}[-]?\d{1,3}|\d{1,3}[-]?[A-Za-z]{4,})$")
 MAX_CANDIDATES = 12
 
@@ -103,7 +107,7 @@ def find_identifiers(*texts: str | None, site_words: set[str] = frozenset(), mak
             value = _trim_value(match[2])
             position = max(match.start(2) + len(value), match.end(1))  # the next label may follow the value
             if value and any(ch.isdigit() for ch in value):
-                first = label.split(" ")[0]
+                first = re.sub(r"[^a-z/]", "", label.split(" ")[0])
                 add(_LABEL_KINDS.get(first) or resolve_identifier_kind(label) or resolve_identifier_kind(first)
                     or "serial", value)
         for match in _TOKEN.finditer(text):

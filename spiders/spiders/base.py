@@ -16,11 +16,16 @@ from scrapy.spidermiddlewares.httperror import HttpError
 
 from registry.db import utcnow
 from registry.listings.store import listing_id, mark_removed
+from spiders.browser import render_meta
 from spiders.config import Source, select_sources, source_for_url
-from spiders.errors import describe_error, is_robots_refusal
+from spiders.errors import describe_error, failure_kind, is_robots_refusal
 from spiders.items import ListingItem
-from spiders.reading.listing import extract_listing
+from spiders.reading.currency import price_mark, settle_currency
+from spiders.reading.decode import decode_page
+from spiders.reading.listing import extract_listing, why_not_listing
+from spiders.reading.price import tidy_price
 from spiders.reading.selectors import SelectorError, extract_fields
+from spiders.site import Site
 from spiders.state import get_run, write_lock
 
 GONE = (404, 410)
@@ -77,22 +82,29 @@ class ListingSpider(scrapy.Spider):
         if self.kinds and source_config.kind not in self.kinds:
             raise ValueError(f"source {source_config.name} is of kind {source_config.kind}, not {self.kinds[0]}")
         self.source = source_config
-        self.allowed_domains = source_config.domains
+        self.site = Site(source_config.start_urls)
 
     @property
     def run(self):
         return get_run(self.crawler)
 
     def in_domain(self, url: str) -> bool:
-        host = (urlsplit(url).hostname or "").lower()
-        return host in self.source.domains or any(host.endswith("." + d) for d in self.source.domains)
+        """True when the address is on the crawl's site (its origins: spiders.site.Site)."""
+        return self.site.allows(url)
 
     def request(self, url: str, callback, role: str = "page", **kwargs) -> scrapy.Request:
-        return scrapy.Request(clean_url(url), callback=callback, errback=self.on_error, meta={"farmwatch_role": role}, **kwargs)
+        meta = {"farmwatch_role": role, **kwargs.pop("meta", {})}
+        if self.source.render == "browser":
+            meta.update(render_meta(url))
+        return scrapy.Request(clean_url(url), callback=callback, errback=self.on_error, meta=meta, **kwargs)
 
     async def start(self):
         for url in self.source.start_urls:
-            yield self.request(url, self.parse_start, role="index", dont_filter=True)
+            yield self.request(url, self.parse_start, role="index", dont_filter=True, meta={"farmwatch_start": True})
+
+    def not_listing(self, response, rule: str, reason: str | None = None) -> None:
+        """Account for a fetched page that is not a listing, with the rule that says so."""
+        self.run.ledger.page(response.url, "not_listing", rule, reason=reason, status=response.status)
 
     def parse_start(self, response):
         raise NotImplementedError
@@ -101,39 +113,55 @@ class ListingSpider(scrapy.Spider):
         """A page that failed: a listing gone (404/410) is marked removed; anything else is logged."""
         request = failure.request
         role = request.meta.get("farmwatch_role", "page")
+        start = bool(request.meta.get("farmwatch_start"))
+        kind = failure_kind(failure)
+        reason = describe_error(failure, self.crawler.settings.getint("DOWNLOAD_MAXSIZE"))
+        status = failure.value.response.status if isinstance(failure.value, HttpError) else None
         if is_robots_refusal(failure):
             self.crawler.stats.inc_value("farmwatch/robots_forbidden")
             self.logger.info("not fetched (robots.txt): %s", request.url)
+            self.run.ledger.page(request.url, "failed", "robots", reason="forbidden by robots.txt", start=start)
             return
-        status = failure.value.response.status if isinstance(failure.value, HttpError) else None
         if status in GONE and role != "index":
             lid = listing_id(self.source.name, clean_url(request.url))
             with write_lock(self.run.db):
                 removed = mark_removed(self.run.db, [lid])
-            if removed:
-                self.run.count("listings_removed")
+            known = removed or self.run.db.execute("select 1 from listings where id = ?", [lid]).fetchone()
+            if known:
+                self.run.ledger.page(request.url, "removed", f"HTTP {status}", status=status, listing_id=lid)
+                if removed:
+                    self.run.count("listings_removed")
                 return
-            if self.run.db.execute("select 1 from listings where id = ?", [lid]).fetchone():
-                return  # already recorded as removed
         if role == "index":
             self.run.index_failed = True
-        self.run.record_error(request.url, describe_error(failure, self.crawler.settings.getint("DOWNLOAD_MAXSIZE")),
-                              failed_listing=role != "index")
+        self.run.ledger.page(request.url, "failed", kind, reason=reason, status=status, start=start)
+        self.run.record_error(request.url, reason, failed_listing=role != "index")
 
     def count_page(self, response) -> bool:
         """Count a fetched page; False for one that is not text (an image or a PDF where a page was expected)."""
         self.run.count("pages")
         if not isinstance(response, TextResponse):
             self.crawler.stats.inc_value("farmwatch/not_text")
+            kind = response.headers.get(b"Content-Type", b"").decode("latin-1").split(";")[0] or "unknown type"
+            self.not_listing(response, "not a web page", f"served as {kind}")
             return False
         return True
 
     def page_text(self, response) -> str | None:
+        """The page's text decoded as a browser decides, a declaration its bytes contradict passed
+        over (spiders.reading.decode); the correction is noted in the crawl's error log. A body that
+        cannot be decoded at all is recorded as a failed page (kind "encoding") and yields None."""
+        content_type = response.headers.get("Content-Type")
         try:
-            return response.text
+            text, _, note = decode_page(response.body, content_type.decode("latin-1") if content_type else None)
         except Exception as exc:  # undecodable bodies
-            self.run.record_error(response.url, f"page text could not be decoded ({exc.__class__.__name__})")
+            reason = f"page text could not be decoded ({exc.__class__.__name__})"
+            self.run.ledger.page(response.url, "failed", "encoding", reason=reason, status=response.status)
+            self.run.record_error(response.url, reason)
             return None
+        if note:
+            self.run.record_error(response.url, f"page encoding: {note}")
+        return text
 
     def canonical_url(self, response) -> str:
         """The listing's address: its rel=canonical link (else og:url) when that names the same ad
@@ -153,17 +181,28 @@ class ListingSpider(scrapy.Spider):
         """The listing on this page, or None when the page is not a listing."""
         text = self.page_text(response) if isinstance(response, TextResponse) else None
         record = dict(fallback or {})
+        read: dict = {}
         if text:
             structured, notes = extract_listing(text, response.url)
             for note in notes:
                 self.run.record_error(response.url, note)
             record.update(structured or {})
+            read = dict(structured or {})
             if self.source.selectors.get("title"):
                 try:
                     record.update(extract_fields(text, response.url, self.source.selectors))
                 except SelectorError as exc:
                     self.run.record_error(response.url, str(exc))
+        if record.get("price") != read.get("price") or record.get("currency") != read.get("currency"):
+            # the price came from the source's selectors or its feed: its currency is settled by the same rule
+            record["price"] = tidy_price(record.get("price"))
+            record["currency"] = settle_currency([record.get("currency")], [price_mark(record.get("price"))],
+                                                 read.get("currency_hints") or [])
         if not record.get("title"):
+            if text is not None:
+                self.not_listing(response, *self.refusal(text, response.url))
+            elif isinstance(response, TextResponse) and not response.body:
+                self.not_listing(response, "empty page")
             return None
         record.pop("url", None)
         item = ListingItem({k: v for k, v in record.items() if k in ListingItem.fields})
@@ -171,4 +210,11 @@ class ListingSpider(scrapy.Spider):
         item["url"] = self.canonical_url(response)
         item["snapshot"] = response.body
         item["fetched_at"] = utcnow()
+        item["page_url"] = response.url
         return item
+
+    def refusal(self, text: str, url: str) -> tuple[str, str | None]:
+        """(rule, detail) saying why the page reader found no listing on this page."""
+        if self.source.selectors.get("title"):
+            return "selectors found no title", None
+        return why_not_listing(text, url)

@@ -16,6 +16,7 @@ class FeedSpider(ListingSpider):
         if not self.count_page(response):
             return
         entries = parse_feed(response.body, response.url)
+        self.not_listing(response, "feed", f"{len(entries)} entries")
         if not entries:
             self.run.index_failed = True
             self.run.record_error(response.url, "not an RSS or Atom feed, or a feed without entries")

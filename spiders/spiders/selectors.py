@@ -32,6 +32,7 @@ class SelectorSpider(ListingSpider):
             self.run.index_failed = True
             self.run.record_error(response.url, str(exc))
             return
+        self.not_listing(response, "index page", f"{len(listings)} listing links, {len(pages)} next pages")
         for url in listings:
             if self.in_domain(url):
                 yield self.request(url, self.parse_listing, role="listing")

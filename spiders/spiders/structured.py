@@ -1,15 +1,22 @@
 """Sites that publish schema.org data (JSON-LD, microdata, OpenGraph): start anywhere, follow the
 site's own links, read a listing wherever a page describes one. Also reads sitemaps and feeds
-met on the way. `farmwatch crawl --start-url URL` uses this spider."""
+met on the way (XML or gzipped, sitemap indexes, and the `Sitemap:` lines of a robots.txt given as a
+start address). `farmwatch crawl --start-url URL` uses this spider."""
 
 from __future__ import annotations
 
+import re
+from urllib.parse import urlsplit
+
+from scrapy.http import TextResponse
 from scrapy.linkextractors import LinkExtractor
 
-from spiders.reading.feeds import is_feed, is_sitemap, parse_feed, parse_sitemap
+from spiders.reading.feeds import is_feed, parse_feed
+from spiders.sitemaps import SitemapTooLarge, read_sitemap, robots_sitemaps, sitemap_body
 from spiders.spiders.base import ListingSpider
 
 MAX_LINKS_PER_PAGE = 500
+_BASE = re.compile(rb"<base\b[^>]*>", re.I)
 
 
 class StructuredSpider(ListingSpider):
@@ -20,11 +27,28 @@ class StructuredSpider(ListingSpider):
         return self.parse(response)
 
     def parse(self, response):
-        if not self.count_page(response):
+        self.run.count("pages")
+        if urlsplit(response.url).path == "/robots.txt":
+            yield from self.parse_robots(response)
             return
-        head = response.body[:512].lstrip().lower()
-        if head.startswith(b"<?xml") or head.startswith((b"<urlset", b"<sitemapindex", b"<rss", b"<feed")):
-            yield from self.parse_xml(response)
+        try:
+            sitemap = sitemap_body(response, self.crawler.settings.getint("DOWNLOAD_MAXSIZE"))
+        except SitemapTooLarge as exc:
+            self.run.ledger.page(response.url, "failed", "too_large", reason=str(exc), status=response.status)
+            self.run.record_error(response.url, str(exc))
+            return
+        if sitemap is not None:
+            kind, urls = read_sitemap(sitemap)
+            if kind is not None:
+                yield from self.follow_sitemap(response, kind, urls)
+                return
+        if not isinstance(response, TextResponse):
+            self.crawler.stats.inc_value("farmwatch/not_text")
+            kind = response.headers.get(b"Content-Type", b"").decode("latin-1").split(";")[0] or "unknown type"
+            self.not_listing(response, "not a web page", f"served as {kind}")
+            return
+        if sitemap is not None and is_feed(response.body):
+            yield from self.follow_feed(response)
             return
         item = self.listing_item(response)
         if item is not None:
@@ -32,19 +56,29 @@ class StructuredSpider(ListingSpider):
         if self.source.follow_links:
             yield from self.follow(response)
 
-    def parse_xml(self, response):
-        if is_sitemap(response.body):
-            pages, nested = parse_sitemap(response.body, response.url)
-            for url in nested:
-                if self.in_domain(url):
-                    yield self.request(url, self.parse, role="index")
-            for url in pages:
-                if self.in_domain(url):
-                    yield self.request(url, self.parse, role="listing")
-        elif is_feed(response.body):
-            for entry in parse_feed(response.body, response.url):
-                if self.in_domain(entry["url"]):
-                    yield self.request(entry["url"], self.parse_entry, role="listing", cb_kwargs={"entry": entry})
+    def parse_robots(self, response):
+        """A robots.txt given as a start address: its `Sitemap:` lines are followed."""
+        found = robots_sitemaps(response.body, response.url)
+        self.not_listing(response, "robots.txt", f"{len(found)} sitemaps named")
+        for url in found:
+            if self.in_domain(url):
+                yield self.request(url, self.parse, role="index")
+
+    def follow_sitemap(self, response, kind: str, urls: list[str]):
+        self.not_listing(response, "sitemap index" if kind == "sitemapindex" else "sitemap", f"{len(urls)} addresses")
+        role = "index" if kind == "sitemapindex" else "listing"
+        for url in urls:
+            if self.in_domain(url):
+                yield self.request(url, self.parse, role=role)
+            else:
+                self.crawler.stats.inc_value("farmwatch/offsite_links")
+
+    def follow_feed(self, response):
+        entries = parse_feed(response.body, response.url)
+        self.not_listing(response, "feed", f"{len(entries)} entries")
+        for entry in entries:
+            if self.in_domain(entry["url"]):
+                yield self.request(entry["url"], self.parse_entry, role="listing", cb_kwargs={"entry": entry})
 
     def parse_entry(self, response, entry):
         if self.count_page(response):
@@ -54,6 +88,11 @@ class StructuredSpider(ListingSpider):
 
     def follow(self, response):
         try:
+            base = response.xpath("//base/@href").get()
+            if base and not self.in_domain(response.urljoin(base.strip())):
+                # a <base href> naming another site is ignored: links resolve against the page itself
+                self.crawler.stats.inc_value("farmwatch/off_site_base_ignored")
+                response = response.replace(body=_BASE.sub(b"", response.body))
             links = LinkExtractor(unique=True).extract_links(response)
         except Exception as exc:  # a page lxml cannot walk
             self.run.record_error(response.url, f"links could not be read ({exc.__class__.__name__})")

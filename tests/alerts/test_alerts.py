@@ -1,5 +1,7 @@
 """Alert e-mails captured by a real SMTP server on 127.0.0.1 (aiosmtpd)."""
 
+import email
+import email.policy
 import json
 import socket
 
@@ -120,3 +122,25 @@ def test_digests_go_to_the_force_where_it_was_stolen_and_where_it_is_listed(db, 
     assert set(by_rcpt) == {"ny@police.example", "cumbria@police.example", "yh@police.example"}
     assert "listed in Cumbria: crosses force borders" in by_rcpt["ny@police.example"].replace("=\r\n", "")
     assert "12/9999/26 (North Yorkshire)" in by_rcpt["ny@police.example"]
+
+
+def test_the_officers_digest_names_a_failed_crawl_and_its_cause_once(db, smtp):
+    from registry.clock import utcnow
+
+    inbox, port = smtp
+    add_user(db, "pc-hants", "password-1", "officer", email="hants@police.example", force_area="Hampshire")
+    now = utcnow()
+    db["crawl_runs"].insert({"source": "good-market", "status": "ok", "started_at": now, "finished_at": now,
+                             "listings_seen": 12})
+    db["crawl_runs"].insert({"source": "shut-market", "status": "failed", "started_at": now, "finished_at": now,
+                             "cause": "no listing: robots.txt forbids everything (Disallow: / for our user agent) "
+                                      "on shut.example"})
+    settings = Settings(smtp=SmtpSettings(host="127.0.0.1", port=port, sender="alerts@farmwatch.example"))
+    assert send_alerts(db, settings, hot_sheet=False)["sent"] == 1
+    (rcpt, raw), = inbox.messages
+    message = email.message_from_string(raw, policy=email.policy.default)
+    body = message.get_body().get_content()
+    assert rcpt == ["hants@police.example"]
+    assert "1 failed crawl(s): shut-market" in message["Subject"] and "[CRAWL FAILED] shut-market" in body
+    assert "robots.txt forbids everything" in body and "good-market" not in body
+    assert send_alerts(db, settings, hot_sheet=False)["sent"] == 0  # each failed crawl is reported once

@@ -31,7 +31,9 @@ INDEX = """<html><body><h1>Tractors</h1>
 <div class="card"><a href="/ad/7002">JCB 3CX</a> £31,000</div></body></html>"""
 
 
-def serve(host: str, pages: dict, log: list):
+def serve(host: str, pages: dict, log: list, raw: dict | None = None):
+    """A server on host answering pages (text, sent as UTF-8), raw bodies (bytes, sent as they are
+    under a UTF-8 header) and any .jpg with a small JPEG."""
     buffer = BytesIO()
     Image.new("RGB", (80, 60), (90, 140, 60)).save(buffer, "JPEG")
     jpeg = buffer.getvalue()
@@ -40,7 +42,9 @@ def serve(host: str, pages: dict, log: list):
         def do_GET(self):  # noqa: N802
             log.append(self.path)
             path = self.path.split("?")[0]
-            if path in pages:
+            if path in (raw or {}):
+                body, kind = raw[path], "text/html; charset=utf-8"
+            elif path in pages:
                 body, kind = pages[path].encode(), "text/html; charset=utf-8"
             elif path.endswith(".jpg"):
                 body, kind = jpeg, "image/jpeg"

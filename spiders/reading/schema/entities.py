@@ -11,7 +11,9 @@ from __future__ import annotations
 import re
 from urllib.parse import urljoin
 
+from registry.listings.store import MAX_PHOTOS as MAX_IMAGES
 from spiders.reading.schema.graph import ITEM_TYPES, Graph, Group, types_of
+from spiders.reading.state import HOME_COUNTRIES
 
 IDENTIFIER_PROPERTIES = {"serialNumber": "serial", "vehicleIdentificationNumber": "vin", "sku": "sku",
                          "mpn": "mpn", "productID": "product_id"}
@@ -19,7 +21,6 @@ DATE_PROPERTIES = ("datePosted", "datePublished", "dateCreated", "uploadDate", "
 YEAR_PROPERTIES = ("vehicleModelDate", "modelDate", "productionDate", "dateVehicleFirstRegistered", "purchaseDate")
 PLACE_PROPERTIES = ("availableAtOrFrom", "itemLocation", "areaServed", "location", "contentLocation",
                     "availableAtOrFrom", "address")
-MAX_IMAGES = 64
 
 
 def text_of(value) -> str | None:
@@ -63,8 +64,8 @@ def place_text(graph: Graph, value) -> tuple[str | None, float | None, float | N
     if isinstance(address, dict):
         parts = [text_of(graph.first(address, k)) for k in ("addressLocality", "addressRegion", "postalCode")]
         country = text_of(graph.first(address, "addressCountry"))
-        if country and len(country) > 3:
-            parts.append(country)
+        if country and country.strip().lower() not in HOME_COUNTRIES:
+            parts.append(country)  # a place abroad keeps its country as written ("DE", "France")
         text = ", ".join(dict.fromkeys(p for p in parts if p)) or text_of(graph.first(address, "streetAddress"))
     elif isinstance(address, str):
         text = address.strip() or None

@@ -19,6 +19,21 @@ _VALUE_CLASS = re.compile(r"(?:^|[\s_-])(?:values?|val|data|desc)(?:\s|$)", re.I
 _SPACES = re.compile(r"[ \t\r\f\v\u00a0\u200b]+")
 
 
+_HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
+_HIDDEN_CLASS = re.compile(r"(?:^|\s)(?:hidden|d-none|is-hidden|invisible|sr-only|visually-hidden|screen-reader-text"
+                           r"|hide)(?:\s|$)", re.I)
+
+
+def is_hidden(el) -> bool:
+    """True for an element a person does not see: the `hidden` attribute, `aria-hidden="true"`, an
+    inline style of `display: none` or `visibility: hidden`, or a class that only hides (`hidden`,
+    `d-none`, `sr-only`, `visually-hidden`, ...)."""
+    if not isinstance(el.tag, str):
+        return False
+    return (el.get("hidden") is not None or (el.get("aria-hidden") or "").strip().lower() == "true"
+            or bool(_HIDDEN_STYLE.search(el.get("style") or "")) or bool(_HIDDEN_CLASS.search(el.get("class") or "")))
+
+
 def _tag(el) -> str:
     return el.tag.lower() if isinstance(el.tag, str) else ""
 
@@ -37,8 +52,10 @@ def walk(root):
         stack.extend((child, False) for child in reversed(node))
 
 
-def render_lines(root, *, skip_chrome: bool = False) -> list[str]:
-    """The element's visible text as lines (iterative: pages nest thousands of tags deep)."""
+def render_lines(root, *, skip_chrome: bool = False, skip_hidden: bool = False) -> list[str]:
+    """The element's visible text as lines (iterative: pages nest thousands of tags deep). With
+    skip_hidden, text in hidden elements (is_hidden) is left out too, as for a headline; without it
+    hidden text is kept (a spec table in a closed tab is still the ad's)."""
     out: list[str] = []
     skipping = 0
     for event, el in walk(root):
@@ -47,7 +64,7 @@ def render_lines(root, *, skip_chrome: bool = False) -> list[str]:
                 out.append(el.tail)
             continue
         tag = _tag(el)
-        hidden = tag in SKIP or (skip_chrome and tag in CHROME)
+        hidden = tag in SKIP or (skip_chrome and tag in CHROME) or (skip_hidden and el is not root and is_hidden(el))
         if event == "start":
             if hidden:
                 skipping += 1

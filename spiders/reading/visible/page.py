@@ -11,9 +11,10 @@ from urllib.parse import urljoin, urlsplit
 from lxml import etree
 
 from spiders.reading.labels import IDENTIFIER_KINDS, field_for_label
-from spiders.reading.price import MONEY, shown_price
+from spiders.reading.price import shown_price
 from spiders.reading.values import identifier_value, is_phone, phone_numbers
-from spiders.reading.visible.lines import BLOCK, SKIP, render_lines, spec_pairs
+from spiders.reading.visible.decision import ad_signal, inside_cards, not_listing, price_words, result_cards
+from spiders.reading.visible.lines import BLOCK, SKIP, is_hidden, render_lines, spec_pairs
 
 _SUFFIX_SPLIT = re.compile(r"\s+(?:\||-|–|—|::|»)\s+")
 _HEAD_PLACE = re.compile(r"(?:[£$€]\s?[\d,.]+|\d[\d,.]*\s?€)\s*\(([^()]{2,60})\)\s*$")
@@ -21,19 +22,14 @@ _PROFILE = re.compile(r"/(?:usr|user|users|profile|profiles|seller|sellers|membe
                       r"verkaeufer|vendeur|vendor|u)/", re.I)
 _GENERIC_LINK = re.compile(r"^(view|see|visit|contact|more|all|other|profile|save|follow|shop|store|seller|"
                            r"feedback|items|ads|listings)\b", re.I)
+_NOT_NAMES = {"us", "me", "now", "today", "seller", "dealer", "owner", "support", "help", "info", "details", "form",
+              "number", "the seller", "the dealer", "us today", "us now"}  # "Contact Us" names nobody
 _NAME = re.compile(r"^[A-Z][\w'’.&-]{1,20}(?: [A-Z][\w'’.&-]{1,20}){0,4}$")
 _SIGN_OFF = re.compile(r"^\s*[,.;:-]?\s*(?:(?:ask for|call|contact|text|thanks,?)\s+)?"
                        r"([A-Z][a-z'’-]{1,20}(?: [A-Z][a-z'’-]{1,20})?)\s*[.!]?\s*$")
-_LOGIN = re.compile(r"\b(log ?in|sign ?in|login|anmelden|einloggen|connexion|se connecter|inloggen|aanmelden|zaloguj|"
-                    r"prisijungti|autentificare|iniciar sesi[oó]n|accedi|entrar|logg inn|logga in|log ind)\b", re.I)
-_GONE = re.compile(r"(posting|listing|advert|ad|item|auction) (has|have) (expired|ended|been (deleted|removed|withdrawn))|"
-                   r"no longer (available|listed|active)|nicht mehr verf[uü]gbar|n'est plus disponible|"
-                   r"niet meer beschikbaar|nie jest ju[zż] dost[eę]pne|non [eè] pi[uù] disponibile|"
-                   r"ya no est[aá] disponible|er ikke lenger tilgjengelig|[aä]r inte l[aä]ngre tillg[aä]nglig|"
-                   r"er ikke l[ae]ngere tilg[aæ]ngelig|nu mai este disponibil|nebegalioja", re.I)
 _INLINE = ("span", "b", "strong", "em", "font", "small")
 _PRICE_CLASS = re.compile(r"price|preis|prix|prijs|cena|precio|prezzo|pris", re.I)
-_CARD_BLOCKS = {"li", "tr", "p", "article", "div", "section", "td"}
+
 
 
 def metas(doc, name: str) -> list[str]:
@@ -56,6 +52,10 @@ def _text(node) -> str:
     return " ".join(render_lines(node)).strip() if node is not None else ""
 
 
+def _visible(node) -> str:
+    return " ".join(render_lines(node, skip_hidden=True)).strip() if node is not None else ""
+
+
 def _site_words(doc, url: str) -> set[str]:
     words = {w.lower() for w in re.split(r"[^\w]+", meta(doc, "og:site_name") or "") if len(w) > 2}
     host = (urlsplit(url).hostname or "").lower()
@@ -74,13 +74,13 @@ def headline(doc, url: str) -> str | None:
     """The listing's title as a reader sees it: the h1 when the page title repeats it, else og:title,
     the h1, then <title>, each without the site's name after a separator."""
     site = _site_words(doc, url)
-    h1 = next((t for t in (_text(h) for h in doc.iter("h1")) if t), "")
+    h1 = next((t for t in (_visible(h) for h in doc.iter("h1") if not is_hidden(h)) if t), "")
     og = _strip_site(meta(doc, "og:title", "twitter:title") or "", site)
     titles = [t.text_content() for t in doc.iter("title")]
     page_title = _strip_site(titles[0].strip(), site) if titles and titles[0] else ""
-    if h1 and (og.startswith(h1) or page_title.startswith(h1)):
+    if h1 and (h1 in og or h1 in page_title):
         return h1
-    return og or h1 or page_title or next((t for t in (_text(h) for h in doc.iter("h2")) if t), None) or None
+    return og or h1 or page_title or next((t for t in (_visible(h) for h in doc.iter("h2")) if t), None) or None
 
 
 def body_text(doc) -> str | None:
@@ -130,7 +130,7 @@ def seller_from_text(doc, url: str, description: str | None, pairs: list[tuple[s
             return {"name": text, "profile_url": urljoin(url, href)}
     for line in render_lines(doc, skip_chrome=True):
         match = re.match(r"^(?:contact|call|dealer|seller)\s+(.{2,60})$", line, re.I)
-        if match and _NAME.match(match[1]):
+        if match and _NAME.match(match[1]) and match[1].casefold() not in _NOT_NAMES:
             return {"name": match[1]}
     for line in (description or "").split("\n"):
         for phone in phone_numbers(line):
@@ -139,30 +139,6 @@ def seller_from_text(doc, url: str, description: str | None, pairs: list[tuple[s
             if match:
                 return {"name": match[1], "phone": phone}
     return {}
-
-
-def _cards_with_prices(doc, url: str) -> int:
-    """Blocks that hold both a link to another page and a price: result cards."""
-    hrefs = set()
-    for el in doc.iter():
-        if not isinstance(el.tag, str) or el.tag.lower() not in _CARD_BLOCKS:
-            continue
-        own = (el.text or "") + "".join((c.tail or "") + ("".join(c.itertext()) if c.tag in _INLINE else "")
-                                        for c in el if isinstance(c.tag, str))
-        if not MONEY.search(own):
-            continue
-        block = el
-        for _ in range(3):
-            links = [a.get("href") for a in block.iter("a") if a.get("href")]
-            links = [urljoin(url, h).split("#")[0] for h in links if not h.startswith(("#", "javascript:", "mailto:"))]
-            links = [h for h in links if h != url.split("#")[0]]
-            if links:
-                hrefs.add(links[0])
-                break
-            block = block.getparent()
-            if block is None:
-                break
-    return len(hrefs)
 
 
 def read_page(doc, url: str) -> dict:
@@ -181,16 +157,20 @@ def read_page(doc, url: str) -> dict:
         elif field and field not in fields:
             fields[field] = " ".join(value.split("\n")[:1]).strip()
     price, currency = shown_price(fields.get("price"))
-    if price is not None:
-        price = fields["price"]  # the labelled value as written keeps its words ("ono", "+ VAT")
+    if price is not None or re.search(r"[1-9]", fields.get("price") or ""):
+        price = fields["price"]  # the labelled value as written keeps its words ("ono", "+ VAT"); unmarked too
     heads = [record["title"]] + [_text(h) for h in doc.iter("h1", "h2")][:3] + [t.text_content() for t in doc.iter("title")]
     if price is None:
         for head in heads:
             price, currency = shown_price(head)
             if price is not None:
                 break
+    cards = result_cards(doc, url)
+    inside = inside_cards(cards)
     if price is None:
         for el in doc.iter():
+            if el in inside:
+                continue  # the price of another ad's card
             if isinstance(el.tag, str) and _PRICE_CLASS.search(el.get("class") or el.get("id") or ""):
                 price, currency = shown_price(_text(el))
                 if price is not None:
@@ -211,24 +191,7 @@ def read_page(doc, url: str) -> dict:
                    "year": fields.get("year"), "identifiers": identifiers,
                    "seller": seller_from_text(doc, url, description, pairs)})
     record["_price_seen"] = price is not None
-    record["_listing"] = bool(record["title"]) and price is not None and not_listing(doc, url, record["title"]) is None
+    words = price_words(doc, inside)
+    record["_listing"] = bool(record["title"]) and (price is not None or words or ad_signal(fields, identifiers)) \
+        and not_listing(doc, url, record["title"], cards=cards, own_price=price is not None or words) is None
     return {k: v for k, v in record.items() if v not in (None, "", [], {})}
-
-
-def not_listing(doc, url: str, title: str | None) -> str | None:
-    """Why a page without a structured listing is not one (a reason), or None when it may be one:
-    the site's home page, a login wall (a password field, or a log-in title), an expired or removed
-    notice near the top, or three or more result cards (a link to another page and a price together)."""
-    parts = urlsplit(url)
-    if parts.path.strip("/") in ("", "index.html", "index.php", "home") and not parts.query:
-        return "the site's home page"
-    titles = [title or ""] + [t.text_content() for t in doc.iter("title")][:1]
-    if any((i.get("type") or "").lower() == "password" for i in doc.iter("input")) or any(map(_LOGIN.search, titles)):
-        return "a login wall"
-    if any(_GONE.search(line) for line in render_lines(doc, skip_chrome=True)[:60]):
-        return "an expired or removed notice"
-    cards = _cards_with_prices(doc, url)
-    if cards >= 3:
-        return f"{cards} result cards"
-    return None
-

@@ -12,7 +12,7 @@ from datasette_config.app import load_config
 from tests.datasette_config.officer.seed import OWNER_MARKERS
 
 OFFICER_TABLES = {"items", "identifiers", "photos", "thefts", "crawl_runs", "nightly_runs", "listings", "listing_photos",
-                  "matches", "reviews"}
+                  "matches", "reviews", "crawl_pages", "crawl_photos"}
 ADMIN_ONLY_TABLES = {"access_log", "login_attempts"}
 REGISTRY_MARKERS = ["1L06120MCKK123456", "44260123456", "Faccombe", "HFT420", "market.example"]
 ROLES = {None: "anonymous", "fern": "farmer", "olivia": "officer", "adam": "admin"}
@@ -179,7 +179,8 @@ async def test_no_role_can_write_through_datasettes_api(ds, db, cookies_for, use
 
 WORKSPACE_PAGES = ["/queue", "/queue?queue=owner_check", "/match/m-stolen-1", "/match/m-stolen-1.json",
                    "/match/m-stolen-1.csv", "/item/1", "/photo/listing/1.jpg",
-                   "/search?identifier=1L06120MCKK123456&reason=test", "/search?q=tractor", "/map", "/trends"]
+                   "/search?identifier=1L06120MCKK123456&reason=test", "/search?q=tractor", "/map", "/trends", "/sources",
+                   "/sources.json"]
 
 
 @pytest.mark.parametrize("username", list(ROLES))

@@ -7,7 +7,7 @@ import pytest
 from registry.accounts.users import add_user, authenticate, disable_user
 from registry.items.validation import RegistryError
 
-case_migration = importlib.import_module("registry.migrations.0019_usernames_any_case")
+case_migration = importlib.import_module("registry.migrations.0020_usernames_any_case")
 
 
 @pytest.mark.parametrize("typed", ["Bob.Hill", "bob.hill", "BOB.HILL", "bOb.hIll", " Bob.Hill"])

@@ -99,7 +99,7 @@ def test_a_database_upgraded_step_by_step_equals_a_new_one(tmp_path, first, new_
 def test_a_database_of_an_earlier_version_runs_only_what_it_lacks(tmp_path):
     """Names recorded by earlier versions are the names of today's migrations: nothing runs twice."""
     db = open_db(tmp_path / "old.db")
-    earlier = len(EARLIER_NAMES)  # migrations added since then have their own names
+    earlier = len(EARLIER_NAMES)  # migrations added since the renumbering keep their file names
     apply_migrations(db, upto=earlier - 1)
     recorded = [r[0] for r in db.execute("select name from _sqlite_migrations order by id")]
     assert recorded == EARLIER_NAMES[:earlier - 1]

@@ -5,7 +5,7 @@ from registry.db import connect
 from registry.migrations import apply_migrations, pending
 
 TABLES = {"owners", "items", "identifiers", "photos", "thefts", "listings", "listing_photos", "crawl_runs",
-          "matches", "reviews", "users"}
+          "crawl_pages", "crawl_photos", "matches", "reviews", "users"}
 
 
 def test_migrations_create_every_table_and_rerun_safely(tmp_path):

@@ -8,7 +8,7 @@ from spiders.config import load_sources
 from spiders.reading.listing import extract_listing
 from spiders.reading.selectors import extract_fields, select_links
 
-EXAMPLE = Path(__file__).resolve().parents[2] / "spiders" / "examples" / "classifieds-selectors.yaml"
+EXAMPLE = Path(__file__).resolve().parents[3] / "spiders" / "examples" / "classifieds-selectors.yaml"
 PAGES = Path(__file__).parent / "pages"
 BASE = "https://classifieds.example.org"
 

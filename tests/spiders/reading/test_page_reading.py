@@ -185,7 +185,7 @@ def test_a_classified_without_structured_data():
 def test_why_a_page_without_structured_data_is_not_a_listing(url, page, reason):
     from lxml import html
 
-    from spiders.reading.visible.page import not_listing
+    from spiders.reading.visible.decision import not_listing
 
     found = not_listing(html.fromstring(page), url, "Kubota M5-111")
     assert (found is None) if reason is None else (reason in found)
