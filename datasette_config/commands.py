@@ -40,7 +40,7 @@ def cmd_users_disable(args) -> int:
 
     db = connect(args.db)
     with db.atomic():
-        if not db.execute("select 1 from users where username = ?", [args.name]).fetchone():
+        if not db.execute("select 1 from users where username = ? collate nocase", [args.name]).fetchone():
             raise _command_error(f'user "{args.name}" does not exist')
         disabled = disable_user(db, args.name)
         ended = end_user_sessions(db, args.name)

@@ -57,7 +57,7 @@ def _print_report(report: ImportReport, args, noun: str) -> int:
 
 def cmd_items_import(args) -> int:
     db = open_db(args)
-    report = import_items(db, Path(args.file), progress=terminal_progress("importing items"))
+    report = import_items(db, Path(args.file), progress=terminal_progress("importing items"), sheet=args.sheet)
     return _print_report(report, args, "items")
 
 
@@ -163,11 +163,12 @@ def add_commands(sub: argparse._SubParsersAction) -> None:
                            description="Register items and manage their theft reports.")
     isub = items.add_subparsers(dest="items_command", metavar="ACTION", required=True)
 
-    p = isub.add_parser("import", help="bulk registration from .csv or .jsonl",
+    p = isub.add_parser("import", help="bulk registration from .csv, .jsonl or .xlsx",
                         description="Register items in bulk. Bad rows are reported by line number and skipped; "
                                     "good rows are loaded. Re-importing a file updates items instead of "
                                     "duplicating them. Photo paths are relative to the file.")
-    p.add_argument("file", help="a .csv or .jsonl file in the import format (see README)")
+    p.add_argument("file", help="a .csv, .jsonl or .xlsx file in the import format (see docs/imports.md)")
+    p.add_argument("--sheet", metavar="NAME", help="the workbook sheet to read (default: the first visible one)")
     p.add_argument("--json", action="store_true", help="print the report as JSON")
     p.add_argument("--strict", action="store_true", help="exit with status 1 when any row was rejected")
     p.set_defaults(handler=cmd_items_import)

@@ -73,5 +73,5 @@ def end_user_sessions(db: Database, username: str) -> int:
     """End every session of an account (used when it is disabled or its password reset)."""
     cursor = db.execute(
         "update web_sessions set ended_at = ? where ended_at is null and user_id in "
-        "(select id from users where username = ?)", [_iso(_now()), username])
+        "(select id from users where username = ? collate nocase)", [_iso(_now()), username])
     return cursor.rowcount

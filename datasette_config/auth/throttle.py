@@ -60,7 +60,9 @@ class Wait:
 
 
 def _iso(moment: datetime) -> str:
-    return moment.astimezone(UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z")
+    """A fixed-width UTC time to the microsecond, so attempts in one second keep their order
+    when compared as text (a failure just after a success is never taken as before it)."""
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
 
 
 def _parse(text: str) -> datetime:
@@ -98,8 +100,9 @@ def familiar(db: Database, username: str, address: str | None, device: str | Non
              now: datetime) -> tuple[bool, bool]:
     """(known device, known address): has this account logged in from this device / address within KNOWN_DAYS?"""
     since = _iso(now - timedelta(days=KNOWN_DAYS))
-    known_device = bool(device) and _last_success(db, "username = ? and device = ?", [username, device]) > since
-    known_address = bool(address) and _last_success(db, "username = ? and address = ?", [username, address]) > since
+    known_device = bool(device) and _last_success(db, "username = ? collate nocase and device = ?", [username, device]) > since
+    known_address = bool(address) and _last_success(db, "username = ? collate nocase and address = ?",
+                                                    [username, address]) > since
     return known_device, known_address
 
 
@@ -118,19 +121,19 @@ def waits(db: Database, username: str, address: str | None, device: str | None,
             if until > moment:
                 found.append(Wait(rule, count, math.ceil((until - moment).total_seconds()), _iso(until), seconds))
 
-    client_where, client_params = (("username = ? and device = ?", [username, device]) if known_device
-                                   else ("username = ? and address is ?", [username, address]))
+    client_where, client_params = (("username = ? collate nocase and device = ?", [username, device]) if known_device
+                                   else ("username = ? collate nocase and address is ?", [username, address]))
     since = max(window, _last_success(db, client_where, client_params))
     add("client", *_failures(db, client_where, client_params, since), FREE_PER_CLIENT)
     if address and not known_device:
         add("address", *_failures(db, "address = ?", [address], window), FREE_PER_ADDRESS)
     if not (known_device or known_address):
-        account_success = _last_success(db, "username = ?", [username])
-        consecutive, _ = _failures(db, "username = ?", [username], account_success)
+        account_success = _last_success(db, "username = ? collate nocase", [username])
+        consecutive, _ = _failures(db, "username = ? collate nocase", [username], account_success)
         if consecutive >= ACCOUNT_CAP:
             found.append(Wait("account_cap", consecutive, None, None))
         else:
-            add("account", *_failures(db, "username = ?", [username], max(window, account_success)),
+            add("account", *_failures(db, "username = ? collate nocase", [username], max(window, account_success)),
                 FREE_PER_ACCOUNT)
     return found
 
@@ -155,7 +158,7 @@ def record_attempt(db: Database, username: str, address: str | None, device: str
 def record_refusal(db: Database, username: str, address: str | None, wait: Wait,
                    *, now: datetime | None = None) -> None:
     """Count a refused attempt on the event that put its rule in force (one new row only if none is found)."""
-    row = _one(db, "select id from login_throttle_events where username = ? and rule = ? order by id desc limit 1",
+    row = _one(db, "select id from login_throttle_events where username = ? collate nocase and rule = ? order by id desc limit 1",
                [username[:200], wait.rule])
     if row:
         db.execute("update login_throttle_events set refused = refused + 1 where id = ?", [row[0]])

@@ -1,4 +1,7 @@
-"""Bulk registration from an uploaded CSV, with a result for every row.
+"""Bulk registration from an uploaded CSV, .xlsx workbook or JSON file, with a result for every row.
+
+A workbook is known by its content and read by `registry.imports.workbooks` (first visible sheet,
+or the one named; cells as the sheet shows them); old .xls and .ods are refused with the fix.
 
 Rows are read with the registry's CSV import rules (`registry.imports.spreadsheets`: delimiter from
 the header line, repeated headers, rows with too many values as row errors; `csv_row_to_record`:
@@ -13,10 +16,12 @@ from dataclasses import dataclass, field
 
 from sqlite_utils import Database
 
-from registry.imports.item_csv import OWNER_HEADERS, CsvHeaderError, csv_row_to_record, item_table
+from registry.imports.item_csv import OWNER_HEADERS, CsvHeaderError, check_item_headers, csv_row_to_record, item_table
+from registry.imports.json_rows import JsonFileError, json_rows
 from registry.imports.spreadsheets import decode_text, looks_binary
+from registry.imports.workbooks import read_workbook, refuse_other_spreadsheet, workbook_kind
 from registry.items.registration import register_item
-from registry.items.validation import ValidItem, validate_item
+from registry.items.validation import ValidItem, shortened_fields, validate_item
 
 MAX_CSV_BYTES = 5 * 1024 * 1024
 MAX_CSV_ROWS = 5000
@@ -39,12 +44,13 @@ class CsvResult:
     filename: str
     rows: list[RowResult] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    unit: str = "line"  # how a row is named: "line" of a CSV, "row" of a workbook's sheet
 
     def count(self, status: str) -> int:
         return sum(1 for row in self.rows if row.status == status)
 
     def as_dict(self) -> dict:
-        return {"filename": self.filename, "created": self.count("created"), "updated": self.count("updated"),
+        return {"filename": self.filename, "unit": self.unit, "created": self.count("created"), "updated": self.count("updated"),
                 "errors": self.count("error"), "notes": self.notes,
                 "rows": [vars(row) for row in self.rows]}
 
@@ -55,8 +61,10 @@ def decode_csv(data: bytes, filename: str) -> str:
     if len(data) > MAX_CSV_BYTES:
         raise CsvFileError(f"{filename}: {len(data) // 1024:,} KB is over the {MAX_CSV_BYTES // 2**20} MB limit; "
                            "split it into smaller files")
+    if problem := refuse_other_spreadsheet(workbook_kind(data), filename):
+        raise CsvFileError(problem)
     if looks_binary(data):
-        raise CsvFileError(f"{filename}: looks like a binary file (a spreadsheet?); save it as CSV first")
+        raise CsvFileError(f"{filename}: looks like a binary file, not CSV or an .xlsx workbook; save it as CSV first")
     try:
         return decode_text(data)
     except UnicodeDecodeError:
@@ -72,14 +80,25 @@ class PreparedRow:
     messages: list[str]
 
 
-def prepare_csv(data: bytes, filename: str = "upload.csv") -> tuple[CsvResult, list[PreparedRow]]:
-    """Read and validate the whole upload (no database needed); CsvFileError when it cannot be read."""
+def prepare_csv(data: bytes, filename: str = "upload.csv", sheet: str | None = None
+                ) -> tuple[CsvResult, list[PreparedRow]]:
+    """Read and validate the whole upload, CSV or an .xlsx workbook's sheet (`sheet`, else the first
+    visible one), with no database needed; CsvFileError when it cannot be read."""
     name = (filename or "upload.csv").replace("\x00", "")[:100]
+    notes: list[str] = []
+    if workbook_kind(data) is None and (name.lower().endswith((".json", ".jsonl", ".ndjson"))
+                                        or data.lstrip(b"\xef\xbb\xbf \t\r\n")[:1] in (b"[", b"{")):
+        return _prepare_json(decode_csv(data, name), name)
     try:
-        table = item_table(decode_csv(data, name), name, need_owner=False)
+        if data.strip() and len(data) <= MAX_CSV_BYTES and workbook_kind(data) == "xlsx":
+            table = check_item_headers(read_workbook(data, name, sheet, max_rows=MAX_CSV_ROWS + 1), name,
+                                       need_owner=False)
+            notes = [n for n in table.notes if not n.startswith("only the first")]
+        else:
+            table = item_table(decode_csv(data, name), name, need_owner=False)
     except CsvHeaderError as exc:
         raise CsvFileError(str(exc)) from None
-    result = CsvResult(name)
+    result = CsvResult(name, notes=notes, unit="line" if table.delimiter else "row")
     if table.keys & OWNER_HEADERS:
         result.notes.append("owner columns were ignored: every row is registered to your account")
     unknown: set[str] = set()
@@ -95,10 +114,28 @@ def prepare_csv(data: bytes, filename: str = "upload.csv") -> tuple[CsvResult, l
     return result, prepared
 
 
+def _prepare_json(text: str, name: str) -> tuple[CsvResult, list[PreparedRow]]:
+    """JSON lines or a JSON array (registry.imports.json_rows), each object an item record."""
+    try:
+        rows = json_rows(text)
+    except JsonFileError as exc:
+        raise CsvFileError(f"{name}: {exc}") from None
+    result = CsvResult(name)
+    if len(rows) > MAX_CSV_ROWS:
+        result.notes.append(f"only the first {MAX_CSV_ROWS:,} rows were read; split the file")
+    if any(isinstance(r, dict) and r.get("owner") for _, r, _ in rows):
+        result.notes.append("owner details were ignored: every row is registered to your account")
+    return result, [PreparedRow(line, None, [error]) if error else _prepare_record(line, dict(record))
+                    for line, record, error in rows[:MAX_CSV_ROWS]]
+
+
 def _prepare_row(line: int, row: list[tuple[str, str]], unknown: set[str]) -> PreparedRow:
-    record = csv_row_to_record(row, unknown)
+    return _prepare_record(line, csv_row_to_record(row, unknown))
+
+
+def _prepare_record(line: int, record: dict) -> PreparedRow:
     record["owner"] = {"name": "farmer account"}
-    messages = []
+    messages = shortened_fields(record)
     if record.pop("photos", None):
         messages.append("photos named in a CSV are not loaded from an upload: add them on the item's page")
     item, errors = validate_item(record)

@@ -1,5 +1,9 @@
 """Web accounts, with passwords kept only as Argon2 hashes.
 
+Usernames are stored as typed and compared without regard to case (a phone keyboard capitalises the
+first letter): "Bob" logs in as "bob", and a second account differing only by case is refused
+(a unique index on username COLLATE NOCASE, migration 0020).
+
 Roles: `officer` and `admin` (the workspace), `farmer` (their own records), `trade` (auction marts,
 dealers, insurers: bulk identifier checks answered without personal data).
 """
@@ -52,14 +56,15 @@ def add_user(db: Database, username: str, password: str, role: str, *, email: st
         if not email:
             raise RegistryError("a farmer account needs --email: it links the account to the farmer's owner record")
         owner_id = get_or_create_owner(db, {"name": username, "email": email})
-    existing = db.execute("select id from users where username = ?", [username]).fetchone()
+    existing = db.execute("select id, username from users where username = ? collate nocase", [username]).fetchone()
     if existing and not replace:
-        raise RegistryError(f'user "{username}" already exists')
+        same = "" if existing[1] == username else f' (as "{existing[1]}"; usernames ignore case)'
+        raise RegistryError(f'user "{username}" already exists{same}')
     row = {"username": username, "password_hash": hash_password(password), "role": role,
            "email": email or None, "owner_id": owner_id, "force_area": force_area}
     with db.atomic():
         if existing:
-            db["users"].update(existing[0], {**row, "disabled_at": None})
+            db["users"].update(existing[0], {**row, "username": existing[1], "disabled_at": None})
             end_sessions(db, existing[0])  # a reset password must not leave old logins open
             return existing[0]
         return db["users"].insert({**row, "created_at": utcnow()}).last_pk
@@ -69,7 +74,7 @@ def authenticate(db: Database, username: str, password: str) -> dict | None:
     """The user row when the password is right and the account active; None otherwise."""
     row = db.execute(
         "select id, username, password_hash, role, owner_id, force_area from users "
-        "where username = ? and disabled_at is null", [username or ""],
+        "where username = ? collate nocase and disabled_at is null", [(username or "").strip()],
     ).fetchone()
     if not row:
         verify_password(_DUMMY_HASH, password or "")  # same cost whether or not the user exists
@@ -80,7 +85,7 @@ def authenticate(db: Database, username: str, password: str) -> dict | None:
 
 
 def disable_user(db: Database, username: str) -> bool:
-    return bool(db.execute("update users set disabled_at = ? where username = ? and disabled_at is null",
+    return bool(db.execute("update users set disabled_at = ? where username = ? collate nocase and disabled_at is null",
                            [utcnow(), username]).rowcount)
 
 

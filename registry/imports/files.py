@@ -6,7 +6,6 @@ and every bad row is reported by line number and reason.
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -14,15 +13,16 @@ from pathlib import Path
 
 from sqlite_utils import Database
 
-from registry.imports.item_csv import CsvHeaderError, item_table, iter_csv_records
+from registry.imports.item_csv import CsvHeaderError, check_item_headers, item_table, iter_csv_records
+from registry.imports.json_rows import JsonFileError, json_rows
 from registry.imports.spreadsheets import decode_text, looks_binary
+from registry.imports.workbooks import SAVE_AS, read_workbook, refuse_other_spreadsheet, workbook_kind
 from registry.items.registration import register_item
-from registry.items.validation import validate_item
+from registry.items.validation import shortened_fields, validate_item
 from registry.listings.store import ListingError, clean_listing, save_listing_photo, store_listing_photo, upsert_listing
 from registry.progress import line_progress
 
 MAX_FILE_BYTES = 512 * 1024 * 1024
-MAX_LINE_CHARS = 1_000_000
 
 
 class ImportFileError(ValueError):
@@ -46,9 +46,8 @@ class ImportReport:
         return {k: getattr(self, k) for k in keys}
 
 
-def read_text(path: Path) -> str:
-    """The file's text: UTF-16 with BOM, UTF-8 (with or without BOM), else Windows-1252, as
-    spreadsheets save it (registry.imports.spreadsheets.decode_text)."""
+def read_bytes(path: Path) -> bytes:
+    """The file's bytes; ImportFileError for a folder, an unreadable or an oversized file."""
     try:
         size = path.stat().st_size
     except OSError as exc:
@@ -57,54 +56,59 @@ def read_text(path: Path) -> str:
         raise ImportFileError(f"{path}: is a folder, not a file")
     if size > MAX_FILE_BYTES:
         raise ImportFileError(f"{path}: {size // 2**20} MB is over the {MAX_FILE_BYTES // 2**20} MB limit; split it")
-    data = path.read_bytes()
+    return path.read_bytes()
+
+
+def text_of(data: bytes, path: Path | str) -> str:
+    """The text of a file's bytes: UTF-16 with BOM, UTF-8 (with or without BOM), else Windows-1252,
+    as spreadsheets save it (registry.imports.spreadsheets.decode_text). A workbook or another
+    binary file is refused by what it is."""
+    kind = workbook_kind(data)
+    if kind:
+        raise ImportFileError(refuse_other_spreadsheet(kind, str(path)) or
+                              f"{path}: an Excel workbook, where text was expected")
     if looks_binary(data):
-        raise ImportFileError(f"{path}: looks like a binary file, not CSV or JSON lines")
+        raise ImportFileError(f"{path}: looks like a binary file, not CSV, JSON lines or an .xlsx workbook")
     try:
         return decode_text(data)
     except UnicodeDecodeError as exc:
         raise ImportFileError(f"{path}: not UTF-8 text (bad byte at position {exc.start})") from None
 
 
-def iter_jsonl(text: str, name: str) -> Iterator[tuple[int, dict | None, str | None]]:
-    """(line number, record, error) for each non-blank line."""
-    for number, line in enumerate(text.splitlines(), start=1):
-        if not line.strip():
-            continue
-        if len(line) > MAX_LINE_CHARS:
-            yield number, None, f"line is {len(line):,} characters long (limit {MAX_LINE_CHARS:,})"
-            continue
-        try:
-            record = json.loads(line)
-        except json.JSONDecodeError as exc:
-            yield number, None, f"not valid JSON ({exc.msg} at column {exc.colno})"
-            continue
-        except RecursionError:
-            yield number, None, "JSON nested too deeply"
-            continue
-        if not isinstance(record, dict):
-            yield number, None, "each line must be a JSON object"
-            continue
-        yield number, record, None
+def read_text(path: Path) -> str:
+    """The file's text (see `text_of`)."""
+    return text_of(read_bytes(path), path)
 
 
-def iter_item_records(path: Path) -> tuple[Iterator[tuple[int, dict | None, str | None]], int, list[str]]:
-    """Records from a .csv or .jsonl/.json file; (iterator, row count, file-level warnings).
-    ImportFileError when the file as a whole cannot be read (CSV: see registry.imports.spreadsheets)."""
-    text = read_text(path)
+def iter_item_records(path: Path, sheet: str | None = None
+                      ) -> tuple[Iterator[tuple[int, dict | None, str | None]], int, list[str], str]:
+    """Records from a .csv, .jsonl/.json file or an .xlsx workbook (known by its content, whatever
+    its name); (iterator, row count, file-level warnings, how a row is named: "kit.csv line").
+    ImportFileError when the file as a whole cannot be read (CSV: see registry.imports.spreadsheets,
+    workbooks: registry.imports.workbooks, JSON: registry.imports.json_rows)."""
+    data = read_bytes(path)
     suffix = path.suffix.lower()
+    kind = workbook_kind(data)
+    if kind == "xlsx":
+        try:
+            table = check_item_headers(read_workbook(data, path.name, sheet), str(path))
+        except CsvHeaderError as exc:
+            raise ImportFileError(str(exc)) from None
+        warnings = list(table.notes)
+        return iter_csv_records(table, warnings), table.row_count, warnings, f"{path.name} sheet {table.sheet!r} row"
+    if kind or suffix in (".xls", ".xlsx", ".xlsm", ".ods"):
+        raise ImportFileError(refuse_other_spreadsheet(kind, str(path)) or
+                              f"{path}: not a workbook Excel can open; {SAVE_AS}")
+    text = text_of(data, path)
+    where = f"{path.name} line"
+    if sheet:
+        raise ImportFileError(f"{path}: --sheet {sheet!r} names a workbook sheet, but this is a text file, not .xlsx")
     if suffix in (".jsonl", ".ndjson", ".json"):
-        stripped = text.lstrip()
-        if suffix == ".json" and stripped.startswith("["):
-            try:
-                records = json.loads(text)
-            except json.JSONDecodeError as exc:
-                raise ImportFileError(f"{path}: not valid JSON ({exc.msg} at line {exc.lineno})") from None
-            rows = [(n, r, None if isinstance(r, dict) else "each entry must be a JSON object")
-                    for n, r in enumerate(records, start=1)]
-            return iter([(n, r if e is None else None, e) for n, r, e in rows]), len(rows), []
-        count = sum(1 for line in text.splitlines() if line.strip())
-        return iter_jsonl(text, str(path)), count, []
+        try:
+            rows = json_rows(text)
+        except JsonFileError as exc:
+            raise ImportFileError(f"{path}: {exc}") from None
+        return iter(rows), len(rows), [], where
     if suffix in (".csv", ".tsv", ".txt"):
         try:
             table = item_table(text, str(path))
@@ -112,8 +116,8 @@ def iter_item_records(path: Path) -> tuple[Iterator[tuple[int, dict | None, str 
             raise ImportFileError(str(exc)) from None
         warnings: list[str] = []
         count = max(0, len(text.splitlines()) - table.first_line)
-        return iter_csv_records(table, warnings), count, warnings
-    raise ImportFileError(f"{path}: use a .csv or .jsonl file (got '{path.suffix or 'no extension'}')")
+        return iter_csv_records(table, warnings), count, warnings, where
+    raise ImportFileError(f"{path}: use a .csv, .jsonl or .xlsx file (got '{path.suffix or 'no extension'}')")
 
 
 def _load_photo(base: Path, ref) -> tuple[str, bytes | None, str | None]:
@@ -129,21 +133,24 @@ def _load_photo(base: Path, ref) -> tuple[str, bytes | None, str | None]:
         return name, None, f"photo {name}: cannot be read ({exc.strerror or exc})"
 
 
-def import_items(db: Database, path: Path | str, progress: Callable[[int, int], None] | None = None) -> ImportReport:
-    """Load an item registration file; see the README for the format."""
+def import_items(db: Database, path: Path | str, progress: Callable[[int, int], None] | None = None,
+                 sheet: str | None = None) -> ImportReport:
+    """Load an item registration file (CSV, JSON lines or an .xlsx workbook's sheet, `sheet` or the
+    first visible one); see docs/imports.md for the formats."""
     path = Path(path)
-    records, total, file_warnings = iter_item_records(path)
+    records, total, file_warnings, unit = iter_item_records(path, sheet)
     report = ImportReport(str(path))
     base = path.resolve().parent
     for number, record, error in records:
         report.rows += 1
         if progress:
             progress(report.rows, total)
-        where = f"{path.name} line {number}"
+        where = f"{unit} {number}"
         if error:
             report.rejected += 1
             report.errors.append(f"{where}: {error}")
             continue
+        report.warnings.extend(f"{where}: {note}" for note in shortened_fields(record))
         item, errors = validate_item(record)
         if errors:
             report.rejected += 1
@@ -178,11 +185,14 @@ def import_listings(db: Database, path: Path | str, progress: Callable[[int, int
     path = Path(path)
     if path.suffix.lower() not in (".jsonl", ".ndjson", ".json"):
         raise ImportFileError(f"{path}: listings are imported from a .jsonl file (got '{path.suffix or 'none'}')")
-    text = read_text(path)
-    total = sum(1 for line in text.splitlines() if line.strip())
+    try:
+        rows = json_rows(read_text(path))
+    except JsonFileError as exc:
+        raise ImportFileError(f"{path}: {exc}") from None
+    total = len(rows)
     report = ImportReport(str(path))
     base = path.resolve().parent
-    for number, record, error in iter_jsonl(text, str(path)):
+    for number, record, error in rows:
         report.rows += 1
         if progress:
             progress(report.rows, total)

@@ -82,22 +82,28 @@ def csv_row_to_record(row: Mapping[str, str] | Iterable[tuple[str, str]], unknow
 
 def item_table(text: str, name: str, *, need_owner: bool = True) -> CsvTable:
     """The CSV table of an item file; CsvHeaderError naming what the header row lacks or repeats."""
-    table = read_csv(text, name)
+    return check_item_headers(read_csv(text, name), name, need_owner=need_owner)
+
+
+def check_item_headers(table, name: str, *, need_owner: bool = True):
+    """The table (CSV or a workbook's SheetTable) when its headers name the columns an item file
+    needs; CsvHeaderError naming what is missing and what was found otherwise."""
     missing = [label for label, keys in (("category", {"category"}), ("owner.name", {"owner_name", "name"}))
                if not (keys & table.keys) and (need_owner or label == "category")]
     if missing:
-        found = ", ".join(h[:40] for h in table.headers[:12]) or "none"
+        found = ", ".join(h[:40] for h in table.headers[:12] if h) or "none"
         needs = " and ".join(f"'{m}'" for m in missing)
         needs = f"at least {needs} columns" if len(missing) > 1 else f"a {needs} column"
-        raise CsvHeaderError(f"{name}: the header row needs {needs} (found: {found}; "
-                             f"read as {_DELIMITER_NAMES[table.delimiter]}-separated)")
+        how = (f"read as {_DELIMITER_NAMES[table.delimiter]}-separated" if table.delimiter
+               else f"row {table.first_line} of sheet {getattr(table, 'sheet', '')!r}")
+        raise CsvHeaderError(f"{name}: the header row needs {needs} (found: {found}; {how})")
     return table
 
 
 _DELIMITER_NAMES = {",": "comma", ";": "semicolon", "\t": "tab"}
 
 
-def iter_csv_records(table: CsvTable, warnings: list[str]) -> Iterator[tuple[int, dict | None, str | None]]:
+def iter_csv_records(table, warnings: list[str]) -> Iterator[tuple[int, dict | None, str | None]]:
     """(line, record, error) for each data row; ignored columns are added to `warnings` at the end."""
     unknown: set[str] = set()
     for row in table.rows():
@@ -109,4 +115,4 @@ def iter_csv_records(table: CsvTable, warnings: list[str]) -> Iterator[tuple[int
         warnings.append("columns ignored: " + ", ".join(sorted(unknown)))
 
 
-__all__ = ["OWNER_HEADERS", "CsvHeaderError", "csv_row_to_record", "item_table", "iter_csv_records"]
+__all__ = ["OWNER_HEADERS", "CsvHeaderError", "check_item_headers", "csv_row_to_record", "item_table", "iter_csv_records"]

@@ -10,6 +10,10 @@ Rules (written down for users in the README's import formats and docs/imports.md
   file, naming the header and its columns, since keeping either value would lose the other.
 - A row with more values than headers (an unquoted delimiter inside a value shifts every later
   field) is a row error with its line number; empty trailing cells are not values.
+- A row with fewer values than headers is read with the missing trailing values empty (Excel leaves
+  trailing empty cells off some rows), unless its values show they moved left because one was left
+  out (`shifted_value`: a category that is none, a year that is none, words of text under an
+  identifier header): then it is a row error naming the counts and the misplaced value.
 - A row of empty cells is skipped. Line numbers are where the row starts in the file.
 - Values a spreadsheet has rewritten (scientific notation, dates made of codes, "123.0", error
   values such as #N/A) are refused with the fix by registry/identifiers/spreadsheet_damage.py.
@@ -24,7 +28,7 @@ import re
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 
-from registry.identifiers.vocab import resolve_identifier_kind
+from registry.identifiers.vocab import resolve_category, resolve_identifier_kind
 
 MAX_FIELD_CHARS = 1_000_000
 csv.field_size_limit(MAX_FIELD_CHARS)
@@ -118,9 +122,19 @@ class CsvTable:
                 if extra:
                     yield CsvRow(start + self.first_line - 1, None, self._too_many(len(values), width, extra))
                     continue
+                if len(values) < width and (misplaced := shifted_value(self.headers, values)):
+                    yield CsvRow(start + self.first_line - 1, None, self._too_few(len(values), width, misplaced))
+                    continue
                 yield CsvRow(start + self.first_line - 1, list(zip(self.headers, values, strict=False)))
         except csv.Error as exc:
             yield CsvRow(previous + self.first_line, None, f"unreadable CSV ({exc}); the rest of the file was not read")
+
+    def _too_few(self, count: int, width: int, misplaced: tuple[str, str]) -> str:
+        shown = {",": "comma", ";": "semicolon", "\t": "tab"}[self.delimiter]
+        header, value = misplaced
+        return (f'{count} values for {width} columns, and "{value[:40]}" under "{header}" does not belong there: '
+                f"a value left out moves every later one into the wrong column; put an empty value (two {shown}s "
+                "together) where one is missing; nothing in this row was loaded")
 
     def _too_many(self, count: int, width: int, extra: list[str]) -> str:
         shown = {",": "comma", ";": "semicolon", "\t": "tab"}[self.delimiter]
@@ -146,6 +160,36 @@ def read_csv(text: str, name: str) -> CsvTable:
     except csv.Error as exc:
         raise CsvHeaderError(f"{name}: unreadable CSV header ({exc})") from None
     headers = [h.strip() for h in headers]
+    check_headers(headers, name)
+    return CsvTable(name, headers, delimiter, text, first_line)
+
+
+_WORDS = re.compile(r"(?:^|\s)[^\W\d_]{3,}(?=\s|$).*\s[^\W\d_]{3,}(?:\s|$)")
+
+
+def shifted_value(headers: list[str], values: list[str]) -> tuple[str, str] | None:
+    """For a row with fewer values than headers: the first (header, value) that shows the row's
+    values moved left (a value left out), or None when it reads as a row whose trailing empty values
+    were not written (Excel leaves them off some rows). Shown by: a category that is no category, a
+    year that is no year, words of text (two words of 3+ letters and no digits) under an identifier
+    header, or a missing column whose header is `category`."""
+    for header, value in zip(headers, values, strict=False):
+        key, text = header_key(header), value.strip()
+        if not text:
+            continue
+        if key == "category" and resolve_category(text) is None:
+            return header, text
+        if key == "year" and not re.fullmatch(r"\d{4}", text):
+            return header, text
+        if is_identifier_column(header) and _WORDS.search(text):
+            return header, text
+    missing = [h for h in headers[len(values):] if header_key(h) == "category"]
+    return (missing[0], "") if missing else None
+
+
+def check_headers(headers: list[str], name: str) -> None:
+    """CsvHeaderError when a header repeats that is not an identifier kind (or photos/identifiers),
+    naming the header and its columns, since keeping either value would lose the other."""
     seen: dict[str, list[int]] = {}
     for column, header in enumerate(headers, start=1):
         if header_key(header):
@@ -156,7 +200,6 @@ def read_csv(text: str, name: str) -> CsvTable:
             raise CsvHeaderError(
                 f'{name}: the header "{header}" appears {len(columns)} times (columns '
                 f'{", ".join(map(str, columns))}); rename or remove all but one, since only one value can be kept')
-    return CsvTable(name, headers, delimiter, text, first_line)
 
 
 def cells_of(row: Mapping[str, str] | Iterable[tuple[str, str]]) -> list[tuple[str | None, str]]:

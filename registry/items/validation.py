@@ -16,6 +16,36 @@ from registry.identifiers.rules import Identifier, IdentifierError, parse_identi
 from registry.identifiers.spreadsheet_damage import TEXT_FIX, spreadsheet_damage
 from registry.identifiers.vocab import CATEGORIES, resolve_category
 
+# The longest text kept per field, in characters (a field longer than this is cut and reported by
+# `shortened_fields`): names and addresses as a form holds them, a description of a page or two.
+FIELD_LIMITS = {"owner.name": 200, "owner.email": 200, "owner.phone": 200, "owner.postcode": 200,
+                "make": 100, "model": 100, "colour": 60, "description": 5000,
+                "theft.crime_ref": 64, "theft.place": 300}
+
+
+def _field(raw: dict, dotted: str):
+    value = raw
+    for part in dotted.split("."):
+        value = value.get(part) if isinstance(value, dict) else None
+    if dotted == "colour" and value is None:
+        value = raw.get("color")
+    return value
+
+
+def shortened_fields(raw) -> list[str]:
+    """The fields of an item record that validation will cut to FIELD_LIMITS, each as a message
+    naming the field, its length and the limit ("description is 6,200 characters; the first 5,000
+    were kept"). [] for a record with nothing too long or not a dict."""
+    if not isinstance(raw, dict):
+        return []
+    notes = []
+    for dotted, limit in FIELD_LIMITS.items():
+        value = _field(raw, dotted)
+        length = len(str(value).replace("\x00", "").strip()) if value is not None else 0
+        if length > limit:
+            notes.append(f"{dotted} is {length:,} characters; only the first {limit:,} were kept")
+    return notes
+
 
 class RegistryError(ValueError):
     """A request the registry refuses; the message is meant for the person who made it."""
@@ -46,7 +76,7 @@ def validate_owner(raw) -> tuple[dict, dict[str, str]]:
     errors: dict[str, str] = {}
     if not isinstance(raw, dict):
         return {}, {"owner": "owner must be an object with name, email, phone, postcode"}
-    owner = {k: clip(raw.get(k), 200) for k in ("name", "email", "phone", "postcode")}
+    owner = {k: clip(raw.get(k), FIELD_LIMITS[f"owner.{k}"]) for k in ("name", "email", "phone", "postcode")}
     if not owner["name"]:
         errors["owner.name"] = "owner name is missing"
     if owner["email"]:
@@ -92,8 +122,8 @@ def validate_theft(raw) -> tuple[dict | None, dict[str, str]]:
         errors["theft.stolen_at"] = f"theft date {stolen_at} is in the future"
     theft = {
         "stolen_at": stolen_at,
-        "crime_ref": clip(raw.get("crime_ref"), 64),
-        "place": clip(raw.get("place"), 300),
+        "crime_ref": clip(raw.get("crime_ref"), FIELD_LIMITS["theft.crime_ref"]),
+        "place": clip(raw.get("place"), FIELD_LIMITS["theft.place"]),
     }
     if damage := spreadsheet_damage(theft["crime_ref"], "crime reference"):
         errors["theft.crime_ref"] = damage
@@ -145,7 +175,8 @@ def validate_item(raw: dict) -> tuple[ValidItem | None, dict[str, str]]:
     if errors:
         return None, errors
     return ValidItem(
-        owner=owner, category=category, make=clip(raw.get("make"), 100), model=clip(raw.get("model"), 100),
-        year=year, colour=clip(raw.get("colour") or raw.get("color"), 60),
-        description=clip(raw.get("description"), 5000), identifiers=identifiers, theft=theft,
+        owner=owner, category=category, make=clip(raw.get("make"), FIELD_LIMITS["make"]),
+        model=clip(raw.get("model"), FIELD_LIMITS["model"]), year=year,
+        colour=clip(raw.get("colour") or raw.get("color"), FIELD_LIMITS["colour"]),
+        description=clip(raw.get("description"), FIELD_LIMITS["description"]), identifiers=identifiers, theft=theft,
     ), {}

@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import io
 import os
+import re
 import warnings
 from dataclasses import dataclass
 from pathlib import Path
@@ -20,12 +21,21 @@ from PIL import Image, ImageOps, UnidentifiedImageError
 from registry.photos.formats import ACCEPTED_FORMATS, ACCEPTED_TEXT, format_name, named_by_content, to_8bit
 
 MAX_PHOTO_BYTES = 20 * 1024 * 1024
-MAX_PIXELS = 60_000_000  # a 9000x6600 camera image; anything larger is refused as a bomb
+# What decoding may cost. A photo is decoded whole except a JPEG, which Pillow's draft mode decodes
+# at 1/2 to 1/8 of each side (the DCT scaling of libjpeg), so a JPEG may declare far more pixels for
+# the same memory: a 200-megapixel phone photo (16320x12240) is decoded at 1/8, 3.1 megapixels.
+MAX_PIXELS = 60_000_000  # decoded whole (PNG, HEIC, WebP, TIFF...): a 9000x6600 image, about 180 MB as RGB
 MAX_SIDE = 20_000
+MAX_JPEG_PIXELS = 260_000_000  # declared by a JPEG decoded in draft mode: 200-megapixel phones, with room
+MAX_JPEG_SIDE = 65_535  # the JPEG format's own limit (phone panoramas are long)
+# A JPEG cannot hold a picture in fewer bytes than this: a solid-colour 64-megapixel JPEG is 64
+# pixels a byte, progressive 170 (measured with Pillow at quality 85); more is a header declaring
+# pixels the file does not hold (a bomb), refused before decoding.
+MAX_JPEG_PIXELS_PER_BYTE = 2_000
 HASH_DECODE_SIZE = 64  # JPEG draft target: the decoder scales down (up to 8x) for free while keeping this size
 STORED_MAX_SIDE = 2048
 
-Image.MAX_IMAGE_PIXELS = MAX_PIXELS
+Image.MAX_IMAGE_PIXELS = MAX_JPEG_PIXELS  # Pillow's own guard (errors at twice this); `decode_cost` is ours
 
 
 class PhotoError(ValueError):
@@ -74,16 +84,43 @@ def _open_checked(data: bytes, name: str) -> Image.Image:
                 raise PhotoError(f"{name}: {what} that cannot be read ({ACCEPTED_TEXT} expected)") from None
             raise PhotoError(f"{name}: not an image{f' but {what}' if what else ''} "
                              f"({ACCEPTED_TEXT} expected)") from None
-        raise PhotoError(f"{name}: declares too many pixels (a decompression bomb?)") from None
+        declared = re.search(r"\((\d+) pixels\)", str(exc))
+        count = f" ({int(declared[1]) / 1e6:,.0f} megapixels)" if declared else ""
+        raise PhotoError(f"{name}: declares too many pixels{count}, over the {MAX_JPEG_PIXELS // 1_000_000} "
+                         "megapixel limit (a decompression bomb?)") from None
     except Exception as exc:  # Pillow raises many kinds on hostile headers
         raise _unreadable(data, name, f"unreadable image ({exc.__class__.__name__})") from None
     if img.format not in ACCEPTED_FORMATS:
         what = named_by_content(data, name) or f"{format_name(img.format)} image"
         raise PhotoError(f"{name}: {what}; {format_name(img.format)} images are not accepted ({ACCEPTED_TEXT} are)")
-    width, height = img.size
-    if width < 1 or height < 1 or width > MAX_SIDE or height > MAX_SIDE or width * height > MAX_PIXELS:
-        raise PhotoError(f"{name}: declares {width}x{height} pixels, over the {MAX_PIXELS // 1_000_000} megapixel limit")
+    if problem := decode_cost(img.format, img.size, len(data)):
+        raise PhotoError(f"{name}: {problem}")
     return img
+
+
+def decode_cost(img_format: str | None, size: tuple[int, int], nbytes: int) -> str | None:
+    """Why decoding an image of this format, declared size (width, height) and file size in bytes
+    would cost too much, or None when it may be decoded. A JPEG (decoded reduced in draft mode) may
+    declare up to MAX_JPEG_PIXELS and MAX_JPEG_SIDE if its file is big enough to hold them
+    (MAX_JPEG_PIXELS_PER_BYTE); any other format is decoded whole and may declare MAX_PIXELS and
+    MAX_SIDE. The message names the size and says "decompression bomb" when that is what it is."""
+    width, height = size
+    pixels = width * height
+    if width < 1 or height < 1:
+        return f"declares {width}x{height} pixels, which is no picture"
+    if img_format in ("JPEG", "MPO"):
+        if width > MAX_JPEG_SIDE or height > MAX_JPEG_SIDE or pixels > MAX_JPEG_PIXELS:
+            return (f"declares {width}x{height} pixels ({pixels / 1e6:,.0f} megapixels), over the "
+                    f"{MAX_JPEG_PIXELS // 1_000_000} megapixel limit (a decompression bomb?)")
+        if pixels > MAX_PIXELS and pixels > nbytes * MAX_JPEG_PIXELS_PER_BYTE:
+            return (f"declares {width}x{height} pixels in only {nbytes:,} bytes, more than a JPEG can hold "
+                    "(a decompression bomb)")
+        return None
+    if width > MAX_SIDE or height > MAX_SIDE or pixels > MAX_PIXELS:
+        advice = "; export it as JPEG (phones do when sharing)" if img_format == "HEIF" else " (a decompression bomb?)"
+        return (f"declares {width}x{height} pixels ({pixels / 1e6:,.0f} megapixels), over the "
+                f"{MAX_PIXELS // 1_000_000} megapixel limit for {format_name(img_format)} images{advice}")
+    return None
 
 
 def _unreadable(data: bytes, name: str, reason: str) -> PhotoError:

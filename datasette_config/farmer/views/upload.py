@@ -1,4 +1,5 @@
-"""The farmer's bulk CSV upload page: /farmer/import (and /farmer/import.json for scripts).
+"""The farmer's bulk upload page (CSV or an .xlsx workbook, optional form field `sheet`):
+/farmer/import (and /farmer/import.json for scripts).
 
 The file is read and validated off the event loop, then registered in chunks of rows, each
 its own write transaction, so other writes (logins, decisions, checks) are never held up for
@@ -33,12 +34,13 @@ async def import_page(request, datasette):
     data, problem = await read_form(request, max_file_size=MAX_CSV_BYTES, max_files=1)
     files = await uploaded_files(data, "file")
     if not problem and not files:
-        problem = "choose a CSV file to upload"
+        problem = "choose a CSV or .xlsx file to upload"
     result = None
     if not problem:
         name, content = files[0]
         try:
-            result, prepared = await asyncio.to_thread(prepare_csv, content, name)
+            sheet = (data.get("sheet") or "").strip() or None if data else None
+            result, prepared = await asyncio.to_thread(prepare_csv, content, name, sheet)
         except CsvFileError as exc:
             problem = str(exc)
         else:

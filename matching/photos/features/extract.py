@@ -23,7 +23,7 @@ from PIL import Image, ImageOps
 from sqlite_utils import Database
 
 from registry.db import data_dir, utcnow
-from registry.photos.store import MAX_PIXELS
+from registry.photos.store import MAX_JPEG_PIXELS, decode_cost
 
 FEATURE_SIDE = 640  # long side of the decoded image features are taken from
 MAX_KEYPOINTS = 500  # ORB keypoints kept per photo (the strongest)
@@ -43,7 +43,7 @@ EXTRACTOR = f"orb{MAX_KEYPOINTS}s+m{MIRROR_KEYPOINTS}@{FEATURE_SIDE}t2m+f{LOW_TE
 DESCRIPTOR_BYTES = 32
 STORE_BATCH = 50  # newly extracted photos written per transaction
 
-Image.MAX_IMAGE_PIXELS = MAX_PIXELS
+Image.MAX_IMAGE_PIXELS = MAX_JPEG_PIXELS  # as registry.photos.store; decode_cost judges each file
 
 # One thread, set before OpenCV first starts its pool: a match run forks worker processes, and a
 # child that touches a pool its parent started (even to shrink it) waits for ever for threads
@@ -99,10 +99,14 @@ def decode_trimmed(source: bytes | str | Path, name: str = "photo") -> tuple[np.
         raise FeatureError(f"{name}: cannot read the file ({exc.strerror or exc.__class__.__name__})") from None
     try:
         img = Image.open(io.BytesIO(data))
+        if problem := decode_cost(img.format, img.size, len(data)):
+            raise FeatureError(f"{name}: not a readable image ({problem})")
         if img.format in ("JPEG", "MPO"):
             img.draft("L", (FEATURE_SIDE, FEATURE_SIDE))
         img.load()
         gray = np.asarray(ImageOps.exif_transpose(img).convert("L"), dtype=np.uint8)
+    except FeatureError:
+        raise
     except Exception as exc:  # Pillow raises many kinds on damaged or hostile files
         raise FeatureError(f"{name}: not a readable image ({exc.__class__.__name__})") from None
     fitted = fit_feature_side(gray)

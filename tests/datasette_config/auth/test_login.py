@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import pytest
+from sqlite_utils import Database
 
-from datasette_config.auth.sessions import COOKIE_NAME
+from datasette_config.auth.sessions import COOKIE_NAME, actor_for_token
 from datasette_config.auth.throttle import FREE_PER_CLIENT
+from datasette_config.constants import DATABASE_NAME
 from tests.datasette_config.officer.conftest import PASSWORD
 
 
@@ -115,3 +117,19 @@ async def test_farmers_land_on_their_own_pages(ds, cookies_for):
     home = await ds.client.get("/", cookies=cookies_for("fern"))
     assert home.status_code == 302 and home.headers["location"] == "/farmer"
     assert (await ds.client.get("/queue", cookies=cookies_for("fern"))).status_code == 403
+
+
+@pytest.mark.parametrize("typed", ["Olivia", "OLIVIA", "oLivia"])
+async def test_login_ignores_the_case_a_phone_keyboard_gives_the_username(ds, typed):
+    response = await login(ds, typed, PASSWORD)
+    assert response.status_code == 302 and response.headers["location"] == "/queue"
+    db = ds.get_database(DATABASE_NAME)
+    token = response.cookies[COOKIE_NAME]
+    actor = await db.execute_fn(lambda conn: actor_for_token(Database(conn), token))
+    assert actor["id"] == "olivia"
+
+
+async def test_the_login_form_asks_phones_not_to_capitalise_or_correct_the_username(ds):
+    page = (await ds.client.get("/-/login")).text
+    field = page[page.index('id="fw-username"'):].split(">", 1)[0]
+    assert 'autocapitalize="none"' in field and 'autocorrect="off"' in field and 'spellcheck="false"' in field

@@ -106,7 +106,7 @@ def test_csv_from_a_spreadsheet_in_windows_1252(db, tmp_path):
 @pytest.mark.parametrize(
     "name, content, message",
     [
-        ("items.xlsx", b"PK\x03\x04", "use a .csv or .jsonl"),
+        ("items.xlsx", b"PK\x03\x04", "not a workbook Excel can open; save it as .xlsx or CSV"),
         ("items.csv", b"make,model\nJD,6120\n", "needs at least 'category' and 'owner.name'"),
         ("items.csv", b"\x00\x01\x02binary", "binary"),
     ],
