@@ -90,7 +90,8 @@ async def refusal(datasette, scope) -> tuple[int, str] | None:
             return None
         return 403, "Forbidden: this page is for administrators"
     match = _DATASETTE_FORMAT.match(path)
-    if match and match["format"] not in FORMATS:
+    whole_database = match is not None and match["table"] is None and match["format"] == "db" and "/-/" not in path
+    if match and match["format"] not in FORMATS and not whole_database:  # the download is Datasette's to refuse (403)
         return 404, f'Not found: ".{match["format"][:20]}" is not a format here (use .json or .csv)'
     if _QUERY.match(path) and method not in ("GET", "HEAD"):
         return 405, f"Method {method[:10]} not allowed: queries are read with GET"
