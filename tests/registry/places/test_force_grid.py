@@ -13,7 +13,7 @@ from registry.places.force_grid import (
     grid_array,
     load_grid,
 )
-from registry.places.forces import PLACE_FORCES
+from registry.places.forces import UK_FORCES
 
 
 def _data(rows: list[list[int]], forces=("A", "B", "C")) -> dict:
@@ -48,7 +48,7 @@ def test_extents_give_each_force_its_box_and_a_label_inside_it():
 
 def test_the_committed_grid_has_every_force_where_it_is():
     data = load_grid(str(GRID_FILE))
-    assert set(PLACE_FORCES) <= set(data["forces"])
+    assert set(UK_FORCES) <= set(data["forces"])  # the postcode directory covers the United Kingdom only
     extents = force_extents(data)
     for force, (lat, lon) in {"Devon and Cornwall": (50.7, -4.0), "Hampshire": (51.06, -1.31),
                               "North Yorkshire": (54.0, -1.5), "Police Scotland": (56.5, -4.0)}.items():
