@@ -17,7 +17,7 @@ import numpy as np
 
 from matching.photos.features.extract import Features
 from matching.photos.features.index import MIRROR_OFFSET, FeatureIndex
-from matching.photos.features.verify import consistent_orientation, distinct_places
+from matching.photos.features.verify import ORIENTATION_DEGREES, consistent_orientation, distinct_places
 
 SHORTLIST = 8  # registered photos (or mirror images) per listing photo, by descriptor votes, put to the vote test
 QUERY_KEYPOINTS = 150  # a listing photo's strongest descriptors that vote (verification uses all)
@@ -25,8 +25,30 @@ QUERY_GRID = 4  # the voting descriptors are spread over a 4 x 4 grid (spread_ke
 VOTE_DISTANCE = 64  # Hamming distance (of 256 bits) within which a descriptor votes for a photo
 NEIGHBOURS = 2
 MIN_VOTES = 4
-GATE_POINTS = 4  # distinct places among a candidate's votes that one similarity transform explains
+GATE_POINTS = 6  # distinct places among a candidate's votes that one similarity transform explains (see agreeing_votes)
 GATE_PIXELS = 8.0  # reprojection error (decoded pixels) for that test
+
+
+def _vote_arrays(index: FeatureIndex, descriptors: np.ndarray,
+                 allowed: set[int] | None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The votes of the query's descriptors in one index as three arrays: query row, vote key
+    (photo id * 2 + 1 for its mirror image) and the registered keypoint found; nearer neighbour first."""
+    distances, photos, keypoints = index.neighbours(descriptors, NEIGHBOURS)
+    near = (photos >= 0) & (distances <= VOTE_DISTANCE)
+    if allowed is not None:
+        near &= np.isin(photos, np.fromiter(allowed, dtype=np.int64, count=len(allowed)))
+    rows, cols = np.nonzero(near)  # row-major: for each row, the nearer neighbour comes first
+    mirrored = keypoints[rows, cols] >= MIRROR_OFFSET
+    return rows, photos[rows, cols] * 2 + mirrored, keypoints[rows, cols] - MIRROR_OFFSET * mirrored
+
+
+def _first_votes(rows: np.ndarray, keys: np.ndarray, found: np.ndarray):
+    """Keep one vote per (photo, query row): the first, which is the nearer neighbour."""
+    order = np.lexsort((np.arange(len(rows)), rows, keys))
+    rows, keys, found = rows[order], keys[order], found[order]
+    first = np.ones(len(rows), dtype=bool)
+    first[1:] = (keys[1:] != keys[:-1]) | (rows[1:] != rows[:-1])
+    return rows[first], keys[first], found[first]
 
 
 def vote_photos(index: FeatureIndex, descriptors: np.ndarray,
@@ -34,14 +56,15 @@ def vote_photos(index: FeatureIndex, descriptors: np.ndarray,
     """Registered photos, each as (photo id, mirror image or not), holding a near neighbour of the
     query's descriptors, with their votes: query keypoint -> the registered keypoint it found
     (the nearer, when it found two)."""
-    distances, photos, keypoints = index.neighbours(descriptors, NEIGHBOURS)
-    rows, cols = np.nonzero((photos >= 0) & (distances <= VOTE_DISTANCE))
+    rows, keys, found = _first_votes(*_vote_arrays(index, descriptors, allowed))
+    return _grouped(rows, keys, found, set(keys.tolist()))
+
+
+def _grouped(rows: np.ndarray, keys: np.ndarray, found: np.ndarray, wanted: set[int]):
     votes: dict[tuple[int, bool], dict[int, int]] = {}
-    for row, photo, keypoint in zip(rows.tolist(), photos[rows, cols].tolist(), keypoints[rows, cols].tolist(),
-                                    strict=True):
-        if allowed is None or photo in allowed:
-            mirrored = keypoint >= MIRROR_OFFSET
-            votes.setdefault((photo, mirrored), {}).setdefault(row, keypoint - MIRROR_OFFSET if mirrored else keypoint)
+    pick = np.isin(keys, np.fromiter(wanted, dtype=np.int64, count=len(wanted)))
+    for row, key, keypoint in zip(rows[pick].tolist(), keys[pick].tolist(), found[pick].tolist(), strict=True):
+        votes.setdefault((key >> 1, bool(key & 1)), {})[row] = keypoint
     return votes
 
 
@@ -54,11 +77,11 @@ def spread_keypoints(features: Features, count: int, grid: int = QUERY_GRID) -> 
     cells = (np.minimum(features.points[:, 0] * grid // max(features.width, 1), grid - 1) * grid
              + np.minimum(features.points[:, 1] * grid // max(features.height, 1), grid - 1)).astype(np.int64)
     quota = max(1, count // (grid * grid))
-    rank_in_cell = np.zeros(features.count, dtype=np.int64)
-    seen: dict[int, int] = {}
-    for i, cell in enumerate(cells.tolist()):  # keypoints are stored strongest first
-        rank_in_cell[i] = seen.get(cell, 0)
-        seen[cell] = rank_in_cell[i] + 1
+    order = np.argsort(cells, kind="stable")  # keypoints are stored strongest first: stable keeps that in a cell
+    sorted_cells = cells[order]
+    starts = np.searchsorted(sorted_cells, sorted_cells, side="left")
+    rank_in_cell = np.empty(features.count, dtype=np.int64)
+    rank_in_cell[order] = np.arange(features.count) - starts
     first = np.nonzero(rank_in_cell < quota)[0]
     rest = np.nonzero(rank_in_cell >= quota)[0]
     return np.sort(np.concatenate([first, rest[:max(0, count - len(first))]])[:count])
@@ -71,13 +94,32 @@ def shortlist(indexes: FeatureIndex | Sequence[FeatureIndex], direct: Features,
     images too, so the listing photo's own descriptors find a mirrored copy."""
     picked = spread_keypoints(direct, QUERY_KEYPOINTS)
     query = direct.descriptors[picked]
-    votes: dict[tuple[int, bool], dict[int, int]] = {}
-    for index in [indexes] if isinstance(indexes, FeatureIndex) else indexes:
-        votes.update(vote_photos(index, query, allowed))  # a photo is in one index only
-    votes = {key: {int(picked[row]): kp for row, kp in found.items()} for key, found in votes.items()}
-    ranked = [(len(v), p, m, v) for (p, m), v in votes.items()]
-    ranked.sort(key=lambda t: (-t[0], t[1], t[2]))
-    return [(p, m, v) for n, p, m, v in ranked if n >= MIN_VOTES][:SHORTLIST]
+    parts = [_vote_arrays(index, query, allowed)
+             for index in ([indexes] if isinstance(indexes, FeatureIndex) else indexes)]
+    if not parts:
+        return []
+    rows, keys, found = _first_votes(*(np.concatenate(column) for column in zip(*parts, strict=True)))
+    if not len(keys):
+        return []
+    unique, counts = np.unique(keys, return_counts=True)
+    keep = counts >= MIN_VOTES
+    unique, counts = unique[keep], counts[keep]
+    ranked = np.lexsort((unique & 1, unique >> 1, -counts))[:SHORTLIST]  # most votes, then photo id, direct first
+    top = unique[ranked].tolist()
+    votes = _grouped(picked[rows], keys, found, set(top))
+    return [(key >> 1, bool(key & 1), votes[(key >> 1, bool(key & 1))]) for key in top]
+
+
+def most_turned_alike(turns: np.ndarray) -> int:
+    """The most of these orientation changes (degrees) that lie within ORIENTATION_DEGREES either side
+    of one angle: an upper bound on the votes that one similarity transform with orientations that
+    turn with it can explain (`consistent_orientation`), found in O(n log n) without RANSAC."""
+    if not len(turns):
+        return 0
+    ordered = np.sort(np.mod(turns, 360.0))
+    circle = np.concatenate([ordered, ordered + 360.0])
+    ends = np.searchsorted(circle, ordered + 2 * ORIENTATION_DEGREES, side="right")
+    return int((ends - np.arange(len(ordered))).max())
 
 
 def agreeing_votes(query: Features, registered: Features, votes: dict[int, int]) -> int:
@@ -88,11 +130,15 @@ def agreeing_votes(query: Features, registered: Features, votes: dict[int, int])
     votes (chance near neighbours) scatter. Measured at 50,000 indexed photos, true
     candidates scored at least 6 and four in five unrelated ones under GATE_POINTS.
     """
-    pairs = [(q, r) for q, r in votes.items() if q < query.count and r < registered.count]
+    query_count, registered_count = query.count, registered.count
+    pairs = [(q, r) for q, r in votes.items() if q < query_count and r < registered_count]
     if len(pairs) < 3:
         return 0
     q_ids = np.array([q for q, _ in pairs], dtype=np.int64)
     r_ids = np.array([r for _, r in pairs], dtype=np.int64)
+    turned = most_turned_alike(query.angles[q_ids] - registered.angles[r_ids])
+    if turned < GATE_POINTS:
+        return turned  # every point kept below turns alike, so no more can agree: RANSAC is not needed
     transform, mask = cv2.estimateAffinePartial2D(registered.points[r_ids], query.points[q_ids], method=cv2.RANSAC,
                                                   ransacReprojThreshold=GATE_PIXELS, maxIters=200)
     if transform is None or mask is None:
