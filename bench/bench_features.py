@@ -10,6 +10,7 @@ would take longer than the benchmark itself). Per-query figures are on one core.
 
 from __future__ import annotations
 
+import os
 import statistics
 import tempfile
 import time
@@ -120,19 +121,23 @@ def scale(db, registry_size: int, indexed_photos: int, queries_per_alteration: i
     table_bytes = db.execute("select avg(length(keypoints) + length(descriptors) + length(mirror_keypoints) "
                              "+ length(mirror_descriptors)) from photo_features").fetchone()[0]
     registered = load_photo_features(db, list(real))
-    query_ms, hits, total = [], 0, 0
+    query_ms, cpu_ms, extract_ms, hits, total = [], [], [], 0, 0
     verified_counts, verifications = [], []  # full geometric verifications per listing photo (with the mirror image)
     counting = lambda query, target: verifications.append(1) or verify_pair(query, target)  # noqa: E731
     for a, alter in enumerate(ALTERATIONS.values()):
         for k in range(queries_per_alteration):
             seed = (a * 5 + k * 13) % registry_size
             data = encode(alter(textured_scene(seed)))
-            started = time.perf_counter()
+            started, cpu = time.perf_counter(), time.process_time()
             gray = decode_for_features(data)
             direct = extract_features(gray)
             result = verify_candidates(index, direct, cache(partial(mirror_features, gray)), None,
                                        lambda ids: {p: registered[p] for p in ids if p in registered})
             query_ms.append((time.perf_counter() - started) * 1000)
+            cpu_ms.append((time.process_time() - cpu) * 1000)
+            started = time.process_time()
+            decode_for_features(data), extract_features(gray)
+            extract_ms.append((time.process_time() - started) * 1000)
             before = len(verifications)
             features.verify_pair = counting
             try:
@@ -145,7 +150,8 @@ def scale(db, registry_size: int, indexed_photos: int, queries_per_alteration: i
             hits += any(seed_of.get(photo_item.get(p)) == seed + 1 and v.inliers >= STRONG_INLIERS for p, _, v, _ in result)
     return {"photos": len(descriptors), "vectors": index.vectors, "lists": index.index.nlist, "build_s": build_s,
             "index_kib": index_bytes / len(descriptors) / 1024, "table_kib": table_bytes / 1024,
-            "query_ms": query_ms, "recall": hits / max(total, 1), "queries": total,
+            "query_ms": query_ms, "cpu_ms": cpu_ms, "extract_ms": extract_ms, "recall": hits / max(total, 1),
+            "queries": total,
             "verified": verified_counts}
 
 
@@ -182,6 +188,10 @@ def main(quick: bool = False) -> None:
           f"photos both ways round): median {_median(s['query_ms']):.0f} ms (targets <= 100 without the mirror, "
           f"<= 250 with it); "
           f"recall@5 verified at this scale {s['recall']:.3f} ({s['queries']} queries)")
+    print(f"per listing photo, CPU of this process (one index of every photo, not split by category): median "
+          f"{_median(s['cpu_ms']):.1f} ms, of which decoding and extracting the listing photo {_median(s['extract_ms']):.1f} "
+          f"ms (target < 3 ms for all, `bench_features_nightly` measures it in a real run; load average "
+          f"{os.getloadavg()[0]:.1f})")
     print(f"candidates fully verified per listing photo: mean {statistics.fmean(s['verified']):.1f} "
           f"of at most {SHORTLIST} shortlisted; the rest failed the vote test")
     per_listing_s = 3 * _median(s["query_ms"]) / 1000

@@ -166,7 +166,9 @@ def verify_candidates(index: FeatureIndex | Sequence[FeatureIndex] | None, direc
         todo = [(p, m, None) for p in sorted(allowed or ()) for m in (False, True)]
     else:
         todo = shortlist(index, direct, allowed)
-    registered = registered_features({p for p, _, _ in todo})
+        if direct.count >= MIN_JUDGEABLE_KEYPOINTS:  # the vote test below: fewer votes than it asks cannot pass
+            todo = [(p, m, v) for p, m, v in todo if len(v) >= GATE_POINTS]
+    registered = registered_features({p for p, _, _ in todo}) if todo else {}
     out = []
     for photo_id, mirrored, votes in todo:
         target = registered.get(photo_id)

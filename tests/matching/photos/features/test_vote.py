@@ -1,0 +1,142 @@
+"""Stage two's cheap steps before verification: the decode size, the border-band check, the vote and
+the vote test's orientation bound give the answers of the slower forms they replace."""
+
+from __future__ import annotations
+
+import io
+
+import numpy as np
+import pytest
+from PIL import Image
+
+from matching.photos.features.extract import (
+    FEATURE_SIDE,
+    Features,
+    decode_trimmed,
+    draft_size,
+    uniform_bands,
+)
+from matching.photos.features.index import MIRROR_OFFSET, FeatureIndex
+from matching.photos.features.verify import ORIENTATION_DEGREES, consistent_orientation, distinct_places
+from matching.photos.features.vote import MIN_VOTES, SHORTLIST, agreeing_votes, most_turned_alike, shortlist
+
+
+@pytest.mark.parametrize(("size", "asked"), [
+    ((1600, 1200), (640, 480)),  # draft may halve it: 800x600, not a whole decode
+    ((4000, 3000), (640, 480)),
+    ((1200, 1600), (480, 640)),
+    ((800, 600), (640, 480)),
+    ((500, 300), (500, 300)),  # smaller than the feature side: asked as it is, never enlarged
+    ((6000, 1000), (640, 107)),
+])
+def test_draft_asks_for_the_photos_own_shape(size, asked):
+    assert draft_size(size) == asked
+
+
+def test_a_large_jpeg_is_decoded_reduced_to_the_feature_side():
+    rng = np.random.default_rng(1)
+    pixels = (rng.random((1200, 1600)) * 255).astype(np.uint8)
+    buffer = io.BytesIO()
+    Image.fromarray(pixels).save(buffer, "JPEG", quality=80)
+    gray, trimmed, width = decode_trimmed(buffer.getvalue())
+    assert gray.shape == (480, 640) and not trimmed and width == 640
+
+
+def _reference_bands(gray: np.ndarray) -> tuple[int, int, int, int]:
+    """The band rule as first written: every edge scanned with a sort-based median."""
+    def band(lines):
+        reference = int(np.median(lines[0]))
+        close = (np.abs(lines.astype(np.int16) - reference) <= 12).mean(axis=1) >= 0.98
+        return len(close) if close.all() else int(np.argmin(close))
+    height, width = gray.shape
+    top, bottom = band(gray[:height // 2]), band(gray[::-1][:height // 2])
+    left, right = band(gray.T[:width // 2]), band(gray.T[::-1][:width // 2])
+    top, bottom = (n if n >= 0.02 * height else 0 for n in (top, bottom))
+    left, right = (n if n >= 0.02 * width else 0 for n in (left, right))
+    if height - top - bottom < 0.25 * height or width - left - right < 0.25 * width:
+        return 0, 0, 0, 0
+    if not (top and bottom) and not (left and right):
+        return 0, 0, 0, 0
+    return top, bottom, left, right
+
+
+def test_the_quick_band_check_gives_the_full_scans_answer():
+    rng = np.random.default_rng(7)
+    for n in range(60):
+        gray = (rng.random((120, 160)) * 255).astype(np.uint8)
+        colour = int(rng.integers(0, 256))
+        if n % 4 == 0:
+            gray[:int(rng.integers(1, 30))] = colour  # one band only: it stays
+        if n % 4 == 1:
+            gray[:12], gray[-9:] = colour, colour  # a letterbox
+        if n % 4 == 2:
+            gray[:, :10], gray[:, -14:] = colour, np.clip(colour + 5, 0, 255)  # pillarbox bars of near colours
+        if n % 3 == 0:
+            gray[:, :3] = rng.integers(0, 256, (120, 3))  # a ragged edge
+        assert uniform_bands(gray) == _reference_bands(gray), n
+
+
+@pytest.mark.parametrize(("turns", "expected"), [
+    ([], 0),
+    ([10.0], 1),
+    ([0.0, 39.0, 41.0, 200.0], 2),  # 0 and 39 lie within 20 degrees of 19.5; 41 is 41 from 0
+    ([350.0, 355.0, 5.0, 15.0, 180.0], 4),  # across 0 degrees: one window holds the four
+    ([-10.0, 10.0, 30.0, 370.0], 4),  # negative and over 360 are the same turns
+    ([float(a) for a in range(0, 360, 45)], 1),
+])
+def test_most_turned_alike_counts_the_fullest_window(turns, expected):
+    assert most_turned_alike(np.array(turns, dtype=np.float32)) == expected
+
+
+def test_most_turned_alike_bounds_what_a_transform_can_keep():
+    rng = np.random.default_rng(3)
+    for _ in range(200):
+        turns = rng.random(int(rng.integers(1, 30))) * 720 - 180
+        for rotation in np.linspace(-180, 180, 73):
+            kept = consistent_orientation(np.array([[np.cos(np.radians(rotation)), -np.sin(np.radians(rotation)), 0],
+                                                    [np.sin(np.radians(rotation)), np.cos(np.radians(rotation)), 0],
+                                                    [0, 0, 1]]), turns, np.zeros_like(turns))
+            assert kept.sum() <= most_turned_alike(turns)
+    assert ORIENTATION_DEGREES == 20.0  # the window above is twice this wide
+
+
+def _features(points, angles, descriptors, size=(640, 480)) -> Features:
+    return Features(np.asarray(points, np.float32), np.asarray(angles, np.float32),
+                    np.asarray(descriptors, np.uint8), *size)
+
+
+def test_scattered_votes_fail_the_vote_test_without_ransac_and_aligned_ones_pass():
+    rng = np.random.default_rng(5)
+    points = rng.random((40, 2)).astype(np.float32) * [600, 440] + 20
+    registered = _features(points, rng.random(40) * 360, rng.integers(0, 256, (40, 32)))
+    shifted = _features(points + [15, -10], registered.angles, registered.descriptors)
+    votes = {i: i for i in range(40)}
+    assert agreeing_votes(shifted, registered, votes) >= 30
+    scattered = _features(points + [15, -10], (registered.angles + np.arange(40) * 9.0) % 360, registered.descriptors)
+    assert agreeing_votes(scattered, registered, votes) < 6
+
+
+def test_shortlist_counts_one_vote_per_descriptor_and_photo_and_ranks_by_votes():
+    rng = np.random.default_rng(11)
+    photo_a = rng.integers(0, 256, (30, 32), dtype=np.uint8)
+    photo_b = rng.integers(0, 256, (30, 32), dtype=np.uint8)
+    index = FeatureIndex()
+    index.add(1, photo_a, photo_a[:10])  # its mirror image holds 10 of the same descriptors
+    index.add(2, photo_b[:MIN_VOTES + 2])
+    index.add(3, photo_b[:MIN_VOTES - 1])  # too few votes to be shortlisted
+    query = np.concatenate([photo_a[:20], photo_b[:MIN_VOTES + 2]])
+    listing = _features(rng.random((len(query), 2)) * 600, np.zeros(len(query)), query)
+    found = shortlist(index, listing, None)
+    assert [(photo, mirrored) for photo, mirrored, _ in found][:3] == [(1, False), (1, True), (2, False)]
+    assert len(found) <= SHORTLIST and all(photo != 3 for photo, _, _ in found)
+    direct_votes = found[0][2]
+    assert len(direct_votes) == 20 and all(direct_votes[q] == q for q in range(20))  # the exact descriptor, not its twin
+    assert found[1][2] == {q: q for q in range(10)} and all(k < MIRROR_OFFSET for k in found[1][2].values())
+    assert shortlist(index, listing, {2}) == [(2, False, {20 + q: q for q in range(MIN_VOTES + 2)})]
+
+
+def test_distinct_places_count_cells_once():
+    points = np.array([[1, 1], [7, 7], [9, 1], [100, 300], [101, 301]], np.float32)
+    assert distinct_places(points, points) == 3
+    assert distinct_places(points, np.zeros_like(points)) == 1
+    assert FEATURE_SIDE == 640
