@@ -25,7 +25,7 @@ QUERY_GRID = 4  # the voting descriptors are spread over a 4 x 4 grid (spread_ke
 VOTE_DISTANCE = 64  # Hamming distance (of 256 bits) within which a descriptor votes for a photo
 NEIGHBOURS = 2
 MIN_VOTES = 4
-GATE_POINTS = 6  # distinct places among a candidate's votes that one similarity transform explains (see agreeing_votes)
+GATE_POINTS = 4  # distinct places among a candidate's votes that one similarity transform explains (see agreeing_votes)
 GATE_PIXELS = 8.0  # reprojection error (decoded pixels) for that test
 
 

@@ -5,20 +5,31 @@ from __future__ import annotations
 
 import io
 
+import cv2
 import numpy as np
 import pytest
 from PIL import Image
 
+from matching.evaluation.feature_evalset import ALTERATIONS, textured_scene
 from matching.photos.features.extract import (
     FEATURE_SIDE,
     Features,
+    decode_for_features,
     decode_trimmed,
     draft_size,
+    extract_features,
     uniform_bands,
 )
 from matching.photos.features.index import MIRROR_OFFSET, FeatureIndex
-from matching.photos.features.verify import ORIENTATION_DEGREES, consistent_orientation, distinct_places
+from matching.photos.features.verify import (
+    ORIENTATION_DEGREES,
+    RATIO,
+    consistent_orientation,
+    distinct_places,
+    ratio_matches,
+)
 from matching.photos.features.vote import MIN_VOTES, SHORTLIST, agreeing_votes, most_turned_alike, shortlist
+from synthetic.photos import encode
 
 
 @pytest.mark.parametrize(("size", "asked"), [
@@ -140,3 +151,29 @@ def test_distinct_places_count_cells_once():
     assert distinct_places(points, points) == 3
     assert distinct_places(points, np.zeros_like(points)) == 1
     assert FEATURE_SIDE == 640
+
+
+def _reference_ratio_matches(listing: np.ndarray, registered: np.ndarray) -> tuple[list[int], list[int]]:
+    """The ratio test as first written: OpenCV's brute-force knnMatch and a loop."""
+    best: dict[int, tuple[float, int]] = {}
+    for pair in cv2.BFMatcher(cv2.NORM_HAMMING).knnMatch(listing, registered, k=2):
+        if len(pair) == 2 and pair[0].distance < RATIO * pair[1].distance:
+            kept = best.get(pair[0].trainIdx)
+            if kept is None or pair[0].distance < kept[0]:
+                best[pair[0].trainIdx] = (pair[0].distance, pair[0].queryIdx)
+    return [q for _, q in best.values()], list(best)
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_ratio_matches_are_those_of_opencvs_brute_force_matcher(seed):
+    rng = np.random.default_rng(seed)
+    scene = extract_features(decode_for_features(encode(textured_scene(seed))))
+    copy = extract_features(decode_for_features(encode(ALTERATIONS["crop 25% left"](textured_scene(seed)))))
+    other = extract_features(decode_for_features(encode(textured_scene(seed + 50))))
+    noisy = scene.descriptors ^ np.packbits(rng.random((scene.count, 256)) < 0.1, axis=1)
+    repeated = np.repeat(scene.descriptors[:40], 3, axis=0)  # ties everywhere
+    for listing, registered in [(copy.descriptors, scene.descriptors), (other.descriptors, scene.descriptors),
+                                (noisy, scene.descriptors), (repeated, scene.descriptors[:60]),
+                                (scene.descriptors, repeated), (scene.descriptors[:5], scene.descriptors[:2])]:
+        query, train = ratio_matches(listing, registered)
+        assert (query.tolist(), train.tolist()) == _reference_ratio_matches(listing, registered)
