@@ -234,13 +234,19 @@ def find_feature_matches(db: Database, listing_id: str, exclude_listing_photo_id
         index = load_feature_indexes(db, candidate_categories)
     folder = data_dir(db)
     best: dict[tuple[int, int], FeatureMatch] = {}
+    loaded: dict[int, Features] = {}  # registered photos read for this listing's earlier photos
+
+    def registered_features(photo_ids) -> dict[int, Features]:
+        loaded.update(load_photo_features(db, [p for p in photo_ids if p not in loaded]))
+        return {p: loaded[p] for p in photo_ids if p in loaded}
+
     for listing_photo_id, position, path, width in rows:
         try:
             gray, trimmed, decoded_width = decode_trimmed(folder / path, f"listing photo {position}")
         except FeatureError:
             continue
         direct, mirror = extract_features(gray), cache(partial(mirror_features, gray))
-        verified_pairs = verify_candidates(index, direct, mirror, allowed, lambda ids: load_photo_features(db, ids))
+        verified_pairs = verify_candidates(index, direct, mirror, allowed, registered_features)
         photos = _photo_rows(db, [p for p, *_ in verified_pairs])
         for photo_id, mirrored, verified, target in verified_pairs:
             if photo_id not in photos:
