@@ -210,9 +210,10 @@ def extract_features(gray: np.ndarray) -> Features:
     if descriptors is None or not keypoints:
         return Features(np.zeros((0, 2), np.float32), np.zeros(0, np.float32),
                         np.zeros((0, DESCRIPTOR_BYTES), np.uint8), gray.shape[1], gray.shape[0], low_texture=True)
-    order = np.argsort([-kp.response for kp in keypoints], kind="stable")  # strongest first
-    points = np.array([keypoints[i].pt for i in order], dtype=np.float32)
-    angles = np.array([keypoints[i].angle for i in order], dtype=np.float32)
+    found = np.array([(kp.response, *kp.pt, kp.angle) for kp in keypoints], dtype=np.float64)  # one pass over them
+    order = np.argsort(-found[:, 0], kind="stable")  # strongest first
+    points = found[order, 1:3].astype(np.float32)
+    angles = found[order, 3].astype(np.float32)
     return Features(points, angles, np.ascontiguousarray(descriptors[order], dtype=np.uint8),
                     gray.shape[1], gray.shape[0], low_texture=low_texture)
 
