@@ -46,12 +46,13 @@ class IdentifierIndex:
         codes = encode_keys(keys)
         lengths = np.array([len(k) for k in keys], dtype=np.int64)
         self.exact = HashedIndex(hash_keys(codes), np.arange(len(keys)))
-        fuzzy = np.nonzero(lengths >= MIN_FUZZY_KEY)[0]
+        fuzzy = np.nonzero(lengths >= MIN_FUZZY_KEY)[0].astype(np.int32)
         hashes, owners = hash_deletions(codes[fuzzy])
-        self.one_edit = HashedIndex(hashes, fuzzy[owners])
-        partial = np.nonzero(lengths > MIN_PARTIAL)[0]
+        self.one_edit = HashedIndex(hashes, fuzzy[owners], consume=True)
+        del hashes, owners  # one index's build arrays freed before the next is built
+        partial = np.nonzero(lengths > MIN_PARTIAL)[0].astype(np.int32)
         hashes, owners = hash_tails(codes[partial], MIN_PARTIAL)
-        self.partial = HashedIndex(hashes, partial[owners])
+        self.partial = HashedIndex(hashes, partial[owners], consume=True)
 
     @classmethod
     def load(cls, db: Database, where: str = "", params: list | None = None) -> IdentifierIndex:
