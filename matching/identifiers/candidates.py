@@ -362,3 +362,9 @@ def listing_candidates(title: str | None, description: str | None, structured) -
             seen.setdefault("UK" + cand.tail, Candidate("UK" + cand.tail, "UK" + cand.tail, cand.listed,
                                                         cand.source, cand.kind, cand.tokens, cand.exact_only))
     return list(seen.values())
+
+
+def forget_tokens() -> None:
+    """Empty the remembered tokens and runs (a benchmark's cold start; results never depend on them)."""
+    _TOKEN_CACHE.clear()
+    _RUN_CACHE.clear()
