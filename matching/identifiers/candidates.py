@@ -333,6 +333,8 @@ def _stretches(run: list[tuple[str, str, bool]], source: str) -> list[Candidate]
 
 def structured_candidates(structured: str | list | None) -> list[Candidate]:
     """Candidates from the listing's structured identifiers (JSON list of {kind, value})."""
+    if not structured or structured == "[]":
+        return []
     if isinstance(structured, str):
         try:
             structured = json.loads(structured or "[]")

@@ -90,3 +90,28 @@ def test_the_texts_compared_hold_every_kind_of_candidate():
     assert {c.source for c in found} == {"title", "description", "structured"}
     assert any(c.exact_only for c in found) and any(c.tokens >= 6 for c in found)
     assert any(c.key.startswith("UK") and c.listed[:2] != "UK" for c in found)
+
+
+def test_the_index_and_its_lookups_are_those_of_the_previous_code():
+    """Built in place and searched in sorted order, the hashed indexes hold the same entries and
+    answer every lookup with the same (position, id) pairs in the same order."""
+    import numpy as np
+
+    from bench.previous import hashed_index as previous_index
+    from bench.previous import key_hashes as previous_hashes
+    from matching.identifiers import hashed_index, key_hashes
+
+    keys = make_keys(3000, seed=9) + ["AB", "A" * 40, "0000123456"]
+    codes = key_hashes.encode_keys(keys)
+    for make in ("hash_deletions", "hash_tails"):
+        args = (codes,) if make == "hash_deletions" else (codes, 6)
+        (now, now_owners), (before, before_owners) = getattr(key_hashes, make)(*args), getattr(previous_hashes, make)(*args)
+        assert np.array_equal(now, before) and np.array_equal(now_owners, before_owners)
+        index = hashed_index.HashedIndex(now.copy(), now_owners, consume=True)
+        old = previous_index.HashedIndex(before, before_owners)
+        assert np.array_equal(index.hashes, old.hashes) and np.array_equal(index.ids, old.ids)
+        rng = np.random.default_rng(3)
+        queries = np.concatenate([now[rng.integers(0, len(now), 4000)], rng.integers(-2**63, 2**63 - 1, 1000)])
+        rng.shuffle(queries)
+        for got, expected in zip(index.lookup_many(queries), old.lookup_many(queries), strict=True):
+            assert np.array_equal(got, expected)
