@@ -15,7 +15,6 @@ from __future__ import annotations
 import json
 import re
 import unicodedata
-from bisect import bisect_right
 from dataclasses import dataclass
 
 from registry.identifiers.rules import compact, matching_key
@@ -173,6 +172,7 @@ def text_candidates(text: str | None, source: str) -> list[Candidate]:
     if _GLUED_HINT.search(text):
         text = _GLUED_LABEL_FAST.sub(r"\1 ", text)
     spans = noise_spans(text)
+    spans_count, passed = len(spans), 0  # spans starting at or before the token (tokens come in order)
     found: list[Candidate] = []
     run: list[tuple[str, str, bool]] = []  # (as written, compact value, looks like noise or a word)
     run_digits = False  # the run holds a token with a digit that is no noise
@@ -190,7 +190,12 @@ def text_candidates(text: str | None, source: str) -> list[Candidate]:
                 found.extend(_run_candidates(run, source))
             found.extend(Candidate(key, tail, listed, source) for key, tail, listed in label[6])
             cut, rest, rest_value, rest_alpha, rest_at, rest_length, _ = label
-            noisy = bool(spans) and _covered_at(spans, match.start() + cut + rest_at, rest_length)
+            noisy = False
+            if spans_count:  # the rest lies inside the last noise span that starts at or before it
+                at = match.start() + cut + rest_at
+                while passed < spans_count and spans[passed][0] <= at:
+                    passed += 1
+                noisy = passed > 0 and at + rest_length <= spans[passed - 1][1]
             run, run_digits, pending = [(rest, rest_value, noisy)], not noisy and not rest_alpha, None
             after_label = False
             continue
@@ -203,7 +208,12 @@ def text_candidates(text: str | None, source: str) -> list[Candidate]:
                 else:
                     run.append(pending)
                 pending = None
-            noisy = bool(spans) and _covered_at(spans, match.start() + core_at, core_length)
+            noisy = False
+            if spans_count:
+                at = match.start() + core_at
+                while passed < spans_count and spans[passed][0] <= at:
+                    passed += 1
+                noisy = passed > 0 and at + core_length <= spans[passed - 1][1]
             run.append((token, value, noisy))
             run_digits = run_digits or (not noisy and not value_alpha)
             after_label = False
@@ -214,7 +224,8 @@ def text_candidates(text: str | None, source: str) -> list[Candidate]:
             continue
         if run:
             found.extend(_run_candidates(run, source))
-        run, run_digits, pending = [], False, None
+            run = []
+        run_digits, pending = False, None
         after_label = label_word
     if run:
         found.extend(_run_candidates(run, source))
@@ -232,7 +243,11 @@ def _token_info(token: str) -> tuple:
     of the token without its punctuation, label, word-like group's value or None, is a label word).
     `label` is None unless the token starts with a label glued on that starts a serial; then
     (cut, rest, rest's value, rest is all letters, rest's core start and length, the single-token
-    candidates of the token whole and after each shorter label as (key, tail, listed))."""
+    candidates of the token whole and after each shorter label as (key, tail, listed)).
+    A number (ASCII digits only, most often new: prices, phones, references) is read directly and
+    not remembered."""
+    if token.isdigit() and token.isascii():
+        return token if len(token) <= MAX_KEY else None, False, 0, len(token), None, None, False
     if token.strip(_SEPARATOR_ONLY) == "":
         info: tuple = _SKIP
     else:
@@ -265,13 +280,6 @@ def _core(token: str) -> tuple[int, int]:
     """Where the token's core (its punctuation at either end aside) starts in it, and its length."""
     core = token.strip(_PUNCTUATION)
     return (token.find(core[:1]) if core else 0), len(core)
-
-
-def _covered_at(spans: list[tuple[int, int]], start: int, length: int) -> bool:
-    """True when the text from `start`, `length` characters long, lies inside one noise span:
-    a price, a phone number, a date, ..."""
-    i = bisect_right(spans, (start, 1 << 62)) - 1
-    return i >= 0 and spans[i][0] <= start and start + length <= spans[i][1]
 
 
 def _word_group(token: str) -> bool:
