@@ -75,11 +75,10 @@ class IdentifierIndex:
             exact_keys[flat[p][0]].add(flat[p][1].key)
         self._collect(results, flat, exact_pairs, "exact")
 
-        def overlaps_exact(n: int, key: str) -> bool:
-            return any(key in k or k in key for k in exact_keys.get(n, ()))
-
-        fuzzy = [(n, c) for n, c in flat if len(c.key) >= MIN_FUZZY_KEY - 1 and not c.exact_only
-                 and not overlaps_exact(n, c.key)]
+        # searched further: not exact-only, and not inside or around a key the listing names exactly
+        further = [(n, c) for n, c in flat if not c.exact_only and not (
+            n in exact_keys and any(c.key in k or k in c.key for k in exact_keys[n]))]
+        fuzzy = [(n, c) for n, c in further if len(c.key) >= MIN_FUZZY_KEY - 1]
         hashes, owners = hash_deletions(encode_keys([c.key for _, c in fuzzy]))
         pos, idx = self.one_edit.lookup_many(hashes)
         pos = owners[pos]
@@ -93,7 +92,7 @@ class IdentifierIndex:
                 pairs.append((j, i))
         self._collect(results, fuzzy, pairs, "one_edit")
 
-        partial = [(n, c) for n, c in flat if not c.exact_only and not overlaps_exact(n, c.key) and len(c.tail) >= MIN_PARTIAL]
+        partial = [(n, c) for n, c in further if len(c.tail) >= MIN_PARTIAL]
         pos, idx = self.partial.lookup_many(hash_keys([c.tail for _, c in partial]))
         pairs = [(p, i) for p, i in zip(pos.tolist(), idx.tolist(), strict=True)
                  if len(self.keys[i]) > len(partial[p][1].tail) and self.keys[i].endswith(partial[p][1].tail)]
