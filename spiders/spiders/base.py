@@ -111,7 +111,8 @@ class ListingSpider(scrapy.Spider):
         `farmwatch_whole` asks for it whole; the callback then receives the 304 (see not_modified)."""
         meta = {"farmwatch_role": role, **kwargs.pop("meta", {})}
         url = clean_url(url)
-        known = self.validators.get(url) if role != "index" and not meta.get("farmwatch_whole") else None
+        known = (self.validators.get(url) if role != "index" and not meta.get("farmwatch_whole")
+                 and self.source.render != "browser" else None)  # Chromium answers a navigation itself
         sent = request_headers(known.etag, known.last_modified) if known else {}
         if sent:
             meta.update(farmwatch_sent=sent, handle_httpstatus_list=[304])
@@ -197,6 +198,9 @@ class ListingSpider(scrapy.Spider):
             self.run.index_failed = True
         self.run.ledger.page(request.url, "failed", kind, reason=reason, status=status, start=start)
         self.run.record_error(request.url, reason, failed_listing=role != "index")
+        known = self.validators.get(clean_url(request.url))
+        if known and role != "index":  # its listing may be stored under its canonical address
+            self.run.failed_ids.add(known.listing_id)
 
     def count_page(self, response) -> bool:
         """Count a fetched page; False for one that is not text (an image or a PDF where a page was expected)."""
