@@ -86,6 +86,7 @@ class ListingSpider(scrapy.Spider):
         self.source = source_config
         self.site = Site(source_config.start_urls)
         self.settled: set[str] = set()  # listing pages accounted unchanged without being read in this crawl
+        self.asked: set[str] = set()  # known listing pages requested in this crawl (conditionally or whole)
 
     @property
     def run(self):
@@ -114,6 +115,8 @@ class ListingSpider(scrapy.Spider):
         known = (self.validators.get(url) if role != "index" and not meta.get("farmwatch_whole")
                  and self.source.render != "browser" else None)  # Chromium answers a navigation itself
         sent = request_headers(known.etag, known.last_modified) if known else {}
+        if known:
+            self.asked.add(url)  # its answer accounts for it: a sitemap read later does not
         if sent:
             meta.update(farmwatch_sent=sent, handle_httpstatus_list=[304])
             kwargs["headers"] = {**kwargs.get("headers", {}), **sent}
@@ -131,6 +134,8 @@ class ListingSpider(scrapy.Spider):
         known = self.validators.get(url)
         why = believe_304(request.meta.get("farmwatch_sent") or {}, response)
         self.run.count("pages")
+        if url in self.settled:
+            return
         if why is None and known is not None:
             self.settle_unchanged(url, known, status=304)
             yield from self.follow_known(known)

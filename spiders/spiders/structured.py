@@ -79,12 +79,14 @@ class StructuredSpider(ListingSpider):
             if not self.in_domain(url):
                 self.crawler.stats.inc_value("farmwatch/offsite_links")
                 continue
-            known = self.validators.get(clean_url(url)) if role == "listing" else None
-            if known and clean_url(url) not in self.settled and lastmod_spares(lastmod, known.verified_at):
-                self.settle_unchanged(clean_url(url), known, status=None,
+            address = clean_url(url)
+            known = self.validators.get(address) if role == "listing" else None
+            fresh = known and address not in self.settled and address not in self.asked
+            if fresh and lastmod_spares(lastmod, known.verified_at):
+                self.settle_unchanged(address, known, status=None,
                                       reason=f"sitemap lastmod {lastmod} not after our last check {known.verified_at}")
                 yield from self.follow_known(known)
-            elif clean_url(url) not in self.settled:
+            elif address not in self.settled:
                 yield self.request(url, self.parse, role=role)
 
     def follow_feed(self, response):
