@@ -90,4 +90,5 @@ def test_two_workers_share_one_crawl_without_duplicates(tmp_path, redis_url):
         connect(tmp_path / "single.db").execute("select count(*) from listing_photos where sha256 is not null").fetchone()[0]
     assert db.execute("select count(*) from listings where removed_at is not null").fetchone()[0] == 0
     client = redis.Redis.from_url(redis_url)
-    assert client.scard(f"farmwatch:{source.name}:dupefilter") >= single["pages"]
+    # every page passed the shared duplicate filter but the sitemap, a start page no page links to
+    assert client.scard(f"farmwatch:{source.name}:dupefilter") >= single["pages"] - 1
