@@ -14,8 +14,11 @@ $(UV):
 	$(PYTHON) -m venv .tools
 	.tools/bin/pip install --quiet --disable-pip-version-check uv==$(UV_VERSION)
 
+# Byte-code is compiled at install: with PYTHONDONTWRITEBYTECODE set (as on many CI and container
+# machines) every crawl, match and benchmark process would otherwise compile Scrapy, Twisted and the
+# rest again on import, seconds a process.
 $(STAMP): $(UV) pyproject.toml uv.lock
-	UV_PROJECT_ENVIRONMENT=$(VENV) $(UV) sync --frozen --all-extras --quiet
+	UV_PROJECT_ENVIRONMENT=$(VENV) $(UV) sync --frozen --all-extras --quiet --compile-bytecode
 	touch $(STAMP)
 
 demo: $(STAMP)
