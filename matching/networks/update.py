@@ -11,6 +11,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
+from typing import NamedTuple
 
 import numpy as np
 from sqlite_utils import Database
@@ -29,6 +30,15 @@ from matching.networks.links import Link, photo_links, shared_value_links, text_
 from matching.networks.store import write_networks
 from matching.networks.text import phrases, texts
 from registry.db import utcnow
+
+
+class Evidence(NamedTuple):
+    """What the grouping reads of a stored link: the strongest weight per pair of sellers and kind."""
+
+    seller_a: int
+    seller_b: int
+    kind: str
+    weight: float
 
 
 @dataclass
@@ -143,8 +153,9 @@ def update_networks(db: Database, *, rebuild: bool = False,
             db.execute("update listings set networked_at = null")
     pending = _pending(db)
     report.listings = len(pending)
+    touched: set[int] = set()
     if pending:
-        _, report.sellers_new = assign_sellers(
+        touched, report.sellers_new = assign_sellers(
             db, pending, now, (lambda d, t: progress("sellers", d, t)) if progress else None)
         db.execute("create temp table if not exists pending_listings (id text primary key)")
         db.execute("delete from pending_listings")
@@ -160,19 +171,27 @@ def update_networks(db: Database, *, rebuild: bool = False,
         text_links = update_texts(db, pending, rebuild)
         with db.atomic():
             if values:
+                db.execute("create temp table if not exists dropped_values (kind text, value text)")
+                db.execute("delete from dropped_values")
+                db.conn.executemany("insert into dropped_values values (?, ?)", values)
+                touched.update(s for pair in db.execute(
+                    "select seller_a, seller_b from seller_links where (kind, value) in "
+                    "(select kind, value from dropped_values)") for s in pair)
                 db.conn.executemany("delete from seller_links where kind = ? and value = ?", values)
             _store_links(db, value_links + photos + text_links, now)
+            touched.update(s for k in value_links + photos + text_links for s in (k.seller_a, k.seller_b))
             db.conn.executemany("update listings set networked_at = ? where id = ?", [(now, p) for p in pending])
         for link in value_links + photos + text_links:
             report.links[link.kind] = report.links.get(link.kind, 0) + 1
     if progress:
         progress("networks", 0, 1)
-    links = [Link(*row) for row in db.execute(
-        "select seller_a, seller_b, kind, value, detail, weight, listing_a, listing_b from seller_links")]
+    links = [Evidence(*row) for row in db.execute(
+        "select seller_a, seller_b, kind, max(weight) from seller_links group by seller_a, seller_b, kind")]
     counts = dict(db.execute("select id, listings from sellers").fetchall())
     decisions = decisions_in_force(db)
+    touched.update(s for pair in decisions for s in pair)
     groups = group_sellers(counts, apply_decisions(links, decisions), counts)
-    previous = write_networks(db, groups, now, analyst_pairs(decisions, groups))
+    previous = write_networks(db, groups, now, analyst_pairs(decisions, groups), None if rebuild else touched)
     write_near_misses(db, near_misses(links, groups, counts, decisions))
     current = {min(g): g for g in groups if len(g) > 1}
     report.networks = len(current)
