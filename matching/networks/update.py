@@ -71,6 +71,16 @@ def _store_links(db: Database, links: list[Link], now: str) -> None:
         [(k.seller_a, k.seller_b, k.kind, k.value, k.detail, k.weight, k.listing_a, k.listing_b, now) for k in links])
 
 
+def _cut_texts(db: Database, listing_ids: list[str]) -> list[tuple[str, int, list[str], list[bytes]]]:
+    """(listing id, seller id, phrases, phrase keys) of these listings' adverts (title and description)."""
+    out = []
+    for lid, sid, text in db.execute(f"select id, seller_id, coalesce(title, '') || char(10) || coalesce(description, '') "
+                                     f"from listings where id in ({','.join('?' * len(listing_ids))})", listing_ids):
+        parts = texts.phrases(text)
+        out.append((lid, sid, parts, [texts.phrase_key(p) for p in parts]))
+    return out
+
+
 def update_texts(db: Database, listing_ids: list[str], rebuild: bool = False) -> list[Link]:
     """Signatures of these listings' own text (boilerplate: phrases counted over every listing, kept
     between runs in `matching.networks.text.phrases`), then their near-identical-text links against every
@@ -78,22 +88,19 @@ def update_texts(db: Database, listing_ids: list[str], rebuild: bool = False) ->
     if rebuild:
         phrases.rebuild(db, ((sid, f"{title or ''}\n{description or ''}")
                              for sid, title, description in db.execute("select seller_id, title, description from listings")))
-    else:
+    held = []  # a night's adverts cut into phrases once (a rebuild cuts each batch again, not to hold them all)
+    if not rebuild:
         for start in range(0, len(listing_ids), BATCH):
-            part = listing_ids[start:start + BATCH]
-            phrases.add(db, db.execute(f"select seller_id, coalesce(title, '') || char(10) || coalesce(description, '') "
-                                       f"from listings where id in ({','.join('?' * len(part))})", part).fetchall())
+            rows = _cut_texts(db, listing_ids[start:start + BATCH])
+            phrases.add_keys(db, {(key, sid) for _, sid, _, keys in rows for key in keys})
+            held.append(rows)
     wanted = set(listing_ids)
-    for start in range(0, len(listing_ids), BATCH):
-        part = listing_ids[start:start + BATCH]
-        marks = ",".join("?" * len(part))
-        rows = db.execute(f"select id, seller_id, title, description from listings where id in ({marks})", part)
-        rows = rows.fetchall()
-        phrase_sellers = phrases.lookup(db, (texts.phrase_key(p) for _, _, title, description in rows
-                                             for p in texts.phrases(f"{title or ''}\n{description or ''}")))
+    for n, start in enumerate(range(0, len(listing_ids), BATCH)):
+        rows = held[n] if held else _cut_texts(db, listing_ids[start:start + BATCH])
+        phrase_sellers = phrases.lookup(db, (key for *_, keys in rows for key in keys))
         stored = []
-        for lid, sid, title, description in rows:
-            shingles = texts.own_shingles(f"{title or ''}\n{description or ''}", phrase_sellers)
+        for lid, sid, parts, keys in rows:
+            shingles = texts.own_shingles_of(parts, keys, phrase_sellers)
             sig = texts.signature(shingles)
             stored.append((lid, sid, len(shingles), texts.to_blob(sig) if sig is not None else None))
         with db.atomic():
