@@ -167,24 +167,24 @@ def update_networks(db: Database, *, rebuild: bool = False,
         db.execute("create temp table if not exists pending_listings (id text primary key)")
         db.execute("delete from pending_listings")
         db.conn.executemany("insert into pending_listings values (?)", [(p,) for p in pending])
-        values = None if rebuild else [tuple(r) for r in db.execute(
-            "select distinct kind, value from listing_signals where listing_id in (select id from pending_listings)")]
-        value_links, report.common_values = shared_value_links(db, values)
-        photos, report.stock_photos, stock_hashes = photo_links(db, None if rebuild else set(pending))
+        if not rebuild:  # the values the night's listings show: only their links are made again
+            db.execute("create temp table if not exists night_values (kind text, value text, primary key (kind, value))")
+            db.execute("delete from night_values")
+            db.execute("insert into night_values select distinct kind, value from listing_signals "
+                       "where listing_id in (select id from pending_listings)")
+        value_links, report.common_values = shared_value_links(db, None if rebuild else "night_values")
+        photos, report.stock_photos, stock_hashes = photo_links(db, None if rebuild else "pending_listings")
         busy = [sid for sid, n in db.execute("select id, listings from sellers") if n >= DEALER_LISTINGS]
         known = {(k.seller_a, k.seller_b) for k in photos}
         photos += [k for k in crop_links(db, None if rebuild else set(pending), stock_photo_ids(db, stock_hashes), busy)
                    if (k.seller_a, k.seller_b) not in known]
         text_links = update_texts(db, pending, rebuild)
         with db.atomic():
-            if values:
-                db.execute("create temp table if not exists dropped_values (kind text, value text)")
-                db.execute("delete from dropped_values")
-                db.conn.executemany("insert into dropped_values values (?, ?)", values)
-                touched.update(s for pair in db.execute(
-                    "select seller_a, seller_b from seller_links where (kind, value) in "
-                    "(select kind, value from dropped_values)") for s in pair)
-                db.conn.executemany("delete from seller_links where kind = ? and value = ?", values)
+            if not rebuild:
+                night = "(kind, value) in (select kind, value from night_values)"
+                touched.update(s for pair in db.execute(f"select seller_a, seller_b from seller_links where {night}")
+                               for s in pair)
+                db.execute(f"delete from seller_links where {night}")
             _store_links(db, value_links + photos + text_links, now)
             touched.update(s for k in value_links + photos + text_links for s in (k.seller_a, k.seller_b))
             db.conn.executemany("update listings set networked_at = ? where id = ?", [(now, p) for p in pending])
