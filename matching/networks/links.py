@@ -230,7 +230,7 @@ def photo_links(db: Database, listing_ids: set[str] | str | None = None) -> tupl
 
 def hex_hashes(values: list[str]) -> np.ndarray:
     """Stored 16-digit hex hashes to uint64 in one pass (an empty or missing hash becomes 0)."""
-    if all(len(v) == 16 for v in values):
+    if (np.fromiter(map(len, values), dtype=np.int64, count=len(values)) == 16).all():
         return np.frombuffer(bytes.fromhex("".join(values)), dtype=">u8").astype(np.uint64)
     return parse_hex(values)
 
