@@ -117,7 +117,7 @@ def refresh_sellers(db: Database, seller_ids: list[int], now: str) -> None:
         contacts: dict[int, dict[str, list[str]]] = {sid: {"phone": [], "email": []} for sid in part}
         for sid, kind, value in db.execute(
                 f"select distinct seller_id, kind, value from listing_signals where seller_id in ({marks}) "
-                "and kind in ('phone', 'email') order by seller_id, kind, value", part):
+                "and +kind in ('phone', 'email') order by seller_id, kind, value", part):  # by seller, not by kind
             contacts[sid][kind].append(value)
         with db.atomic():
             for sid in part:
