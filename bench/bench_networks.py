@@ -9,7 +9,8 @@ stock pictures in many adverts and operations of three to six handles reusing nu
 Timed: `update_networks(rebuild=True)` and the following incremental run (wall clock, and the process's
 CPU time, which a machine shared with other work inflates less) with the load average; peak memory of the
 process. With `NETWORKS_OLD_SOURCE=/path/to/an/older/checkout` the same night also runs, on a copy of the
-database, by that checkout's `matching` package, and the ratio of CPU times is printed.
+database, by this checkout's and by that checkout's `matching` package, each in a fresh process, and the
+ratio of CPU times is printed.
 """
 
 from __future__ import annotations
@@ -104,7 +105,7 @@ def populate(db, world: World, sellers: list[dict], listings: int, now: str) -> 
 
 
 OLD_SOURCE = "NETWORKS_OLD_SOURCE"  # a checkout whose `matching` package is the path to compare against
-_OLD_NIGHT = """
+_NIGHT = """
 import sys, time
 sys.path.insert(0, sys.argv[1])
 from matching.networks.update import update_networks
@@ -120,11 +121,14 @@ def _load() -> str:
     return "load " + " ".join(f"{x:.1f}" for x in os.getloadavg())
 
 
-def old_night(source: str, snapshot: Path) -> tuple[float, float]:
-    """(wall s, CPU s) of the night run by the `matching` package of another checkout, in a subprocess, on a
-    copy of the same database."""
-    out = subprocess.run([sys.executable, "-c", _OLD_NIGHT, source, str(snapshot)], check=True, capture_output=True,
+def night_in(source: str, snapshot: Path) -> tuple[float, float]:
+    """(wall s, CPU s) of the night run by the `matching` package of checkout `source`, in a fresh process (as
+    cron runs it, no cache warmed by the build), on a copy of the database before the night."""
+    copy = snapshot.with_name(f"night-{abs(hash(source))}.db")
+    shutil.copy(snapshot, copy)
+    out = subprocess.run([sys.executable, "-c", _NIGHT, source, str(copy)], check=True, capture_output=True,
                          text=True, cwd=Path(__file__).resolve().parent.parent).stdout.split()
+    copy.unlink()
     return float(out[-2]), float(out[-1])
 
 
@@ -158,9 +162,11 @@ def main(quick: bool = False) -> None:
         print(f"night: {nightly:.1f} s ({night_cpu:.1f} s of CPU) for {report.listings:,} new listings "
               f"(target < {TARGET_NIGHT_S / scale:.1f} s; {_load()}); {report.networks_new:,} new networks")
         if old:
-            old_wall, old_cpu = old_night(old, snapshot)
-            print(f"night by {old}: {old_wall:.1f} s ({old_cpu:.1f} s of CPU); this code's CPU is "
-                  f"{night_cpu / old_cpu:.2f} of it ({_load()})")
+            here = str(Path(__file__).resolve().parent.parent)
+            new_wall, new_cpu = night_in(here, snapshot)
+            old_wall, old_cpu = night_in(old, snapshot)
+            print(f"night in fresh processes, back to back: this code {new_wall:.1f} s ({new_cpu:.1f} s of CPU), "
+                  f"{old}: {old_wall:.1f} s ({old_cpu:.1f} s of CPU); CPU ratio {new_cpu / old_cpu:.2f} ({_load()})")
         peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 2**20
         print(f"peak memory: {peak:.2f} GB (target < {TARGET_PEAK_GB:.0f} GB)")
         db.close()
