@@ -62,9 +62,8 @@ def write_networks(db: Database, groups: list[set[int]], now: str, analyst: dict
         dirty |= {nid for nid, n in db.execute("select id, sellers from networks") if n != sizes.get(nid)}
         last_run = db.execute("select max(updated_at) from networks").fetchone()[0]
         if last_run:
-            dirty |= {target[sid] for (sid,) in db.execute(
-                "select distinct seller_id from listings where last_seen_at > ? and seller_id is not null", [last_run])
-                      if sid in target}
+            dirty |= {target[sid] for (sid,) in db.execute(  # by the index listings_last_seen
+                "select seller_id from listings where last_seen_at > ?", [last_run]) if sid in target}
     created = dict(db.execute("select id, created_at from networks").fetchall())
     with db.atomic():
         db.conn.executemany("update sellers set network_id = ? where id = ?", assignment)

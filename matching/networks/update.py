@@ -58,6 +58,7 @@ class NetworkReport:
 
 
 def _pending(db: Database) -> list[str]:
+    """Listings new or changed since the run last read them (the partial index `listings_to_network`)."""
     return [r[0] for r in db.execute(
         "select id from listings where networked_at is null or networked_at < changed_at or seller_id is null")]
 
