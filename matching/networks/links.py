@@ -164,36 +164,26 @@ def photo_links(db: Database, listing_ids: set[str] | str | None = None) -> tupl
     a stock picture in a hundred thousand adverts costs one search. Also returns how many distinct
     pictures were judged stock, and their pHashes (uint64), for the local-feature stage to leave out."""
     if isinstance(listing_ids, str):
-        flag = f"p.listing_id in (select id from {listing_ids})"
-    elif listing_ids is None:
-        flag = "1"
-    else:
-        db.execute("create temp table if not exists photo_queries (id text primary key)")
-        db.execute("delete from photo_queries")
-        db.conn.executemany("insert or ignore into photo_queries values (?)", [(lid,) for lid in listing_ids])
-        flag = "p.listing_id in (select id from photo_queries)"
+        listing_ids = {lid for (lid,) in db.execute(f"select id from {listing_ids}")}
     rows = db.execute(
-        f"select p.id, l.rowid, l.seller_id, p.phash, coalesce(p.dhash, ''), {flag} from listing_photos p "
+        "select p.listing_id, l.seller_id, p.phash, p.dhash from listing_photos p "
         "join listings l on l.id = p.listing_id where p.phash is not null and l.seller_id is not null").fetchall()
     if not rows:
         return [], 0, np.zeros(0, np.uint64)
-    photo_id, listing, seller, phashes, dhashes, asked = (list(c) for c in zip(*rows, strict=True))
-    del rows
-    photo_id, listing = np.array(photo_id, dtype=np.int64), np.array(listing, dtype=np.int64)
-    seller = np.array(seller, dtype=np.int64)
-    dhash = hex_hashes(dhashes)
-    unique, inverse = np.unique(hex_hashes(phashes), return_inverse=True)
-    del phashes, dhashes
+    listing = [r[0] for r in rows]
+    seller = np.array([r[1] for r in rows], dtype=np.int64)
+    dhash = hex_hashes([r[3] or "" for r in rows])
+    unique, inverse = np.unique(hex_hashes([r[2] for r in rows]), return_inverse=True)
     order = np.argsort(inverse, kind="stable")
     bounds = np.searchsorted(inverse[order], np.arange(len(unique) + 1))
     members = lambda u: order[bounds[u]:bounds[u + 1]]  # noqa: E731
     pairs = np.unique(np.stack([inverse, seller]), axis=1)
     sellers_per_hash = np.bincount(pairs[0], minlength=len(unique))
     busy = sellers_per_hash > STOCK_PHOTO_LISTINGS
-    queries = np.unique(inverse[np.array(asked, dtype=bool)])
+    queries = np.arange(len(unique)) if listing_ids is None else np.unique(
+        inverse[[i for i, lid in enumerate(listing) if lid in listing_ids]])
     queries = queries[~busy[queries]]
-    found: dict[tuple[int, int], tuple[int, int, int, int, int]] = {}
-    stock = int(busy.sum())
+    links, stock = {}, int(busy.sum())
     judged = set(np.flatnonzero(busy).tolist())
     if not len(queries):
         return [], stock, unique[busy]
@@ -210,9 +200,9 @@ def photo_links(db: Database, listing_ids: set[str] | str | None = None) -> tupl
         own = members(u)
         cluster = np.concatenate([members(v) for v in near])
         cluster = cluster[np.bitwise_count(dhash[cluster] ^ dhash[own[0]]) <= PHOTO_DHASH]
-        by_seller: dict[int, set[int]] = defaultdict(set)
+        by_seller: dict[int, set[str]] = defaultdict(set)
         for i in cluster.tolist():
-            by_seller[int(seller[i])].add(int(listing[i]))
+            by_seller[int(seller[i])].add(listing[i])
         if len(by_seller) - 1 >= STOCK_PHOTO_LISTINGS or max(len(v) for v in by_seller.values()) >= STOCK_SAME_SELLER:
             stock += 1
             judged.update([u, *near])
@@ -222,10 +212,12 @@ def photo_links(db: Database, listing_ids: set[str] | str | None = None) -> tupl
                 if seller[i] == seller[j]:
                     continue
                 bits = int(np.bitwise_count(unique[inverse[i]] ^ unique[inverse[j]]))
-                key = (int(min(seller[i], seller[j])), int(max(seller[i], seller[j])))
-                if key not in found:
-                    found[key] = (int(seller[i]), int(seller[j]), int(photo_id[i]), int(photo_id[j]), bits)
-    return _photo_links(db, found), stock, unique[sorted(judged)]
+                same = "identical" if bits == 0 else f"{bits} bit{'s' if bits > 1 else ''} apart by perceptual hash"
+                link = make_link(int(seller[i]), int(seller[j]), "photo", "",
+                                 f"the same photo in both sellers' adverts ({same})", WEIGHTS["photo"],
+                                 listing[i], listing[j])
+                links.setdefault((link.seller_a, link.seller_b), link)
+    return list(links.values()), stock, unique[sorted(judged)]
 
 
 def hex_hashes(values: list[str]) -> np.ndarray:
@@ -233,22 +225,6 @@ def hex_hashes(values: list[str]) -> np.ndarray:
     if (np.fromiter(map(len, values), dtype=np.int64, count=len(values)) == 16).all():
         return np.frombuffer(bytes.fromhex("".join(values)), dtype=">u8").astype(np.uint64)
     return parse_hex(values)
-
-
-def _photo_links(db: Database, found: dict[tuple[int, int], tuple[int, int, int, int, int]]) -> list[Link]:
-    """Photo links from (seller, other seller, photo id, other photo id, pHash bits apart) per seller pair."""
-    photos = sorted({p for *_, a, b, _ in found.values() for p in (a, b)})
-    listing: dict[int, str] = {}
-    for start in range(0, len(photos), 900):
-        part = photos[start:start + 900]
-        listing.update(db.execute(f"select id, listing_id from listing_photos where id in ({','.join('?' * len(part))})",
-                                  part).fetchall())
-    links = []
-    for a, b, photo_a, photo_b, bits in found.values():
-        same = "identical" if bits == 0 else f"{bits} bit{'s' if bits > 1 else ''} apart by perceptual hash"
-        links.append(make_link(a, b, "photo", "", f"the same photo in both sellers' adverts ({same})", WEIGHTS["photo"],
-                               listing[photo_a], listing[photo_b]))
-    return links
 
 
 TEXT_STRONG = (0.6, 15)  # containment and shared shingles of near-identical own text: joins alone
