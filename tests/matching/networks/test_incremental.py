@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from bench.network_data import write_marketplace
+from datasette_config.officer.network_decisions import record_network_decision
 from matching.networks.update import update_networks
 from registry.imports.files import import_listings
 
@@ -27,6 +28,17 @@ def _state(db) -> dict:
     }
 
 
+def _decide(db) -> None:
+    """An officer rejects one linked pair and joins two sellers no evidence links (decisions must hold in a
+    night as in a rebuild)."""
+    linked = db.execute("select seller_a, seller_b from seller_links order by seller_a, seller_b limit 1").fetchone()
+    alone = [sid for (sid,) in db.execute(
+        "select id from sellers where network_id in (select id from networks where sellers = 1) order by id limit 2")]
+    with db.atomic():
+        record_network_decision(db.conn, linked[0], linked[1], "reject", "two honest neighbours", "officer1")
+        record_network_decision(db.conn, alone[0], alone[1], "join", "same yard seen on a visit", "officer1")
+
+
 @pytest.mark.parametrize("seed", [2, 5])
 def test_a_night_added_to_a_build_equals_a_rebuild(db, tmp_path, seed):
     listings = write_marketplace(tmp_path / "market", seed=seed, operations=5, dealers=2, private=50)
@@ -37,6 +49,7 @@ def test_a_night_added_to_a_build_equals_a_rebuild(db, tmp_path, seed):
     night.write_text("\n".join(lines[cut:]) + "\n")
     import_listings(db, first)
     update_networks(db)
+    _decide(db)
     import_listings(db, night)
     report = update_networks(db)
     assert report.listings == len(lines) - cut
