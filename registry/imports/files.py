@@ -133,6 +133,22 @@ def _load_photo(base: Path, ref) -> tuple[str, bytes | None, str | None]:
         return name, None, f"photo {name}: cannot be read ({exc.strerror or exc})"
 
 
+def _good_rows(report: ImportReport, rows, total: int, progress: Callable[[int, int], None] | None,
+               where_of: Callable[[int], str]) -> Iterator[tuple[str, dict]]:
+    """Each readable (where, record) of `rows` ((number, record, error) triples), counting every row in
+    `report` and reporting progress; a row that could not be read is counted rejected with its error."""
+    for number, record, error in rows:
+        report.rows += 1
+        if progress:
+            progress(report.rows, total)
+        where = where_of(number)
+        if error:
+            report.rejected += 1
+            report.errors.append(f"{where}: {error}")
+            continue
+        yield where, record
+
+
 def import_items(db: Database, path: Path | str, progress: Callable[[int, int], None] | None = None,
                  sheet: str | None = None) -> ImportReport:
     """Load an item registration file (CSV, JSON lines or an .xlsx workbook's sheet, `sheet` or the
@@ -141,15 +157,7 @@ def import_items(db: Database, path: Path | str, progress: Callable[[int, int], 
     records, total, file_warnings, unit = iter_item_records(path, sheet)
     report = ImportReport(str(path))
     base = path.resolve().parent
-    for number, record, error in records:
-        report.rows += 1
-        if progress:
-            progress(report.rows, total)
-        where = f"{unit} {number}"
-        if error:
-            report.rejected += 1
-            report.errors.append(f"{where}: {error}")
-            continue
+    for where, record in _good_rows(report, records, total, progress, lambda number: f"{unit} {number}"):
         report.warnings.extend(f"{where}: {note}" for note in shortened_fields(record))
         item, errors = validate_item(record)
         if errors:
@@ -192,15 +200,7 @@ def import_listings(db: Database, path: Path | str, progress: Callable[[int, int
     total = len(rows)
     report = ImportReport(str(path))
     base = path.resolve().parent
-    for number, record, error in rows:
-        report.rows += 1
-        if progress:
-            progress(report.rows, total)
-        where = f"{path.name} line {number}"
-        if error:
-            report.rejected += 1
-            report.errors.append(f"{where}: {error}")
-            continue
+    for where, record in _good_rows(report, rows, total, progress, lambda number: f"{path.name} line {number}"):
         try:
             row = clean_listing(record)
         except ListingError as exc:

@@ -9,14 +9,13 @@ import json
 
 from datasette.utils.asgi import Forbidden, Response
 
-from datasette_config.access_log import log_access, owner_contact
 from datasette_config.csv_safety import csv_text
 from datasette_config.officer.case_file import build_case_file, crawl_runs
 from datasette_config.officer.export import case_record, case_rows
-from datasette_config.officer.queries.match import load_match
 from datasette_config.officer.snapshot import render_with_photos
 from datasette_config.officer.thumbs import thumbnail_path
-from datasette_config.toolkit import is_officer, not_found, read, require_officer, role_of, write
+from datasette_config.officer.views.match import officer_match
+from datasette_config.toolkit import is_officer, not_found, read, require_officer, role_of
 from registry.db import inside
 from registry.listings.versions import kept_photo_path
 
@@ -122,20 +121,12 @@ async def _with_saved_photos(datasette, listing_id: str, html: bytes, page_url: 
 
 async def export_match(request, datasette):
     """The match with its evidence for a case file, as JSON or CSV; logged, since it carries owner contact."""
-    actor = require_officer(request)
-    match_id, fmt = request.url_vars["match_id"], request.url_vars["fmt"]
-    match = await read(datasette, lambda conn: load_match(conn, match_id))
-    if match is None:
-        return not_found(f"No match {match_id}")
-    owner_id = match["item"]["owner_id"] if match["item"] else None
-
-    def contact_and_log(conn):
-        contact = owner_contact(conn, owner_id)
-        log_access(conn, actor, f"export_{fmt}", f"match:{match_id}", owner_id=owner_id, path=request.path)
-        return contact
-
-    owner = await write(datasette, contact_and_log)
-    record = case_record(match, owner, exported_by=actor["id"])
+    fmt = request.url_vars["fmt"]
+    opened = await officer_match(request, datasette, f"export_{fmt}")
+    if isinstance(opened, Response):
+        return opened
+    match_id, actor = opened.match_id, opened.actor
+    record = case_record(opened.match, opened.owner, exported_by=actor["id"])
     disposition = f'attachment; filename="farmwatch-match-{match_id}.{fmt}"'
     headers = {"Content-Disposition": disposition, "Cache-Control": "private, no-store"}
     if fmt == "json":
@@ -147,20 +138,12 @@ async def export_match(request, datasette):
 
 async def case_file(request, datasette):
     """The case file zip of a match (officer_case_file): record, snapshots, photos, manifest, SHA256SUMS; logged."""
-    actor = require_officer(request)
-    match_id = request.url_vars["match_id"]
-    match = await read(datasette, lambda conn: load_match(conn, match_id))
-    if match is None:
-        return not_found(f"No match {match_id}")
-    owner_id = match["item"]["owner_id"] if match["item"] else None
-
-    def contact_and_log(conn):
-        contact = owner_contact(conn, owner_id)
-        log_access(conn, actor, "export_case_file", f"match:{match_id}", owner_id=owner_id, path=request.path)
-        return contact, crawl_runs(conn, match["versions"])
-
-    owner, runs = await write(datasette, contact_and_log)
-    record = case_record(match, owner, exported_by=actor["id"])
+    opened = await officer_match(request, datasette, "export_case_file",
+                                 also=lambda conn, match: crawl_runs(conn, match["versions"]))
+    if isinstance(opened, Response):
+        return opened
+    match, match_id, actor, runs = opened.match, opened.match_id, opened.actor, opened.also
+    record = case_record(match, opened.owner, exported_by=actor["id"])
     folder = datasette.farmwatch_data_dir
     data = await asyncio.get_running_loop().run_in_executor(
         None, lambda: build_case_file(match, record, runs, lambda rel: inside(folder, rel), exported_by=actor["id"]))

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
+
 from datasette.utils.asgi import Response
 
 from datasette_config.access_log import log_access, owner_contact
@@ -11,7 +14,26 @@ from datasette_config.officer.queries.networks import network_of_listing
 from datasette_config.toolkit import not_found, read, render, require_officer, write
 
 
-async def match_page(request, datasette):
+@dataclass(frozen=True)
+class OfficerMatch:
+    """A match an officer opened: who opened it, the match (`load_match`'s dict), the owner's contact
+    (None when the item has no owner contact) and what `also(conn, match)` returned in the same transaction."""
+
+    actor: dict
+    match_id: str
+    match: dict
+    owner: dict | None
+    also: object = None
+
+
+async def officer_match(request, datasette, action: str, *, log_without_contact: bool = True,
+                        also: Callable | None = None) -> OfficerMatch | Response:
+    """The match at `match_id` for an officer, with the owner's contact read and the reading logged.
+
+    Raises Forbidden (through `require_officer`) for anyone but an officer; returns a 404 page when there
+    is no such match. The access log gets `action` against `match:ID` whenever the owner's contact was
+    read (always, for an export, even when the item has no contact: `log_without_contact`).
+    """
     actor = require_officer(request)
     match_id = request.url_vars["match_id"]
     match = await read(datasette, lambda conn: load_match(conn, match_id))
@@ -21,14 +43,23 @@ async def match_page(request, datasette):
 
     def contact_and_log(conn):
         contact = owner_contact(conn, owner_id)
-        if contact:
-            log_access(conn, actor, "view_contact", f"match:{match_id}", owner_id=owner_id, path=request.path)
-        return contact
+        if contact or log_without_contact:
+            log_access(conn, actor, action, f"match:{match_id}", owner_id=owner_id, path=request.path)
+        return contact, (also(conn, match) if also else None)
 
-    owner = await write(datasette, contact_and_log)
+    owner, extra = await write(datasette, contact_and_log)
+    return OfficerMatch(actor, match_id, match, owner, extra)
+
+
+async def match_page(request, datasette):
+    opened = await officer_match(request, datasette, "view_contact", log_without_contact=False)
+    if isinstance(opened, Response):
+        return opened
+    match = opened.match
     listing_id = match["listing"]["id"] if match.get("listing") else None
     network = await read(datasette, lambda conn: network_of_listing(conn, listing_id)) if listing_id else None
-    return await render(datasette, request, "officer/match.html", {"match": match, "owner": owner, "network": network})
+    return await render(datasette, request, "officer/match.html",
+                        {"match": match, "owner": opened.owner, "network": network})
 
 
 async def decide(request, datasette):
