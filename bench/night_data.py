@@ -65,6 +65,7 @@ def cached_register(sizes: dict, log=print) -> tuple[Path, float | None]:
     if (folder / "done").exists():
         return folder, None
     shutil.rmtree(folder, ignore_errors=True)
+    _drop_stale(folder.parent, sizes)
     building = folder.with_name(folder.name + f".building-{os.getpid()}")
     shutil.rmtree(building, ignore_errors=True)
     started = time.perf_counter()
@@ -72,6 +73,19 @@ def cached_register(sizes: dict, log=print) -> tuple[Path, float | None]:
     (building / "done").write_text(json.dumps(sizes))
     building.rename(folder)
     return folder, time.perf_counter() - started
+
+
+def _drop_stale(root: Path, sizes: dict) -> None:
+    """Remove earlier builds of the same sizes (older builders) and builds left by processes now gone."""
+    for other in root.glob("night-*") if root.exists() else []:
+        if ".building-" in other.name:
+            pid = int(other.name.rsplit("-", 1)[1])
+            stale = not Path(f"/proc/{pid}").exists()
+        else:
+            done = other / "done"
+            stale = not done.exists() or json.loads(done.read_text()) == sizes
+        if stale:
+            shutil.rmtree(other, ignore_errors=True)
 
 
 def add_stolen_features(db) -> int:

@@ -3,6 +3,7 @@ benchmark's figures rest on, and a night whose match takes the night's listings 
 
 from __future__ import annotations
 
+import json
 import shutil
 
 from bench.night_data import add_night, cache_key, cached_register
@@ -15,8 +16,13 @@ SIZES = {"items": 200, "real_stolen": 2, "sellers": 60, "history": 300, "night":
 
 def test_register_is_built_once_then_taken_from_the_cache_and_the_night_is_matched_alone(tmp_path, monkeypatch):
     monkeypatch.setenv("BENCH_CACHE", str(tmp_path / "cache"))
+    older, other_size = tmp_path / "cache" / "night-older", tmp_path / "cache" / "night-other"
+    for stale, sizes in ((older, SIZES), (other_size, {**SIZES, "items": 5})):
+        stale.mkdir(parents=True)
+        (stale / "done").write_text(json.dumps(sizes))
     folder, built = cached_register(SIZES, log=lambda *_: None)
     assert built is not None
+    assert not older.exists() and other_size.exists()  # an older build of these sizes goes, another size stays
     again, built_again = cached_register(SIZES, log=lambda *_: None)
     assert (again, built_again) == (folder, None)
     assert cache_key(SIZES) != cache_key({**SIZES, "items": 201})
