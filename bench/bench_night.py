@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import sys
 import tempfile
 import threading
 import time
@@ -90,6 +91,7 @@ def _row(label: str, step, memory: TreeMemory, target: str, extra: str = "") -> 
 
 
 def main(quick: bool = False) -> None:
+    sys.stdout.reconfigure(line_buffering=True)  # a long run shows each figure as it is measured
     s = sizes()
     scale = FULL_NIGHT / s["night"]
     print(f"mode {mode()}: load average at start {_load()} (1/5/15 min), {os.cpu_count()} cores")
@@ -121,7 +123,22 @@ def main(quick: bool = False) -> None:
 def _run_night(db, db_path: Path, folder: Path, memory: TreeMemory, s: dict, scale: float, planted: dict) -> None:
     with Step() as photo_step:
         photos = photo_storage(s["photos"], s["large"])
+    full_photos = FULL_NIGHT * PHOTOS
+    storage = photos["store_s"] * full_photos / 2
+    hashing = photos["hash_s"] * full_photos / 2
+    print(f"photos ({photos['photos']} distinct 1600x1200 JPEGs over 2 workers, {photo_step.wall:.0f} s with generating "
+          f"them): decode + hashes {1 / photos['hash_s']:.0f} photos/s per core (target >= 600; now "
+          f"{NOW_FIGURES['decode']}), older undrafted decode {1 / photos['undrafted_s']:.0f} photos/s "
+          f"(ratio {photos['undrafted_s'] / photos['hash_s']:.1f}x); 4000x3000: {1 / photos['large_hash_s']:.0f} "
+          f"photos/s per core (target >= 200); storing (hashes, clean copy, file, row) {photos['store_s'] * 1000:.1f} ms "
+          f"CPU a photo -> {storage:.0f} s for {full_photos:,} photos on 2 cores (extrapolated)")
     identifiers = identifiers_alone(2 * s["items"], s["night"])
+    print(f"identifiers alone ({2 * s['items']:,} identifiers, {s['night']:,} listings, fresh process): "
+          f"{identifiers['total']:.1f} s (index {identifiers['build']:.1f}, candidates {identifiers['extract']:.1f}, "
+          f"search {identifiers['search']:.1f}), {identifiers['cpu']:.1f} s CPU, peak {identifiers['peak_mb']:.0f} MB"
+          f" | target < 20 s, < 1 GB at 1,000,000 (now {NOW_FIGURES['identifiers']})"
+          + (f"; x{scale:.0f} linear: {identifiers['total'] * scale:.0f} s wall, {identifiers['cpu'] * scale:.0f} s CPU"
+             if scale > 1 else ""))
     market, base = start_market(build_scenario(7))
     sources = write_sources(base, folder / "sources.yaml")
     if mode() == "smoke":  # one source, the feed: proof that the crawl step runs, in seconds
@@ -142,11 +159,8 @@ def _run_night(db, db_path: Path, folder: Path, memory: TreeMemory, s: dict, sca
     ab = stage_two_ab(db, "bench-night", s["ab_runs"])
     found = db.execute("select listing_id, item_id from matches where band = 'strong'").fetchall()
     recall = sum((lid, item) in set(found) for lid, (item, _) in planted.items())
-    full_photos = FULL_NIGHT * PHOTOS
     per_photo = max(0.0, ab["cpu_with"] - ab["cpu_without"]) / max(1, ab["photos"])
     stage_two_worst = per_photo * full_photos / 2
-    storage = photos["store_s"] * full_photos / 2
-    hashing = photos["hash_s"] * full_photos / 2
     measured = night.wall - crawl.wall
     print(f"\nrun_nightly (status {report['status']}, errors {len(report['errors'])}), every step measured in this run:")
     _row("crawl of local sites", crawl, memory, f"demo market on 127.0.0.1: {len(report['sources'])} sources, "
@@ -159,18 +173,6 @@ def _run_night(db, db_path: Path, folder: Path, memory: TreeMemory, s: dict, sca
          f"{networks.cpu * scale:.0f} s CPU; target < 45 s (now {NOW_FIGURES['networks']})")
     _row("whole run_nightly", night, memory, "target < 15 min, < 2048 MB",
          f" (wall {measured:.0f} s without the crawl)")
-    print(f"\nidentifiers alone ({2 * s['items']:,} identifiers, {s['night']:,} listings, fresh process): "
-          f"{identifiers['total']:.1f} s (index {identifiers['build']:.1f}, candidates {identifiers['extract']:.1f}, "
-          f"search {identifiers['search']:.1f}), {identifiers['cpu']:.1f} s CPU, peak {identifiers['peak_mb']:.0f} MB"
-          f" | target < 20 s, < 1 GB at 1,000,000 (now {NOW_FIGURES['identifiers']})"
-          + (f"; x{scale:.0f} linear: {identifiers['total'] * scale:.0f} s wall, {identifiers['cpu'] * scale:.0f} s CPU"
-             if scale > 1 else ""))
-    print(f"photos ({photos['photos']} distinct 1600x1200 JPEGs over 2 workers, {photo_step.wall:.0f} s with generating "
-          f"them): decode + hashes {1 / photos['hash_s']:.0f} photos/s per core (target >= 600; now "
-          f"{NOW_FIGURES['decode']}), older undrafted decode {1 / photos['undrafted_s']:.0f} photos/s "
-          f"(ratio {photos['undrafted_s'] / photos['hash_s']:.1f}x); 4000x3000: {1 / photos['large_hash_s']:.0f} "
-          f"photos/s per core (target >= 200); storing (hashes, clean copy, file, row) {photos['store_s'] * 1000:.1f} ms "
-          f"CPU a photo -> {storage:.0f} s for {full_photos:,} photos on 2 cores (extrapolated)")
     print(f"stage two, every listing reaching it ({ab['photos']} real photos matched again with and without it, "
           f"2 workers): {per_photo * 1000:.1f} ms of CPU per photo (target < 3 ms; now {NOW_FIGURES['stage_two']}) "
           f"-> {stage_two_worst / 60:.1f} min for {full_photos:,} photos on 2 cores (target < 8 min, extrapolated); "

@@ -45,13 +45,13 @@ with open(out, 'a') as f:
         procs = tree()
         f.write(f"{time.time():.2f} {sum(pss(p) for p in procs)} {len(procs)}\n")
         f.flush()
-        time.sleep(0.3)
+        time.sleep(1.0)
 """
 
 
 class TreeMemory:
     """Samples the proportional set size (PSS: shared pages split between the processes sharing them,
-    so forked workers are not counted twice) of this process and all its descendants every 0.3 s, from a
+    so forked workers are not counted twice) of this process and all its descendants every second, from a
     separate process (a thread here would stop `match_listings` from forking its workers)."""
 
     def __init__(self, folder: Path):
@@ -65,7 +65,7 @@ class TreeMemory:
         peak = 0
         for line in self.path.read_text().splitlines() if self.path.exists() else []:
             t, kb, _ = line.split()
-            if start - 0.3 <= float(t) <= end + 0.3:
+            if start - 1.0 <= float(t) <= end + 1.0:
                 peak = max(peak, int(kb))
         return peak / 1024
 
