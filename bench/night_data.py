@@ -15,6 +15,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 import shutil
 import time
 from pathlib import Path
@@ -41,6 +42,7 @@ CATEGORIES = ("tractor", "quad", "trailer", "plant", "power_tool", "gps")
 STAGE_TWO_CATEGORIES = ("tractor", "quad")
 REPOSTED = 0.03  # share of the night's photos that re-post a registered photo (hash matches)
 FEATURE_CHUNK = 5_000
+FILLER_PHONE = re.compile(r"Call 07700 9\d{5}\. ")
 
 
 def cache_root() -> Path:
@@ -161,6 +163,9 @@ def add_night(db, sizes: dict) -> int:
         seller = chosen[n % len(chosen)]
         row, pics = world.listing(seller, NIGHT)
         title, description, structured = texts[n]
+        # the filler's phone number is one of 100,000 drawn at random: two unrelated sellers sharing it
+        # would be a planted network link, which this night is not about
+        description = FILLER_PHONE.sub("", description)
         lid = row[0]
         rows.append((*row[:3], title, f"{row[4]} {description}", structured, *row[5:]))
         shown = {p[1]: p for p in pics}  # the seller's own photo, a stock or operation picture

@@ -89,6 +89,7 @@ class Step:
         self.cpu_self, self.cpu_children = (a.ru_utime + a.ru_stime - b.ru_utime - b.ru_stime
                                             for a, b in zip(after, self.usage, strict=True))
         self.cpu = self.cpu_self + self.cpu_children
+        del self.usage  # what is left is plain numbers (vars() crosses processes)
         return False
 
 
