@@ -22,7 +22,8 @@ def main(argv: list[str]) -> int:
         argv = [a for a in argv if a != "--smoke"]
         os.environ["BENCH_SMOKE"] = "1"
     names = sorted(m.name for m in pkgutil.iter_modules(bench.__path__) if m.name.startswith("bench_"))
-    exact = [n for n in names if n in argv]  # `bench_features` alone, not bench_features_nightly too
+    # `bench_features` or `features` alone, not bench_features_nightly too; `night` is bench_night
+    exact = [n for n in names if n in argv or n.removeprefix("bench_") in argv]
     wanted = exact or [n for n in names if not argv or any(a in n for a in argv)]
     quick = mode() != "full"
     for name in wanted:

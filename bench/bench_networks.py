@@ -7,13 +7,20 @@ phone in the seller's details, some with one in the text (also disguised), adver
 the sources' boilerplate and some words of their own, one or two photos each as perceptual hashes, with
 stock pictures in many adverts and operations of three to six handles reusing numbers, photos and text.
 Timed: `update_networks(rebuild=True)` and the following incremental run (wall clock, and the process's
-CPU time, which a machine shared with other work inflates less); peak memory of the process.
+CPU time, which a machine shared with other work inflates less) with the load average; peak memory of the
+process. With `NETWORKS_OLD_SOURCE=/path/to/an/older/checkout` the same night also runs, on a copy of the
+database, by this checkout's and by that checkout's `matching` package, each in a fresh process, and the
+ratio of CPU times is printed.
 """
 
 from __future__ import annotations
 
+import os
 import random
 import resource
+import shutil
+import subprocess
+import sys
 import tempfile
 import time
 from pathlib import Path
@@ -97,7 +104,36 @@ def populate(db, world: World, sellers: list[dict], listings: int, now: str) -> 
         _insert(db, rows, photos)
 
 
+OLD_SOURCE = "NETWORKS_OLD_SOURCE"  # a checkout whose `matching` package is the path to compare against
+_NIGHT = """
+import sys, time
+sys.path.insert(0, sys.argv[1])
+from matching.networks.update import update_networks
+from registry.db import connect
+db = connect(sys.argv[2])
+started, cpu = time.perf_counter(), time.process_time()
+update_networks(db)
+print(time.perf_counter() - started, time.process_time() - cpu)
+"""
+
+
+def _load() -> str:
+    return "load " + " ".join(f"{x:.1f}" for x in os.getloadavg())
+
+
+def night_in(source: str, snapshot: Path) -> tuple[float, float]:
+    """(wall s, CPU s) of the night run by the `matching` package of checkout `source`, in a fresh process (as
+    cron runs it, no cache warmed by the build), on a copy of the database before the night."""
+    copy = snapshot.with_name(f"night-{abs(hash(source))}.db")
+    shutil.copy(snapshot, copy)
+    out = subprocess.run([sys.executable, "-c", _NIGHT, source, str(copy)], check=True, capture_output=True,
+                         text=True, cwd=Path(__file__).resolve().parent.parent).stdout.split()
+    copy.unlink()
+    return float(out[-2]), float(out[-1])
+
+
 def main(quick: bool = False) -> None:
+    """Build, then a night; with NETWORKS_OLD_SOURCE set, the same night by that checkout's code as well."""
     scale = size(1, 10, 500)
     listings, sellers, night = 1_000_000 // scale, 300_000 // scale, 100_000 // scale
     with tempfile.TemporaryDirectory() as folder:
@@ -111,14 +147,26 @@ def main(quick: bool = False) -> None:
         report = update_networks(db, rebuild=True)
         built = time.perf_counter() - started
         print(f"build: {built:.0f} s ({time.process_time() - cpu:.0f} s of CPU) for {listings:,} listings "
-              f"(target < {TARGET_BUILD_S / scale:.0f} s); {report.networks:,} networks of 2+ sellers, links {report.links}")
+              f"(target < {TARGET_BUILD_S / scale:.0f} s; {_load()}); {report.networks:,} networks of 2+ sellers, "
+              f"links {report.links}")
         newcomers = world.sellers(night // 3, sellers)
         populate(db, world, people[: night // 3] + newcomers, night, "2026-11-02T00:00:00Z")
+        old = os.environ.get(OLD_SOURCE)
+        snapshot = Path(folder) / "before-night.db"
+        if old:
+            db.execute("pragma wal_checkpoint(truncate)")
+            shutil.copy(Path(folder) / "farmwatch.db", snapshot)
         started, cpu = time.perf_counter(), time.process_time()
         report = update_networks(db)
-        nightly = time.perf_counter() - started
-        print(f"night: {nightly:.0f} s ({time.process_time() - cpu:.0f} s of CPU) for {report.listings:,} new listings "
-              f"(target < {TARGET_NIGHT_S / scale:.0f} s); {report.networks_new:,} new networks")
+        nightly, night_cpu = time.perf_counter() - started, time.process_time() - cpu
+        print(f"night: {nightly:.1f} s ({night_cpu:.1f} s of CPU) for {report.listings:,} new listings "
+              f"(target < {TARGET_NIGHT_S / scale:.1f} s; {_load()}); {report.networks_new:,} new networks")
+        if old:
+            here = str(Path(__file__).resolve().parent.parent)
+            new_wall, new_cpu = night_in(here, snapshot)
+            old_wall, old_cpu = night_in(old, snapshot)
+            print(f"night in fresh processes, back to back: this code {new_wall:.1f} s ({new_cpu:.1f} s of CPU), "
+                  f"{old}: {old_wall:.1f} s ({old_cpu:.1f} s of CPU); CPU ratio {new_cpu / old_cpu:.2f} ({_load()})")
         peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 2**20
         print(f"peak memory: {peak:.2f} GB (target < {TARGET_PEAK_GB:.0f} GB)")
         db.close()

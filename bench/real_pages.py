@@ -30,6 +30,11 @@ PLACEHOLDER = re.compile(r"(^data:)|spacer|blank\.gif|1x1|pixel\.gif|loading|pla
                          re.I)
 
 
+class _Server(ThreadingHTTPServer):
+    daemon_threads = True
+    request_queue_size = 128  # a crawl's burst of photo requests; the default 5 drops connections
+
+
 def pages_folder() -> Path | None:
     """The saved pages: $FARMWATCH_REAL_PAGES, else ../shared/real-pages beside the repository; None if absent."""
     candidates = [os.environ.get("FARMWATCH_REAL_PAGES"), REPO_ROOT.parent / "shared" / "real-pages",
@@ -75,7 +80,7 @@ def serve_pages(folder: Path, truth: dict):
         def log_message(self, *args):
             pass
 
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    server = _Server(("127.0.0.1", 0), Handler)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     return server, f"http://127.0.0.1:{server.server_address[1]}", log
 

@@ -32,6 +32,9 @@ class ListingItem(scrapy.Item):
     page_url = scrapy.Field()  # the address fetched (the listing's url may be its canonical one)
     listing_id = scrapy.Field()
     state = scrapy.Field()  # new, changed or unchanged
+    etag = scrapy.Field()  # the page's validators, kept for the next crawl's conditional request
+    last_modified = scrapy.Field()
+    page_links = scrapy.Field()  # the page's own links (crawls that follow links), followed again after a 304
 
 
 RECORD_FIELDS = ("source", "url", "title", "description", "price", "price_text", "currency", "location", "latitude", "longitude",

@@ -26,7 +26,8 @@ MAX_PARALLEL = 4
 SUMMARY_COLUMNS = ("id", "source", "status", "started_at", "finished_at", "pages", "listings_new",
                    "listings_changed", "listings_unchanged", "listings_removed", "photos_stored", "errors",
                    "error_log", "listings_seen", "photos_seen", "photos_unchanged", "photos_duplicate",
-                   "photos_refused", "refusals", "failures", "complete", "cause", "compared_run_id")
+                   "photos_refused", "refusals", "failures", "complete", "cause", "compared_run_id",
+                   "listings_not_modified", "listings_lastmod_skipped")
 
 
 def plan_sources(source_names=None, *, sources_file=None, start_urls=None) -> list[Source]:

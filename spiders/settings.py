@@ -57,7 +57,12 @@ ITEM_PIPELINES = {
     "spiders.pipelines.store.StoreListingPipeline": 300,
     "spiders.pipelines.photos.PhotosPipeline": 400,
     "spiders.pipelines.snapshot.SnapshotPipeline": 500,
+    "spiders.pipelines.validators.ValidatorsPipeline": 600,
 }
+# Re-crawls ask only for what changed (spiders.conditional): listing pages and photos are requested with
+# the validators of the last crawl, and a sitemap's lastmod spares unchanged pages. FARMWATCH_CONDITIONAL=0
+# in the environment turns this off (every page fetched whole, as before; for comparison).
+FARMWATCH_CONDITIONAL = os.environ.get("FARMWATCH_CONDITIONAL", "1") != "0"
 EXTENSIONS = {"spiders.state.CrawlRecorder": 100}
 
 # --fast: politeness delays off for a marketplace on this machine (robots.txt still obeyed).

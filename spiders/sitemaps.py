@@ -35,9 +35,9 @@ def sitemap_body(response, max_size: int) -> bytes | None:
     return None
 
 
-def read_sitemap(body: bytes) -> tuple[str | None, list[str]]:
-    """(type, addresses): `urlset` with its pages' addresses, `sitemapindex` with its sitemaps', or
-    (None, []) when the XML is neither."""
+def read_sitemap_entries(body: bytes) -> tuple[str | None, list[tuple[str, str | None]]]:
+    """(type, entries): `urlset` with its pages' (address, lastmod), `sitemapindex` with its sitemaps',
+    or (None, []) when the XML is neither. lastmod is the text as published (W3C datetime), or None."""
     try:
         sitemap = Sitemap(body)
     except Exception:  # lxml could not even find a root element
@@ -45,13 +45,20 @@ def read_sitemap(body: bytes) -> tuple[str | None, list[str]]:
     if sitemap.type not in ("urlset", "sitemapindex"):
         return None, []
     limit = MAX_PAGES if sitemap.type == "urlset" else MAX_NESTED
-    urls = []
+    entries = []
     for entry in sitemap:
         if entry.get("loc"):
-            urls.append(entry["loc"])
-            if len(urls) >= limit:
+            entries.append((entry["loc"], entry.get("lastmod")))
+            if len(entries) >= limit:
                 break
-    return sitemap.type, urls
+    return sitemap.type, entries
+
+
+def read_sitemap(body: bytes) -> tuple[str | None, list[str]]:
+    """(type, addresses): `urlset` with its pages' addresses, `sitemapindex` with its sitemaps', or
+    (None, []) when the XML is neither."""
+    kind, entries = read_sitemap_entries(body)
+    return kind, [loc for loc, _ in entries]
 
 
 def robots_sitemaps(body: bytes, base_url: str) -> list[str]:

@@ -27,7 +27,7 @@ MAX_LOGGED_ERRORS = 1000
 PROGRESS_EVERY_S = 0.5
 FLUSH_EVERY_S = 5.0
 COUNT_COLUMNS = ("pages", "listings_new", "listings_changed", "listings_unchanged", "listings_removed",
-                 "photos_stored", "errors")
+                 "photos_stored", "errors", "listings_not_modified", "listings_lastmod_skipped")
 RUN_STATE_FILE = "farmwatch-run.json"
 
 

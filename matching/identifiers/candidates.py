@@ -15,7 +15,6 @@ from __future__ import annotations
 import json
 import re
 import unicodedata
-from bisect import bisect_right
 from dataclasses import dataclass
 
 from registry.identifiers.rules import compact, matching_key
@@ -79,6 +78,10 @@ class Candidate:
 
 _GLUED_LABEL = re.compile(r"\b(no|nr|num|s/?n|ser|serial|pin|vin|eng|engine|frame|chassis|tag|chip|ref|id)[.#:]+(?=\w)",
                           re.I)
+# The same matches, found faster: a text without "." "#" or ":" before a letter or digit has none, and a
+# match can only start at a label's first letter (checked first, before the word boundary).
+_GLUED_HINT = re.compile(r"[.#:]\w")
+_GLUED_LABEL_FAST = re.compile(r"(?=[nsperfvcti])" + _GLUED_LABEL.pattern, re.I)
 # Labels glued on in any case ("serialKBT...", "snKBT...", "chassisno...", "Serial№..." once NFKC has made № "No"):
 # every reading is a candidate, the label cut off and the token whole (some serials start "SN" or "PIN").
 _LABEL_PREFIX = re.compile(
@@ -152,18 +155,6 @@ def _labelled(token: str, cut: int, rest: str) -> bool:
     return (token[cut - 1].islower() and token[cut].isupper()) or (token[:cut].isupper() and cut >= 3)
 
 
-def _covered(spans: list[tuple[int, int]], token: str, start: int) -> bool:
-    """True when the token (at `start`; its punctuation at either end aside) lies inside one noise span:
-    it is a price, a phone number, a date, ..."""
-    if not spans:
-        return False
-    core = token.strip(_PUNCTUATION)
-    start += token.find(core[:1]) if core else 0
-    end = start + len(core)
-    i = bisect_right(spans, (start, 1 << 62)) - 1
-    return i >= 0 and spans[i][0] <= start and end <= spans[i][1]
-
-
 def text_candidates(text: str | None, source: str) -> list[Candidate]:
     """Candidates from free text: single tokens and runs of adjacent identifier-like tokens.
 
@@ -171,55 +162,124 @@ def text_candidates(text: str | None, source: str) -> list[Candidate]:
     postcode is still a candidate, marked `exact_only` (a serial written in groups can hold
     "563V" or "0167 440"): it counts only when it is exactly a registered key. A run needs
     a token with a digit that looks like none of these ("ring +44 7700 900123" is a phone).
+    What a token is (a word, part of a serial, a label glued on) depends on the token alone and
+    is worked out once per distinct token (`_token_info`); only whether it lies in a price,
+    phone or date depends on where it stands.
     """
     if not text:
         return []
-    text = _GLUED_LABEL.sub(r"\1 ", _clean(text))
+    text = _clean(text)
+    if _GLUED_HINT.search(text):
+        text = _GLUED_LABEL_FAST.sub(r"\1 ", text)
     spans = noise_spans(text)
+    spans_count, passed = len(spans), 0  # spans starting at or before the token (tokens come in order)
     found: list[Candidate] = []
     run: list[tuple[str, str, bool]] = []  # (as written, compact value, looks like noise or a word)
+    run_digits = False  # the run holds a token with a digit that is no noise
     pending = None  # a word-like group after a group with a digit: part of the serial if one follows
     after_label = False  # the token before was a label word ("serial", "no."): a serial may start with a word-like group
+    cache = _TOKEN_CACHE
     for match in _TOKEN.finditer(text):
         token = match.group()
-        if token.strip(_SEPARATOR_ONLY) == "":
+        info = cache.get(token) or _token_info(token)
+        if info is _SKIP:
             continue  # a lone dash or slash between parts of a serial: "PE3903T - 100 - 091"
-        value = _identifier_like(token)
-        label = _LABEL_PREFIX.match(token)
-        if label and label.end() < len(token):
-            rest = token[label.end():]
-            rest_value = _identifier_like(rest)
-            if rest_value and (_labelled(token, label.end(), rest_value) or (value is None and len(rest_value) >= 2)):
-                found.extend(_run_candidates(run, source))  # a label starts a new serial
-                if value is not None:  # the token whole as well: some serials start with "SN" or "PIN"
-                    found.extend(_run_candidates([(token, value, False)], source))
-                for cut in range(2, label.end()):  # and after a shorter label: "snR6K2..." may be "sn" + "R6K2..."
-                    if _LABEL_ONLY.match(token[:cut]) and (shorter := _identifier_like(token[cut:])):
-                        found.extend(_run_candidates([(token[cut:], shorter, False)], source))
-                run, pending = [(rest, rest_value, _covered(spans, rest, match.start() + label.end()))], None
-                after_label = False
-                continue
+        value, value_alpha, core_at, core_length, label, word, label_word = info
+        if label is not None:  # a label starts a new serial
+            if run:
+                found.extend(_run_candidates(run, source))
+            found.extend(Candidate(key, tail, listed, source) for key, tail, listed in label[6])
+            cut, rest, rest_value, rest_alpha, rest_at, rest_length, _ = label
+            noisy = False
+            if spans_count:  # the rest lies inside the last noise span that starts at or before it
+                at = match.start() + cut + rest_at
+                while passed < spans_count and spans[passed][0] <= at:
+                    passed += 1
+                noisy = passed > 0 and at + rest_length <= spans[passed - 1][1]
+            run, run_digits, pending = [(rest, rest_value, noisy)], not noisy and not rest_alpha, None
+            after_label = False
+            continue
         if value is not None:
             if pending is not None:
-                if value.isalpha():  # no digit after the word: the run ended before it
-                    found.extend(_run_candidates(run, source))
-                    run = []
+                if value_alpha:  # no digit after the word: the run ended before it
+                    if run:
+                        found.extend(_run_candidates(run, source))
+                    run, run_digits = [], False
                 else:
                     run.append(pending)
                 pending = None
-            run.append((token, value, _covered(spans, token, match.start())))
+            noisy = False
+            if spans_count:
+                at = match.start() + core_at
+                while passed < spans_count and spans[passed][0] <= at:
+                    passed += 1
+                noisy = passed > 0 and at + core_length <= spans[passed - 1][1]
+            run.append((token, value, noisy))
+            run_digits = run_digits or (not noisy and not value_alpha)
             after_label = False
             continue
-        if pending is None and _word_group(token) and (
-                (not run and after_label) or any(not noisy and not v.isalpha() for _, v, noisy in run)):
-            pending = (token, _NOT_ALNUM.sub("", token.upper()), True)
+        if pending is None and word is not None and ((not run and after_label) or run_digits):
+            pending = (token, word, True)
             after_label = False
             continue
+        if run:
+            found.extend(_run_candidates(run, source))
+            run = []
+        run_digits, pending = False, None
+        after_label = label_word
+    if run:
         found.extend(_run_candidates(run, source))
-        run, pending = [], None
-        after_label = token.strip(_PUNCTUATION).upper() in _LABEL_WORDS
-    found.extend(_run_candidates(run, source))
     return found
+
+
+_SKIP = ("a lone separator",)
+_TOKEN_CACHE: dict[str, tuple] = {}
+MAX_CACHED_TOKENS = 50_000  # distinct tokens remembered (a few MB); the cache is emptied when full
+
+
+def _token_info(token: str) -> tuple:
+    """What `text_candidates` needs to know of a token wherever it stands, remembered in _TOKEN_CACHE:
+    _SKIP for a lone separator, else (compact value or None, value is all letters, start and length
+    of the token without its punctuation, label, word-like group's value or None, is a label word).
+    `label` is None unless the token starts with a label glued on that starts a serial; then
+    (cut, rest, rest's value, rest is all letters, rest's core start and length, the single-token
+    candidates of the token whole and after each shorter label as (key, tail, listed)).
+    A number (ASCII digits only, most often new: prices, phones, references) is read directly and
+    not remembered."""
+    if token.isdigit() and token.isascii():
+        return token if len(token) <= MAX_KEY else None, False, 0, len(token), None, None, False
+    if token.strip(_SEPARATOR_ONLY) == "":
+        info: tuple = _SKIP
+    else:
+        value = _identifier_like(token)
+        label_info = None
+        label = _LABEL_PREFIX.match(token)
+        if label and label.end() < len(token):
+            cut = label.end()
+            rest = token[cut:]
+            rest_value = _identifier_like(rest)
+            if rest_value and (_labelled(token, cut, rest_value) or (value is None and len(rest_value) >= 2)):
+                singles: list[Candidate] = []
+                if value is not None:  # the token whole as well: some serials start with "SN" or "PIN"
+                    singles += _run_candidates([(token, value, False)], "")
+                for shorter_cut in range(2, cut):  # and after a shorter label: "snR6K2..." may be "sn" + "R6K2..."
+                    if _LABEL_ONLY.match(token[:shorter_cut]) and (shorter := _identifier_like(token[shorter_cut:])):
+                        singles += _run_candidates([(token[shorter_cut:], shorter, False)], "")
+                label_info = (cut, rest, rest_value, rest_value.isalpha(), *_core(rest),
+                              tuple((c.key, c.tail, c.listed) for c in singles))
+        word = _NOT_ALNUM.sub("", token.upper()) if _word_group(token) else None
+        info = (value, value is not None and value.isalpha(), *_core(token), label_info, word,
+                token.strip(_PUNCTUATION).upper() in _LABEL_WORDS)
+    if len(_TOKEN_CACHE) >= MAX_CACHED_TOKENS:
+        _TOKEN_CACHE.clear()
+    _TOKEN_CACHE[token] = info
+    return info
+
+
+def _core(token: str) -> tuple[int, int]:
+    """Where the token's core (its punctuation at either end aside) starts in it, and its length."""
+    core = token.strip(_PUNCTUATION)
+    return (token.find(core[:1]) if core else 0), len(core)
 
 
 def _word_group(token: str) -> bool:
@@ -230,35 +290,59 @@ def _word_group(token: str) -> bool:
     return value.isascii() and value.isalpha() and len(value) <= 6 and value.upper() not in _LABEL_WORDS
 
 
-def _run_candidates(run: list[tuple[str, str, bool]], source: str) -> list[Candidate]:
-    if not run:
-        return []
+def _run_candidates(run: list[tuple[str, str, bool]], source: str) -> tuple[Candidate, ...]:
+    """Every stretch of up to MAX_EXACT_RUN_TOKENS adjacent tokens of a run that can be a key.
+
+    Adverts repeat their runs ("PTO 540/1000", a dealer's phone and footer), so the candidates of a
+    run (immutable) are remembered in _RUN_CACHE by the run and the source."""
+    remembered = (tuple(run), source)
+    found = _RUN_CACHE.get(remembered)
+    if found is None:
+        found = tuple(_stretches(run, source))
+        if len(_RUN_CACHE) >= MAX_CACHED_RUNS:
+            _RUN_CACHE.clear()
+        _RUN_CACHE[remembered] = found
+    return found
+
+
+_RUN_CACHE: dict[tuple, tuple[Candidate, ...]] = {}
+MAX_CACHED_RUNS = 20_000
+
+
+def _stretches(run: list[tuple[str, str, bool]], source: str) -> list[Candidate]:
     out = []
-    for start in range(len(run)):
+    count = len(run)
+    tokens = [token for token, _, _ in run]
+    for start in range(count):
         joined = ""
-        noisy = 0
+        noisy = False
         plain_digits = False  # a token that is no noise and holds a digit: a run without one is a phone or a price
-        for end in range(start, min(len(run), start + MAX_EXACT_RUN_TOKENS)):
-            joined += run[end][1]
-            noisy += run[end][2]
-            plain_digits = plain_digits or (not run[end][2] and not run[end][1].isalpha())
+        for end in range(start, min(count, start + MAX_EXACT_RUN_TOKENS)):
+            value, noise = run[end][1], run[end][2]
+            joined += value
+            if noise:
+                noisy = True
+            elif not plain_digits and not value.isalpha():
+                plain_digits = True
             if len(joined) > MAX_KEY:
                 break
-            if len(joined) < MIN_TEXT_KEY or joined.isalpha() or not plain_digits:
+            if len(joined) < MIN_TEXT_KEY or not plain_digits or joined.isalpha():
                 continue
-            exact_only = bool(noisy) or end - start >= MAX_RUN_TOKENS
+            exact_only = noisy or end - start >= MAX_RUN_TOKENS
             if exact_only and len(joined) < MIN_EXACT_ONLY_KEY:
                 continue
             tail = joined.translate(_KEY_TABLE)
             key = tail.lstrip("0")
             if key and len(key) >= MIN_TEXT_KEY - 1:
-                listed = " ".join(token for token, _, _ in run[start:end + 1]).strip(".-/")
+                listed = " ".join(tokens[start:end + 1]).strip(".-/")
                 out.append(Candidate(key, tail, listed, source, None, end - start + 1, exact_only))
     return out
 
 
 def structured_candidates(structured: str | list | None) -> list[Candidate]:
     """Candidates from the listing's structured identifiers (JSON list of {kind, value})."""
+    if not structured or structured == "[]":
+        return []
     if isinstance(structured, str):
         try:
             structured = json.loads(structured or "[]")
@@ -288,3 +372,9 @@ def listing_candidates(title: str | None, description: str | None, structured) -
             seen.setdefault("UK" + cand.tail, Candidate("UK" + cand.tail, "UK" + cand.tail, cand.listed,
                                                         cand.source, cand.kind, cand.tokens, cand.exact_only))
     return list(seen.values())
+
+
+def forget_tokens() -> None:
+    """Empty the remembered tokens and runs (a benchmark's cold start; results never depend on them)."""
+    _TOKEN_CACHE.clear()
+    _RUN_CACHE.clear()

@@ -46,12 +46,13 @@ class IdentifierIndex:
         codes = encode_keys(keys)
         lengths = np.array([len(k) for k in keys], dtype=np.int64)
         self.exact = HashedIndex(hash_keys(codes), np.arange(len(keys)))
-        fuzzy = np.nonzero(lengths >= MIN_FUZZY_KEY)[0]
+        fuzzy = np.nonzero(lengths >= MIN_FUZZY_KEY)[0].astype(np.int32)
         hashes, owners = hash_deletions(codes[fuzzy])
-        self.one_edit = HashedIndex(hashes, fuzzy[owners])
-        partial = np.nonzero(lengths > MIN_PARTIAL)[0]
+        self.one_edit = HashedIndex(hashes, fuzzy[owners], consume=True)
+        del hashes, owners  # one index's build arrays freed before the next is built
+        partial = np.nonzero(lengths > MIN_PARTIAL)[0].astype(np.int32)
         hashes, owners = hash_tails(codes[partial], MIN_PARTIAL)
-        self.partial = HashedIndex(hashes, partial[owners])
+        self.partial = HashedIndex(hashes, partial[owners], consume=True)
 
     @classmethod
     def load(cls, db: Database, where: str = "", params: list | None = None) -> IdentifierIndex:
@@ -74,11 +75,10 @@ class IdentifierIndex:
             exact_keys[flat[p][0]].add(flat[p][1].key)
         self._collect(results, flat, exact_pairs, "exact")
 
-        def overlaps_exact(n: int, key: str) -> bool:
-            return any(key in k or k in key for k in exact_keys.get(n, ()))
-
-        fuzzy = [(n, c) for n, c in flat if len(c.key) >= MIN_FUZZY_KEY - 1 and not c.exact_only
-                 and not overlaps_exact(n, c.key)]
+        # searched further: not exact-only, and not inside or around a key the listing names exactly
+        further = [(n, c) for n, c in flat if not c.exact_only and not (
+            n in exact_keys and any(c.key in k or k in c.key for k in exact_keys[n]))]
+        fuzzy = [(n, c) for n, c in further if len(c.key) >= MIN_FUZZY_KEY - 1]
         hashes, owners = hash_deletions(encode_keys([c.key for _, c in fuzzy]))
         pos, idx = self.one_edit.lookup_many(hashes)
         pos = owners[pos]
@@ -92,7 +92,7 @@ class IdentifierIndex:
                 pairs.append((j, i))
         self._collect(results, fuzzy, pairs, "one_edit")
 
-        partial = [(n, c) for n, c in flat if not c.exact_only and not overlaps_exact(n, c.key) and len(c.tail) >= MIN_PARTIAL]
+        partial = [(n, c) for n, c in further if len(c.tail) >= MIN_PARTIAL]
         pos, idx = self.partial.lookup_many(hash_keys([c.tail for _, c in partial]))
         pairs = [(p, i) for p, i in zip(pos.tolist(), idx.tolist(), strict=True)
                  if len(self.keys[i]) > len(partial[p][1].tail) and self.keys[i].endswith(partial[p][1].tail)]

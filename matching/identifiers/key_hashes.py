@@ -35,6 +35,12 @@ def _chunks(codes: np.ndarray):
         yield start, part, (part > 0).sum(axis=1)
 
 
+def _lengths(codes: np.ndarray) -> np.ndarray:
+    """Characters in each key (its non-zero codes), counted a chunk at a time."""
+    return np.concatenate([(codes[s:s + CHUNK] > 0).sum(axis=1) for s in range(0, len(codes), CHUNK)]
+                          or [np.empty(0, np.int64)])
+
+
 def _prefix_sums(codes: np.ndarray) -> np.ndarray:
     """(n, WIDTH + 1): S[:, i] = hash of the first i characters."""
     with np.errstate(over="ignore"):
@@ -52,36 +58,49 @@ def hash_keys(keys: list[str] | np.ndarray) -> np.ndarray:
 
 
 def hash_deletions(codes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """(hashes, owner row) for each key itself and each of its one-character deletions."""
-    hashes, owners = [], []
+    """(hashes int64, owner row int32) for each key itself and each of its one-character deletions.
+
+    The outputs are allocated once at their final size and filled a chunk at a time, so building
+    the index for a million keys holds no second copy of its 15 million hashes."""
+    lengths = _lengths(codes)
+    total = len(codes) + int(np.minimum(lengths, WIDTH).sum())
+    hashes = np.empty(total, np.uint64)
+    owners = np.empty(total, np.int32)
     positions = np.arange(WIDTH)
-    for start, part, lengths in _chunks(codes):
+    at = 0
+    for start, part, part_lengths in _chunks(codes):
         sums = _prefix_sums(part)
-        total = sums[:, WIDTH:WIDTH + 1]
+        whole = sums[:, WIDTH]
         with np.errstate(over="ignore"):
-            deleted = sums[:, :WIDTH] + (total - sums[:, 1:]) * np.uint64(_P_INV)
-        mask = positions[None, :] < lengths[:, None]
-        rows = np.arange(len(part)) + start
-        hashes += [total[:, 0], deleted[mask]]
-        owners += [rows, np.repeat(rows, mask.sum(axis=1))]
-    if not hashes:
-        return np.empty(0, np.int64), np.empty(0, np.int64)
-    return np.concatenate(hashes).view(np.int64), np.concatenate(owners)
+            deleted = sums[:, :WIDTH] + (whole[:, None] - sums[:, 1:]) * np.uint64(_P_INV)
+        mask = positions[None, :] < part_lengths[:, None]
+        rows = np.arange(start, start + len(part), dtype=np.int32)
+        picked = deleted[mask]
+        hashes[at:at + len(part)] = whole
+        owners[at:at + len(part)] = rows
+        at += len(part)
+        hashes[at:at + len(picked)] = picked
+        owners[at:at + len(picked)] = np.repeat(rows, mask.sum(axis=1))
+        at += len(picked)
+    return hashes.view(np.int64), owners
 
 
 def hash_tails(codes: np.ndarray, min_length: int) -> tuple[np.ndarray, np.ndarray]:
-    """(hashes, owner row) for each proper tail of each key at least min_length long."""
-    hashes, owners = [], []
+    """(hashes int64, owner row int32) for each proper tail of each key at least min_length long."""
+    lengths = np.minimum(_lengths(codes), WIDTH)
+    total = int(np.maximum(lengths - min_length, 0).sum())
+    hashes = np.empty(total, np.uint64)
+    owners = np.empty(total, np.int32)
     positions = np.arange(WIDTH)
-    for start, part, lengths in _chunks(codes):
+    at = 0
+    for start, part, part_lengths in _chunks(codes):
         sums = _prefix_sums(part)
-        total = sums[:, WIDTH:WIDTH + 1]
+        total_sums = sums[:, WIDTH:WIDTH + 1]
         with np.errstate(over="ignore"):
-            tails = (total - sums[:, :WIDTH]) * _INV_POWERS[None, :WIDTH]
-        mask = (positions[None, :] >= 1) & (positions[None, :] <= lengths[:, None] - min_length)
-        rows = np.arange(len(part)) + start
-        hashes.append(tails[mask])
-        owners.append(np.repeat(rows, mask.sum(axis=1)))
-    if not hashes:
-        return np.empty(0, np.int64), np.empty(0, np.int64)
-    return np.concatenate(hashes).view(np.int64), np.concatenate(owners)
+            tails = (total_sums - sums[:, :WIDTH]) * _INV_POWERS[None, :WIDTH]
+        mask = (positions[None, :] >= 1) & (positions[None, :] <= part_lengths[:, None] - min_length)
+        picked = tails[mask]
+        hashes[at:at + len(picked)] = picked
+        owners[at:at + len(picked)] = np.repeat(np.arange(start, start + len(part), dtype=np.int32), mask.sum(axis=1))
+        at += len(picked)
+    return hashes.view(np.int64), owners

@@ -133,9 +133,11 @@ def crop_links(db: Database, listing_ids: set[str] | None, skip_photos: Iterable
 
 
 def stock_photo_ids(db: Database, stock_hashes: np.ndarray) -> set[int]:
-    """Listing photos whose pHash is one of these stock pictures' hashes (uint64)."""
+    """Listing photos with a stored file (the only ones `crop_links` reads) whose pHash is one of these stock
+    pictures' hashes (uint64)."""
     if not len(stock_hashes):
         return set()
     wanted = {f"{int(h):016x}" for h in stock_hashes.tolist()}
-    return {pid for pid, phash in db.execute("select id, phash from listing_photos where phash is not null")
+    return {pid for pid, phash in db.execute("select id, phash from listing_photos where phash is not null "
+                                             "and path is not null and error is null")
             if phash in wanted}

@@ -16,7 +16,6 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable
 
-import networkx as nx
 from networkx.utils import UnionFind
 
 STRONG = 0.8
@@ -47,12 +46,10 @@ def group_sellers(seller_ids: Iterable[int], links: Iterable,
     `listings` gives sellers' listing counts (those not given count as one)."""
     evidence = pair_evidence(links)
     listings = listings or {}
-    strong = nx.Graph()
-    strong.add_nodes_from(seller_ids)
-    strong.add_edges_from(pair for pair, w in evidence.items() if w >= STRONG)
-    groups = UnionFind()
-    for component in nx.connected_components(strong):
-        groups.union(*component)
+    groups = UnionFind()  # only linked sellers enter it: a seller with no link is a network of one, added last
+    for (a, b), w in evidence.items():
+        if w >= STRONG:
+            groups.union(a, b)
     weak = {(a, b): w for (a, b), w in evidence.items()
             if w < STRONG and listings.get(a, 1) < DEALER_LISTINGS and listings.get(b, 1) < DEALER_LISTINGS}
     for _ in range(MAX_PASSES):
@@ -74,4 +71,6 @@ def group_sellers(seller_ids: Iterable[int], links: Iterable,
                 merged = True
         if not merged:
             break
-    return [set(g) for g in groups.to_sets()]
+    linked = [set(g) for g in groups.to_sets()]
+    seen = set(groups.parents)
+    return linked + [{sid} for sid in dict.fromkeys(seller_ids) if sid not in seen]

@@ -117,7 +117,7 @@ def refresh_sellers(db: Database, seller_ids: list[int], now: str) -> None:
         contacts: dict[int, dict[str, list[str]]] = {sid: {"phone": [], "email": []} for sid in part}
         for sid, kind, value in db.execute(
                 f"select distinct seller_id, kind, value from listing_signals where seller_id in ({marks}) "
-                "and kind in ('phone', 'email') order by seller_id, kind, value", part):
+                "and +kind in ('phone', 'email') order by seller_id, kind, value", part):  # by seller, not by kind
             contacts[sid][kind].append(value)
         with db.atomic():
             for sid in part:
@@ -125,10 +125,8 @@ def refresh_sellers(db: Database, seller_ids: list[int], now: str) -> None:
                     db.execute("delete from seller_links where seller_a = ? or seller_b = ?", [sid, sid])
                     db.execute("delete from listing_texts where seller_id = ?", [sid])
                     db.execute("delete from sellers where id = ?", [sid])
-                    continue
-                count, first, last, name, profile = stats[sid]
-                db.execute(
-                    "update sellers set listings = ?, first_seen_at = ?, last_seen_at = ?, name = ?, "
-                    "profile_url = coalesce(?, profile_url), phones = ?, emails = ?, updated_at = ? where id = ?",
-                    [count, first, last, name, profile, json.dumps(contacts[sid]["phone"]),
-                     json.dumps(contacts[sid]["email"]), now, sid])
+            db.conn.executemany(
+                "update sellers set listings = ?, first_seen_at = ?, last_seen_at = ?, name = ?, "
+                "profile_url = coalesce(?, profile_url), phones = ?, emails = ?, updated_at = ? where id = ?",
+                [(*stats[sid], json.dumps(contacts[sid]["phone"]), json.dumps(contacts[sid]["email"]), now, sid)
+                 for sid in part if sid in stats])

@@ -111,20 +111,23 @@ def handle_crowd(db: Database) -> HandleCrowd:
     return HandleCrowd(dict(holders))
 
 
-def shared_value_links(db: Database, values: list[tuple[str, str]] | None = None) -> tuple[list[Link], int]:
-    """Links from every shared signal value (or only these (kind, value) pairs); also how many values
-    were too common to link (switchboards, common handles)."""
+def shared_value_links(db: Database, values: list[tuple[str, str]] | str | None = None) -> tuple[list[Link], int]:
+    """Links from every shared signal value (or only these (kind, value) pairs, given as a list or as the
+    name of a table with `kind` and `value` columns); also how many values were too common to link
+    (switchboards, common handles)."""
     query = ("select s.kind, s.value, s.seller_id, l.source, min(s.listing_id) from listing_signals s "
              "join listings l on l.id = s.listing_id {where} group by s.kind, s.value, s.seller_id order by 1, 2")
     groups: dict[tuple[str, str], list] = defaultdict(list)
     if values is None:
         rows = db.execute(query.format(where="")).fetchall()
     else:
-        db.execute("create temp table if not exists wanted_values (kind text, value text, primary key (kind, value))")
-        db.execute("delete from wanted_values")
-        db.conn.executemany("insert or ignore into wanted_values values (?, ?)", values)
+        table = values if isinstance(values, str) else "wanted_values"
+        if not isinstance(values, str):
+            db.execute("create temp table if not exists wanted_values (kind text, value text, primary key (kind, value))")
+            db.execute("delete from wanted_values")
+            db.conn.executemany("insert or ignore into wanted_values values (?, ?)", values)
         rows = db.execute(query.format(
-            where="where (s.kind, s.value) in (select kind, value from wanted_values)")).fetchall()
+            where=f"where (s.kind, s.value) in (select kind, value from {table})")).fetchall()
     for kind, value, seller_id, source, listing_id in rows:
         groups[(kind, value)].append((seller_id, source, listing_id))
     links, common = [], 0
@@ -151,14 +154,17 @@ def registered_identifiers(db: Database, values: list[str]) -> set[str]:
     return found
 
 
-def photo_links(db: Database, listing_ids: set[str] | None = None) -> tuple[list[Link], int, np.ndarray]:
+def photo_links(db: Database, listing_ids: set[str] | str | None = None) -> tuple[list[Link], int, np.ndarray]:
     """Links from the same photo in two sellers' adverts (pHash within PHOTO_RADIUS bits, dHash within
-    PHOTO_DHASH), searched from these listings' photos (all when None). A picture in the adverts of
+    PHOTO_DHASH), searched from these listings' photos (all when None; a str names a table of listing
+    ids). A picture in the adverts of
     STOCK_PHOTO_LISTINGS or more other sellers is a stock or brochure photo, as the matcher rules,
     and so is one that a seller shows on STOCK_SAME_SELLER or more adverts (a dealer's brochure
     picture, not a photo of one item); neither links anyone. Identical hashes are searched once, so
     a stock picture in a hundred thousand adverts costs one search. Also returns how many distinct
     pictures were judged stock, and their pHashes (uint64), for the local-feature stage to leave out."""
+    if isinstance(listing_ids, str):
+        listing_ids = {lid for (lid,) in db.execute(f"select id from {listing_ids}")}
     rows = db.execute(
         "select p.listing_id, l.seller_id, p.phash, p.dhash from listing_photos p "
         "join listings l on l.id = p.listing_id where p.phash is not null and l.seller_id is not null").fetchall()
@@ -166,8 +172,8 @@ def photo_links(db: Database, listing_ids: set[str] | None = None) -> tuple[list
         return [], 0, np.zeros(0, np.uint64)
     listing = [r[0] for r in rows]
     seller = np.array([r[1] for r in rows], dtype=np.int64)
-    dhash = parse_hex([r[3] for r in rows])
-    unique, inverse = np.unique(parse_hex([r[2] for r in rows]), return_inverse=True)
+    dhash = hex_hashes([r[3] or "" for r in rows])
+    unique, inverse = np.unique(hex_hashes([r[2] for r in rows]), return_inverse=True)
     order = np.argsort(inverse, kind="stable")
     bounds = np.searchsorted(inverse[order], np.arange(len(unique) + 1))
     members = lambda u: order[bounds[u]:bounds[u + 1]]  # noqa: E731
@@ -212,6 +218,13 @@ def photo_links(db: Database, listing_ids: set[str] | None = None) -> tuple[list
                                  listing[i], listing[j])
                 links.setdefault((link.seller_a, link.seller_b), link)
     return list(links.values()), stock, unique[sorted(judged)]
+
+
+def hex_hashes(values: list[str]) -> np.ndarray:
+    """Stored 16-digit hex hashes to uint64 in one pass (an empty or missing hash becomes 0)."""
+    if (np.fromiter(map(len, values), dtype=np.int64, count=len(values)) == 16).all():
+        return np.frombuffer(bytes.fromhex("".join(values)), dtype=">u8").astype(np.uint64)
+    return parse_hex(values)
 
 
 TEXT_STRONG = (0.6, 15)  # containment and shared shingles of near-identical own text: joins alone

@@ -10,7 +10,6 @@ beyond the first). Ties go to the network seen most recently.
 from __future__ import annotations
 
 import json
-from collections import defaultdict
 from functools import lru_cache
 
 from sqlite_utils import Database
@@ -39,57 +38,115 @@ def risk_score(matches_confirmed: int, matches_strong: int, matches_likely: int,
             + RISK["source"] * max(sources - 1, 0))
 
 
-def write_networks(db: Database, groups: list[set[int]], now: str,
-                   analyst: dict[int, int] | None = None) -> dict[int, set[int]]:
-    """Store the groups as networks; returns the previous multi-seller networks (id -> seller ids).
-    `analyst`: per network id, the pairs of its sellers officers confirmed or joined."""
-    previous: dict[int, set[int]] = defaultdict(set)
-    for sid, nid in db.execute("select id, network_id from sellers where network_id in "
-                               "(select id from networks where sellers > 1)"):
-        previous[nid].add(sid)
-    created = dict(db.execute("select id, created_at from networks").fetchall())
+def write_networks(db: Database, groups: list[set[int]], now: str, analyst: dict[int, int] | None = None,
+                   touched: set[int] | None = None) -> set[int]:
+    """Store the groups as networks; returns the ids of the previous multi-seller networks.
+    `analyst`: per network id, the pairs of its sellers officers confirmed or joined.
+
+    `touched` (sellers whose listings or links changed this run) makes the write incremental: only the
+    networks whose members changed, that hold a touched seller, a stolen-item match (now or at the last
+    run) or a listing seen since the last run are counted again from their listings; every other row
+    keeps its row (risk ranks are then written again where they moved). None (a rebuild) counts every
+    network. Sellers named in officers' decisions must be among `touched` (their pairs move the risk)."""
     current = dict(db.execute("select id, network_id from sellers").fetchall())
-    assignment = [(min(g), sid) for g in groups for sid in g if current.get(sid) != min(g)]
+    previous = {nid for nid, n in db.execute(
+        "select network_id, count(*) from sellers group by network_id having count(*) > 1")}
+    target = {sid: min(g) for g in groups for sid in g}
+    assignment = [(nid, sid) for sid, nid in target.items() if current.get(sid) != nid]
+    sizes = {min(g): len(g) for g in groups}
+    dirty: set[int] | None = None
+    if touched is not None:
+        dirty = {nid for nid, _ in assignment} | {target[s] for s in touched if s in target}
+        dirty |= {current[sid] for _, sid in assignment if current.get(sid) is not None}
+        dirty |= {target[sid] for sid in _matched_sellers(db) if sid in target}
+        dirty |= {nid for nid, n in db.execute("select id, sellers from networks") if n != sizes.get(nid)}
+        last_run = db.execute("select max(updated_at) from networks").fetchone()[0]
+        if last_run:
+            dirty |= {target[sid] for (sid,) in db.execute(  # by the index listings_last_seen
+                "select seller_id from listings where last_seen_at > ?", [last_run]) if sid in target}
+    created = dict(db.execute("select id, created_at from networks").fetchall())
     with db.atomic():
         db.conn.executemany("update sellers set network_id = ? where id = ?", assignment)
-        db.execute("delete from networks")
-        rows = _network_rows(db, created, now, analyst or {})
-        db.conn.executemany(
-            "insert into networks (id, sellers, listings, links, sources, areas, first_seen_at, last_seen_at, "
-            "matches_confirmed, matches_strong, matches_likely, risk, risk_rank, created_at, updated_at) "
-            "values (:id, :sellers, :listings, :links, :sources, :areas, :first_seen_at, :last_seen_at, "
-            ":matches_confirmed, :matches_strong, :matches_likely, :risk, :risk_rank, :created_at, :updated_at)", rows)
-    return dict(previous)
+        if dirty is None:
+            db.execute("delete from networks")
+            _insert(db, _network_rows(db, created, now, analyst or {}))
+        else:
+            _update_rows(db, set(target.values()), dirty, created, now, analyst or {})
+        _rank(db)
+    return previous
 
 
-def _network_rows(db: Database, created: dict[int, str], now: str, analyst: dict[int, int]) -> list[dict]:
+_COLUMNS = ("id, sellers, listings, links, sources, areas, first_seen_at, last_seen_at, matches_confirmed, "
+            "matches_strong, matches_likely, risk, risk_rank, created_at, updated_at")
+
+
+def _insert(db: Database, rows: list[dict]) -> None:
+    db.conn.executemany(f"insert or replace into networks ({_COLUMNS}) values "
+                        f"({', '.join(':' + c.strip() for c in _COLUMNS.split(','))})", rows)
+
+
+def _matched_sellers(db: Database) -> set[int]:
+    """Sellers in a network with a stolen-item match now or at the last run (its counts may have moved)."""
+    found = {sid for (sid,) in db.execute(
+        "select distinct l.seller_id from matches m join listings l on l.id = m.listing_id "
+        "where m.queue = 'stolen' and m.status != 'dismissed' and l.seller_id is not null")}
+    found |= {sid for (sid,) in db.execute(
+        "select s.id from sellers s join networks n on n.id = s.network_id "
+        "where n.matches_confirmed + n.matches_strong + n.matches_likely > 0")}
+    return found
+
+
+def _update_rows(db: Database, ids: set[int], dirty: set[int], created: dict[int, str], now: str,
+                 analyst: dict[int, int]) -> None:
+    """Count the dirty networks again and drop the networks gone; the rest keep their rows."""
+    dirty &= ids
+    db.execute("create temp table if not exists dirty_networks (id integer primary key)")
+    db.execute("delete from dirty_networks")
+    db.conn.executemany("insert into dirty_networks values (?)", [(n,) for n in dirty])
+    db.conn.executemany("delete from networks where id = ?", [(nid,) for nid in created if nid not in ids])
+    _insert(db, _network_rows(db, created, now, analyst, "(select id from dirty_networks)"))
+
+
+def _rank(db: Database) -> None:
+    """`risk_rank` of every network: 1 the highest risk, ties to the network seen most recently, then the
+    smaller id. Only ranks that moved are written."""
+    db.execute("update networks set risk_rank = ranked.n from (select id, row_number() over "
+               "(order by risk desc, coalesce(last_seen_at, '') desc, id) as n from networks) as ranked "
+               "where ranked.id = networks.id and networks.risk_rank is not ranked.n")
+
+
+def _network_rows(db: Database, created: dict[int, str], now: str, analyst: dict[int, int],
+                  only: str | None = None) -> list[dict]:
+    """Rows of every network, or of the networks whose ids the SQL expression `only` selects."""
+    within = f"s.network_id in {only}" if only else "1"
     rows: dict[int, dict] = {}
     for nid, sellers, listings, first, last in db.execute(
             "select s.network_id, count(distinct s.id), count(l.id), min(l.first_seen_at), max(l.last_seen_at) "
-            "from sellers s left join listings l on l.seller_id = s.id group by s.network_id"):
+            f"from sellers s left join listings l on l.seller_id = s.id where {within} group by s.network_id"):
         rows[nid] = {"id": nid, "sellers": sellers, "listings": listings, "links": 0, "sources": set(), "areas": set(),
                      "first_seen_at": first, "last_seen_at": last, "matches_confirmed": 0, "matches_strong": 0,
                      "matches_likely": 0, "created_at": created.get(nid, now), "updated_at": now}
     for nid, source, force_area, location in db.execute(
             "select distinct s.network_id, l.source, l.force_area, l.location from sellers s "
-            "join listings l on l.seller_id = s.id "
-            "where s.network_id in (select network_id from sellers group by network_id having count(*) > 1)"):
+            f"join listings l on l.seller_id = s.id where {within} and "
+            "s.network_id in (select network_id from sellers group by network_id having count(*) > 1)"):
         rows[nid]["sources"].add(source)
         area = listing_area(force_area, location)
         if area:
             rows[nid]["areas"].add(area)
     for nid, source in db.execute(
-            "select s.network_id, min(s.source) from sellers s group by s.network_id having count(*) = 1"):
+            f"select s.network_id, min(s.source) from sellers s where {within} group by s.network_id "
+            "having count(*) = 1"):
         rows[nid]["sources"].add(source)
     for nid, links in db.execute("select s.network_id, count(*) from seller_links k join sellers s on s.id = k.seller_a "
-                                 "group by s.network_id"):
+                                 f"where {within} group by s.network_id"):
         rows[nid]["links"] = links
     for nid, status, band, area, count in db.execute(
             "select s.network_id, m.status, m.band, coalesce(t.force_area, o.force_area), count(distinct m.id) "
             "from matches m join listings l on l.id = m.listing_id join sellers s on s.id = l.seller_id "
             "join items i on i.id = m.item_id join owners o on o.id = i.owner_id "
             "left join thefts t on t.id = m.theft_id "
-            "where m.queue = 'stolen' and m.status != 'dismissed' group by 1, 2, 3, 4"):
+            f"where m.queue = 'stolen' and m.status != 'dismissed' and {within} group by 1, 2, 3, 4"):
         row = rows[nid]
         if status == "confirmed":
             row["matches_confirmed"] += count
@@ -104,10 +161,7 @@ def _network_rows(db: Database, created: dict[int, str], now: str, analyst: dict
     for row in rows.values():
         row["risk"] = risk_score(row["matches_confirmed"], row["matches_strong"], row["matches_likely"],
                                  row["sellers"], len(row["sources"]), analyst.get(row["id"], 0))
-    ordered = sorted(rows.values(), key=lambda r: (r["last_seen_at"] or "", -r["id"]), reverse=True)
-    ordered.sort(key=lambda r: -r["risk"])
-    for rank, row in enumerate(ordered, 1):
-        row["risk_rank"] = rank
+        row["risk_rank"] = None  # ranked in SQL over every network (`_rank`)
         row["sources"] = json.dumps(sorted(row["sources"]))
         row["areas"] = json.dumps(sorted(row["areas"]))
-    return ordered
+    return list(rows.values())

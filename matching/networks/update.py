@@ -11,6 +11,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
+from typing import NamedTuple
 
 import numpy as np
 from sqlite_utils import Database
@@ -31,6 +32,15 @@ from matching.networks.text import phrases, texts
 from registry.db import utcnow
 
 
+class Evidence(NamedTuple):
+    """What the grouping reads of a stored link: the strongest weight per pair of sellers and kind."""
+
+    seller_a: int
+    seller_b: int
+    kind: str
+    weight: float
+
+
 @dataclass
 class NetworkReport:
     listings: int = 0
@@ -48,6 +58,7 @@ class NetworkReport:
 
 
 def _pending(db: Database) -> list[str]:
+    """Listings new or changed since the run last read them (the partial index `listings_to_network`)."""
     return [r[0] for r in db.execute(
         "select id from listings where networked_at is null or networked_at < changed_at or seller_id is null")]
 
@@ -61,6 +72,16 @@ def _store_links(db: Database, links: list[Link], now: str) -> None:
         [(k.seller_a, k.seller_b, k.kind, k.value, k.detail, k.weight, k.listing_a, k.listing_b, now) for k in links])
 
 
+def _cut_texts(db: Database, listing_ids: list[str]) -> list[tuple[str, int, list[str], list[bytes]]]:
+    """(listing id, seller id, phrases, phrase keys) of these listings' adverts (title and description)."""
+    out = []
+    for lid, sid, text in db.execute(f"select id, seller_id, coalesce(title, '') || char(10) || coalesce(description, '') "
+                                     f"from listings where id in ({','.join('?' * len(listing_ids))})", listing_ids):
+        parts = texts.phrases(text)
+        out.append((lid, sid, parts, [texts.phrase_key(p) for p in parts]))
+    return out
+
+
 def update_texts(db: Database, listing_ids: list[str], rebuild: bool = False) -> list[Link]:
     """Signatures of these listings' own text (boilerplate: phrases counted over every listing, kept
     between runs in `matching.networks.text.phrases`), then their near-identical-text links against every
@@ -68,22 +89,19 @@ def update_texts(db: Database, listing_ids: list[str], rebuild: bool = False) ->
     if rebuild:
         phrases.rebuild(db, ((sid, f"{title or ''}\n{description or ''}")
                              for sid, title, description in db.execute("select seller_id, title, description from listings")))
-    else:
+    held = []  # a night's adverts cut into phrases once (a rebuild cuts each batch again, not to hold them all)
+    if not rebuild:
         for start in range(0, len(listing_ids), BATCH):
-            part = listing_ids[start:start + BATCH]
-            phrases.add(db, db.execute(f"select seller_id, coalesce(title, '') || char(10) || coalesce(description, '') "
-                                       f"from listings where id in ({','.join('?' * len(part))})", part).fetchall())
+            rows = _cut_texts(db, listing_ids[start:start + BATCH])
+            phrases.add_keys(db, {(key, sid) for _, sid, _, keys in rows for key in keys})
+            held.append(rows)
     wanted = set(listing_ids)
-    for start in range(0, len(listing_ids), BATCH):
-        part = listing_ids[start:start + BATCH]
-        marks = ",".join("?" * len(part))
-        rows = db.execute(f"select id, seller_id, title, description from listings where id in ({marks})", part)
-        rows = rows.fetchall()
-        phrase_sellers = phrases.lookup(db, (texts.phrase_key(p) for _, _, title, description in rows
-                                             for p in texts.phrases(f"{title or ''}\n{description or ''}")))
+    for n, start in enumerate(range(0, len(listing_ids), BATCH)):
+        rows = held[n] if held else _cut_texts(db, listing_ids[start:start + BATCH])
+        phrase_sellers = phrases.lookup(db, (key for *_, keys in rows for key in keys))
         stored = []
-        for lid, sid, title, description in rows:
-            shingles = texts.own_shingles(f"{title or ''}\n{description or ''}", phrase_sellers)
+        for lid, sid, parts, keys in rows:
+            shingles = texts.own_shingles_of(parts, keys, phrase_sellers)
             sig = texts.signature(shingles)
             stored.append((lid, sid, len(shingles), texts.to_blob(sig) if sig is not None else None))
         with db.atomic():
@@ -143,36 +161,45 @@ def update_networks(db: Database, *, rebuild: bool = False,
             db.execute("update listings set networked_at = null")
     pending = _pending(db)
     report.listings = len(pending)
+    touched: set[int] = set()
     if pending:
-        _, report.sellers_new = assign_sellers(
+        touched, report.sellers_new = assign_sellers(
             db, pending, now, (lambda d, t: progress("sellers", d, t)) if progress else None)
         db.execute("create temp table if not exists pending_listings (id text primary key)")
         db.execute("delete from pending_listings")
         db.conn.executemany("insert into pending_listings values (?)", [(p,) for p in pending])
-        values = None if rebuild else [tuple(r) for r in db.execute(
-            "select distinct kind, value from listing_signals where listing_id in (select id from pending_listings)")]
-        value_links, report.common_values = shared_value_links(db, values)
-        photos, report.stock_photos, stock_hashes = photo_links(db, None if rebuild else set(pending))
+        if not rebuild:  # the values the night's listings show: only their links are made again
+            db.execute("create temp table if not exists night_values (kind text, value text, primary key (kind, value))")
+            db.execute("delete from night_values")
+            db.execute("insert into night_values select distinct kind, value from listing_signals "
+                       "where listing_id in (select id from pending_listings)")
+        value_links, report.common_values = shared_value_links(db, None if rebuild else "night_values")
+        photos, report.stock_photos, stock_hashes = photo_links(db, None if rebuild else "pending_listings")
         busy = [sid for sid, n in db.execute("select id, listings from sellers") if n >= DEALER_LISTINGS]
         known = {(k.seller_a, k.seller_b) for k in photos}
         photos += [k for k in crop_links(db, None if rebuild else set(pending), stock_photo_ids(db, stock_hashes), busy)
                    if (k.seller_a, k.seller_b) not in known]
         text_links = update_texts(db, pending, rebuild)
         with db.atomic():
-            if values:
-                db.conn.executemany("delete from seller_links where kind = ? and value = ?", values)
+            if not rebuild:
+                night = "(kind, value) in (select kind, value from night_values)"
+                touched.update(s for pair in db.execute(f"select seller_a, seller_b from seller_links where {night}")
+                               for s in pair)
+                db.execute(f"delete from seller_links where {night}")
             _store_links(db, value_links + photos + text_links, now)
+            touched.update(s for k in value_links + photos + text_links for s in (k.seller_a, k.seller_b))
             db.conn.executemany("update listings set networked_at = ? where id = ?", [(now, p) for p in pending])
         for link in value_links + photos + text_links:
             report.links[link.kind] = report.links.get(link.kind, 0) + 1
     if progress:
         progress("networks", 0, 1)
-    links = [Link(*row) for row in db.execute(
-        "select seller_a, seller_b, kind, value, detail, weight, listing_a, listing_b from seller_links")]
+    links = [Evidence(*row) for row in db.execute(
+        "select seller_a, seller_b, kind, max(weight) from seller_links group by seller_a, seller_b, kind")]
     counts = dict(db.execute("select id, listings from sellers").fetchall())
     decisions = decisions_in_force(db)
+    touched.update(s for pair in decisions for s in pair)
     groups = group_sellers(counts, apply_decisions(links, decisions), counts)
-    previous = write_networks(db, groups, now, analyst_pairs(decisions, groups))
+    previous = write_networks(db, groups, now, analyst_pairs(decisions, groups), None if rebuild else touched)
     write_near_misses(db, near_misses(links, groups, counts, decisions))
     current = {min(g): g for g in groups if len(g) > 1}
     report.networks = len(current)

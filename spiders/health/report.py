@@ -1,5 +1,6 @@
 """The crawl report of one source in words, for `farmwatch crawl`, `nightly` and the digest:
-pages, listings new/changed/removed, photos kept of those seen, refusals by rule, errors by kind,
+pages, listings new/changed/removed (and the unchanged ones known without reading their page),
+photos kept of those seen, refusals by rule, errors by kind,
 and for a failed crawl the likely cause."""
 
 from __future__ import annotations
@@ -24,6 +25,11 @@ def summary_lines(summary: dict) -> list[str]:
     lines = [f"{summary.get('source')}: {status}, {s['pages']} pages, listings "
              f"{s['listings_new']} new, {s['listings_changed']} changed, {s['listings_unchanged']} unchanged, "
              f"{s['listings_removed']} removed, {photos}, {s['errors']} errors"]
+    spared = [f"{summary[k]} {words}" for k, words in (("listings_not_modified", "answered 304 Not Modified"),
+                                                        ("listings_lastmod_skipped", "spared by the sitemap's lastmod"))
+              if summary.get(k)]
+    if spared:
+        lines.append(f"  unchanged without reading the page: {', '.join(spared)}")
     if summary.get("refusals"):
         lines.append(f"  refused as not a listing: {_counted(summary['refusals'])}")
     if summary.get("failures"):

@@ -6,7 +6,9 @@ link-local, cloud metadata) are refused unless the source itself is on such an a
 crawled page cannot make farmwatch fetch from inside the network (registry.fetch.refuse_address).
 A photo already stored for the listing at the same address is not fetched again, so a re-crawl
 with nothing changed downloads no photos; a changed listing's photos are all fetched again, since
-a seller may put a new picture at the old address and the new version must show what it showed.
+a seller may put a new picture at the old address and the new version must show what it showed;
+such a photo is asked for with its strong ETag (If-None-Match), and kept as stored when the server
+answers 304 (spiders.conditional), else stored from the new body.
 A bad photo (too big, not an image, a decompression bomb, truncated, refused address) is recorded
 on its listing_photos row (a stored photo whose address failed this time is kept) and in the
 error log; the listing is kept.
@@ -23,9 +25,12 @@ from scrapy import Request
 from registry.db import connect
 from registry.fetch import refuse_address
 from registry.listings.store import known_photo, save_listing_photo, store_listing_photo
+from registry.listings.validators import keep_photo, photo_validators, set_photo_validators
+from spiders.conditional import believe_304, request_headers, response_validators
 from spiders.state import get_run, write_lock
 
-_threads = threading.local()  # one database connection per worker thread
+_threads = threading.local()
+NOT_MODIFIED = "not modified"  # one database connection per worker thread
 
 
 def photo_refusal(url: str, source) -> str | None:
@@ -70,10 +75,21 @@ class PhotosPipeline:
                 run.record_error(url, refusal)
             else:
                 wanted.append((position, url))
-        downloads = await asyncio.gather(*(self.fetch(url) for _, url in wanted))
-        for (position, url), (data, problem) in zip(wanted, downloads, strict=True):
+        conditional = self.crawler.settings.getbool("FARMWATCH_CONDITIONAL", True)
+        asks = [request_headers(*photo_validators(run.db, lid, position, url), photo=True) if conditional else {}
+                for position, url in wanted]
+        downloads = await asyncio.gather(*(self.fetch(url, ask) for (_, url), ask in zip(wanted, asks, strict=True)))
+        for (position, url), (data, problem, validators) in zip(wanted, downloads, strict=True):
+            if problem == NOT_MODIFIED:
+                with write_lock(run.db):
+                    kept = keep_photo(run.db, lid, position, url)
+                if kept:
+                    self.crawler.stats.inc_value("farmwatch/photos_not_modified")
+                    run.ledger.photo(lid, position, url, "unchanged")
+                    continue
+                problem = "HTTP 304 for a photo not stored"
             # stored one after another, in gallery order, so the first of two equal pictures is the one kept
-            outcome = await asyncio.to_thread(self.store, lid, position, url, data, problem)
+            outcome = await asyncio.to_thread(self.store, lid, position, url, data, problem, validators)
             if outcome.outcome in ("stored", "duplicate"):
                 if outcome.outcome == "stored":
                     run.count("photos_stored")
@@ -84,26 +100,35 @@ class PhotosPipeline:
                 run.record_error(url, f"photo not stored: {outcome.reason}")
         return item
 
-    def store(self, listing_id: str, position: int, url: str, data: bytes | None, problem: str | None):
-        """What became of one photo (registry.listings.PhotoOutcome); runs in a worker thread with that
-        thread's own connection."""
+    def store(self, listing_id: str, position: int, url: str, data: bytes | None, problem: str | None,
+              validators: tuple[str | None, str | None] = (None, None)):
+        """What became of one photo (registry.listings.PhotoOutcome), its validators kept on its row;
+        runs in a worker thread with that thread's own connection."""
         db = getattr(_threads, "db", None)
         if db is None:
             db = _threads.db = connect(self.crawler.settings.get("FARMWATCH_DB"), migrate=False)
-        return store_listing_photo(db, listing_id, position, url, data, error=problem)
+        outcome = store_listing_photo(db, listing_id, position, url, data, error=problem)
+        if outcome.outcome == "stored" and any(validators):
+            with db.atomic():
+                set_photo_validators(db, listing_id, position, url, etag=validators[0], last_modified=validators[1])
+        return outcome
 
-    async def fetch(self, url: str) -> tuple[bytes | None, str | None]:
+    async def fetch(self, url: str, ask: dict[str, str] | None = None):
+        """(body, problem, validators) of one photo download; problem is NOT_MODIFIED for a believed
+        304 to the conditional headers `ask`."""
         request = Request(url, meta={"download_maxsize": self.maxsize, "farmwatch_role": "photo"},
-                          dont_filter=True)
+                          headers=ask or None, dont_filter=True)
         try:
             response = await self.crawler.engine.download_async(request)
         except Exception as exc:
             from spiders.errors import describe_error
 
-            return None, describe_error(exc, self.maxsize)
+            return None, describe_error(exc, self.maxsize), (None, None)
+        if response.status == 304 and ask and believe_304(ask, response) is None:
+            return None, NOT_MODIFIED, (None, None)
         if response.status != 200:
-            return None, f"HTTP {response.status}"
+            return None, f"HTTP {response.status}", (None, None)
         content_type = response.headers.get(b"Content-Type", b"").decode("latin-1").lower()
         if content_type.startswith(("text/", "application/json", "application/xhtml")):
-            return None, f"served as {content_type.split(';')[0]}, not an image"
-        return response.body, None
+            return None, f"served as {content_type.split(';')[0]}, not an image", (None, None)
+        return response.body, None, response_validators(response)

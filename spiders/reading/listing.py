@@ -17,7 +17,6 @@ from __future__ import annotations
 
 from urllib.parse import parse_qsl, urljoin, urlsplit
 
-import extruct
 from lxml import etree
 from lxml import html as lxml_html
 
@@ -37,6 +36,8 @@ _TRACKING = ("utm_", "ref", "source", "fbclid", "gclid", "mc_", "from")
 
 def read_syntax(doc, base_url: str, syntax: str) -> tuple[list, list[str]]:
     """One syntax extruct reads (microdata uniform, RDFa expanded), or a note when it fails."""
+    import extruct  # on first use: over a second of start-up a crawl that reads no page never needs
+
     try:
         data = extruct.extract(doc, base_url=base_url, syntaxes=[syntax], uniform=syntax == "microdata",
                                errors="strict")[syntax]

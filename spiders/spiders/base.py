@@ -16,7 +16,9 @@ from scrapy.spidermiddlewares.httperror import HttpError
 
 from registry.db import utcnow
 from registry.listings.store import listing_id, mark_removed
+from registry.listings.validators import PageValidators, confirm_unchanged, forget_page, load_page_validators
 from spiders.browser import render_meta
+from spiders.conditional import believe_304, request_headers, response_validators
 from spiders.config import Source, select_sources, source_for_url
 from spiders.errors import describe_error, failure_kind, is_robots_refusal
 from spiders.items import ListingItem
@@ -83,6 +85,8 @@ class ListingSpider(scrapy.Spider):
             raise ValueError(f"source {source_config.name} is of kind {source_config.kind}, not {self.kinds[0]}")
         self.source = source_config
         self.site = Site(source_config.start_urls)
+        self.settled: set[str] = set()  # listing pages accounted unchanged without being read in this crawl
+        self.asked: set[str] = set()  # known listing pages requested in this crawl (conditionally or whole)
 
     @property
     def run(self):
@@ -92,11 +96,72 @@ class ListingSpider(scrapy.Spider):
         """True when the address is on the crawl's site (its origins: spiders.site.Site)."""
         return self.site.allows(url)
 
+    @property
+    def validators(self) -> dict[str, PageValidators]:
+        """The source's listing pages' validators from earlier crawls (registry.listings.validators),
+        loaded once; empty when FARMWATCH_CONDITIONAL is off."""
+        known = getattr(self, "_validators", None)
+        if known is None:
+            on = self.crawler.settings.getbool("FARMWATCH_CONDITIONAL", True)
+            known = self._validators = load_page_validators(self.run.db, self.source.name) if on else {}
+        return known
+
     def request(self, url: str, callback, role: str = "page", **kwargs) -> scrapy.Request:
+        """A polite request for a page of the site. A listing page known from an earlier crawl is asked
+        for conditionally (If-None-Match / If-Modified-Since, spiders.conditional) unless meta
+        `farmwatch_whole` asks for it whole; the callback then receives the 304 (see not_modified)."""
         meta = {"farmwatch_role": role, **kwargs.pop("meta", {})}
+        url = clean_url(url)
+        known = (self.validators.get(url) if role != "index" and not meta.get("farmwatch_whole")
+                 and self.source.render != "browser" else None)  # Chromium answers a navigation itself
+        sent = request_headers(known.etag, known.last_modified) if known else {}
+        if known:
+            self.asked.add(url)  # its answer accounts for it: a sitemap read later does not
+        if sent:
+            meta.update(farmwatch_sent=sent, handle_httpstatus_list=[304])
+            kwargs["headers"] = {**kwargs.get("headers", {}), **sent}
         if self.source.render == "browser":
             meta.update(render_meta(url))
-        return scrapy.Request(clean_url(url), callback=callback, errback=self.on_error, meta=meta, **kwargs)
+        return scrapy.Request(url, callback=callback, errback=self.on_error, meta=meta, **kwargs)
+
+    def not_modified(self, response):
+        """A listing page answered 304 to our conditional request: when the 304 is believed
+        (spiders.conditional.believe_304) the listing is unchanged and its stored photos stay; else
+        the page is asked for again whole. Yields the requests that follow (the page's own links
+        for crawls that follow links)."""
+        request = response.request
+        url = clean_url(request.url)
+        known = self.validators.get(url)
+        why = believe_304(request.meta.get("farmwatch_sent") or {}, response)
+        self.run.count("pages")
+        if url in self.settled:
+            return
+        if why is None and known is not None:
+            self.settle_unchanged(url, known, status=304)
+            yield from self.follow_known(known)
+            return
+        self.run.record_error(response.url, f"{why or 'HTTP 304 for a page not known'}: asked again whole")
+        yield self.request(url, request.callback, role=request.meta.get("farmwatch_role", "page"), dont_filter=True,
+                           cb_kwargs=request.cb_kwargs, meta={"farmwatch_whole": True})
+
+    def settle_unchanged(self, url: str, known: PageValidators, *, status: int | None, reason: str | None = None) -> None:
+        """Account for a listing seen unchanged without reading its page: the listing unchanged, each
+        of its stored photos unchanged (not fetched), as a re-read unchanged page would be."""
+        self.settled.add(url)
+        with write_lock(self.run.db):
+            kept = confirm_unchanged(self.run.db, self.source.name, url, known.listing_id, verified=status == 304)
+        self.run.count("listings_unchanged")
+        self.run.count("listings_not_modified" if status == 304 else "listings_lastmod_skipped")
+        self.run.ledger.page(url, "listing", "unchanged", reason=reason, status=status, listing_id=known.listing_id)
+        for photo in kept:
+            self.crawler.stats.inc_value("farmwatch/photos_unchanged")
+            self.run.ledger.photo(known.listing_id, photo.position, photo.url, "unchanged")
+
+    def follow_known(self, known: PageValidators):
+        """The links a page known unchanged had when last read (crawls that follow links)."""
+        for link in known.links:
+            if self.in_domain(link) and clean_url(link) not in self.settled:
+                yield self.request(link, self.parse)
 
     async def start(self):
         for url in self.source.start_urls:
@@ -123,9 +188,11 @@ class ListingSpider(scrapy.Spider):
             self.run.ledger.page(request.url, "failed", "robots", reason="forbidden by robots.txt", start=start)
             return
         if status in GONE and role != "index":
-            lid = listing_id(self.source.name, clean_url(request.url))
+            known = self.validators.get(clean_url(request.url))
+            lid = known.listing_id if known else listing_id(self.source.name, clean_url(request.url))
             with write_lock(self.run.db):
                 removed = mark_removed(self.run.db, [lid])
+                forget_page(self.run.db, self.source.name, clean_url(request.url))
             known = removed or self.run.db.execute("select 1 from listings where id = ?", [lid]).fetchone()
             if known:
                 self.run.ledger.page(request.url, "removed", f"HTTP {status}", status=status, listing_id=lid)
@@ -136,6 +203,9 @@ class ListingSpider(scrapy.Spider):
             self.run.index_failed = True
         self.run.ledger.page(request.url, "failed", kind, reason=reason, status=status, start=start)
         self.run.record_error(request.url, reason, failed_listing=role != "index")
+        known = self.validators.get(clean_url(request.url))
+        if known and role != "index":  # its listing may be stored under its canonical address
+            self.run.failed_ids.add(known.listing_id)
 
     def count_page(self, response) -> bool:
         """Count a fetched page; False for one that is not text (an image or a PDF where a page was expected)."""
@@ -211,6 +281,8 @@ class ListingSpider(scrapy.Spider):
         item["snapshot"] = response.body
         item["fetched_at"] = utcnow()
         item["page_url"] = response.url
+        if not response.meta.get("redirect_urls"):  # kept under the address asked for, for the next crawl
+            item["etag"], item["last_modified"] = response_validators(response)
         return item
 
     def refusal(self, text: str, url: str) -> tuple[str, str | None]:

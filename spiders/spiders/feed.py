@@ -27,6 +27,9 @@ class FeedSpider(ListingSpider):
                 self.crawler.stats.inc_value("farmwatch/offsite_links")
 
     def parse_entry(self, response, entry):
+        if response.status == 304:
+            yield from self.not_modified(response)
+            return
         if self.count_page(response):
             item = self.listing_item(response, fallback=entry)
             if item is not None:

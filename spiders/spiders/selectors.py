@@ -43,6 +43,9 @@ class SelectorSpider(ListingSpider):
                 yield self.request(url, self.parse_index, role="index")
 
     def parse_listing(self, response):
+        if response.status == 304:
+            yield from self.not_modified(response)
+            return
         if self.count_page(response):
             item = self.listing_item(response)
             if item is not None:

@@ -11,9 +11,10 @@ from urllib.parse import urlsplit
 from scrapy.http import TextResponse
 from scrapy.linkextractors import LinkExtractor
 
+from spiders.conditional import lastmod_spares
 from spiders.reading.feeds import is_feed, parse_feed
-from spiders.sitemaps import SitemapTooLarge, read_sitemap, robots_sitemaps, sitemap_body
-from spiders.spiders.base import ListingSpider
+from spiders.sitemaps import SitemapTooLarge, read_sitemap_entries, robots_sitemaps, sitemap_body
+from spiders.spiders.base import ListingSpider, clean_url
 
 MAX_LINKS_PER_PAGE = 500
 _BASE = re.compile(rb"<base\b[^>]*>", re.I)
@@ -27,6 +28,9 @@ class StructuredSpider(ListingSpider):
         return self.parse(response)
 
     def parse(self, response):
+        if response.status == 304:
+            yield from self.not_modified(response)
+            return
         self.run.count("pages")
         if urlsplit(response.url).path == "/robots.txt":
             yield from self.parse_robots(response)
@@ -38,9 +42,9 @@ class StructuredSpider(ListingSpider):
             self.run.record_error(response.url, str(exc))
             return
         if sitemap is not None:
-            kind, urls = read_sitemap(sitemap)
+            kind, entries = read_sitemap_entries(sitemap)
             if kind is not None:
-                yield from self.follow_sitemap(response, kind, urls)
+                yield from self.follow_sitemap(response, kind, entries)
                 return
         if not isinstance(response, TextResponse):
             self.crawler.stats.inc_value("farmwatch/not_text")
@@ -51,10 +55,11 @@ class StructuredSpider(ListingSpider):
             yield from self.follow_feed(response)
             return
         item = self.listing_item(response)
+        links = list(self.follow(response)) if self.source.follow_links else []
         if item is not None:
+            item["page_links"] = [link.url for link in links]
             yield item
-        if self.source.follow_links:
-            yield from self.follow(response)
+        yield from links
 
     def parse_robots(self, response):
         """A robots.txt given as a start address: its `Sitemap:` lines are followed."""
@@ -64,14 +69,25 @@ class StructuredSpider(ListingSpider):
             if self.in_domain(url):
                 yield self.request(url, self.parse, role="index")
 
-    def follow_sitemap(self, response, kind: str, urls: list[str]):
-        self.not_listing(response, "sitemap index" if kind == "sitemapindex" else "sitemap", f"{len(urls)} addresses")
+    def follow_sitemap(self, response, kind: str, entries: list[tuple[str, str | None]]):
+        """The sitemap's pages (or, for an index, its sitemaps). A listing page whose lastmod is no
+        newer than our last confirmation of it (spiders.conditional.lastmod_spares) is not fetched:
+        it is accounted unchanged, with the rule as its reason."""
+        self.not_listing(response, "sitemap index" if kind == "sitemapindex" else "sitemap", f"{len(entries)} addresses")
         role = "index" if kind == "sitemapindex" else "listing"
-        for url in urls:
-            if self.in_domain(url):
-                yield self.request(url, self.parse, role=role)
-            else:
+        for url, lastmod in entries:
+            if not self.in_domain(url):
                 self.crawler.stats.inc_value("farmwatch/offsite_links")
+                continue
+            address = clean_url(url)
+            known = self.validators.get(address) if role == "listing" else None
+            fresh = known and address not in self.settled and address not in self.asked
+            if fresh and lastmod_spares(lastmod, known.verified_at):
+                self.settle_unchanged(address, known, status=None,
+                                      reason=f"sitemap lastmod {lastmod} not after our last check {known.verified_at}")
+                yield from self.follow_known(known)
+            elif address not in self.settled:
+                yield self.request(url, self.parse, role=role)
 
     def follow_feed(self, response):
         entries = parse_feed(response.body, response.url)
@@ -81,6 +97,9 @@ class StructuredSpider(ListingSpider):
                 yield self.request(entry["url"], self.parse_entry, role="listing", cb_kwargs={"entry": entry})
 
     def parse_entry(self, response, entry):
+        if response.status == 304:
+            yield from self.not_modified(response)
+            return
         if self.count_page(response):
             item = self.listing_item(response, fallback=entry)
             if item is not None:
@@ -98,6 +117,8 @@ class StructuredSpider(ListingSpider):
             self.run.record_error(response.url, f"links could not be read ({exc.__class__.__name__})")
             return
         for link in links[:MAX_LINKS_PER_PAGE]:
+            if clean_url(link.url) in self.settled:
+                continue
             if self.in_domain(link.url):
                 yield self.request(link.url, self.parse)
             else:

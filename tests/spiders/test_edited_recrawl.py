@@ -14,7 +14,7 @@ import subprocess
 import sys
 import threading
 import zipfile
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 
 import pytest
 
@@ -26,6 +26,7 @@ from registry.accounts.users import add_user
 from registry.db import connect
 from registry.imports.files import import_items
 from synthetic.photos import photo_bytes
+from tests.spiders.fixture_sites import LoopbackServer
 
 ITEMS = [
     {"owner": {"name": "A Farmer", "email": "a@example.org"}, "category": "power_tool", "make": "Stihl",
@@ -81,7 +82,7 @@ def serve(state: dict):
         def log_message(self, *args):
             pass
 
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    server = LoopbackServer(("127.0.0.1", 0), Handler)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     return server, f"http://127.0.0.1:{server.server_address[1]}"
 

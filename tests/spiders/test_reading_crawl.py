@@ -81,8 +81,6 @@ def test_kroner_without_a_country_stay_unknown_never_pounds(crawled):
     assert row["price"] == 412000 and row["currency"] is None
 
 
-@pytest.mark.xfail(strict=False, reason="passes alone and in its module, but has failed late in the whole suite "
-                   "with photos not fetched; cause not yet found (see the stage's closing note)")
 def test_a_json_attribute_gallery_is_requested_whole_once_each_at_its_largest(crawled):
     photos = crawled[2]["/ad/gallery"]
     assert sorted(photos) == sorted(f"/photos/77/{n}.jpg" for n in range(12))

@@ -5,13 +5,14 @@ requested from the CDN, no placeholder requested, index pages not stored."""
 import subprocess
 import sys
 import threading
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from io import BytesIO
 
 import pytest
 from PIL import Image
 
 from registry.db import connect
+from tests.spiders.fixture_sites import LoopbackServer
 
 AD = """<html><head><title>Kubota M5-111 tractor | Farm Market</title>
 <link rel="canonical" href="/ad/5520-kubota-m5-111"><meta property="og:site_name" content="Farm Market"></head><body>
@@ -61,7 +62,7 @@ def serve(host: str, pages: dict, log: list, raw: dict | None = None):
         def log_message(self, *args):
             pass
 
-    server = ThreadingHTTPServer((host, 0), Handler)
+    server = LoopbackServer((host, 0), Handler)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     return server, f"http://{host}:{server.server_address[1]}"
 

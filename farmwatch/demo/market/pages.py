@@ -138,8 +138,12 @@ def dealer_index(specs: list[ListingSpec], sold: list[ListingSpec], variant: int
     return _page("Westcountry Agri Sales", body)
 
 
-def dealer_sitemap(specs: list[ListingSpec], base: str) -> str:
-    urls = "".join(f"<url><loc>{base}{s.path}</loc></url>" for s in specs)
+def dealer_sitemap(specs: list[ListingSpec], base: str, lastmods: dict[str, str] | None = None) -> str:
+    """The dealer's sitemap: its stock pages, each with its lastmod when given (path -> W3C datetime)."""
+    lastmods = lastmods or {}
+    urls = "".join(f"<url><loc>{base}{s.path}</loc>"
+                   + (f"<lastmod>{lastmods[s.path]}</lastmod>" if s.path in lastmods else "") + "</url>"
+                   for s in specs)
     return ('<?xml version="1.0" encoding="UTF-8"?><urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">'
             f"<url><loc>{base}/dealer/</loc></url>{urls}</urlset>")
 

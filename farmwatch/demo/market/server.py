@@ -1,13 +1,25 @@
 """Serving the demonstration marketplace from a background thread (or, with `farmwatch market`,
 in the foreground). `server.variant` may be switched between crawls: 0 is tonight, 1 the next
 night (some listings gone with 404/410, some repriced, some new). Every request path is kept in
-`server.request_log`, so tests can check what a crawler fetched."""
+`server.request_log` (and path, status and body bytes in `server.traffic`), so tests and the
+benchmark can check what a crawler fetched.
+
+Like a well-behaved site, every 200 carries a strong ETag (a digest of the body) and a Last-Modified
+(a listing's page and photos: when it was posted, or when its content was first served changed;
+other pages: when the server first served that content), a conditional request whose validators
+still match is answered 304 Not Modified with no body (RFC 9110 section 13.2.2: If-None-Match first,
+else If-Modified-Since), and the dealer's sitemap gives each page's `<lastmod>`. `server.validators
+= False` turns all of that off (a site that sends no validators)."""
 
 from __future__ import annotations
 
+import hashlib
 import re
 import sys
 import threading
+import time
+from datetime import UTC, datetime
+from email.utils import formatdate, parsedate_to_datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, urlsplit
 
@@ -27,6 +39,11 @@ class MarketServer(ThreadingHTTPServer):
         self.scenario = scenario
         self.variant = variant
         self.request_log: list[str] = []
+        self.traffic: list[tuple[str, int, int]] = []  # (path, status, body bytes) of every answer
+        self.validators = True
+        self.started = time.time()
+        self._modified: dict[str, tuple[str, float]] = {}  # path -> (etag, when that content was first served)
+        self._lock = threading.Lock()
         self.by_path = {spec.path: spec for spec in scenario.listings}
         self.photos = {path: data for spec in scenario.listings
                        for path, data in zip(pages.photo_paths(spec), spec.photos, strict=True)}
@@ -38,10 +55,57 @@ class MarketServer(ThreadingHTTPServer):
         if not isinstance(sys.exc_info()[1], (ConnectionError, TimeoutError)):
             super().handle_error(request, client_address)
 
+    def posted(self, path: str) -> float:
+        """When a listing's page or photo was first published (its posting time), else server start."""
+        key = path.removeprefix("/img/").rsplit("-", 1)[0] if path.startswith("/img/") else None
+        for spec in self.scenario.listings:
+            if spec.path == path or spec.key == key:
+                return datetime.fromisoformat(spec.posted_at.replace("Z", "+00:00")).timestamp()
+        return self.started
+
+    def modified(self, path: str, body: bytes) -> tuple[str, float]:
+        """(strong ETag, Last-Modified as epoch seconds) of this body at this path."""
+        etag = '"' + hashlib.sha256(body).hexdigest()[:24] + '"'
+        with self._lock:
+            known = self._modified.get(path)
+            if known is None or known[0] != etag:
+                when = self.posted(path) if known is None else max(time.time(), known[1] + 1)
+                known = self._modified[path] = (etag, float(int(when)))
+        return known
+
+    def lastmod(self, path: str) -> str:
+        """The sitemap lastmod (W3C datetime) of a listing page in the current variant."""
+        _, body = answer(self, path)[1:]
+        when = self.modified(path, body)[1]
+        return datetime.fromtimestamp(when, UTC).isoformat().replace("+00:00", "Z")
+
     @property
     def base_url(self) -> str:
         host, port = self.server_address[:2]
         return f"http://{host}:{port}"
+
+
+def answer(server: MarketServer, target: str) -> tuple[int, str, bytes]:
+    """respond(), a bug showing as a 500 rather than a dropped connection."""
+    try:
+        return respond(server, target)
+    except Exception as exc:
+        return 500, "text/plain", f"error: {exc}".encode()
+
+
+def not_modified(headers, etag: str, when: float) -> bool:
+    """RFC 9110 section 13.2.2: If-None-Match decides when sent (weak comparison), else If-Modified-Since."""
+    match = headers.get("If-None-Match")
+    if match is not None:
+        tags = [t.strip().removeprefix("W/") for t in match.split(",")]
+        return "*" in tags or etag in tags
+    since = headers.get("If-Modified-Since")
+    if since:
+        try:
+            return when <= parsedate_to_datetime(since).timestamp()
+        except (TypeError, ValueError, IndexError):
+            return False
+    return False
 
 
 def respond(server: MarketServer, target: str) -> tuple[int, str, bytes]:
@@ -68,7 +132,9 @@ def respond(server: MarketServer, target: str) -> tuple[int, str, bytes]:
         sold = gone("dealer") if variant == 1 else []
         return 200, HTML, pages.dealer_index(live("dealer"), sold, variant).encode()
     if path == "/dealer/sitemap.xml":
-        return 200, "application/xml", pages.dealer_sitemap(live("dealer") + gone("dealer"), base).encode()
+        specs = live("dealer") + gone("dealer")
+        lastmods = {s.path: server.lastmod(s.path) for s in specs} if server.validators else {}
+        return 200, "application/xml", pages.dealer_sitemap(specs, base, lastmods).encode()
     if path == "/feeds/saved-search.rss":
         return 200, "application/rss+xml", pages.saved_search_feed(live("auction") + gone("auction"), base).encode()
     spec = server.by_path.get(path)
@@ -91,12 +157,19 @@ class MarketHandler(BaseHTTPRequestHandler):
 
     def do_GET(self):  # noqa: N802
         self.server.request_log.append(self.path)
-        try:
-            status, content_type, body = respond(self.server, self.path)
-        except Exception as exc:  # a bug here should show as a 500, not a dropped connection
-            status, content_type, body = 500, "text/plain", f"error: {exc}".encode()
+        status, content_type, body = answer(self.server, self.path)
+        extra = {}
+        if status == 200 and self.server.validators:
+            etag, when = self.server.modified(urlsplit(self.path).path, body)
+            extra = {"ETag": etag, "Last-Modified": formatdate(when, usegmt=True)}
+            if not_modified(self.headers, etag, when):
+                status, body = 304, b""
+        self.server.traffic.append((self.path, status, len(body)))
         self.send_response(status)
-        self.send_header("Content-Type", content_type)
+        if status != 304:
+            self.send_header("Content-Type", content_type)
+        for name, value in extra.items():
+            self.send_header(name, value)
         self.send_header("Content-Length", str(len(body)))
         self.end_headers()
         self.wfile.write(body)

@@ -33,7 +33,8 @@ def market_sources(base_url: str, prefix: str = "demo") -> dict:
         "sources": [
             {"name": f"{prefix}-classifieds", "kind": "selectors", "enabled": True,
              "start_urls": [f"{base}/classifieds/"], "selectors": CLASSIFIEDS_SELECTORS},
-            {"name": f"{prefix}-dealer", "kind": "structured", "enabled": True, "start_urls": [f"{base}/dealer/"]},
+            {"name": f"{prefix}-dealer", "kind": "structured", "enabled": True,
+             "start_urls": [f"{base}/dealer/sitemap.xml", f"{base}/dealer/"]},
             {"name": f"{prefix}-auctions", "kind": "feed", "enabled": True,
              "start_urls": [f"{base}/feeds/saved-search.rss"]},
         ],

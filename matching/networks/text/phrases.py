@@ -63,7 +63,11 @@ def rebuild(db: Database, rows: Iterable[tuple[int, str | None]]) -> None:
 
 def add(db: Database, rows: Iterable[tuple[int, str | None]]) -> None:
     """Count these (seller id, advert text) rows in, promoting phrases that reach BOILERPLATE_SELLERS."""
-    pairs = {(key, seller_id) for seller_id, text in rows for key in _keys(text)}
+    add_keys(db, {(key, seller_id) for seller_id, text in rows for key in _keys(text)})
+
+
+def add_keys(db: Database, pairs: set[tuple[bytes, int]]) -> None:
+    """`add` for (phrase key, seller id) pairs already cut and digested (`texts.phrase_key`)."""
     known = lookup(db, {k for k, _ in pairs})
     pairs = {(k, s) for k, s in pairs if known.get(k, 0) < BOILERPLATE_SELLERS}
     with db.atomic():

@@ -54,9 +54,15 @@ def phrase_key(phrase: str) -> bytes:
 
 def own_shingles(text: str | None, phrase_sellers: dict[bytes, int]) -> set[bytes]:
     """The advert's word shingles once every boilerplate phrase is dropped."""
+    parts = phrases(text)
+    return own_shingles_of(parts, [phrase_key(p) for p in parts], phrase_sellers)
+
+
+def own_shingles_of(parts: list[str], keys: list[bytes], phrase_sellers: dict[bytes, int]) -> set[bytes]:
+    """`own_shingles` of an advert already cut into its phrases (`phrases`) with their `phrase_key`s."""
     kept: list[str] = []
-    for phrase in phrases(text):
-        if phrase_sellers.get(phrase_key(phrase), 0) < BOILERPLATE_SELLERS:
+    for phrase, key in zip(parts, keys, strict=True):
+        if phrase_sellers.get(key, 0) < BOILERPLATE_SELLERS:
             kept.extend(phrase.split())
             kept.append("|")  # no shingle spans two phrases
     shingles = set()
