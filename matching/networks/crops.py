@@ -26,44 +26,25 @@ import numpy as np
 from sqlite_utils import Database
 
 from matching.networks.links import WEIGHTS, Link, make_link
-from matching.photos.features.extract import (
-    EXTRACTOR,
-    FeatureError,
-    Features,
-    decode_for_features,
-    extract_features,
-    pack_keypoints,
-    unpack_descriptors,
-    unpack_keypoints,
-)
+from matching.photos.features.extract import FeatureError, Features, decode_for_features, extract_features
 from matching.photos.features.index import FeatureIndex
+from matching.photos.features.listing import KEPT_KEYPOINTS, keep_listing_features, kept_part, kept_row, load_kept_features
 from matching.photos.features.match import MIN_SPREAD, STRONG_INLIERS
 from matching.photos.features.verify import verify_pair
 from matching.photos.features.vote import shortlist
 from registry.db import data_dir
 
-KEYPOINTS = 200  # strongest ORB features kept per listing photo
+KEYPOINTS = KEPT_KEYPOINTS  # strongest ORB features kept per listing photo
 MIN_INLIERS = STRONG_INLIERS
 MAX_DISTORTION = 0.05  # a crop re-scaled to another aspect is a little further from a similarity than a copy
 
 
-def _features(row: tuple) -> Features:
-    points, angles = unpack_keypoints(row[1])
-    return Features(points, angles, unpack_descriptors(row[2]), row[3], row[4])
-
-
 def load_features(db: Database, photo_ids: list[int]) -> dict[int, Features]:
-    """Kept features of these listing photos, extracting (and keeping) those not yet taken. A photo
-    whose file cannot be read keeps no features (and is not tried again)."""
-    out: dict[int, Features] = {}
-    for start in range(0, len(photo_ids), 500):
-        part = photo_ids[start:start + 500]
-        for row in db.execute(
-                "select listing_photo_id, keypoints, descriptors, width, height from listing_photo_features "
-                f"where extractor = ? and listing_photo_id in ({','.join('?' * len(part))})", [EXTRACTOR, *part]):
-            if row[1] is not None:
-                out[row[0]] = _features(row)
-    missing = [p for p in photo_ids if p not in out]
+    """Kept features of these listing photos (stage two keeps those it extracted the same night),
+    extracting and keeping those not yet taken (`matching.photos.features.listing`). A photo whose file
+    cannot be read keeps no features and is not tried again."""
+    out, seen = load_kept_features(db, photo_ids)
+    missing = [p for p in photo_ids if p not in seen]
     folder = data_dir(db)
     stored = []
     for start in range(0, len(missing), 500):
@@ -73,17 +54,11 @@ def load_features(db: Database, photo_ids: list[int]) -> dict[int, Features]:
             try:
                 full = extract_features(decode_for_features(folder / path, f"listing photo {photo_id}"))
             except (FeatureError, OSError):
-                stored.append((photo_id, EXTRACTOR, None, None, 0, 0))
+                stored.append(kept_row(photo_id, None))
                 continue
-            kept = Features(full.points[:KEYPOINTS], full.angles[:KEYPOINTS], full.descriptors[:KEYPOINTS],
-                            full.width, full.height)
-            out[photo_id] = kept
-            stored.append((photo_id, EXTRACTOR, pack_keypoints(kept), kept.descriptors.tobytes(), kept.width,
-                           kept.height))
-    if stored:
-        with db.atomic():
-            db.conn.executemany("insert or replace into listing_photo_features (listing_photo_id, extractor, "
-                                "keypoints, descriptors, width, height) values (?, ?, ?, ?, ?, ?)", stored)
+            out[photo_id] = kept_part(full)
+            stored.append(kept_row(photo_id, full))
+    keep_listing_features(db, stored)
     return out
 
 

@@ -38,6 +38,7 @@ from matching.photos.features.extract import (
     mirror_features,
 )
 from matching.photos.features.index import FeatureIndex, load_feature_indexes
+from matching.photos.features.listing import keep_listing_features, kept_photo_ids, kept_row
 from matching.photos.features.verify import (
     Verification,
     describe_transform,
@@ -213,7 +214,8 @@ def find_feature_matches(db: Database, listing_id: str, exclude_listing_photo_id
 
     candidate_item_ids limits the search to those items' photos (with few of them, each is
     verified directly without the index); exclude_listing_photo_ids skips listing photos
-    stage one already matched.
+    stage one already matched. The strongest part of each listing photo's features is kept in
+    `listing_photo_features` (features.listing), so seller networks do not extract it again.
     """
     excluded = {int(i) for i in exclude_listing_photo_ids}
     candidates = None if candidate_item_ids is None else {int(i) for i in candidate_item_ids}
@@ -240,12 +242,18 @@ def find_feature_matches(db: Database, listing_id: str, exclude_listing_photo_id
         loaded.update(load_photo_features(db, [p for p in photo_ids if p not in loaded]))
         return {p: loaded[p] for p in photo_ids if p in loaded}
 
+    already_kept = kept_photo_ids(db, [r[0] for r in rows])
+    keep: list[tuple] = []  # the strongest part of what is extracted here, for seller networks (listing.py)
     for listing_photo_id, position, path, width in rows:
         try:
             gray, trimmed, decoded_width = decode_trimmed(folder / path, f"listing photo {position}")
         except FeatureError:
+            if listing_photo_id not in already_kept:
+                keep.append(kept_row(listing_photo_id, None))
             continue
         direct, mirror = extract_features(gray), cache(partial(mirror_features, gray))
+        if listing_photo_id not in already_kept:
+            keep.append(kept_row(listing_photo_id, direct))
         verified_pairs = verify_candidates(index, direct, mirror, allowed, registered_features)
         photos = _photo_rows(db, [p for p, *_ in verified_pairs])
         for photo_id, mirrored, verified, target in verified_pairs:
@@ -268,4 +276,5 @@ def find_feature_matches(db: Database, listing_id: str, exclude_listing_photo_id
             key = (listing_photo_id, photo_id)
             if key not in best or match.inliers > best[key].inliers:
                 best[key] = match
+    keep_listing_features(db, keep)
     return sorted(best.values(), key=lambda m: (-m.inliers, m.listing_position, m.photo_id))
