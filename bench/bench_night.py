@@ -22,8 +22,11 @@ extrapolations, lower than a full register gives); BENCH_SMOKE=1 a few hundred r
 
 from __future__ import annotations
 
+import cProfile
+import io
 import multiprocessing as mp
 import os
+import pstats
 import shutil
 import sys
 import tempfile
@@ -69,10 +72,17 @@ def _timed_steps(steps: dict) -> dict:
     """Wrap run_nightly's own steps so each is timed where it is called; returns the originals."""
     originals = {name: getattr(nightly, name) for name in ("_federation", "_crawl", "_match", "_networks")}
 
+    profiled = os.environ.get("BENCH_PROFILE", "")  # a step's name (match, networks...): profile it
+
     def wrap(name, function):
         def timed(*args, **kwargs):
+            profiler = cProfile.Profile() if profiled == name.strip("_") else None
             with Step() as step:
-                result = function(*args, **kwargs)
+                result = profiler.runcall(function, *args, **kwargs) if profiler else function(*args, **kwargs)
+            if profiler:
+                out = io.StringIO()
+                pstats.Stats(profiler, stream=out).sort_stats("cumulative").print_stats(30)
+                print(f"profile of {profiled} (this process only, not its workers):\n{out.getvalue()}", flush=True)
             steps.setdefault(name, []).append(step)
             return result
         return timed
