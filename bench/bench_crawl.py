@@ -20,6 +20,7 @@ import tempfile
 import time
 from pathlib import Path
 
+from bench.crawl_site import photo_pool, start_bench_market, write_bench_sources
 from bench.sizes import size
 from farmwatch.demo.market.server import start_market
 from farmwatch.demo.market.sources import write_sources
@@ -112,6 +113,49 @@ def main(quick: bool = False) -> None:
           f"old {old['listings']} ({old['unchanged']} unchanged)")
     print(f"  photos downloaded again:          {max(r['again']['photo_requests'] for r in results):6d}     "
           f"target {TARGET_RECRAWL_PHOTOS} (old: {max(r['old']['photo_requests'] for r in results)})")
+    realistic_market()
+
+
+def realistic_market() -> None:
+    """The same three crawls against a marketplace of realistic size (bench/crawl_site.py), where the
+    crawl itself, not process start-up, dominates the first crawl's time."""
+    listings, pool_size = size(1000, 300, 10), size(60, 60, 3)
+    started = time.perf_counter()
+    pool = photo_pool(pool_size)
+    encoded = time.perf_counter() - started
+    server = start_bench_market(listings, pool)
+    load_before = os.getloadavg()
+    try:
+        with tempfile.TemporaryDirectory() as folder:
+            sources = write_bench_sources(server.base_url, Path(folder) / "sources.yaml")
+            new_db, old_db = Path(folder) / "new" / "farmwatch.db", Path(folder) / "old" / "farmwatch.db"
+            first = crawl_once(new_db, sources, server, conditional=True)
+            shutil.copytree(new_db.parent, old_db.parent)
+            again = crawl_once(new_db, sources, server, conditional=True)
+            old = crawl_once(old_db, sources, server, conditional=False)
+    finally:
+        server.shutdown()
+        server.server_close()
+    load = os.getloadavg()
+    ok = all(c["ok"] for c in (first, again, old))
+    print(f"marketplace of realistic size: {listings} listings, 3 distinct 1600x1200 photos each "
+          f"({pool_size} scenes encoded in {encoded:.1f} s); all crawls ok: {ok}; load average "
+          f"{load_before[0]:.1f} before, {load[0]:.1f} {load[1]:.1f} {load[2]:.1f} after")
+    print(f"  first crawl: {first['listings']} listings, {first['pages']} pages, {first['photos']} photos stored; "
+          f"{first['wall']:.1f} s wall, crawling {first['crawling']:.2f} s, CPU {first['cpu']:.1f} s")
+    for crawl, label in ((again, "re-crawl, nothing changed:     "), (old, "re-crawl, conditional off (old):")):
+        target = f"target <= {TARGET_RECRAWL_RATIO}" if crawl is again else "(the old behaviour)"
+        print(f"  {label} crawling {crawl['crawling']:5.2f} s, ratio {crawl['crawling'] / first['crawling']:.2f} "
+              f"{target}; wall {crawl['wall']:5.1f} s, ratio {crawl['wall'] / first['wall']:.2f}; "
+              f"CPU {crawl['cpu']:.1f} s, ratio {crawl['cpu'] / max(first['cpu'], 1e-9):.2f}")
+    print(f"  requests answered: first {first['requests']}, re-crawl {again['requests']} "
+          f"({again['not_modified']} answered 304), old {old['requests']} ({old['not_modified']} answered 304)")
+    print(f"  bytes sent: first {first['bytes'] / 1e6:.1f} MB, re-crawl {again['bytes'] / 1e3:.1f} kB, "
+          f"old {old['bytes'] / 1e6:.2f} MB")
+    print(f"  listings seen: re-crawl {again['listings']} ({again['unchanged']} unchanged), "
+          f"old {old['listings']} ({old['unchanged']} unchanged)")
+    print(f"  photos downloaded again:          {again['photo_requests']:6d}     "
+          f"target {TARGET_RECRAWL_PHOTOS} (old: {old['photo_requests']})")
 
 
 if __name__ == "__main__":
