@@ -14,7 +14,6 @@ from __future__ import annotations
 import hashlib
 import json
 import threading
-from email.utils import formatdate
 from html import escape
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -22,7 +21,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import yaml
 
-from farmwatch.demo.market.server import not_modified
+from farmwatch.demo.market.server import send_validated
 from synthetic.photos import encode, scene
 
 HTML = "text/html; charset=utf-8"
@@ -146,21 +145,8 @@ class BenchHandler(BaseHTTPRequestHandler):
 
     def do_GET(self):  # noqa: N802
         status, content_type, body = self.server.respond(self.path)
-        extra = {}
-        if status == 200:
-            etag = self.server.etag(self.path, body)
-            extra = {"ETag": etag, "Last-Modified": formatdate(PUBLISHED, usegmt=True)}
-            if not_modified(self.headers, etag, PUBLISHED):
-                status, body = 304, b""
-        self.server.traffic.append((self.path, status, len(body)))
-        self.send_response(status)
-        if status != 304:
-            self.send_header("Content-Type", content_type)
-        for name, value in extra.items():
-            self.send_header(name, value)
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
+        validators = (self.server.etag(self.path, body), PUBLISHED) if status == 200 else None
+        send_validated(self, status, content_type, body, validators)
 
     def log_message(self, format, *args):  # noqa: A002
         pass

@@ -152,27 +152,37 @@ def respond(server: MarketServer, target: str) -> tuple[int, str, bytes]:
     return 404, HTML, pages._page("Not found", "<h1>Not found</h1>").encode()
 
 
+def send_validated(handler: BaseHTTPRequestHandler, status: int, content_type: str, body: bytes,
+                   validators: tuple[str, float] | None) -> None:
+    """Answer with ETag and Last-Modified when `validators` (etag, time) are given, and with 304 and no
+    body when the request's conditional headers match them (`not_modified`); logs (path, status, bytes)
+    in the server's `traffic`."""
+    extra = {}
+    if validators:
+        etag, when = validators
+        extra = {"ETag": etag, "Last-Modified": formatdate(when, usegmt=True)}
+        if not_modified(handler.headers, etag, when):
+            status, body = 304, b""
+    handler.server.traffic.append((handler.path, status, len(body)))
+    handler.send_response(status)
+    if status != 304:
+        handler.send_header("Content-Type", content_type)
+    for name, value in extra.items():
+        handler.send_header(name, value)
+    handler.send_header("Content-Length", str(len(body)))
+    handler.end_headers()
+    handler.wfile.write(body)
+
+
 class MarketHandler(BaseHTTPRequestHandler):
     server_version = "DemoMarket/1.0"
 
     def do_GET(self):  # noqa: N802
         self.server.request_log.append(self.path)
         status, content_type, body = answer(self.server, self.path)
-        extra = {}
-        if status == 200 and self.server.validators:
-            etag, when = self.server.modified(urlsplit(self.path).path, body)
-            extra = {"ETag": etag, "Last-Modified": formatdate(when, usegmt=True)}
-            if not_modified(self.headers, etag, when):
-                status, body = 304, b""
-        self.server.traffic.append((self.path, status, len(body)))
-        self.send_response(status)
-        if status != 304:
-            self.send_header("Content-Type", content_type)
-        for name, value in extra.items():
-            self.send_header(name, value)
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
+        validators = self.server.modified(urlsplit(self.path).path, body) \
+            if status == 200 and self.server.validators else None
+        send_validated(self, status, content_type, body, validators)
 
     def log_message(self, format, *args):  # noqa: A002
         pass
