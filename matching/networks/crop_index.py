@@ -1,0 +1,146 @@
+"""The crop search's index of listing photos, kept on disk and brought up to date by each night.
+
+Which photos it holds (`searched_photos`): listing photos with a stored file, no error and a known seller,
+not stock pictures and not of a dealer-sized seller (as `crops.crop_links` always took), of listings seen
+within WINDOW_DAYS of the newest sighting in the database, and the night's own photos whatever their age.
+
+The window's rule and its reason: a crop the perceptual hashes miss is searched for among adverts seen in
+the last WINDOW_DAYS (90) only. An operation re-posts photos of the kit it is selling now, under its other
+names, within weeks; a link once found is kept in `seller_links` after its adverts leave the window, and
+uncropped copies of older photos are still found by their hashes over all history
+(`links.photo_links`). The window is counted back from the newest `last_seen_at` (the last crawl), not
+from the clock, so an archive imported late is searched as of its own time. Without it the search held
+every past photo (about 8 KB each in the index: a million past listings of three photos, 24 GB).
+
+How it is kept: `data/features/listing-crops.faiss` (a faiss `IndexBinaryIDMap` over an exhaustive
+`IndexBinaryFlat`, each photo's KEPT_KEYPOINTS descriptors under ids photo_id * 1024 + keypoint, as stage
+two's `features.index`) beside `listing-crops.npy` (the member photo ids) and `listing-crops.json` (the
+extractor, and counts that tie the two files together: files that disagree are not read, and the index is
+built again from the kept features). A night removes the photos that left the window (or became stock,
+or whose seller reached a dealer's size, or were deleted) and adds those that entered it, reading only
+their features. Memory: about 6.4 KB of descriptors and 1.6 KB of ids per photo in the window, plus the
+features of one batch of the night's photos and of their candidates (`crops.QUERY_BATCH`).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from datetime import datetime, timedelta
+from pathlib import Path
+
+import faiss
+import numpy as np
+from sqlite_utils import Database
+
+from matching.photos.features.extract import EXTRACTOR
+from matching.photos.features.index import BITS, ID_SHIFT, FeatureIndex
+from registry.db import data_dir
+
+WINDOW_DAYS = 90  # adverts seen this many days before the newest sighting are searched for crops (see above)
+INDEX_STEM = Path("features") / "listing-crops"
+ADD_BATCH = 2000  # photos whose kept features are read at once while adding (about 13 MB)
+
+
+def window_start(db: Database) -> str | None:
+    """ISO 8601 UTC text: listings last seen at or after it are in the window; None when there is no listing."""
+    newest = db.execute("select max(last_seen_at) from listings").fetchone()[0]
+    if not newest:
+        return None
+    moment = datetime.fromisoformat(newest.replace("Z", "+00:00")) - timedelta(days=WINDOW_DAYS)
+    return moment.replace(microsecond=0).isoformat().replace("+00:00", "Z")
+
+
+def searched_photos(db: Database, night: set[str] | None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(photo ids, their sellers' ids, whether each is of the night's listings): int64, int64 and bool arrays
+    ordered by photo id, of the listing photos with a stored file in the window (module docstring) and those
+    of the night's listings (`night`; every listing when None, a rebuild: every photo is searched)."""
+    base = ("select p.id, l.seller_id from listing_photos p join listings l on l.id = p.listing_id "
+            "where p.path is not null and p.error is null and l.seller_id is not null")
+    if night is None:
+        rows = db.execute(base).fetchall()
+        tonight: list[tuple[int, int]] = rows
+    else:
+        start = window_start(db)
+        rows = db.execute(f"{base} and l.last_seen_at >= ?", [start]).fetchall() if start else []
+        ids, tonight = sorted(night), []
+        for at in range(0, len(ids), 500):
+            part = ids[at:at + 500]
+            tonight += db.execute(f"{base} and l.id in ({','.join('?' * len(part))})", part).fetchall()
+    if not rows and not tonight:
+        return np.zeros(0, np.int64), np.zeros(0, np.int64), np.zeros(0, bool)
+    pairs = np.unique(np.array(rows + tonight if tonight is not rows else rows, dtype=np.int64).reshape(-1, 2), axis=0)
+    night_ids = np.array([p for p, _ in tonight], dtype=np.int64)
+    return pairs[:, 0], pairs[:, 1], np.isin(pairs[:, 0], night_ids)
+
+
+class CropIndex:
+    """The saved index of searched listing photos: a faiss binary index and the member photo ids."""
+
+    def __init__(self, index: faiss.IndexBinary | None = None, members: np.ndarray | None = None):
+        self.index = index or faiss.IndexBinaryIDMap(faiss.IndexBinaryFlat(BITS))
+        self.members = np.zeros(0, np.int64) if members is None else np.asarray(members, dtype=np.int64)
+
+    @property
+    def vectors(self) -> int:
+        return int(self.index.ntotal)
+
+    def searchable(self) -> FeatureIndex:
+        """The same index as the vote (`features.vote.shortlist`) reads it."""
+        return FeatureIndex(self.index)
+
+    def remove(self, photo_ids: np.ndarray) -> None:
+        if not len(photo_ids):
+            return
+        every = ((np.asarray(photo_ids, dtype=np.int64)[:, None] << ID_SHIFT)
+                 + np.arange(1 << ID_SHIFT, dtype=np.int64)[None, :]).ravel()
+        self.index.remove_ids(faiss.IDSelectorBatch(every))
+        self.members = np.setdiff1d(self.members, photo_ids)
+
+    def add(self, photo_ids: list[int], descriptors: list[np.ndarray]) -> None:
+        """Index these photos' descriptors (strongest first; a photo may have none)."""
+        vectors = [d for d in descriptors if len(d)]
+        if vectors:
+            ids = np.concatenate([(np.int64(p) << ID_SHIFT) + np.arange(len(d), dtype=np.int64)
+                                  for p, d in zip(photo_ids, descriptors, strict=True) if len(d)])
+            self.index.add_with_ids(np.ascontiguousarray(np.concatenate(vectors), dtype=np.uint8), ids)
+        self.members = np.union1d(self.members, np.asarray(photo_ids, dtype=np.int64))
+
+    def _meta(self) -> dict:
+        return {"extractor": EXTRACTOR, "vectors": self.vectors, "members": len(self.members),
+                "member_sum": int(self.members.sum()) if len(self.members) else 0}
+
+    def save(self, db: Database) -> None:
+        """Write the three files, each atomically; the metadata last, so files that do not agree are never read."""
+        stem = data_dir(db) / INDEX_STEM
+        stem.parent.mkdir(parents=True, exist_ok=True)
+        def members(path: Path) -> None:
+            with path.open("wb") as handle:
+                np.save(handle, self.members, allow_pickle=False)
+
+        for suffix, write in ((".faiss", lambda p: faiss.write_index_binary(self.index, str(p))), (".npy", members),
+                              (".json", lambda p: p.write_text(json.dumps(self._meta())))):
+            path = stem.with_suffix(suffix)
+            tmp = path.with_name(path.name + ".tmp")
+            write(tmp)
+            os.replace(tmp, path)
+
+    @classmethod
+    def load(cls, db: Database) -> CropIndex | None:
+        """The saved index, or None when there is none, it is damaged, or another extractor made it."""
+        stem = data_dir(db) / INDEX_STEM
+        try:
+            meta = json.loads(stem.with_suffix(".json").read_text())
+            members = np.load(stem.with_suffix(".npy"), allow_pickle=False)
+            index = faiss.read_index_binary(str(stem.with_suffix(".faiss")))
+        except (OSError, ValueError, RuntimeError):
+            return None
+        found = cls(index, members)
+        return found if found._meta() == meta else None
+
+
+def forget_crop_index(db: Database) -> None:
+    """Delete the saved index (a rebuild of the networks starts from nothing)."""
+    stem = data_dir(db) / INDEX_STEM
+    for suffix in (".faiss", ".npy", ".json"):
+        stem.with_suffix(suffix).unlink(missing_ok=True)
