@@ -12,14 +12,15 @@ uncropped copies of older photos are still found by their hashes over all histor
 from the clock, so an archive imported late is searched as of its own time. Without it the search held
 every past photo (about 8 KB each in the index: a million past listings of three photos, 24 GB).
 
-How it is kept: `data/features/listing-crops.faiss` (a faiss `IndexBinaryIDMap` over an exhaustive
-`IndexBinaryFlat`, each photo's KEPT_KEYPOINTS descriptors under ids photo_id * 1024 + keypoint, as stage
-two's `features.index`) beside `listing-crops.npy` (the member photo ids) and `listing-crops.json` (the
-extractor, and counts that tie the two files together: files that disagree are not read, and the index is
-built again from the kept features). A night removes the photos that left the window (or became stock,
-or whose seller reached a dealer's size, or were deleted) and adds those that entered it, reading only
-their features. Memory: about 6.4 KB of descriptors and 1.6 KB of ids per photo in the window, plus the
-features of one batch of the night's photos and of their candidates (`crops.QUERY_BATCH`).
+How it is kept, in the data folder, named after the database file: `features/farmwatch-listing-crops.faiss`
+(a faiss `IndexBinaryIDMap` over an exhaustive `IndexBinaryFlat`, each photo's KEPT_KEYPOINTS descriptors
+under ids photo_id * 1024 + keypoint, as stage two's `features.index`), `….npy` (the member photos' ids and
+fingerprints, `searched_photos`) and `….json` (the extractor, and counts that tie the files together: files
+that disagree are not read, and the index is built again from the kept features). A night removes the
+photos that left the window (or became stock, or whose seller reached a dealer's size, or were deleted)
+and adds those that entered it, reading only their features. Memory: about 6.4 KB of descriptors and
+1.6 KB of ids per photo in the window, plus the features of one batch of the night's photos and of their
+candidates (`crops.QUERY_BATCH`).
 """
 
 from __future__ import annotations
@@ -38,7 +39,7 @@ from matching.photos.features.index import BITS, ID_SHIFT, FeatureIndex
 from registry.db import data_dir
 
 WINDOW_DAYS = 90  # adverts seen this many days before the newest sighting are searched for crops (see above)
-INDEX_STEM = Path("features") / "listing-crops"
+INDEX_FOLDER = Path("features")
 ADD_BATCH = 2000  # photos whose kept features are read at once while adding (about 13 MB)
 
 
@@ -51,15 +52,19 @@ def window_start(db: Database) -> str | None:
     return moment.replace(microsecond=0).isoformat().replace("+00:00", "Z")
 
 
-def searched_photos(db: Database, night: set[str] | None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """(photo ids, their sellers' ids, whether each is of the night's listings): int64, int64 and bool arrays
-    ordered by photo id, of the listing photos with a stored file in the window (module docstring) and those
-    of the night's listings (`night`; every listing when None, a rebuild: every photo is searched)."""
-    base = ("select p.id, l.seller_id from listing_photos p join listings l on l.id = p.listing_id "
+def searched_photos(db: Database, night: set[str] | None) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """(photo ids, their sellers' ids, the photos' fingerprints, whether each is of the night's listings):
+    int64, int64, int64 and bool arrays ordered by photo id, of the listing photos with a stored file in the
+    window (module docstring) and those of the night's listings (`night`; every listing when None, a rebuild:
+    every photo is searched). A fingerprint is the first 60 bits of the photo's SHA-256: the saved index keeps
+    them, so a photo id that names another photo (another database in the folder, one restored from a
+    backup) is never searched by the descriptors of the photo it used to name."""
+    base = ("select p.id, l.seller_id, coalesce(substr(p.sha256, 1, 15), '0') from listing_photos p "
+            "join listings l on l.id = p.listing_id "
             "where p.path is not null and p.error is null and l.seller_id is not null")
     if night is None:
         rows = db.execute(base).fetchall()
-        tonight: list[tuple[int, int]] = rows
+        tonight: list[tuple] = rows
     else:
         start = window_start(db)
         rows = db.execute(f"{base} and l.last_seen_at >= ?", [start]).fetchall() if start else []
@@ -68,18 +73,21 @@ def searched_photos(db: Database, night: set[str] | None) -> tuple[np.ndarray, n
             part = ids[at:at + 500]
             tonight += db.execute(f"{base} and l.id in ({','.join('?' * len(part))})", part).fetchall()
     if not rows and not tonight:
-        return np.zeros(0, np.int64), np.zeros(0, np.int64), np.zeros(0, bool)
-    pairs = np.unique(np.array(rows + tonight if tonight is not rows else rows, dtype=np.int64).reshape(-1, 2), axis=0)
-    night_ids = np.array([p for p, _ in tonight], dtype=np.int64)
-    return pairs[:, 0], pairs[:, 1], np.isin(pairs[:, 0], night_ids)
+        return np.zeros(0, np.int64), np.zeros(0, np.int64), np.zeros(0, np.int64), np.zeros(0, bool)
+    every = rows + tonight if tonight is not rows else rows
+    table = np.array([(p, s, int(h, 16)) for p, s, h in every], dtype=np.int64).reshape(-1, 3)
+    table = table[np.unique(table[:, 0], return_index=True)[1]]
+    night_ids = np.array([r[0] for r in tonight], dtype=np.int64)
+    return table[:, 0], table[:, 1], table[:, 2], np.isin(table[:, 0], night_ids)
 
 
 class CropIndex:
     """The saved index of searched listing photos: a faiss binary index and the member photo ids."""
 
     def __init__(self, index: faiss.IndexBinary | None = None, members: np.ndarray | None = None):
+        """`members`: (photo id, fingerprint) rows ordered by photo id, int64 (`searched_photos`)."""
         self.index = index or faiss.IndexBinaryIDMap(faiss.IndexBinaryFlat(BITS))
-        self.members = np.zeros(0, np.int64) if members is None else np.asarray(members, dtype=np.int64)
+        self.members = np.zeros((0, 2), np.int64) if members is None else np.asarray(members, np.int64).reshape(-1, 2)
 
     @property
     def vectors(self) -> int:
@@ -95,24 +103,35 @@ class CropIndex:
         every = ((np.asarray(photo_ids, dtype=np.int64)[:, None] << ID_SHIFT)
                  + np.arange(1 << ID_SHIFT, dtype=np.int64)[None, :]).ravel()
         self.index.remove_ids(faiss.IDSelectorBatch(every))
-        self.members = np.setdiff1d(self.members, photo_ids)
+        self.members = self.members[~np.isin(self.members[:, 0], photo_ids)]
 
-    def add(self, photo_ids: list[int], descriptors: list[np.ndarray]) -> None:
+    def changes(self, photo_ids: np.ndarray, fingerprints: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """(member ids to remove, photo ids to add) for the index to hold exactly these photos: a member whose
+        fingerprint differs is both."""
+        wanted = np.stack([photo_ids, fingerprints], axis=1) if len(photo_ids) else np.zeros((0, 2), np.int64)
+        same = np.isin(_keys(self.members), _keys(wanted))
+        gone = self.members[~same, 0]
+        new = wanted[~np.isin(_keys(wanted), _keys(self.members)), 0]
+        return gone, new
+
+    def add(self, photo_ids: list[int], fingerprints: list[int], descriptors: list[np.ndarray]) -> None:
         """Index these photos' descriptors (strongest first; a photo may have none)."""
         vectors = [d for d in descriptors if len(d)]
         if vectors:
             ids = np.concatenate([(np.int64(p) << ID_SHIFT) + np.arange(len(d), dtype=np.int64)
                                   for p, d in zip(photo_ids, descriptors, strict=True) if len(d)])
             self.index.add_with_ids(np.ascontiguousarray(np.concatenate(vectors), dtype=np.uint8), ids)
-        self.members = np.union1d(self.members, np.asarray(photo_ids, dtype=np.int64))
+        added = np.stack([np.asarray(photo_ids, np.int64), np.asarray(fingerprints, np.int64)], axis=1).reshape(-1, 2)
+        every = np.concatenate([self.members, added])
+        self.members = every[np.argsort(every[:, 0], kind="stable")]
 
     def _meta(self) -> dict:
         return {"extractor": EXTRACTOR, "vectors": self.vectors, "members": len(self.members),
-                "member_sum": int(self.members.sum()) if len(self.members) else 0}
+                "member_sum": int(self.members[:, 0].sum()) if len(self.members) else 0}
 
     def save(self, db: Database) -> None:
         """Write the three files, each atomically; the metadata last, so files that do not agree are never read."""
-        stem = data_dir(db) / INDEX_STEM
+        stem = index_stem(db)
         stem.parent.mkdir(parents=True, exist_ok=True)
         def members(path: Path) -> None:
             with path.open("wb") as handle:
@@ -128,7 +147,7 @@ class CropIndex:
     @classmethod
     def load(cls, db: Database) -> CropIndex | None:
         """The saved index, or None when there is none, it is damaged, or another extractor made it."""
-        stem = data_dir(db) / INDEX_STEM
+        stem = index_stem(db)
         try:
             meta = json.loads(stem.with_suffix(".json").read_text())
             members = np.load(stem.with_suffix(".npy"), allow_pickle=False)
@@ -139,8 +158,20 @@ class CropIndex:
         return found if found._meta() == meta else None
 
 
+def index_stem(db: Database) -> Path:
+    """The saved index's files without their suffix: `features/<database name>-listing-crops` in the data folder
+    (two databases in one folder, as the benchmarks keep them, do not share one)."""
+    name = Path(db.execute("PRAGMA database_list").fetchone()[2] or "memory").stem
+    return data_dir(db) / INDEX_FOLDER / f"{name}-listing-crops"
+
+
+def _keys(rows: np.ndarray) -> np.ndarray:
+    """One comparable value per (photo id, fingerprint) row."""
+    return np.ascontiguousarray(rows).view([("id", np.int64), ("print", np.int64)]).ravel()
+
+
 def forget_crop_index(db: Database) -> None:
     """Delete the saved index (a rebuild of the networks starts from nothing)."""
-    stem = data_dir(db) / INDEX_STEM
+    stem = index_stem(db)
     for suffix in (".faiss", ".npy", ".json"):
         stem.with_suffix(suffix).unlink(missing_ok=True)

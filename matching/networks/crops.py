@@ -66,21 +66,24 @@ def load_features(db: Database, photo_ids: list[int]) -> dict[int, Features]:
     return out
 
 
-def refresh_crop_index(db: Database, photo_ids: np.ndarray, rebuild: bool = False) -> tuple[CropIndex, dict]:
-    """The saved crop index (`crop_index`) brought to hold exactly these photos (sorted int64 ids): photos no
-    longer wanted are removed and new ones added, reading only the new ones' features (`load_features`, which
+def refresh_crop_index(db: Database, photo_ids: np.ndarray, fingerprints: np.ndarray,
+                       rebuild: bool = False) -> tuple[CropIndex, dict]:
+    """The saved crop index (`crop_index`) brought to hold exactly these photos (sorted int64 ids, with their
+    fingerprints, `searched_photos`): photos no longer wanted (or whose fingerprint changed) are removed and new
+    ones added, reading only the new ones' features (`load_features`, which
     extracts those not yet kept); saved when it changed. `rebuild` starts from nothing. Returns the index and
     counts for the run report: photos `kept` from the saved index, `added`, `removed`, `vectors`."""
     index = None if rebuild else CropIndex.load(db)
     loaded = index is not None
     index = index or CropIndex()
-    gone = np.setdiff1d(index.members, photo_ids)
-    new = np.setdiff1d(photo_ids, index.members).tolist()
+    gone, new = index.changes(photo_ids, fingerprints)
     index.remove(gone)
+    new = new.tolist()
+    print_of = dict(zip(photo_ids.tolist(), fingerprints.tolist(), strict=True)) if new else {}
     for start in range(0, len(new), ADD_BATCH):
         part = new[start:start + ADD_BATCH]
         found = load_features(db, part)
-        index.add(part, [found[p].descriptors if p in found else _NO_DESCRIPTORS for p in part])
+        index.add(part, [print_of[p] for p in part], [found[p].descriptors if p in found else _NO_DESCRIPTORS for p in part])
     if new or len(gone) or not loaded:
         index.save(db)
     return index, {"kept": len(photo_ids) - len(new), "added": len(new), "removed": len(gone),
@@ -105,13 +108,13 @@ def crop_links(db: Database, listing_ids: set[str] | None, skip_photos: Iterable
     sellers, whose pictures link by hash only. `report`, when given, receives the index's counts
     (`refresh_crop_index`). The night's photos are read QUERY_BATCH at a time, with the features of the
     photos they shortlist, so memory follows the batch and the window, not the history."""
-    photo_ids, sellers, night = searched_photos(db, listing_ids)
+    photo_ids, sellers, fingerprints, night = searched_photos(db, listing_ids)
     keep = ~np.isin(photo_ids, np.fromiter(skip_photos, np.int64)) & ~np.isin(sellers, np.fromiter(busy_sellers, np.int64))
-    photo_ids, sellers, night = photo_ids[keep], sellers[keep], night[keep]
+    photo_ids, sellers, fingerprints, night = photo_ids[keep], sellers[keep], fingerprints[keep], night[keep]
     queries = photo_ids[night].tolist()
     if not queries:
         return []
-    index, counts = refresh_crop_index(db, photo_ids, rebuild=listing_ids is None)
+    index, counts = refresh_crop_index(db, photo_ids, fingerprints, rebuild=listing_ids is None)
     if report is not None:
         report.update(counts)
     searchable = index.searchable()

@@ -8,10 +8,9 @@ from dataclasses import astuple
 import pytest
 
 from matching.networks import crops
-from matching.networks.crop_index import INDEX_STEM, WINDOW_DAYS, CropIndex, forget_crop_index, searched_photos
+from matching.networks.crop_index import WINDOW_DAYS, CropIndex, forget_crop_index, index_stem, searched_photos
 from matching.networks.identities import assign_sellers
 from matching.networks.update import update_networks
-from registry.db import data_dir
 from synthetic.photos import photo_bytes
 from tests.matching.networks.conftest import network_of
 from tests.matching.networks.test_link_kinds import reposted
@@ -36,7 +35,7 @@ def history(db, add_listing):
 def test_a_night_finds_a_crop_of_an_older_photo_reading_only_its_own_and_the_candidates(db, add_listing, history,
                                                                                         monkeypatch):
     original, first, others = history
-    stem = data_dir(db) / INDEX_STEM
+    stem = index_stem(db)
     assert all(stem.with_suffix(s).exists() for s in (".faiss", ".npy", ".json"))
     read: list[int] = []
     real = crops.load_kept_features
@@ -69,7 +68,7 @@ def test_listings_seen_before_the_window_are_not_searched_but_the_nights_are(db,
     report = update_networks(db)
     assert report.crop_index["removed"] == 2  # the two photos left the window
     assert network_of(db, first) != network_of(db, second)  # the first seller's photo is no longer searched
-    ids, _, night = searched_photos(db, {second, others[0]})  # a night listing is searched whatever its age
+    ids, _, _, night = searched_photos(db, {second, others[0]})  # a night listing is searched whatever its age
     assert set(ids.tolist()) == set().union(*(_photo_ids(db, lid) for lid in [second, *others]))
     assert set(ids[night].tolist()) == _photo_ids(db, second) | _photo_ids(db, others[0])
     assert WINDOW_DAYS >= 30
