@@ -35,11 +35,15 @@ import numpy as np
 from sqlite_utils import Database
 
 from matching.photos.features.extract import EXTRACTOR
-from matching.photos.features.index import BITS, ID_SHIFT, FeatureIndex
+from matching.photos.features.index import BITS, ID_SHIFT, IVF_RETRAIN_GROWTH, FeatureIndex
 from registry.db import data_dir
 
 WINDOW_DAYS = 90  # adverts seen this many days before the newest sighting are searched for crops (see above)
 INDEX_FOLDER = Path("features")
+IVF_MIN_VECTORS = 500_000  # 2,500 photos: below, an exhaustive search costs a night photo about 30 ms
+IVF_MAX_LISTS = 65_536
+NPROBE = 2  # cells searched per descriptor; the crops found measured in bench/bench_network_crops.py
+REMOVE_BATCH = 2000  # photos removed per faiss call
 ADD_BATCH = 2000  # photos whose kept features are read at once while adding (about 13 MB)
 
 
@@ -84,10 +88,19 @@ def searched_photos(db: Database, night: set[str] | None) -> tuple[np.ndarray, n
 class CropIndex:
     """The saved index of searched listing photos: a faiss binary index and the member photo ids."""
 
-    def __init__(self, index: faiss.IndexBinary | None = None, members: np.ndarray | None = None):
-        """`members`: (photo id, fingerprint) rows ordered by photo id, int64 (`searched_photos`)."""
+    def __init__(self, index: faiss.IndexBinary | None = None, members: np.ndarray | None = None,
+                 trained_size: int = 0):
+        """`members`: (photo id, fingerprint) rows ordered by photo id, int64 (`searched_photos`);
+        `trained_size`: the descriptors an inverted file's cells were chosen from (0: exhaustive)."""
         self.index = index or faiss.IndexBinaryIDMap(faiss.IndexBinaryFlat(BITS))
         self.members = np.zeros((0, 2), np.int64) if members is None else np.asarray(members, np.int64).reshape(-1, 2)
+        self.trained_size = trained_size
+        if trained_size:
+            self.index.nprobe = NPROBE
+
+    @property
+    def kind(self) -> str:
+        return "ivf" if self.trained_size else "flat"
 
     @property
     def vectors(self) -> int:
@@ -100,9 +113,11 @@ class CropIndex:
     def remove(self, photo_ids: np.ndarray) -> None:
         if not len(photo_ids):
             return
-        every = ((np.asarray(photo_ids, dtype=np.int64)[:, None] << ID_SHIFT)
-                 + np.arange(1 << ID_SHIFT, dtype=np.int64)[None, :]).ravel()
-        self.index.remove_ids(faiss.IDSelectorBatch(every))
+        ids = np.asarray(photo_ids, dtype=np.int64)
+        for start in range(0, len(ids), REMOVE_BATCH):  # each selector holds 1024 ids a photo
+            every = ((ids[start:start + REMOVE_BATCH, None] << ID_SHIFT)
+                     + np.arange(1 << ID_SHIFT, dtype=np.int64)[None, :]).ravel()
+            self.index.remove_ids(faiss.IDSelectorBatch(every))
         self.members = self.members[~np.isin(self.members[:, 0], photo_ids)]
 
     def changes(self, photo_ids: np.ndarray, fingerprints: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -125,8 +140,33 @@ class CropIndex:
         every = np.concatenate([self.members, added])
         self.members = every[np.argsort(every[:, 0], kind="stable")]
 
+    def needs_cells(self) -> bool:
+        """Past IVF_MIN_VECTORS descriptors an inverted file, its cells chosen again each time it has grown
+        IVF_RETRAIN_GROWTH times over (as stage two's index, `features.index`)."""
+        return self.vectors >= IVF_MIN_VECTORS and (
+            not self.trained_size or self.vectors > self.trained_size * IVF_RETRAIN_GROWTH)
+
+    def choose_cells(self, seed: int = 0) -> None:
+        """Move every descriptor into a new inverted file whose cells are centred on a random sample of them
+        (about sqrt(2 N) cells: a descriptor is compared with every centre and with NPROBE cells' members)."""
+        codes, ids = _every_vector(self.index)
+        rng = np.random.default_rng(seed)
+        nlist = int(min(IVF_MAX_LISTS, max(64, 2 ** round(np.log2((2 * len(codes)) ** 0.5)))))
+        sample = np.unique(codes[rng.choice(len(codes), size=min(len(codes), 2 * nlist), replace=False)], axis=0)
+        nlist = max(1, min(nlist, len(sample)))
+        quantiser = faiss.IndexBinaryFlat(BITS)
+        quantiser.add(sample[rng.choice(len(sample), size=nlist, replace=False)])
+        ivf = faiss.IndexBinaryIVF(quantiser, BITS, nlist)
+        ivf.is_trained = True
+        for start in range(0, len(codes), 1_000_000):
+            ivf.add_with_ids(codes[start:start + 1_000_000], ids[start:start + 1_000_000])
+        self.index = ivf
+        self.trained_size = len(codes)
+        self.index.nprobe = NPROBE
+
     def _meta(self) -> dict:
-        return {"extractor": EXTRACTOR, "vectors": self.vectors, "members": len(self.members),
+        return {"extractor": EXTRACTOR, "trained_size": self.trained_size, "vectors": self.vectors,
+                "members": len(self.members),
                 "member_sum": int(self.members[:, 0].sum()) if len(self.members) else 0}
 
     def save(self, db: Database) -> None:
@@ -154,8 +194,24 @@ class CropIndex:
             index = faiss.read_index_binary(str(stem.with_suffix(".faiss")))
         except (OSError, ValueError, RuntimeError):
             return None
-        found = cls(index, members)
+        found = cls(index, members, meta.get("trained_size", 0) if isinstance(meta, dict) else 0)
         return found if found._meta() == meta else None
+
+
+def _every_vector(index: faiss.IndexBinary) -> tuple[np.ndarray, np.ndarray]:
+    """(codes N x 32 uint8, ids int64) of every descriptor in an IDMap over a flat index or in an inverted file."""
+    if isinstance(index, faiss.IndexBinaryIVF):
+        lists = index.invlists
+        codes, ids = [np.zeros((0, BITS // 8), np.uint8)], [np.zeros(0, np.int64)]
+        for number in range(index.nlist):
+            size = lists.list_size(number)
+            if size:
+                codes.append(faiss.rev_swig_ptr(lists.get_codes(number), size * (BITS // 8)).copy().reshape(size, -1))
+                ids.append(faiss.rev_swig_ptr(lists.get_ids(number), size).copy())
+        return np.concatenate(codes), np.concatenate(ids)
+    flat = faiss.downcast_IndexBinary(index.index)
+    return (faiss.vector_to_array(flat.xb).reshape(-1, BITS // 8),
+            faiss.vector_to_array(index.id_map).astype(np.int64))
 
 
 def index_stem(db: Database) -> Path:

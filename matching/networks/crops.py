@@ -84,10 +84,13 @@ def refresh_crop_index(db: Database, photo_ids: np.ndarray, fingerprints: np.nda
         part = new[start:start + ADD_BATCH]
         found = load_features(db, part)
         index.add(part, [print_of[p] for p in part], [found[p].descriptors if p in found else _NO_DESCRIPTORS for p in part])
-    if new or len(gone) or not loaded:
+    cells = index.needs_cells()
+    if cells:
+        index.choose_cells()
+    if new or len(gone) or cells or not loaded:
         index.save(db)
     return index, {"kept": len(photo_ids) - len(new), "added": len(new), "removed": len(gone),
-                   "vectors": index.vectors}
+                   "vectors": index.vectors, "kind": index.kind}
 
 
 def _listings_of(db: Database, photo_ids: Iterable[int]) -> dict[int, str]:

@@ -7,7 +7,7 @@ from dataclasses import astuple
 
 import pytest
 
-from matching.networks import crops
+from matching.networks import crop_index, crops
 from matching.networks.crop_index import WINDOW_DAYS, CropIndex, forget_crop_index, index_stem, searched_photos
 from matching.networks.identities import assign_sellers
 from matching.networks.update import update_networks
@@ -49,7 +49,8 @@ def test_a_night_finds_a_crop_of_an_older_photo_reading_only_its_own_and_the_can
     report = update_networks(db)
     assert network_of(db, first) == network_of(db, second)
     assert db.execute("select count(*) from seller_links where kind = 'photo'").fetchone()[0] == 1
-    assert report.crop_index == {"kept": 7, "added": 1, "removed": 0, "vectors": report.crop_index["vectors"]}
+    assert report.crop_index == {"kept": 7, "added": 1, "removed": 0, "vectors": report.crop_index["vectors"],
+                                 "kind": "flat"}
     # the history's features are not read: only the night's photo and the older photos its vote shortlisted
     tonight = _photo_ids(db, second)
     query = crops.load_features(db, sorted(tonight))
@@ -94,3 +95,19 @@ def test_a_nights_crop_links_equal_a_search_built_from_nothing(db, add_listing):
     assert sorted(map(astuple, incremental)) == sorted(map(astuple, fresh))
     assert {link.listing_b for link in fresh} | {link.listing_a for link in fresh} >= set(older[:3])
     assert len(fresh) == 3
+
+
+def test_past_its_size_for_an_exhaustive_search_the_index_becomes_an_inverted_file(db, add_listing, history,
+                                                                                      monkeypatch):
+    original, first, others = history
+    monkeypatch.setattr(crop_index, "IVF_MIN_VECTORS", 1000)
+    second = add_listing("site-b", {"name": "seller_two_y"}, photos=[reposted(original, "cropped")])
+    report = update_networks(db)
+    assert report.crop_index["kind"] == "ivf" and report.crop_index["kept"] == 7
+    assert network_of(db, first) == network_of(db, second)
+    saved = CropIndex.load(db)
+    assert saved.kind == "ivf" and saved.vectors == report.crop_index["vectors"] and len(saved.members) == 8
+    third = add_listing("site-c", {"name": "seller_three_z"}, photos=[reposted(original, "brightened")])
+    report = update_networks(db)  # added to the cells chosen the night before
+    assert report.crop_index == {"kept": 8, "added": 1, "removed": 0, "vectors": saved.vectors + 200, "kind": "ivf"}
+    assert network_of(db, third) == network_of(db, first)
