@@ -67,22 +67,31 @@ def searched_photos(db: Database, night: set[str] | None) -> tuple[np.ndarray, n
             "join listings l on l.id = p.listing_id "
             "where p.path is not null and p.error is null and l.seller_id is not null")
     if night is None:
-        rows = db.execute(base).fetchall()
-        tonight: list[tuple] = rows
+        found = _table(db.execute(base))
+        tonight = found[:, 0]
     else:
         start = window_start(db)
-        rows = db.execute(f"{base} and l.last_seen_at >= ?", [start]).fetchall() if start else []
-        ids, tonight = sorted(night), []
+        window = _table(db.execute(f"{base} and l.last_seen_at >= ?", [start])) if start else _table([])
+        ids, parts = sorted(night), []
         for at in range(0, len(ids), 500):
             part = ids[at:at + 500]
-            tonight += db.execute(f"{base} and l.id in ({','.join('?' * len(part))})", part).fetchall()
-    if not rows and not tonight:
-        return np.zeros(0, np.int64), np.zeros(0, np.int64), np.zeros(0, np.int64), np.zeros(0, bool)
-    every = rows + tonight if tonight is not rows else rows
-    table = np.array([(p, s, int(h, 16)) for p, s, h in every], dtype=np.int64).reshape(-1, 3)
-    table = table[np.unique(table[:, 0], return_index=True)[1]]
-    night_ids = np.array([r[0] for r in tonight], dtype=np.int64)
-    return table[:, 0], table[:, 1], table[:, 2], np.isin(table[:, 0], night_ids)
+            parts.append(_table(db.execute(f"{base} and l.id in ({','.join('?' * len(part))})", part)))
+        nights = np.concatenate(parts) if parts else _table([])
+        found, tonight = np.concatenate([window, nights]), nights[:, 0]
+    found = found[np.unique(found[:, 0], return_index=True)[1]]
+    return found[:, 0], found[:, 1], found[:, 2], np.isin(found[:, 0], tonight)
+
+
+def _table(cursor) -> np.ndarray:
+    """(photo id, seller id, fingerprint) rows as an N x 3 int64 array, read 100,000 rows at a time."""
+    fetch = getattr(cursor, "fetchmany", None)
+    parts = [np.zeros((0, 3), np.int64)]
+    while fetch is not None:
+        rows = fetch(100_000)
+        if not rows:
+            break
+        parts.append(np.array([(p, s, int(h, 16)) for p, s, h in rows], dtype=np.int64))
+    return np.concatenate(parts)
 
 
 class CropIndex:
