@@ -8,7 +8,8 @@ the photos count as stored files. Listings were last seen over the year before t
 90-day window). The night's listings have photos of their own and crops of history photos (the same
 descriptors, a few bits changed, at places scaled by 0.92 and shifted): of photos in the window, which both
 paths must link, and of photos older than the window, which only the earlier path searches.
-Printed: wall and CPU time, the process's peak memory above what it held before the search, links found;
+Printed: wall and CPU time, the process's peak memory above what it held before the search (0 when the search never went past the
+peak the imports left), links found;
 the saved index is exhaustive below `crop_index.IVF_MIN_VECTORS` descriptors, so a last run forces an inverted
 file to show its cost and the crops it finds at any size.
 """
@@ -137,15 +138,17 @@ def _child(path: str, how: str, night: str) -> None:
     from matching.networks.crops import crop_links
     db = connect(path)
     listing_ids = set(night.split(","))
-    if how == "ivf":
+    if how in ("ivf", "flat"):
         from matching.networks import crop_index
-        crop_index.IVF_MIN_VECTORS = 1  # an inverted file whatever the window's size
+        crop_index.IVF_MIN_VECTORS = 1 if how == "ivf" else 1 << 62  # this kind whatever the window's size
     before = int(Path("/proc/self/statm").read_text().split()[1]) * os.sysconf("SC_PAGE_SIZE") // 1024
+    import_peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     started, cpu = time.perf_counter(), time.process_time()
     counts: dict = {}
     found = old_crop_links(db, listing_ids) if how == "old" else len(crop_links(db, listing_ids, report=counts))
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    print(time.perf_counter() - started, time.process_time() - cpu, (peak - before) / 1024, found,
+    grown = (peak - before) / 1024 if peak > import_peak else 0.0  # the search never passed the imports' peak
+    print(time.perf_counter() - started, time.process_time() - cpu, grown, found,
           counts.get("kept", 0), counts.get("added", 0))
 
 
@@ -186,12 +189,16 @@ def main(quick: bool = False) -> None:
             ("earlier path (all history, exhaustive)", "old", False),
             ("window, index built from nothing", "new", False),
             ("window, index of the night before", "new", True),
+            ("window, exhaustive index of the night before", "flat", True),
             ("window, inverted file (cells chosen tonight)", "ivf", True))}
         for label, (wall, cpu, mb, links, kept, added) in figures.items():
             print(f"  {label:44} {wall:6.1f} s ({cpu:6.1f} s CPU), peak +{mb:7.0f} MB, {int(links)} links"
                   + (f", {int(kept):,} photos reused, {int(added):,} read" if kept or added else ""))
         ratio = figures["window, index of the night before"][1] / max(figures["earlier path (all history, exhaustive)"][1], 1e-9)
-        print(f"  CPU ratio new/earlier {ratio:.2f} (target <= {TARGET_RATIO}); {_load()}")
+        window = figures["window, index of the night before"][4] + figures["window, index of the night before"][5]
+        print(f"  CPU ratio new/earlier {ratio:.3f} (target <= {TARGET_RATIO}); the new path's index holds the window's "
+              f"{window:,.0f} photos, about {window * 8 / 1024:.0f} MB at 8 KB a photo, the earlier path's features "
+              f"{history * PHOTOS * 6.6 / 1024:.0f} MB and growing with the history; {_load()}")
 
 
 if __name__ == "__main__":
