@@ -8,10 +8,9 @@ the photos count as stored files. Listings were last seen over the year before t
 90-day window). The night's listings have photos of their own and crops of history photos (the same
 descriptors, a few bits changed, at places scaled by 0.92 and shifted): of photos in the window, which both
 paths must link, and of photos older than the window, which only the earlier path searches.
-Printed: wall and CPU time, the process's peak memory above what it held before the search (0 when the search never went past the
-peak the imports left), links found;
-the saved index is exhaustive below `crop_index.IVF_MIN_VECTORS` descriptors, so a last run forces an inverted
-file to show its cost and the crops it finds at any size.
+Printed: wall and CPU time, the process's peak memory (beside the peak its imports reached before the
+search, and how far past that the search went), links found. The saved index is exhaustive below
+`crop_index.IVF_MIN_VECTORS` descriptors and an inverted file above: one run forces each kind.
 """
 
 from __future__ import annotations
@@ -147,8 +146,7 @@ def _child(path: str, how: str, night: str) -> None:
     counts: dict = {}
     found = old_crop_links(db, listing_ids) if how == "old" else len(crop_links(db, listing_ids, report=counts))
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    grown = (peak - before) / 1024 if peak > import_peak else 0.0  # the search never passed the imports' peak
-    print(time.perf_counter() - started, time.process_time() - cpu, grown, found,
+    print(time.perf_counter() - started, time.process_time() - cpu, peak / 1024, import_peak / 1024, before / 1024, found,
           counts.get("kept", 0), counts.get("added", 0))
 
 
@@ -162,7 +160,7 @@ def run(path: Path, how: str, night: set[str], with_index: bool) -> list[float]:
     out = subprocess.run([sys.executable, "-m", "bench.bench_network_crops", "child", str(copy), how, ",".join(night)],
                          check=True, capture_output=True, text=True, cwd=Path(__file__).resolve().parent.parent)
     copy.unlink()
-    return [float(x) for x in out.stdout.split()[-6:]]
+    return [float(x) for x in out.stdout.split()[-8:]]
 
 
 def _load() -> str:
@@ -189,13 +187,14 @@ def main(quick: bool = False) -> None:
             ("earlier path (all history, exhaustive)", "old", False),
             ("window, index built from nothing", "new", False),
             ("window, index of the night before", "new", True),
-            ("window, exhaustive index of the night before", "flat", True),
+            ("window, exhaustive index built tonight", "flat", False),
             ("window, inverted file (cells chosen tonight)", "ivf", True))}
-        for label, (wall, cpu, mb, links, kept, added) in figures.items():
-            print(f"  {label:44} {wall:6.1f} s ({cpu:6.1f} s CPU), peak +{mb:7.0f} MB, {int(links)} links"
+        for label, (wall, cpu, peak, imports, before, links, kept, added) in figures.items():
+            print(f"  {label:44} {wall:6.1f} s ({cpu:6.1f} s CPU), peak {peak:5.0f} MB (imports' peak {imports:.0f}, "
+                  f"{peak - max(imports, before):+.0f} MB), {int(links)} links"
                   + (f", {int(kept):,} photos reused, {int(added):,} read" if kept or added else ""))
         ratio = figures["window, index of the night before"][1] / max(figures["earlier path (all history, exhaustive)"][1], 1e-9)
-        window = figures["window, index of the night before"][4] + figures["window, index of the night before"][5]
+        window = sum(figures["window, index of the night before"][6:8])
         print(f"  CPU ratio new/earlier {ratio:.3f} (target <= {TARGET_RATIO}); the new path's index holds the window's "
               f"{window:,.0f} photos, about {window * 8 / 1024:.0f} MB at 8 KB a photo, the earlier path's features "
               f"{history * PHOTOS * 6.6 / 1024:.0f} MB and growing with the history; {_load()}")
