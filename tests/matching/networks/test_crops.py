@@ -11,6 +11,7 @@ from matching.networks import crop_index, crops
 from matching.networks.crop_index import WINDOW_DAYS, CropIndex, forget_crop_index, index_stem, searched_photos
 from matching.networks.identities import assign_sellers
 from matching.networks.update import update_networks
+from registry.db import connect
 from synthetic.photos import photo_bytes
 from tests.matching.networks.conftest import network_of
 from tests.matching.networks.test_link_kinds import reposted
@@ -111,3 +112,18 @@ def test_past_its_size_for_an_exhaustive_search_the_index_becomes_an_inverted_fi
     report = update_networks(db)  # added to the cells chosen the night before
     assert report.crop_index == {"kept": 8, "added": 1, "removed": 0, "vectors": saved.vectors + 200, "kind": "ivf"}
     assert network_of(db, third) == network_of(db, first)
+
+
+def test_a_saved_photo_whose_fingerprint_changed_is_read_again_and_databases_keep_their_own(db, add_listing, history,
+                                                                                            tmp_path):
+    original, first, others = history
+    photo = min(_photo_ids(db, others[0]))
+    db.execute("update listing_photos set sha256 = ? where id = ?", ["0" * 64, photo])  # another photo under that id
+    second = add_listing("site-b", {"name": "seller_two_y"}, photos=[reposted(original, "cropped")])
+    report = update_networks(db)
+    assert report.crop_index["removed"] == 1 and report.crop_index["added"] == 2 and report.crop_index["kept"] == 6
+    assert network_of(db, first) == network_of(db, second)
+    other = connect(tmp_path / "data" / "other.db")
+    assert index_stem(other) != index_stem(db) and index_stem(other).parent == index_stem(db).parent
+    assert CropIndex.load(other) is None
+    other.close()
