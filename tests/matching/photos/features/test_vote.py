@@ -29,7 +29,17 @@ from matching.photos.features.verify import (
     distinct_places,
     ratio_matches,
 )
-from matching.photos.features.vote import MIN_VOTES, SHORTLIST, agreeing_votes, most_turned_alike, shortlist
+from matching.photos.features.vote import (
+    MIN_VOTES,
+    NEIGHBOURS,
+    QUERY_KEYPOINTS,
+    SHORTLIST,
+    VOTE_DISTANCE,
+    agreeing_votes,
+    most_turned_alike,
+    shortlist,
+    spread_keypoints,
+)
 from synthetic.photos import encode
 
 
@@ -141,9 +151,9 @@ def test_shortlist_counts_one_vote_per_descriptor_and_photo_and_ranks_by_votes()
     found = shortlist(index, listing, None)
     assert [(photo, mirrored) for photo, mirrored, _ in found][:3] == [(1, False), (1, True), (2, False)]
     assert len(found) <= SHORTLIST and all(photo != 3 for photo, _, _ in found)
-    direct_votes = found[0][2]
+    direct_votes = found[0][2].as_dict()
     assert len(direct_votes) == 20 and all(direct_votes[q] == q for q in range(20))  # the exact descriptor, not its twin
-    assert found[1][2] == {q: q for q in range(10)} and all(k < MIRROR_OFFSET for k in found[1][2].values())
+    assert found[1][2] == {q: q for q in range(10)} and all(k < MIRROR_OFFSET for k in found[1][2].found)
     assert shortlist(index, listing, {2}) == [(2, False, {20 + q: q for q in range(MIN_VOTES + 2)})]
 
 
@@ -208,3 +218,39 @@ def test_features_come_strongest_first_with_each_keypoints_own_position_and_orie
                  for (x, y), a in zip(features.points, features.angles, strict=True)]
     assert features.count == len(keypoints) and features.points.dtype == np.float32
     assert responses == sorted(responses, reverse=True)
+
+
+def _reference_shortlist(index: FeatureIndex, listing: Features) -> list[tuple[int, bool, dict[int, int]]]:
+    """The shortlist as counted before votes were kept as arrays: every (photo, query row) vote of the
+    nearer neighbour, counted per photo and mirror image, ranked by votes, photo id, direct first."""
+    picked = spread_keypoints(listing, QUERY_KEYPOINTS)
+    distances, photos, keypoints = index.neighbours(listing.descriptors[picked], NEIGHBOURS)
+    votes: dict[tuple[int, bool], dict[int, int]] = {}
+    for row in range(len(picked)):
+        for col in range(NEIGHBOURS):
+            if photos[row, col] < 0 or distances[row, col] > VOTE_DISTANCE:
+                continue
+            mirrored = bool(keypoints[row, col] >= MIRROR_OFFSET)
+            votes.setdefault((int(photos[row, col]), mirrored), {}).setdefault(
+                int(picked[row]), int(keypoints[row, col]) - MIRROR_OFFSET * mirrored)
+    ranked = sorted((key for key, v in votes.items() if len(v) >= MIN_VOTES),
+                    key=lambda key: (-len(votes[key]), key[0], key[1]))[:SHORTLIST]
+    return [(photo, mirrored, dict(sorted(votes[(photo, mirrored)].items()))) for photo, mirrored in ranked]
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_shortlist_votes_are_those_of_a_plain_count(seed):
+    """Photos sharing descriptors (twins at every distance, mirror images, a farther neighbour in the
+    same photo as the nearer): the array count gives the same photos, order and votes as a plain loop."""
+    rng = np.random.default_rng(seed)
+    base = rng.integers(0, 256, (200, 32), dtype=np.uint8)
+    index = FeatureIndex()
+    for photo in range(1, 13):
+        own = base[rng.choice(len(base), 120)]  # some twice: both neighbours in one photo ^ np.packbits(rng.random((120, 256)) < 0.05, axis=1)
+        index.add(photo, own, own[::-1][:60])
+    query = base[rng.choice(len(base), 300)] ^ np.packbits(rng.random((300, 256)) < 0.08, axis=1)
+    listing = _features(rng.random((300, 2)) * [640, 480], rng.random(300) * 360, query)
+    found = shortlist(index, listing, None)
+    assert len(found) == SHORTLIST
+    assert [(p, m, v.as_dict()) for p, m, v in found] == _reference_shortlist(index, listing)
+    assert all(list(v.query) == sorted(v.query) for _, _, v in found)
