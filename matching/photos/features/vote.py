@@ -180,10 +180,13 @@ def agreeing_votes(query: Features, registered: Features, votes: Votes | dict[in
     else:
         q_ids = np.fromiter(votes.keys(), dtype=np.int64, count=len(votes))
         r_ids = np.fromiter(votes.values(), dtype=np.int64, count=len(votes))
-    known = (q_ids < query.count) & (r_ids < registered.count)
-    q_ids, r_ids = q_ids[known], r_ids[known]
     if len(q_ids) < 3:
         return 0
+    if q_ids.max() >= query.count or r_ids.max() >= registered.count:  # keypoints these features lack
+        known = (q_ids < query.count) & (r_ids < registered.count)
+        q_ids, r_ids = q_ids[known], r_ids[known]
+        if len(q_ids) < 3:
+            return 0
     turned = most_turned_alike(query.angles[q_ids] - registered.angles[r_ids])
     if turned < GATE_POINTS:
         return turned  # every point kept below turns alike, so no more can agree: RANSAC is not needed
@@ -192,7 +195,8 @@ def agreeing_votes(query: Features, registered: Features, votes: Votes | dict[in
     if transform is None or mask is None:
         return 0
     kept = mask.ravel().astype(bool)
-    if kept.sum() < GATE_POINTS:
-        return int(kept.sum())  # the counts below can only shrink it
+    inliers = int(np.count_nonzero(kept))
+    if inliers < GATE_POINTS:
+        return inliers  # the counts below can only shrink it
     kept &= consistent_orientation(np.vstack([transform, [0.0, 0.0, 1.0]]), query.angles[q_ids], registered.angles[r_ids])
     return distinct_places(registered.points[r_ids][kept], query.points[q_ids][kept])
