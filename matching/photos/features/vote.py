@@ -175,21 +175,67 @@ def agreeing_votes(query: Features, registered: Features, votes: Votes | dict[in
     `bench_features_nightly`, two of which moved across GATE_POINTS (3 and 4 places, either way);
     `bench_features` and `bench_match_quality` found the same copies with and without it.
     """
+    q_ids, r_ids = _known_votes(query, registered, votes)
+    if len(q_ids) < 3:
+        return 0
+    turned = most_turned_alike(query.angles[q_ids] - registered.angles[r_ids])
+    if turned < GATE_POINTS:
+        return turned  # every point kept below turns alike, so no more can agree: RANSAC is not needed
+    return _similarity_places(query, registered, q_ids, r_ids)
+
+
+def votes_pass(query: Features, candidates: Sequence[tuple[Features | None, Votes | dict[int, int]]]) -> list[bool]:
+    """For each (registered features, votes), whether `agreeing_votes` reaches GATE_POINTS: the same
+    answers, with the orientation bound (`most_turned_alike`) of every candidate taken in one pass and
+    RANSAC run only for those it lets through (a listing photo's 8 shortlisted photos cost one sort)."""
+    pairs = [_known_votes(query, registered, votes) if registered is not None else (_NONE, _NONE)
+             for registered, votes in candidates]
+    turns = [query.angles[q] - registered.angles[r] if len(q) >= 3 else _NO_TURNS
+             for (registered, _), (q, r) in zip(candidates, pairs, strict=True)]
+    bounds = turned_alike_each(turns)
+    return [bool(bound >= GATE_POINTS and _similarity_places(query, registered, q, r) >= GATE_POINTS)
+            for (registered, _), (q, r), bound in zip(candidates, pairs, bounds.tolist(), strict=True)]
+
+
+_NONE = np.zeros(0, np.int64)
+_NO_TURNS = np.zeros(0, np.float32)
+
+
+def turned_alike_each(turns: Sequence[np.ndarray]) -> np.ndarray:
+    """`most_turned_alike` of each array of orientation changes, in one pass: each array's changes
+    (within 0-360) are put in a band of their own (1,000 degrees apart) and counted as there."""
+    lengths = np.fromiter((len(t) for t in turns), dtype=np.int64, count=len(turns))
+    out = np.zeros(len(turns), dtype=np.int64)
+    if not lengths.sum():
+        return out
+    turned = np.mod(np.concatenate(turns), 360.0)  # float32 like each array: the same values as one by one
+    band = np.repeat(np.arange(len(turns), dtype=np.float64) * 1000.0, lengths)
+    at = band + turned
+    ordered = np.argsort(at, kind="stable")
+    at = at[ordered]
+    reach = band[ordered] + (turned[ordered] + 2 * ORIENTATION_DEGREES)  # float32 sums, as most_turned_alike
+    circle = np.sort(np.concatenate([at, band[ordered] + (turned[ordered] + 360.0)]))
+    counts = np.searchsorted(circle, reach, side="right") - np.searchsorted(circle, at, side="left")
+    present = np.flatnonzero(lengths)
+    out[present] = np.maximum.reduceat(counts, np.concatenate([[0], np.cumsum(lengths[present])[:-1]]))
+    return out
+
+
+def _known_votes(query: Features, registered: Features, votes: Votes | dict[int, int]) -> tuple[np.ndarray, np.ndarray]:
+    """The votes' listing and registered keypoint numbers, without any that these features lack."""
     if isinstance(votes, Votes):
         q_ids, r_ids = votes.query, votes.found
     else:
         q_ids = np.fromiter(votes.keys(), dtype=np.int64, count=len(votes))
         r_ids = np.fromiter(votes.values(), dtype=np.int64, count=len(votes))
-    if len(q_ids) < 3:
-        return 0
-    if q_ids.max() >= query.count or r_ids.max() >= registered.count:  # keypoints these features lack
+    if len(q_ids) and (q_ids.max() >= query.count or r_ids.max() >= registered.count):
         known = (q_ids < query.count) & (r_ids < registered.count)
         q_ids, r_ids = q_ids[known], r_ids[known]
-        if len(q_ids) < 3:
-            return 0
-    turned = most_turned_alike(query.angles[q_ids] - registered.angles[r_ids])
-    if turned < GATE_POINTS:
-        return turned  # every point kept below turns alike, so no more can agree: RANSAC is not needed
+    return q_ids, r_ids
+
+
+def _similarity_places(query: Features, registered: Features, q_ids: np.ndarray, r_ids: np.ndarray) -> int:
+    """RANSAC's similarity over the votes, then the distinct places whose orientations turn with it."""
     transform, mask = cv2.estimateAffinePartial2D(registered.points[r_ids], query.points[q_ids], method=cv2.RANSAC,
                                                   ransacReprojThreshold=GATE_PIXELS, maxIters=200, refineIters=0)
     if transform is None or mask is None:

@@ -30,6 +30,7 @@ from matching.photos.features.verify import (
     ratio_matches,
 )
 from matching.photos.features.vote import (
+    GATE_POINTS,
     MIN_VOTES,
     NEIGHBOURS,
     QUERY_KEYPOINTS,
@@ -39,6 +40,8 @@ from matching.photos.features.vote import (
     most_turned_alike,
     shortlist,
     spread_keypoints,
+    turned_alike_each,
+    votes_pass,
 )
 from synthetic.photos import encode
 
@@ -254,3 +257,26 @@ def test_shortlist_votes_are_those_of_a_plain_count(seed):
     assert len(found) == SHORTLIST
     assert [(p, m, v.as_dict()) for p, m, v in found] == _reference_shortlist(index, listing)
     assert all(list(v.query) == sorted(v.query) for _, _, v in found)
+
+
+def test_orientation_bounds_in_one_pass_are_those_taken_one_by_one():
+    rng = np.random.default_rng(2)
+    turns = [np.zeros(0, np.float32), np.array([10.0, 10.0, 50.0, 50.0], np.float32),  # ties at the window's edge
+             np.array([350.0, 355.0, 5.0, 15.0, 200.0], np.float32), np.array([-30.0, 330.0, 690.0], np.float32)]
+    turns += [(rng.random(n) * 720 - 360).astype(np.float32) for n in (3, 8, 30, 200)]
+    turns += [np.round(rng.random(40) * 36).astype(np.float32) * 10 for _ in range(5)]  # many exact ties
+    assert turned_alike_each(turns).tolist() == [most_turned_alike(t) for t in turns]
+
+
+def test_votes_pass_answers_as_the_vote_test_does():
+    rng = np.random.default_rng(7)
+    points = rng.random((40, 2)).astype(np.float32) * [600, 440] + 20
+    registered = _features(points, rng.random(40) * 360, rng.integers(0, 256, (40, 32)))
+    listing = _features(points + [15, -10], registered.angles, registered.descriptors)
+    scattered = _features(points, (registered.angles + np.arange(40) * 9.0) % 360, registered.descriptors)
+    candidates = [(registered, {i: i for i in range(40)}), (scattered, {i: i for i in range(40)}),
+                  (registered, {i: i for i in range(3)}), (None, {i: i for i in range(40)}),
+                  (registered, {i: 39 - i for i in range(40)}), (registered, {0: 0, 1: 1, 2: 2, 3: 90})]
+    passed = votes_pass(listing, candidates)
+    assert passed[0] and not passed[2] and not passed[3]  # too few votes; no mirror image to test
+    assert passed == [f is not None and agreeing_votes(listing, f, v) >= GATE_POINTS for f, v in candidates]
