@@ -20,12 +20,12 @@ class HashedIndex:
         # an argsort; the hash bits given up only add chance candidates, which callers drop.
         self.id_bits = max(1, int(ids.max()).bit_length()) if len(ids) else 1
         bits = np.uint64(self.id_bits)
+        high = np.uint64(((1 << 64) - 1) ^ ((1 << self.id_bits) - 1))  # the hash bits kept
         packed = hashes.view(np.uint64)
         if consume:
-            packed >>= bits
+            packed &= high
         else:
-            packed = packed >> bits
-        packed <<= bits
+            packed = packed & high
         np.bitwise_or(packed, ids, out=packed, dtype=np.uint64, casting="unsafe")
         packed.sort()
         self.ids = np.empty(len(packed), np.int32)

@@ -10,7 +10,7 @@ import pytest
 from bench.match_data import make_keys, make_listing_texts
 from bench.previous import candidates as previous
 from matching.evaluation import evalset, real_evalset
-from matching.identifiers import candidates
+from matching.identifiers import candidates, tokens
 
 WORDS = ["serial", "Serial No.", "S/N:", "sn", "PIN#", "pin", "vin", "engine no", "chassis", "tag", "chip", "ref",
          "no.", "No", "ID", "model", "John", "Deere", "6120M", "for", "sale", "ono", "ovno", "+ VAT", "call", "ends",
@@ -74,10 +74,9 @@ def _fields(found):
 @pytest.mark.parametrize("limit", [None, 7])
 def test_candidates_are_those_the_previous_code_found(monkeypatch, limit):
     if limit:  # remembered tokens and runs forgotten often: what is found never depends on the cache
-        monkeypatch.setattr(candidates, "MAX_CACHED_TOKENS", limit)
+        monkeypatch.setattr(tokens, "MAX_CACHED_TOKENS", limit)
         monkeypatch.setattr(candidates, "MAX_CACHED_RUNS", limit)
-    candidates._TOKEN_CACHE.clear()
-    candidates._RUN_CACHE.clear()
+    candidates.forget_tokens()
     for _ in range(2):  # cold, then with every token and run remembered
         for title, description, structured in TEXTS:
             assert (_fields(candidates.listing_candidates(title, description, structured))
