@@ -6,8 +6,8 @@ stolen), every stolen photo given stored local features drawn like `bench_featur
 distractors (the stolen items spread over six categories), a few stolen items with real generated photos
 (`bench_features._register`), the stage-two indexes built by `refresh_feature_index`, and a history of
 marketplace listings from `bench.network_data`'s sellers, already matched and networked
-(`update_networks(rebuild=True)`). It is built once per size and builder version under `.bench-cache/`
-(or BENCH_CACHE) and copied for each run. `add_night` and `add_stage_two_listings` write the night.
+(`update_networks(rebuild=True)`) and placed (`locate_pending`). It is built once per size and builder
+version under `.bench-cache/` (or BENCH_CACHE) and copied for each run. `add_night` and `add_stage_two_listings` write the night.
 """
 
 from __future__ import annotations
@@ -33,6 +33,7 @@ from matching.photos.features.extract import EXTRACTOR
 from matching.photos.features.index import refresh_feature_index
 from registry.db import connect, utcnow
 from registry.listings.store import clean_listing, save_listing_photo, upsert_listing
+from registry.places.locating import locate_pending
 from synthetic.photos import encode
 
 VERSION = 1  # bump when the register's shape changes; the builders' source is part of the key too
@@ -135,6 +136,9 @@ def build_register(path: Path, sizes: dict, log=print) -> None:
     db.execute("update listings set matched_at = ?", [utcnow()])
     db.execute("update listing_photos set phash_mirror = phash, dhash_mirror = dhash where phash_mirror is null")
     db.conn.commit()
+    # placed by the nights that crawled them: otherwise the measured night would place the whole history
+    # (`locate_pending` takes every listing without a place), a cost no real night has
+    locate_pending(db)
     update_networks(db, rebuild=True)
     log(f"  history: {sizes['history']:,} listings of {sizes['sellers']:,} sellers, matched and networked "
         f"({time.perf_counter() - t:.0f} s)")

@@ -59,22 +59,24 @@ def compact_words(text: str | None) -> str:
 
 
 def profile_listing(row: dict) -> ListingProfile:
-    title = row.get("title") or ""
-    text = " ".join(str(row.get(k) or "") for k in ("title", "make", "model", "colour", "category", "description"))
-    words = fold_words(text)
+    """A listing row's `ListingProfile`. The words are those of the title, make, model, colour, category
+    and description in that order; each part is folded once (a word never spans two parts)."""
+    title_words = fold_words(str(row.get("title") or ""))
+    description_words = fold_words(str(row.get("description") or ""))
+    words = title_words + [w for k in ("make", "model", "colour", "category")
+                           for w in fold_words(str(row.get(k) or ""))] + description_words
     grams = set(words)
     head = words[:GRAM_WORDS]
-    for size in (2, 3):
-        grams.update("".join(head[i:i + size]) for i in range(len(head) - size + 1))
+    grams.update([a + b for a, b in zip(head, head[1:], strict=False)])
+    grams.update([a + b + c for a, b, c in zip(head, head[1:], head[2:], strict=False)])
     category = resolve_category(row.get("category")) if row.get("category") else None
-    title_words = fold_words(title)
     in_title = _categories_named(title_words)
-    mentioned = in_title | _categories_named(fold_words(row.get("description"))[:GRAM_WORDS])
+    mentioned = in_title | _categories_named(description_words[:GRAM_WORDS])
     listed = row.get("posted_at") or row.get("first_seen_at")
     return ListingProfile(
         words=set(words), grams=grams, word_list=words, category=category, mentioned=mentioned, in_title=in_title,
         make=compact_words(row.get("make")) or None, year=row.get("year"),
-        years_in_text={int(y) for y in _YEAR.findall(title)},
+        years_in_text={int(y) for y in _YEAR.findall(row.get("title") or "")},
         listed_on=listed[:10] if listed else None,
         latitude=row.get("latitude"), longitude=row.get("longitude"),
     )
@@ -84,10 +86,19 @@ _CATEGORY_WORDS = {re.sub(r"[\s_\-/]+", " ", alias).upper(): canonical
                    for canonical, aliases in CATEGORIES.items() for alias in (canonical, *aliases)}
 
 
+# the first word of each alias of two or three words: a longer name is looked up only from such a word
+_FIRST_WORDS = {alias.split(" ", 1)[0] for alias in _CATEGORY_WORDS if " " in alias}
+
+
 def _categories_named(words: list[str]) -> set[str]:
     """Categories named by one to three adjacent words ("quad bike", "all terrain vehicle")."""
-    return {c for size in (1, 2, 3) for i in range(len(words) - size + 1)
-            if (c := _CATEGORY_WORDS.get(" ".join(words[i:i + size])))}
+    named = {c for w in words if (c := _CATEGORY_WORDS.get(w))}
+    for i, word in enumerate(words):
+        if word in _FIRST_WORDS:
+            for size in (2, 3):
+                if i + size <= len(words) and (c := _CATEGORY_WORDS.get(" ".join(words[i:i + size]))):
+                    named.add(c)
+    return named
 
 
 def make_agrees(make: str | None, profile: ListingProfile) -> bool:

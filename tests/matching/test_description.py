@@ -62,3 +62,24 @@ def test_far_from_the_theft_is_said_but_weighs_nothing():
     evidence = description_evidence(ITEM, THEFT, listing("John Deere 6120M", latitude=55.9, longitude=-3.2))
     far = [e for e in evidence if e.kind == "distance"]
     assert far and far[0].weight == 0 and far[0].extras["km"] > 400
+
+
+@pytest.mark.parametrize("title, description, in_title, mentioned", [
+    ("Honda quad bike", "", {"quad"}, {"quad"}),
+    ("For sale", "Tidy four wheeler, starts first time", set(), {"quad"}),
+    ("Yamaha Grizzly four wheeler", "", {"quad"}, {"quad"}),  # two words at the very end
+    ("Ifor Williams livestock trailer", "comes with a mini digger", {"trailer"}, {"trailer", "plant"}),
+    ("FOUR-WHEELER", "", {"quad"}, {"quad"}),  # punctuation and spacing fold away
+    ("quad", "bike", {"quad"}, {"quad"}),  # a name never spans the title and the description
+])
+def test_categories_named_by_one_to_three_words(title, description, in_title, mentioned):
+    profile = listing(title, description)
+    assert profile.in_title == in_title
+    assert profile.mentioned == mentioned
+
+
+def test_grams_join_adjacent_words_of_the_title_fields_and_description_in_order():
+    profile = listing("Massey Ferguson", "5713 S dyna", make="MF", model="5713S")
+    assert profile.word_list == ["MASSEY", "FERGUSON", "MF", "5713S", "5713", "S", "DYNA"]
+    assert {"MASSEYFERGUSON", "FERGUSONMF", "5713S", "5713SDYNA", "MASSEYFERGUSONMF"} <= profile.grams
+    assert "MASSEYMF" not in profile.grams  # only adjacent words
