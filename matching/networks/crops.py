@@ -6,8 +6,9 @@ matcher's second stage finds such copies with ORB local features and geometric v
 
 1. each listing photo with a stored file (not a stock picture, not of a dealer-sized seller) has its
    `KEYPOINTS` strongest ORB features extracted once and kept in `listing_photo_features`;
-2. the photos of new listings vote (`matching.photos.features.vote.shortlist`) among every kept photo's
-   descriptors in a faiss binary index;
+2. the photos of new listings vote (`matching.photos.features.vote.shortlist`) among the descriptors of
+   the photos in the crop window (adverts seen in the last `crop_index.WINDOW_DAYS`) in a faiss binary
+   index kept on disk and updated by each night (`crop_index`);
 3. each shortlisted photo of another seller is verified geometrically (`verify_pair`): `MIN_INLIERS`
    matching points in distinct places under one perspective, as the matcher's `STRONG_INLIERS`, and
    the perspective must be nearly a turn, scale and shift (the matcher's `MAX_DISTORTION` rule, scaled
@@ -15,7 +16,8 @@ matcher's second stage finds such copies with ORB local features and geometric v
    only a watermark or a logo do not link.
 
 Cost: about 10 ms a new photo for extraction and 6.6 KB kept per photo; the nightly run extracts only
-new photos. Photos without a stored file (a crawl that kept only hashes) are left to the hashes.
+new photos and reads only the features of photos entering the window and of the night's candidates.
+Photos without a stored file (a crawl that kept only hashes) are left to the hashes.
 """
 
 from __future__ import annotations
@@ -25,9 +27,9 @@ from collections.abc import Iterable
 import numpy as np
 from sqlite_utils import Database
 
+from matching.networks.crop_index import ADD_BATCH, CropIndex, searched_photos
 from matching.networks.links import WEIGHTS, Link, make_link
-from matching.photos.features.extract import FeatureError, Features, decode_for_features, extract_features
-from matching.photos.features.index import FeatureIndex
+from matching.photos.features.extract import DESCRIPTOR_BYTES, FeatureError, Features, decode_for_features, extract_features
 from matching.photos.features.listing import KEPT_KEYPOINTS, keep_listing_features, kept_part, kept_row, load_kept_features
 from matching.photos.features.match import MIN_SPREAD, STRONG_INLIERS
 from matching.photos.features.verify import verify_pair
@@ -37,6 +39,8 @@ from registry.db import data_dir
 KEYPOINTS = KEPT_KEYPOINTS  # strongest ORB features kept per listing photo
 MIN_INLIERS = STRONG_INLIERS
 MAX_DISTORTION = 0.05  # a crop re-scaled to another aspect is a little further from a similarity than a copy
+QUERY_BATCH = 1000  # the night's photos searched at once, with their candidates' features (about 60 MB at most)
+_NO_DESCRIPTORS = np.zeros((0, DESCRIPTOR_BYTES), np.uint8)
 
 
 def load_features(db: Database, photo_ids: list[int]) -> dict[int, Features]:
@@ -62,48 +66,89 @@ def load_features(db: Database, photo_ids: list[int]) -> dict[int, Features]:
     return out
 
 
+def refresh_crop_index(db: Database, photo_ids: np.ndarray, fingerprints: np.ndarray,
+                       rebuild: bool = False) -> tuple[CropIndex, dict]:
+    """The saved crop index (`crop_index`) brought to hold exactly these photos (sorted int64 ids, with their
+    fingerprints, `searched_photos`): photos no longer wanted (or whose fingerprint changed) are removed and new
+    ones added, reading only the new ones' features (`load_features`, which
+    extracts those not yet kept); saved when it changed. `rebuild` starts from nothing. Returns the index and
+    counts for the run report: photos `kept` from the saved index, `added`, `removed`, `vectors`."""
+    index = None if rebuild else CropIndex.load(db)
+    loaded = index is not None
+    index = index or CropIndex()
+    gone, new = index.changes(photo_ids, fingerprints)
+    index.remove(gone)
+    new = new.tolist()
+    print_of = dict(zip(photo_ids.tolist(), fingerprints.tolist(), strict=True)) if new else {}
+    for start in range(0, len(new), ADD_BATCH):
+        part = new[start:start + ADD_BATCH]
+        found = load_features(db, part)
+        index.add(part, [print_of[p] for p in part], [found[p].descriptors if p in found else _NO_DESCRIPTORS for p in part])
+    cells = index.needs_cells()
+    if cells:
+        index.choose_cells()
+    if new or len(gone) or cells or not loaded:
+        index.save(db)
+    return index, {"kept": len(photo_ids) - len(new), "added": len(new), "removed": len(gone),
+                   "vectors": index.vectors, "kind": index.kind}
+
+
+def _listings_of(db: Database, photo_ids: Iterable[int]) -> dict[int, str]:
+    ids = sorted(set(photo_ids))
+    out: dict[int, str] = {}
+    for start in range(0, len(ids), 500):
+        part = ids[start:start + 500]
+        out.update(db.execute(f"select id, listing_id from listing_photos where id in ({','.join('?' * len(part))})",
+                              part).fetchall())
+    return out
+
+
 def crop_links(db: Database, listing_ids: set[str] | None, skip_photos: Iterable[int] = (),
-               busy_sellers: Iterable[int] = ()) -> list[Link]:
+               busy_sellers: Iterable[int] = (), report: dict | None = None) -> list[Link]:
     """Photo links between sellers whose photos are the same picture cropped or re-framed, searched from
-    the photos of these listings (all when None). `skip_photos`: listing photos judged stock by their
-    hashes; `busy_sellers`: dealer-sized sellers, whose pictures link by hash only."""
-    skip, busy = set(skip_photos), set(busy_sellers)
-    rows = [(pid, lid, sid) for pid, lid, sid in db.execute(
-        "select p.id, p.listing_id, l.seller_id from listing_photos p join listings l on l.id = p.listing_id "
-        "where p.path is not null and p.error is null and l.seller_id is not null").fetchall()
-        if pid not in skip and sid not in busy]
-    if not rows:
-        return []
-    queries = [pid for pid, lid, _ in rows if listing_ids is None or lid in listing_ids]
+    the photos of these listings (all when None: a rebuild) among the photos in the crop window
+    (`crop_index`). `skip_photos`: listing photos judged stock by their hashes; `busy_sellers`: dealer-sized
+    sellers, whose pictures link by hash only. `report`, when given, receives the index's counts
+    (`refresh_crop_index`). The night's photos are read QUERY_BATCH at a time, with the features of the
+    photos they shortlist, so memory follows the batch and the window, not the history."""
+    photo_ids, sellers, fingerprints, night = searched_photos(db, listing_ids)
+    keep = ~np.isin(photo_ids, np.fromiter(skip_photos, np.int64)) & ~np.isin(sellers, np.fromiter(busy_sellers, np.int64))
+    photo_ids, sellers, fingerprints, night = photo_ids[keep], sellers[keep], fingerprints[keep], night[keep]
+    queries = photo_ids[night].tolist()
     if not queries:
         return []
-    features = load_features(db, [pid for pid, _, _ in rows])
-    owner = {pid: (lid, sid) for pid, lid, sid in rows}
-    index = FeatureIndex()
-    for pid, f in features.items():
-        if f.count:
-            index.add(pid, f.descriptors)
+    index, counts = refresh_crop_index(db, photo_ids, fingerprints, rebuild=listing_ids is None)
+    if report is not None:
+        report.update(counts)
+    searchable = index.searchable()
     links: dict[tuple[int, int], Link] = {}
-    for pid in queries:
-        query = features.get(pid)
-        if query is None or not query.count:
-            continue
-        listing_a, seller_a = owner[pid]
-        for other, mirrored, _ in shortlist(index, query, None):
-            if mirrored or other == pid or owner[other][1] == seller_a:
-                continue
-            listing_b, seller_b = owner[other]
-            pair = (min(seller_a, seller_b), max(seller_a, seller_b))
-            if pair in links:
-                continue
-            verified = verify_pair(query, features[other])
-            if (verified.inliers < MIN_INLIERS or verified.distortion > MAX_DISTORTION
-                    or verified.spread < MIN_SPREAD):
-                continue
-            links[pair] = make_link(
-                seller_a, seller_b, "photo", "",
-                f"the same photo in both sellers' adverts, cropped or re-framed ({verified.inliers} matching points "
-                f"under one perspective, local features)", WEIGHTS["photo"], listing_a, listing_b)
+    for start in range(0, len(queries), QUERY_BATCH):
+        batch = queries[start:start + QUERY_BATCH]
+        features = load_features(db, batch)
+        found = {pid: shortlist(searchable, features[pid], None) for pid in batch
+                 if pid in features and features[pid].count}
+        others = {other for hits in found.values() for other, _, _ in hits} - features.keys()
+        features.update(load_kept_features(db, sorted(others))[0])
+        wanted = np.array(sorted({*found, *(o for hits in found.values() for o, _, _ in hits)}), dtype=np.int64)
+        seller_of = dict(zip(wanted.tolist(), sellers[np.searchsorted(photo_ids, wanted)].tolist(), strict=True))
+        listing_of = _listings_of(db, wanted.tolist())
+        for pid, hits in found.items():
+            seller_a, listing_a = seller_of[pid], listing_of[pid]
+            for other, mirrored, _ in hits:
+                if mirrored or other == pid or seller_of[other] == seller_a or other not in features:
+                    continue
+                seller_b, listing_b = seller_of[other], listing_of[other]
+                pair = (min(seller_a, seller_b), max(seller_a, seller_b))
+                if pair in links:
+                    continue
+                verified = verify_pair(features[pid], features[other])
+                if (verified.inliers < MIN_INLIERS or verified.distortion > MAX_DISTORTION
+                        or verified.spread < MIN_SPREAD):
+                    continue
+                links[pair] = make_link(
+                    seller_a, seller_b, "photo", "",
+                    f"the same photo in both sellers' adverts, cropped or re-framed ({verified.inliers} matching "
+                    f"points under one perspective, local features)", WEIGHTS["photo"], listing_a, listing_b)
     return list(links.values())
 
 

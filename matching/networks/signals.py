@@ -28,8 +28,9 @@ def identifier_values(structured: str | None, text: str | None, title: str | Non
     part of the listing's title or model (`RTV-X1110` is a model, not an identifier)."""
     raw: list[str] = []
     try:
-        raw += [str(i.get("value")) for i in json.loads(structured or "[]")
-                if isinstance(i, dict) and i.get("kind") != "other"]
+        if structured and structured != "[]":  # most listings state none: not parsed
+            raw += [str(i.get("value")) for i in json.loads(structured)
+                    if isinstance(i, dict) and i.get("kind") != "other"]
     except (TypeError, ValueError):
         pass
     for m in _LABELLED.finditer(text or ""):

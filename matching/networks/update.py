@@ -16,6 +16,7 @@ from typing import NamedTuple
 import numpy as np
 from sqlite_utils import Database
 
+from matching.networks.crop_index import forget_crop_index
 from matching.networks.crops import crop_links, stock_photo_ids
 from matching.networks.decisions import (
     analyst_pairs,
@@ -48,6 +49,7 @@ class NetworkReport:
     links: dict[str, int] = field(default_factory=dict)  # links written this run, by kind
     common_values: int = 0  # shared values too common to link anyone (switchboards, common handles)
     stock_photos: int = 0
+    crop_index: dict = field(default_factory=dict)  # the crop search's saved index: photos kept, added, removed
     networks: int = 0  # networks of more than one seller
     networks_new: int = 0
     listings_joining_flagged: int = 0  # new listings in a network with a confirmed or strong match
@@ -159,6 +161,7 @@ def update_networks(db: Database, *, rebuild: bool = False,
                           "seller_near_misses", "text_phrases", "boilerplate_phrases"):
                 db.execute(f"delete from {table}")
             db.execute("update listings set networked_at = null")
+        forget_crop_index(db)
     pending = _pending(db)
     report.listings = len(pending)
     touched: set[int] = set()
@@ -177,7 +180,8 @@ def update_networks(db: Database, *, rebuild: bool = False,
         photos, report.stock_photos, stock_hashes = photo_links(db, None if rebuild else "pending_listings")
         busy = [sid for sid, n in db.execute("select id, listings from sellers") if n >= DEALER_LISTINGS]
         known = {(k.seller_a, k.seller_b) for k in photos}
-        photos += [k for k in crop_links(db, None if rebuild else set(pending), stock_photo_ids(db, stock_hashes), busy)
+        photos += [k for k in crop_links(db, None if rebuild else set(pending), stock_photo_ids(db, stock_hashes), busy,
+                                            report.crop_index)
                    if (k.seller_a, k.seller_b) not in known]
         text_links = update_texts(db, pending, rebuild)
         with db.atomic():

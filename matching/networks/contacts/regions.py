@@ -48,7 +48,8 @@ def irish_towns() -> frozenset[str]:
 
 def domain_region(url: str | None, source: str | None = None) -> str | None:
     """`IE` for an address on an Irish domain or a source named after one; None otherwise."""
-    host = (urlsplit(url).hostname or "") if url and "://" in url else ""
+    # an address without "ie" in it cannot be on an .ie host: most are not parsed at all
+    host = (urlsplit(url).hostname or "") if url and "://" in url and "ie" in url.lower() else ""
     if host.rsplit(".", 1)[-1] == "ie":
         return IRELAND
     if source and re.search(r"[.\-_]ie$", source.lower()):

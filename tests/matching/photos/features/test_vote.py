@@ -18,6 +18,7 @@ from matching.photos.features.extract import (
     decode_trimmed,
     draft_size,
     extract_features,
+    fit_feature_side,
     uniform_bands,
 )
 from matching.photos.features.index import MIRROR_OFFSET, FeatureIndex
@@ -177,3 +178,33 @@ def test_ratio_matches_are_those_of_opencvs_brute_force_matcher(seed):
                                 (scene.descriptors, repeated), (scene.descriptors[:5], scene.descriptors[:2])]:
         query, train = ratio_matches(listing, registered)
         assert (query.tolist(), train.tolist()) == _reference_ratio_matches(listing, registered)
+
+
+@pytest.mark.parametrize("orientation", [1, 3, 6, 8])
+def test_a_photo_turned_by_its_exif_tag_is_decoded_upright(orientation):
+    """The decode turns the photo in place by its EXIF orientation (no copy): the same pixels as
+    Pillow's own turned copy, grey."""
+    from PIL import ImageOps
+
+    image = textured_scene(12)
+    exif = image.getexif()
+    exif[274] = orientation
+    buffer = io.BytesIO()
+    image.save(buffer, "JPEG", quality=90, exif=exif)
+    gray = decode_for_features(buffer.getvalue())
+    reference = fit_feature_side(np.asarray(  # an 800x600 JPEG is decoded whole: the same pixels
+        ImageOps.exif_transpose(Image.open(io.BytesIO(buffer.getvalue()))).convert("L")))
+    top, bottom, left, right = uniform_bands(reference)
+    assert gray.shape[0] > gray.shape[1] if orientation in (6, 8) else gray.shape[1] > gray.shape[0]
+    assert np.array_equal(gray, reference[top:reference.shape[0] - bottom, left:reference.shape[1] - right])
+
+
+def test_features_come_strongest_first_with_each_keypoints_own_position_and_orientation():
+    gray = decode_for_features(encode(textured_scene(13)))
+    features = extract_features(gray)
+    keypoints = cv2.ORB_create(nfeatures=500, fastThreshold=20).detect(gray, None)
+    by_place = {(round(k.pt[0], 3), round(k.pt[1], 3), round(k.angle, 3)): k.response for k in keypoints}
+    responses = [by_place[(round(float(x), 3), round(float(y), 3), round(float(a), 3))]
+                 for (x, y), a in zip(features.points, features.angles, strict=True)]
+    assert features.count == len(keypoints) and features.points.dtype == np.float32
+    assert responses == sorted(responses, reverse=True)
