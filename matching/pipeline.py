@@ -16,6 +16,7 @@ already matched by hash (`pairs.hashed_photo_ids(n)`) are skipped.
 
 from __future__ import annotations
 
+import gc
 import multiprocessing as mp
 import os
 import threading
@@ -145,9 +146,16 @@ def match_listings(db: Database, *, rematch_all: bool = False,
                     and threading.active_count() == 1)  # forking a threaded process can deadlock
         if parallel:
             _WORKER["ctx"] = ctx
-            with mp.get_context("fork").Pool(workers, initializer=_worker_start, initargs=(path,)) as pool:
-                results = pool.imap(_worker_batch, batches)
-                _write_all(db, results, counts, report, progress, len(ids))
+            # the indexes' millions of objects set aside from the collector: a worker's collections
+            # would otherwise write to every object's header and copy the whole heap page by page (the
+            # use Python's gc.freeze documentation gives)
+            gc.freeze()
+            try:
+                with mp.get_context("fork").Pool(workers, initializer=_worker_start, initargs=(path,)) as pool:
+                    results = pool.imap(_worker_batch, batches)
+                    _write_all(db, results, counts, report, progress, len(ids))
+            finally:
+                gc.unfreeze()
             _WORKER.clear()
         else:
             results = ((part, matched_now(), match_batch(db, ctx, fetch_listings(db, part))) for part in batches)

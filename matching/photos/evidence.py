@@ -185,7 +185,8 @@ class ListingPhotoIndex:
             hashes.append(parse_hex([r[0] for r in rows]))
             codes.append(np.fromiter((hash(r[1]) for r in rows), dtype=np.int64, count=len(rows)))
         self.seller_codes = np.concatenate(codes) if codes else np.empty(0, np.int64)
-        self.index = PhotoHashIndex(np.concatenate(hashes) if hashes else np.empty(0, np.uint64))
+        # searched only for the few photos that copy a registered one: no side-by-side copies
+        self.index = PhotoHashIndex(np.concatenate(hashes) if hashes else np.empty(0, np.uint64), side_by_side=False)
 
     def other_sellers(self, photos: list[ListingPhoto], sellers: list[str]) -> list[int]:
         """For each photo, how many other sellers' adverts carry a near-identical picture (either way round)."""

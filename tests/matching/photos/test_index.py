@@ -18,9 +18,10 @@ def hashes():
     return np.concatenate([base, near])
 
 
+@pytest.mark.parametrize("side_by_side", [True, False])
 @pytest.mark.parametrize("radius", [0, 3, 6, 7, 10])
-def test_matches_a_full_scan(hashes, radius):
-    index = PhotoHashIndex(hashes)
+def test_matches_a_full_scan(hashes, radius, side_by_side):
+    index = PhotoHashIndex(hashes, side_by_side=side_by_side)
     rng = np.random.default_rng(radius)
     queries = hashes[rng.integers(0, len(hashes), 60)].copy()
     queries[::3] ^= np.uint64(0b1011) << np.uint64(20)
