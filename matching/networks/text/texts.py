@@ -122,11 +122,11 @@ def similar_pairs(ids: list[str], owners: np.ndarray, matrix: np.ndarray,
         sorted_keys = keys[order]
         starts = np.flatnonzero(np.r_[True, sorted_keys[1:] != sorted_keys[:-1]])
         sizes = np.diff(np.r_[starts, len(order)])
-        for start, size in zip(starts[(sizes > 1) & (sizes <= MAX_BUCKET)].tolist(),
-                               sizes[(sizes > 1) & (sizes <= MAX_BUCKET)].tolist(), strict=True):
+        # buckets holding a query, found for all buckets at once (numpy) rather than one by one
+        holds_query = np.logical_or.reduceat(queries[order], starts)
+        kept = (sizes > 1) & (sizes <= MAX_BUCKET) & holds_query
+        for start, size in zip(starts[kept].tolist(), sizes[kept].tolist(), strict=True):
             group = order[start:start + size]
-            if not queries[group].any():
-                continue
             for i in group.tolist():
                 for j in group.tolist():
                     if i >= j or owners[i] == owners[j] or (i, j) in seen or not (queries[i] or queries[j]):
