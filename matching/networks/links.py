@@ -177,8 +177,7 @@ def photo_links(db: Database, listing_ids: set[str] | str | None = None) -> tupl
     order = np.argsort(inverse, kind="stable")
     bounds = np.searchsorted(inverse[order], np.arange(len(unique) + 1))
     members = lambda u: order[bounds[u]:bounds[u + 1]]  # noqa: E731
-    pairs = np.unique(np.stack([inverse, seller]), axis=1)
-    sellers_per_hash = np.bincount(pairs[0], minlength=len(unique))
+    sellers_per_hash = _distinct_sellers_per_hash(inverse, seller, len(unique))
     busy = sellers_per_hash > STOCK_PHOTO_LISTINGS
     queries = np.arange(len(unique)) if listing_ids is None else np.unique(
         inverse[[i for i, lid in enumerate(listing) if lid in listing_ids]])
@@ -218,6 +217,20 @@ def photo_links(db: Database, listing_ids: set[str] | str | None = None) -> tupl
                                  listing[i], listing[j])
                 links.setdefault((link.seller_a, link.seller_b), link)
     return list(links.values()), stock, unique[sorted(judged)]
+
+
+def _distinct_sellers_per_hash(inverse: np.ndarray, seller: np.ndarray, hashes: int) -> np.ndarray:
+    """How many distinct sellers show each hash (`inverse`: each photo's hash number, `seller`: its seller
+    id, >= 0), as an int array of `hashes` counts. One int64 key per (hash, seller) pair, sorted, runs
+    counted: numpy 2's `np.unique` of 2-D columns or of int64 values (hashed) took 2.7-3.8 s of CPU for
+    3,300,000 photos, the sort 0.2 s."""
+    if not len(inverse):
+        return np.zeros(hashes, dtype=np.int64)
+    width = int(seller.max()) + 1
+    key = inverse.astype(np.int64) * width + seller
+    key.sort()
+    distinct = key[np.r_[True, key[1:] != key[:-1]]]
+    return np.bincount(distinct // width, minlength=hashes)
 
 
 def hex_hashes(values: list[str]) -> np.ndarray:
