@@ -21,3 +21,10 @@ def test_counts_as_unique_pairs(photos, hashes, sellers):
 
 def test_one_seller_showing_a_photo_twice_counts_once():
     assert _distinct_sellers_per_hash(np.array([0, 0, 0, 1]), np.array([7, 7, 8, 7]), 3).tolist() == [2, 1, 0]
+
+
+@pytest.mark.parametrize("values", [[], [3], [5, 1, 5, 2, 1], list(range(1000, 0, -7)) * 3])
+def test_sorted_distinct_as_unique(values):
+    from matching.networks.links import _sorted_distinct
+    array = np.array(values, dtype=np.int64)
+    assert _sorted_distinct(array).tolist() == np.unique(array).tolist()
