@@ -20,12 +20,12 @@ class HashedIndex:
         # an argsort; the hash bits given up only add chance candidates, which callers drop.
         self.id_bits = max(1, int(ids.max()).bit_length()) if len(ids) else 1
         bits = np.uint64(self.id_bits)
+        high = np.uint64(((1 << 64) - 1) ^ ((1 << self.id_bits) - 1))  # the hash bits kept
         packed = hashes.view(np.uint64)
         if consume:
-            packed >>= bits
+            packed &= high
         else:
-            packed = packed >> bits
-        packed <<= bits
+            packed = packed & high
         np.bitwise_or(packed, ids, out=packed, dtype=np.uint64, casting="unsafe")
         packed.sort()
         self.ids = np.empty(len(packed), np.int32)
@@ -49,11 +49,13 @@ class HashedIndex:
         order = np.argsort(queries, kind="stable")
         ordered = queries[order]
         left = np.searchsorted(self.hashes, ordered, side="left")
-        right = np.searchsorted(self.hashes, ordered, side="right")
-        counts = right - left
-        hit = counts > 0
+        hit = left < len(self.hashes)
+        hit[hit] = self.hashes[left[hit]] == ordered[hit]
         if not hit.any():
             return np.empty(0, np.int64), np.empty(0, np.int32)
+        # Most queries find nothing: where each run of equal hashes ends is searched for the hits only.
+        counts = np.zeros(len(ordered), np.int64)
+        counts[hit] = np.searchsorted(self.hashes, ordered[hit], side="right") - left[hit]
         positions = np.repeat(order[hit], counts[hit])
         starts = np.repeat(left[hit], counts[hit])
         offsets = np.arange(len(positions)) - np.repeat(np.cumsum(counts[hit]) - counts[hit], counts[hit])

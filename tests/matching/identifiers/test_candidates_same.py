@@ -10,7 +10,7 @@ import pytest
 from bench.match_data import make_keys, make_listing_texts
 from bench.previous import candidates as previous
 from matching.evaluation import evalset, real_evalset
-from matching.identifiers import candidates
+from matching.identifiers import candidates, tokens
 
 WORDS = ["serial", "Serial No.", "S/N:", "sn", "PIN#", "pin", "vin", "engine no", "chassis", "tag", "chip", "ref",
          "no.", "No", "ID", "model", "John", "Deere", "6120M", "for", "sale", "ono", "ovno", "+ VAT", "call", "ends",
@@ -74,10 +74,9 @@ def _fields(found):
 @pytest.mark.parametrize("limit", [None, 7])
 def test_candidates_are_those_the_previous_code_found(monkeypatch, limit):
     if limit:  # remembered tokens and runs forgotten often: what is found never depends on the cache
-        monkeypatch.setattr(candidates, "MAX_CACHED_TOKENS", limit)
+        monkeypatch.setattr(tokens, "MAX_CACHED_TOKENS", limit)
         monkeypatch.setattr(candidates, "MAX_CACHED_RUNS", limit)
-    candidates._TOKEN_CACHE.clear()
-    candidates._RUN_CACHE.clear()
+    candidates.forget_tokens()
     for _ in range(2):  # cold, then with every token and run remembered
         for title, description, structured in TEXTS:
             assert (_fields(candidates.listing_candidates(title, description, structured))
@@ -92,14 +91,20 @@ def test_the_texts_compared_hold_every_kind_of_candidate():
     assert any(c.key.startswith("UK") and c.listed[:2] != "UK" for c in found)
 
 
-def test_the_index_and_its_lookups_are_those_of_the_previous_code():
+@pytest.mark.parametrize("chunk, block", [(100_000, 4096), (1000, 128), (700, 1000)])
+def test_the_index_and_its_lookups_are_those_of_the_previous_code(monkeypatch, chunk, block):
     """Built in place and searched in sorted order, the hashed indexes hold the same entries and
-    answer every lookup with the same (position, id) pairs in the same order."""
+    answer every lookup with the same (position, id) pairs in the same order (whatever the sizes
+    of the chunks and blocks the hashes are made in)."""
     import numpy as np
 
     from bench.previous import hashed_index as previous_index
     from bench.previous import key_hashes as previous_hashes
     from matching.identifiers import hashed_index, key_hashes
+
+    monkeypatch.setattr(key_hashes, "CHUNK", chunk)
+    monkeypatch.setattr(key_hashes, "BLOCK", block)
+    monkeypatch.setattr(previous_hashes, "CHUNK", chunk)  # the same keys first, then their deletions, per chunk
 
     keys = make_keys(3000, seed=9) + ["AB", "A" * 40, "0000123456"]
     codes = key_hashes.encode_keys(keys)
@@ -115,3 +120,50 @@ def test_the_index_and_its_lookups_are_those_of_the_previous_code():
         rng.shuffle(queries)
         for got, expected in zip(index.lookup_many(queries), old.lookup_many(queries), strict=True):
             assert np.array_equal(got, expected)
+
+
+NOISE_PARTS = ["5", "12", "0", "07700", "900123", "+44", "(0)", "7700 900 123", "1,234", "1,234,567", "1,2345",
+               "12.5", "12.50", ".5", "£", "$", "€", "£5k", "£ 5 K", "€1.200", "GBP", "gbp", "pound", "pounds",
+               "ono", "OVNO", "+ vat", "+VAT", "12/10/2026", "2026-10-12", "1.2.3", "540/1000", "SP11 0AA",
+               "sw1a1aa", "B1 1HP", "AB12 3CD", "K1 1AB", "\u212a1 1AB", "x@y.org", "www.example.org/9",
+               "http://e.org/1", "_", "-", ",", ".", "/", "a", "hpx", "kmh", "ho", "hou", "mil", "litr", "ton",
+               "volt2", "in2", "\u017fon", "1hf", "6120M", "3AB", "\u0661\u0662", "\u0130", "\u0131"]
+
+
+def _noise_texts() -> list[str]:
+    rng = random.Random(11)
+    from matching.identifiers.noise import UNITS
+    units = [*UNITS, *(u.upper() for u in UNITS), *(u.title() for u in UNITS)]
+    out = [f"{n}{sep}{unit}{end}" for n in ("5", "12.5", "1,000", "0.5") for sep in ("", " ", "  ")
+           for unit in units for end in ("", ".", "s", "2", " x")]
+    for _ in range(3000):
+        parts = [rng.choice(NOISE_PARTS + units + [str(rng.randrange(10**rng.randint(1, 11)))])
+                 for _ in range(rng.randint(1, 12))]
+        out.append("".join(p + rng.choice(["", " ", " ", ", ", "-", "\n"]) for p in parts))
+    return out
+
+
+def test_noise_spans_are_those_of_the_previous_patterns():
+    """The quicker noise patterns (units as one letter tree, possessive digits) find the same spans."""
+    from matching.identifiers.noise import noise_spans
+
+    texts = _noise_texts() + [t for triple in TEXTS for t in triple[:2] if t]
+    assert sum(bool(previous.noise_spans(t)) for t in texts) > len(texts) // 2
+    for text in texts:
+        assert noise_spans(text) == previous.noise_spans(text), text
+
+
+def test_key_codes_and_hashes_are_those_of_the_previous_code():
+    import numpy as np
+
+    from bench.previous import key_hashes as previous_hashes
+    from matching.identifiers import key_hashes
+
+    keys = make_keys(3000, seed=9) + ["AB", "A" * 40, "0000123456", "", "AB\0C"]
+    assert np.array_equal(key_hashes.encode_keys(keys), previous_hashes.encode_keys(keys))
+    assert np.array_equal(key_hashes.encode_keys(tuple(keys)), previous_hashes.encode_keys(keys))
+    other = ["ÄB123456", "AB\u0130" * 12, "12345678"]  # not ASCII: UTF-8 bytes, cut at the width
+    assert np.array_equal(key_hashes.encode_keys(other), previous_hashes.encode_keys(other))
+    assert np.array_equal(key_hashes.hash_keys(keys), previous_hashes.hash_keys(keys))
+    assert np.array_equal(key_hashes.hash_keys(key_hashes.encode_keys(keys)), previous_hashes.hash_keys(keys))
+    assert len(key_hashes.hash_keys([])) == 0
