@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import functools
 import os
 import sqlite3
 from collections.abc import Iterator
@@ -53,6 +54,14 @@ def resolve_db_path(path: str | os.PathLike | None = None) -> Path:
 def data_dir(db: Database) -> Path:
     """The folder beside the database that holds photos and snapshots."""
     filename = db.execute("PRAGMA database_list").fetchone()[2]
+    return _resolved_parent(filename) if filename else Path(filename).resolve().parent
+
+
+@functools.lru_cache(maxsize=256)
+def _resolved_parent(filename: str) -> Path:
+    """The real folder of a database file, resolved once per process: stage two asks for it for every
+    listing, and resolving walks the path's every component (about 0.1 ms). SQLite names the file
+    by its absolute path, so only a folder replaced by a symlink while the process runs would differ."""
     return Path(filename).resolve().parent
 
 

@@ -91,6 +91,11 @@ class FeatureIndex:
         distances, photos, _ = self.neighbours(descriptors, k)
         return distances, photos
 
+    def nearest(self, descriptors: np.ndarray, k: int = 2) -> tuple[np.ndarray, np.ndarray]:
+        """Hamming distances (int32) and descriptor ids (photo_id << ID_SHIFT | keypoint number; -1 for
+        none) of each descriptor's k nearest indexed descriptors, nearer first: faiss's answer as it is."""
+        return self.index.search(np.ascontiguousarray(descriptors, dtype=np.uint8), k)
+
     def neighbours(self, descriptors: np.ndarray, k: int = 2) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """Distances, photo ids (-1 for none) and keypoint numbers within those photos (strongest
         first, as stored; from MIRROR_OFFSET on, of the mirror image) of each descriptor's k

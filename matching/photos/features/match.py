@@ -44,7 +44,7 @@ from matching.photos.features.verify import (
     describe_transform,
     verify_pair,
 )
-from matching.photos.features.vote import GATE_POINTS, SHORTLIST, agreeing_votes, shortlist
+from matching.photos.features.vote import GATE_POINTS, SHORTLIST, shortlist, votes_pass
 from registry.db import data_dir
 
 STRONG_INLIERS = 20  # matching points (distinct places) from which a verified match may be strong
@@ -170,15 +170,14 @@ def verify_candidates(index: FeatureIndex | Sequence[FeatureIndex] | None, direc
         if direct.count >= MIN_JUDGEABLE_KEYPOINTS:  # the vote test below: fewer votes than it asks cannot pass
             todo = [(p, m, v) for p, m, v in todo if len(v) >= GATE_POINTS]
     registered = registered_features({p for p, _, _ in todo}) if todo else {}
+    todo = [(p, m, v) for p, m, v in todo if p in registered]
+    if index is not None and direct.count >= MIN_JUDGEABLE_KEYPOINTS:  # small photos verify cheaply anyway
+        voted = [(registered[p].mirror if m else registered[p], v) for p, m, v in todo]
+        todo = [c for c, (features, _), passed in zip(todo, voted, votes_pass(direct, voted), strict=True)
+                if passed and features is not None]
     out = []
-    for photo_id, mirrored, votes in todo:
-        target = registered.get(photo_id)
-        if target is None:
-            continue
-        if votes is not None and direct.count >= MIN_JUDGEABLE_KEYPOINTS:  # small photos verify cheaply anyway
-            voted = (target.mirror if mirrored else target)
-            if voted is None or agreeing_votes(direct, voted, votes) < GATE_POINTS:
-                continue
+    for photo_id, mirrored, _ in todo:
+        target = registered[photo_id]
         verified = verify_pair(mirror() if mirrored else direct, target)
         if verified.inliers >= POSSIBLE_INLIERS:
             out.append((photo_id, mirrored, verified, target))

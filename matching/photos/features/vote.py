@@ -16,7 +16,7 @@ import cv2
 import numpy as np
 
 from matching.photos.features.extract import Features
-from matching.photos.features.index import MIRROR_OFFSET, FeatureIndex
+from matching.photos.features.index import ID_SHIFT, MIRROR_OFFSET, FeatureIndex
 from matching.photos.features.verify import ORIENTATION_DEGREES, consistent_orientation, distinct_places
 
 SHORTLIST = 8  # registered photos (or mirror images) per listing photo, by descriptor votes, put to the vote test
@@ -29,17 +29,52 @@ GATE_POINTS = 4  # distinct places among a candidate's votes that one similarity
 GATE_PIXELS = 8.0  # reprojection error (decoded pixels) for that test
 
 
+class Votes:
+    """A registered photo's votes from one listing photo: the listing keypoint numbers that voted
+    (ascending) and the registered keypoint each found (the nearer, when it found two), as two
+    int64 arrays of equal length: what the vote test reads, without a dictionary in between."""
+
+    __slots__ = ("query", "found")
+
+    def __init__(self, query: np.ndarray, found: np.ndarray):
+        self.query, self.found = query, found
+
+    def __len__(self) -> int:
+        return len(self.query)
+
+    def as_dict(self) -> dict[int, int]:
+        """Listing keypoint -> the registered keypoint it found."""
+        return dict(zip(self.query.tolist(), self.found.tolist(), strict=True))
+
+    def __eq__(self, other) -> bool:
+        if isinstance(other, Votes):
+            other = other.as_dict()
+        return isinstance(other, dict) and self.as_dict() == other
+
+    def __repr__(self) -> str:
+        return f"Votes({self.as_dict()})"
+
+
 def _vote_arrays(index: FeatureIndex, descriptors: np.ndarray,
                  allowed: set[int] | None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """The votes of the query's descriptors in one index as three arrays: query row, vote key
-    (photo id * 2 + 1 for its mirror image) and the registered keypoint found; nearer neighbour first."""
-    distances, photos, keypoints = index.neighbours(descriptors, NEIGHBOURS)
-    near = (photos >= 0) & (distances <= VOTE_DISTANCE)
+    (photo id * 2 + 1 for its mirror image) and the registered keypoint found; one vote per
+    (photo, query row), the nearer neighbour's, in row order (row-major over the neighbours)."""
+    empty = np.zeros(0, np.int64)
+    if not len(descriptors) or not index.vectors:
+        return empty, empty, empty
+    distances, ids = index.nearest(descriptors, NEIGHBOURS)
+    near = (ids >= 0) & (distances <= VOTE_DISTANCE)
+    photos = ids >> ID_SHIFT
     if allowed is not None:
         near &= np.isin(photos, np.fromiter(allowed, dtype=np.int64, count=len(allowed)))
-    rows, cols = np.nonzero(near)  # row-major: for each row, the nearer neighbour comes first
-    mirrored = keypoints[rows, cols] >= MIRROR_OFFSET
-    return rows, photos[rows, cols] * 2 + mirrored, keypoints[rows, cols] - MIRROR_OFFSET * mirrored
+    keypoints = ids & ((1 << ID_SHIFT) - 1)
+    mirrored = keypoints >= MIRROR_OFFSET
+    keys = photos * 2 + mirrored
+    for col in range(1, keys.shape[1]):  # a farther neighbour in a photo a nearer one already voted for: no vote
+        near[:, col] &= ~(near[:, :col] & (keys[:, :col] == keys[:, col:col + 1])).any(axis=1)
+    rows = np.nonzero(near)[0]
+    return rows, keys[near], (keypoints - MIRROR_OFFSET * mirrored)[near]
 
 
 def _first_votes(rows: np.ndarray, keys: np.ndarray, found: np.ndarray):
@@ -57,13 +92,8 @@ def vote_photos(index: FeatureIndex, descriptors: np.ndarray,
     query's descriptors, with their votes: query keypoint -> the registered keypoint it found
     (the nearer, when it found two)."""
     rows, keys, found = _first_votes(*_vote_arrays(index, descriptors, allowed))
-    return _grouped(rows, keys, found, set(keys.tolist()))
-
-
-def _grouped(rows: np.ndarray, keys: np.ndarray, found: np.ndarray, wanted: set[int]):
     votes: dict[tuple[int, bool], dict[int, int]] = {}
-    pick = np.isin(keys, np.fromiter(wanted, dtype=np.int64, count=len(wanted)))
-    for row, key, keypoint in zip(rows[pick].tolist(), keys[pick].tolist(), found[pick].tolist(), strict=True):
+    for row, key, keypoint in zip(rows.tolist(), keys.tolist(), found.tolist(), strict=True):
         votes.setdefault((key >> 1, bool(key & 1)), {})[row] = keypoint
     return votes
 
@@ -88,7 +118,7 @@ def spread_keypoints(features: Features, count: int, grid: int = QUERY_GRID) -> 
 
 
 def shortlist(indexes: FeatureIndex | Sequence[FeatureIndex], direct: Features,
-              allowed: set[int] | None) -> list[tuple[int, bool, dict[int, int]]]:
+              allowed: set[int] | None) -> list[tuple[int, bool, Votes]]:
     """The (registered photo, mirrored, votes) worth a closer look, most votes first, from one
     index or several (one per candidate category). The indexes hold registered photos' mirror
     images too, so the listing photo's own descriptors find a mirrored copy."""
@@ -98,16 +128,25 @@ def shortlist(indexes: FeatureIndex | Sequence[FeatureIndex], direct: Features,
              for index in ([indexes] if isinstance(indexes, FeatureIndex) else indexes)]
     if not parts:
         return []
-    rows, keys, found = _first_votes(*(np.concatenate(column) for column in zip(*parts, strict=True)))
+    if len(parts) == 1:
+        rows, keys, found = parts[0]  # one vote per (photo, row) already
+    else:  # a photo sits in one category's index, but the votes are made one per (photo, row) whatever
+        rows, keys, found = _first_votes(*(np.concatenate(column) for column in zip(*parts, strict=True)))
     if not len(keys):
         return []
-    unique, counts = np.unique(keys, return_counts=True)
-    keep = counts >= MIN_VOTES
-    unique, counts = unique[keep], counts[keep]
-    ranked = np.lexsort((unique & 1, unique >> 1, -counts))[:SHORTLIST]  # most votes, then photo id, direct first
-    top = unique[ranked].tolist()
-    votes = _grouped(picked[rows], keys, found, set(top))
-    return [(key >> 1, bool(key & 1), votes[(key >> 1, bool(key & 1))]) for key in top]
+    order = np.argsort(keys, kind="stable")  # by photo; within a photo, rows stay ascending
+    ordered = keys[order]
+    starts = np.flatnonzero(np.concatenate([[True], ordered[1:] != ordered[:-1]]))
+    counts = np.diff(np.append(starts, len(ordered)))
+    keep = np.flatnonzero(counts >= MIN_VOTES)
+    unique = ordered[starts[keep]]
+    ranked = keep[np.lexsort((unique & 1, unique >> 1, -counts[keep]))[:SHORTLIST]]  # most votes, photo id, direct first
+    out = []
+    for at, count, key in zip(starts[ranked].tolist(), counts[ranked].tolist(), ordered[starts[ranked]].tolist(),
+                              strict=True):
+        voted = order[at:at + count]
+        out.append((key >> 1, bool(key & 1), Votes(picked[rows[voted]].astype(np.int64), found[voted])))
+    return out
 
 
 def most_turned_alike(turns: np.ndarray) -> int:
@@ -122,7 +161,7 @@ def most_turned_alike(turns: np.ndarray) -> int:
     return int((ends - np.arange(len(ordered))).max())
 
 
-def agreeing_votes(query: Features, registered: Features, votes: dict[int, int]) -> int:
+def agreeing_votes(query: Features, registered: Features, votes: Votes | dict[int, int]) -> int:
     """Distinct places among the votes that one similarity transform (turn, scale, shift) explains,
     with keypoint orientations that turn with it.
 
@@ -136,21 +175,74 @@ def agreeing_votes(query: Features, registered: Features, votes: dict[int, int])
     `bench_features_nightly`, two of which moved across GATE_POINTS (3 and 4 places, either way);
     `bench_features` and `bench_match_quality` found the same copies with and without it.
     """
-    q_ids = np.fromiter(votes.keys(), dtype=np.int64, count=len(votes))
-    r_ids = np.fromiter(votes.values(), dtype=np.int64, count=len(votes))
-    known = (q_ids < query.count) & (r_ids < registered.count)
-    q_ids, r_ids = q_ids[known], r_ids[known]
+    q_ids, r_ids = _known_votes(query, registered, votes)
     if len(q_ids) < 3:
         return 0
     turned = most_turned_alike(query.angles[q_ids] - registered.angles[r_ids])
     if turned < GATE_POINTS:
         return turned  # every point kept below turns alike, so no more can agree: RANSAC is not needed
+    return _similarity_places(query, registered, q_ids, r_ids)
+
+
+def votes_pass(query: Features, candidates: Sequence[tuple[Features | None, Votes | dict[int, int]]]) -> list[bool]:
+    """For each (registered features, votes), whether `agreeing_votes` reaches GATE_POINTS: the same
+    answers, with the orientation bound (`most_turned_alike`) of every candidate taken in one pass and
+    RANSAC run only for those it lets through (a listing photo's 8 shortlisted photos cost one sort)."""
+    pairs = [_known_votes(query, registered, votes) if registered is not None else (_NONE, _NONE)
+             for registered, votes in candidates]
+    turns = [query.angles[q] - registered.angles[r] if len(q) >= 3 else _NO_TURNS
+             for (registered, _), (q, r) in zip(candidates, pairs, strict=True)]
+    bounds = turned_alike_each(turns)
+    return [bool(bound >= GATE_POINTS and _similarity_places(query, registered, q, r) >= GATE_POINTS)
+            for (registered, _), (q, r), bound in zip(candidates, pairs, bounds.tolist(), strict=True)]
+
+
+_NONE = np.zeros(0, np.int64)
+_NO_TURNS = np.zeros(0, np.float32)
+
+
+def turned_alike_each(turns: Sequence[np.ndarray]) -> np.ndarray:
+    """`most_turned_alike` of each array of orientation changes, in one pass: each array's changes
+    (within 0-360) are put in a band of their own (1,000 degrees apart) and counted as there."""
+    lengths = np.fromiter((len(t) for t in turns), dtype=np.int64, count=len(turns))
+    out = np.zeros(len(turns), dtype=np.int64)
+    if not lengths.sum():
+        return out
+    turned = np.mod(np.concatenate(turns), 360.0)  # float32 like each array: the same values as one by one
+    band = np.repeat(np.arange(len(turns), dtype=np.float64) * 1000.0, lengths)
+    at = band + turned
+    ordered = np.argsort(at, kind="stable")
+    at = at[ordered]
+    reach = band[ordered] + (turned[ordered] + 2 * ORIENTATION_DEGREES)  # float32 sums, as most_turned_alike
+    circle = np.sort(np.concatenate([at, band[ordered] + (turned[ordered] + 360.0)]))
+    counts = np.searchsorted(circle, reach, side="right") - np.searchsorted(circle, at, side="left")
+    present = np.flatnonzero(lengths)
+    out[present] = np.maximum.reduceat(counts, np.concatenate([[0], np.cumsum(lengths[present])[:-1]]))
+    return out
+
+
+def _known_votes(query: Features, registered: Features, votes: Votes | dict[int, int]) -> tuple[np.ndarray, np.ndarray]:
+    """The votes' listing and registered keypoint numbers, without any that these features lack."""
+    if isinstance(votes, Votes):
+        q_ids, r_ids = votes.query, votes.found
+    else:
+        q_ids = np.fromiter(votes.keys(), dtype=np.int64, count=len(votes))
+        r_ids = np.fromiter(votes.values(), dtype=np.int64, count=len(votes))
+    if len(q_ids) and (q_ids.max() >= query.count or r_ids.max() >= registered.count):
+        known = (q_ids < query.count) & (r_ids < registered.count)
+        q_ids, r_ids = q_ids[known], r_ids[known]
+    return q_ids, r_ids
+
+
+def _similarity_places(query: Features, registered: Features, q_ids: np.ndarray, r_ids: np.ndarray) -> int:
+    """RANSAC's similarity over the votes, then the distinct places whose orientations turn with it."""
     transform, mask = cv2.estimateAffinePartial2D(registered.points[r_ids], query.points[q_ids], method=cv2.RANSAC,
                                                   ransacReprojThreshold=GATE_PIXELS, maxIters=200, refineIters=0)
     if transform is None or mask is None:
         return 0
     kept = mask.ravel().astype(bool)
-    if kept.sum() < GATE_POINTS:
-        return int(kept.sum())  # the counts below can only shrink it
+    inliers = int(np.count_nonzero(kept))
+    if inliers < GATE_POINTS:
+        return inliers  # the counts below can only shrink it
     kept &= consistent_orientation(np.vstack([transform, [0.0, 0.0, 1.0]]), query.angles[q_ids], registered.angles[r_ids])
     return distinct_places(registered.points[r_ids][kept], query.points[q_ids][kept])

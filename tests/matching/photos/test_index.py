@@ -39,3 +39,17 @@ def test_empty_index_and_empty_queries():
 
 def test_parse_hex_reads_stored_hashes():
     assert parse_hex(["ffffffffffffffff", "0000000000000001", None]).tolist() == [2**64 - 1, 1, 0]
+
+
+def test_a_picture_in_thousands_of_adverts_is_searched_in_bounded_passes(monkeypatch):
+    """A placeholder repeated across adverts fills one bucket; the batch splits and still finds every copy."""
+    import matching.photos.index as index_module
+    monkeypatch.setattr(index_module, "MAX_CANDIDATES", 500)
+    rng = np.random.default_rng(5)
+    hashes = rng.integers(0, 2**63, 3000, dtype=np.uint64)
+    hashes[:1200] = hashes[0]
+    queries = np.concatenate([hashes[:1], hashes[1500:1520], hashes[:1] ^ np.uint64(1 << 40)])
+    q, d, dist = PhotoHashIndex(hashes).search(queries, 6)
+    for i, query in enumerate(queries):
+        assert set(d[q == i].tolist()) == set(np.nonzero(np.bitwise_count(hashes ^ query) <= 6)[0].tolist())
+    assert (q == 0).sum() == 1200 and (q == len(queries) - 1).sum() == 1200

@@ -138,6 +138,7 @@ def test_only_candidates_whose_votes_agree_are_verified(db, monkeypatch):
     from matching.evaluation.feature_evalset import hard_negative
     from matching.photos.features import match as features
     from matching.photos.features.extract import decode_for_features, extract_features, load_photo_features, mirror_features
+    from matching.photos.features.vote import agreeing_votes
     from synthetic.photos import encode
 
     for seed in range(12):
@@ -161,7 +162,7 @@ def test_only_candidates_whose_votes_agree_are_verified(db, monkeypatch):
     scores = []
     for seed, alteration in [(1, "crop 25% left"), (4, "rotate -10"), (7, "border, mirror, watermark")]:
         direct, mirror, shortlisted = candidates(ALTERATIONS[alteration](textured_scene(seed)))
-        agree = {(photo_seed[p], m): features.agreeing_votes(direct, voted(p, m), v) for p, m, v in shortlisted}
+        agree = {(photo_seed[p], m): agreeing_votes(direct, voted(p, m), v) for p, m, v in shortlisted}
         best = max(agree.items(), key=lambda kv: kv[1])
         assert best[0] == (seed, alteration.endswith("watermark")) and best[1] >= 2 * features.GATE_POINTS
         scores.extend(v for (s, _), v in agree.items() if s != seed)
@@ -171,7 +172,7 @@ def test_only_candidates_whose_votes_agree_are_verified(db, monkeypatch):
     for image in unrelated:
         direct, mirror, shortlisted = candidates(image)
         shortlisted_total += len(shortlisted)
-        agree = [features.agreeing_votes(direct, voted(p, m), v) for p, m, v in shortlisted]
+        agree = [agreeing_votes(direct, voted(p, m), v) for p, m, v in shortlisted]
         scores.extend(agree)
         verified.clear()
         assert features.verify_candidates(index, direct, mirror, None, lambda ids: load_photo_features(db, ids)) == []

@@ -29,7 +29,20 @@ from matching.photos.features.verify import (
     distinct_places,
     ratio_matches,
 )
-from matching.photos.features.vote import MIN_VOTES, SHORTLIST, agreeing_votes, most_turned_alike, shortlist
+from matching.photos.features.vote import (
+    GATE_POINTS,
+    MIN_VOTES,
+    NEIGHBOURS,
+    QUERY_KEYPOINTS,
+    SHORTLIST,
+    VOTE_DISTANCE,
+    agreeing_votes,
+    most_turned_alike,
+    shortlist,
+    spread_keypoints,
+    turned_alike_each,
+    votes_pass,
+)
 from synthetic.photos import encode
 
 
@@ -141,9 +154,9 @@ def test_shortlist_counts_one_vote_per_descriptor_and_photo_and_ranks_by_votes()
     found = shortlist(index, listing, None)
     assert [(photo, mirrored) for photo, mirrored, _ in found][:3] == [(1, False), (1, True), (2, False)]
     assert len(found) <= SHORTLIST and all(photo != 3 for photo, _, _ in found)
-    direct_votes = found[0][2]
+    direct_votes = found[0][2].as_dict()
     assert len(direct_votes) == 20 and all(direct_votes[q] == q for q in range(20))  # the exact descriptor, not its twin
-    assert found[1][2] == {q: q for q in range(10)} and all(k < MIRROR_OFFSET for k in found[1][2].values())
+    assert found[1][2] == {q: q for q in range(10)} and all(k < MIRROR_OFFSET for k in found[1][2].found)
     assert shortlist(index, listing, {2}) == [(2, False, {20 + q: q for q in range(MIN_VOTES + 2)})]
 
 
@@ -208,3 +221,62 @@ def test_features_come_strongest_first_with_each_keypoints_own_position_and_orie
                  for (x, y), a in zip(features.points, features.angles, strict=True)]
     assert features.count == len(keypoints) and features.points.dtype == np.float32
     assert responses == sorted(responses, reverse=True)
+
+
+def _reference_shortlist(index: FeatureIndex, listing: Features) -> list[tuple[int, bool, dict[int, int]]]:
+    """The shortlist as counted before votes were kept as arrays: every (photo, query row) vote of the
+    nearer neighbour, counted per photo and mirror image, ranked by votes, photo id, direct first."""
+    picked = spread_keypoints(listing, QUERY_KEYPOINTS)
+    distances, photos, keypoints = index.neighbours(listing.descriptors[picked], NEIGHBOURS)
+    votes: dict[tuple[int, bool], dict[int, int]] = {}
+    for row in range(len(picked)):
+        for col in range(NEIGHBOURS):
+            if photos[row, col] < 0 or distances[row, col] > VOTE_DISTANCE:
+                continue
+            mirrored = bool(keypoints[row, col] >= MIRROR_OFFSET)
+            votes.setdefault((int(photos[row, col]), mirrored), {}).setdefault(
+                int(picked[row]), int(keypoints[row, col]) - MIRROR_OFFSET * mirrored)
+    ranked = sorted((key for key, v in votes.items() if len(v) >= MIN_VOTES),
+                    key=lambda key: (-len(votes[key]), key[0], key[1]))[:SHORTLIST]
+    return [(photo, mirrored, dict(sorted(votes[(photo, mirrored)].items()))) for photo, mirrored in ranked]
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_shortlist_votes_are_those_of_a_plain_count(seed):
+    """Photos sharing descriptors (twins at every distance, mirror images, a farther neighbour in the
+    same photo as the nearer): the array count gives the same photos, order and votes as a plain loop."""
+    rng = np.random.default_rng(seed)
+    base = rng.integers(0, 256, (200, 32), dtype=np.uint8)
+    index = FeatureIndex()
+    for photo in range(1, 13):
+        own = base[rng.choice(len(base), 120)]  # some twice: both neighbours in one photo ^ np.packbits(rng.random((120, 256)) < 0.05, axis=1)
+        index.add(photo, own, own[::-1][:60])
+    query = base[rng.choice(len(base), 300)] ^ np.packbits(rng.random((300, 256)) < 0.08, axis=1)
+    listing = _features(rng.random((300, 2)) * [640, 480], rng.random(300) * 360, query)
+    found = shortlist(index, listing, None)
+    assert len(found) == SHORTLIST
+    assert [(p, m, v.as_dict()) for p, m, v in found] == _reference_shortlist(index, listing)
+    assert all(list(v.query) == sorted(v.query) for _, _, v in found)
+
+
+def test_orientation_bounds_in_one_pass_are_those_taken_one_by_one():
+    rng = np.random.default_rng(2)
+    turns = [np.zeros(0, np.float32), np.array([10.0, 10.0, 50.0, 50.0], np.float32),  # ties at the window's edge
+             np.array([350.0, 355.0, 5.0, 15.0, 200.0], np.float32), np.array([-30.0, 330.0, 690.0], np.float32)]
+    turns += [(rng.random(n) * 720 - 360).astype(np.float32) for n in (3, 8, 30, 200)]
+    turns += [np.round(rng.random(40) * 36).astype(np.float32) * 10 for _ in range(5)]  # many exact ties
+    assert turned_alike_each(turns).tolist() == [most_turned_alike(t) for t in turns]
+
+
+def test_votes_pass_answers_as_the_vote_test_does():
+    rng = np.random.default_rng(7)
+    points = rng.random((40, 2)).astype(np.float32) * [600, 440] + 20
+    registered = _features(points, rng.random(40) * 360, rng.integers(0, 256, (40, 32)))
+    listing = _features(points + [15, -10], registered.angles, registered.descriptors)
+    scattered = _features(points, (registered.angles + np.arange(40) * 9.0) % 360, registered.descriptors)
+    candidates = [(registered, {i: i for i in range(40)}), (scattered, {i: i for i in range(40)}),
+                  (registered, {i: i for i in range(3)}), (None, {i: i for i in range(40)}),
+                  (registered, {i: 39 - i for i in range(40)}), (registered, {0: 0, 1: 1, 2: 2, 3: 90})]
+    passed = votes_pass(listing, candidates)
+    assert passed[0] and not passed[2] and not passed[3]  # too few votes; no mirror image to test
+    assert passed == [f is not None and agreeing_votes(listing, f, v) >= GATE_POINTS for f, v in candidates]
