@@ -38,7 +38,12 @@ _TOKEN = rf"(?:\d|{_WORD}|(?:{_REPEAT})[\s-]*(?:\d|{_WORD}|o)|{_LOOKALIKE})"
 _SEP = r"[\s.\-()/]{0,3}"
 # A run: an optional +, then at least nine digit-like tokens with separators between them.
 _START = r"(?:\+|0|zero|nought|oh|(?<![a-z])o(?![a-z]))"  # a UK number starts with 0 or +, however written
-_RUN = re.compile(rf"{_START}(?:{_SEP}{_TOKEN}){{8,}}", re.IGNORECASE)
+_RUN_FROM_ANY = rf"{_START}(?:{_SEP}{_TOKEN}){{8,}}"  # the rule; `_RUN` is the same pattern, searched faster
+# Every branch of _START begins with `+`, `0`, `z`, `n` or `o`: a one-character lookahead rejects all other
+# positions before the alternation is tried (same matches, a third less time on advert text; the test
+# `test_phone_run_lookahead` checks the equivalence, case-folded code points such as U+017F included).
+RUN_FIRST = "[+0zno]"
+_RUN = re.compile(rf"(?={RUN_FIRST}){_RUN_FROM_ANY}", re.IGNORECASE)
 _TOKEN_RE = re.compile(rf"({_REPEAT})[\s-]*(\d|{_WORD}|o)|({_WORD})|({_LOOKALIKE})", re.IGNORECASE)
 _CHEAP = re.compile(r"\d.*\d|zero|one|two|three|four|five|six|seven|eight|nine", re.IGNORECASE | re.DOTALL)
 
