@@ -35,7 +35,7 @@ import numpy as np
 from sqlite_utils import Database
 
 from matching.photos.features.extract import EXTRACTOR
-from matching.photos.features.index import BITS, ID_SHIFT, IVF_RETRAIN_GROWTH, FeatureIndex
+from matching.photos.features.index import BITS, ID_SHIFT, IVF_RETRAIN_GROWTH, FeatureIndex, ivf_over
 from registry.db import data_dir
 
 WINDOW_DAYS = 90  # adverts seen this many days before the newest sighting are searched for crops (see above)
@@ -159,19 +159,9 @@ class CropIndex:
         """Move every descriptor into a new inverted file whose cells are centred on a random sample of them
         (about sqrt(2 N) cells: a descriptor is compared with every centre and with NPROBE cells' members)."""
         codes, ids = _every_vector(self.index)
-        rng = np.random.default_rng(seed)
         nlist = int(min(IVF_MAX_LISTS, max(64, 2 ** round(np.log2((2 * len(codes)) ** 0.5)))))
-        sample = np.unique(codes[rng.choice(len(codes), size=min(len(codes), 2 * nlist), replace=False)], axis=0)
-        nlist = max(1, min(nlist, len(sample)))
-        quantiser = faiss.IndexBinaryFlat(BITS)
-        quantiser.add(sample[rng.choice(len(sample), size=nlist, replace=False)])
-        ivf = faiss.IndexBinaryIVF(quantiser, BITS, nlist)
-        ivf.is_trained = True
-        for start in range(0, len(codes), 1_000_000):
-            ivf.add_with_ids(codes[start:start + 1_000_000], ids[start:start + 1_000_000])
-        self.index = ivf
+        self.index = ivf_over(codes, ids, nlist, NPROBE, seed)
         self.trained_size = len(codes)
-        self.index.nprobe = NPROBE
 
     def _meta(self) -> dict:
         return {"extractor": EXTRACTOR, "trained_size": self.trained_size, "vectors": self.vectors,

@@ -245,21 +245,28 @@ def build_ivf(descriptors: dict[int, tuple[np.ndarray, np.ndarray | None]], seed
     vectors = [photo_vectors(p, direct, mirror) for p, (direct, mirror) in descriptors.items()]
     total = sum(len(ids) for _, ids in vectors)
     every = np.concatenate([v for v, _ in vectors] + [np.zeros((0, DESCRIPTOR_BYTES), np.uint8)])
+    ids = np.concatenate([i for _, i in vectors] + [np.zeros(0, np.int64)])
+    del vectors
+    ivf = ivf_over(every, ids, list_count(total), NPROBE, seed)
+    return FeatureIndex(ivf, set(descriptors), max(total, 1))
+
+
+def ivf_over(codes: np.ndarray, ids: np.ndarray, nlist: int, nprobe: int, seed: int = 0) -> faiss.IndexBinaryIVF:
+    """A faiss binary inverted file holding these descriptors (N x 32 uint8) under these ids (N, int64), with
+    at most `nlist` cells centred on a random sample of the distinct descriptors (no training pass),
+    searching `nprobe` cells a query. Used by stage two's index and seller networks' crop index."""
     rng = np.random.default_rng(seed)
-    nlist = list_count(total)
-    sample = np.unique(every[rng.choice(len(every), size=min(len(every), 2 * nlist), replace=False)], axis=0)
+    sample = np.unique(codes[rng.choice(len(codes), size=min(len(codes), 2 * nlist), replace=False)], axis=0)
     nlist = max(1, min(nlist, len(sample)))
     quantiser = faiss.IndexBinaryFlat(BITS)
     quantiser.add(sample[rng.choice(len(sample), size=nlist, replace=False)] if len(sample) else
                   np.zeros((1, DESCRIPTOR_BYTES), np.uint8))
     ivf = faiss.IndexBinaryIVF(quantiser, BITS, nlist)
     ivf.is_trained = True
-    ivf.nprobe = NPROBE
-    ids = np.concatenate([i for _, i in vectors] + [np.zeros(0, np.int64)])
-    del vectors
-    for start in range(0, total, 1_000_000):
-        ivf.add_with_ids(every[start:start + 1_000_000], ids[start:start + 1_000_000])
-    return FeatureIndex(ivf, set(descriptors), max(total, 1))
+    ivf.nprobe = nprobe
+    for start in range(0, len(codes), 1_000_000):
+        ivf.add_with_ids(codes[start:start + 1_000_000], ids[start:start + 1_000_000])
+    return ivf
 
 
 def refresh_feature_index(db: Database) -> dict:
