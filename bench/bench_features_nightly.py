@@ -136,9 +136,9 @@ def split_cost(db) -> dict[str, float]:
                 spent["extract"] += time.process_time() - started
         return run
 
-    by_category: dict[str, list[int]] = {}
+    by_category: dict[str, set[int]] = {}
     for item, category in db.execute("select id, category from items").fetchall():
-        by_category.setdefault(category, []).append(item)
+        by_category.setdefault(category, set()).add(item)  # a set, as stage two is given
     listings = db.execute("select id, category from listings order by id").fetchall()
     photos = db.execute("select count(*) from listing_photos").fetchone()[0]
     for name, function in originals.items():

@@ -73,7 +73,8 @@ class StolenItems:
         for category in sorted(categories):
             dates, ids = self._by_theft_date.get(category, ((), ()))
             stolen_by_then = ids[:bisect_right(dates, profile.listed_on)] if profile.listed_on else ids
-            found.extend(i for i in stolen_by_then if i not in exclude)
+            # a whole category's stolen items (thousands at national scale): filtered only when something is excluded
+            found.extend((i for i in stolen_by_then if i not in exclude) if exclude else stolen_by_then)
         return found
 
     def stage_two_categories(self, profile: ListingProfile) -> set[str]:

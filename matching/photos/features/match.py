@@ -212,12 +212,15 @@ def find_feature_matches(db: Database, listing_id: str, exclude_listing_photo_id
     """Verified local-feature matches between a listing's photos and stolen items' photos, best first.
 
     candidate_item_ids limits the search to those items' photos (with few of them, each is
-    verified directly without the index); exclude_listing_photo_ids skips listing photos
+    verified directly without the index); a set or frozenset of int ids is used as given (a whole
+    category's stolen items, thousands at national scale, are not copied for every listing), any
+    other iterable is read as ints. exclude_listing_photo_ids skips listing photos
     stage one already matched. The strongest part of each listing photo's features is kept in
     `listing_photo_features` (features.listing), so seller networks do not extract it again.
     """
     excluded = {int(i) for i in exclude_listing_photo_ids}
-    candidates = None if candidate_item_ids is None else {int(i) for i in candidate_item_ids}
+    candidates = candidate_item_ids if isinstance(candidate_item_ids, set | frozenset) or candidate_item_ids is None \
+        else {int(i) for i in candidate_item_ids}
     allowed = None
     if candidates is not None and len(candidates) <= MAX_FILTERED_ITEMS:
         allowed = _candidate_photos(db, candidates)

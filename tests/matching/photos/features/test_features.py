@@ -218,6 +218,11 @@ def test_many_candidate_items_filter_the_verified_matches(registry, monkeypatch)
                                               ALTERATIONS["letterbox"](textured_scene(5))])
     assert {m.item_id for m in find_feature_matches(db, lid, candidate_item_ids=[items[4], items[0]])} == {items[4]}
     assert find_feature_matches(db, lid, candidate_item_ids=[items[1], items[2]]) == []
+    # a set (as stage two passes a category's stolen items) is used as given: the same matches as a list
+    listed = find_feature_matches(db, lid, candidate_item_ids=[str(items[4]), items[0]])
+    assert listed and find_feature_matches(db, lid, candidate_item_ids={items[4], items[0]}) == listed
+    assert find_feature_matches(db, lid, candidate_item_ids=frozenset({items[4], items[0]})) == listed
+    assert find_feature_matches(db, lid, candidate_item_ids={items[1], items[2]}) == []
 
 
 def test_photos_sharing_one_object_are_not_strong(registry):
@@ -262,3 +267,16 @@ def test_decoding_fits_any_shape_to_the_feature_side(size):
     height, width = gray.shape
     assert max(height, width) == min(640, max(size)) and min(height, width) >= 1
     assert extract_features(gray).count == 0  # a plain picture has nothing to match
+
+
+def test_stage_two_candidates_are_the_category_stolen_by_then_with_or_without_exclusions(registry):
+    from matching.description import ListingProfile
+    from matching.registry_view import StolenItems
+    db, items = registry
+    stolen = StolenItems(db)
+    tractors = sorted(items[s] for s in STOLEN_SEEDS)
+    profile = ListingProfile(category="tractor", listed_on="2026-11-15")
+    assert sorted(stolen.stage_two_candidates(profile)) == tractors
+    excluded = {tractors[0], tractors[2]}
+    assert sorted(stolen.stage_two_candidates(profile, exclude=excluded)) == [t for t in tractors if t not in excluded]
+    assert stolen.stage_two_candidates(ListingProfile(category="tractor", listed_on="2026-10-01")) == []
