@@ -16,6 +16,9 @@ already matched by hash (`pairs.hashed_photo_ids(n)`) are skipped.
 
 from __future__ import annotations
 
+import ctypes
+import ctypes.util
+import functools
 import gc
 import multiprocessing as mp
 import os
@@ -37,7 +40,7 @@ from matching.gather import (
     similar_photo_evidence,
 )
 from matching.photos.evidence import discount_stock_photos
-from matching.photos.features.index import refresh_feature_index
+from matching.photos.features.index import refresh_feature_index, release_feature_indexes
 from matching.photos.features.stage import add_feature_evidence
 from matching.registry_view import fetch_items
 from matching.scoring import score_evidence
@@ -114,7 +117,9 @@ def _worker_start(path: str) -> None:
 def _worker_batch(part: list[str]) -> tuple[list[str], str, list[dict]]:
     db = _WORKER["db"]
     read_at = matched_now()
-    return part, read_at, match_batch(db, _WORKER["ctx"], fetch_listings(db, part))
+    matches = match_batch(db, _WORKER["ctx"], fetch_listings(db, part))
+    give_back_heap()  # the batch's temporaries: otherwise each worker keeps its largest batch's heap
+    return part, read_at, matches
 
 
 def _database_path(db: Database) -> str | None:
@@ -168,6 +173,33 @@ def match_listings(db: Database, *, rematch_all: bool = False,
     report.edited = counts.edited
     report.seconds = time.perf_counter() - started
     return report
+
+
+def release_match_memory() -> None:
+    """Give back what a match run loaded for itself: the stage-two indexes this process keeps between runs
+    (`release_feature_indexes`) and, where the C library has it, the freed heap (glibc's `malloc_trim`:
+    Python's allocator keeps freed memory otherwise). For a process with other work after matching, as the
+    nightly run's seller networks step; a process that matches again soon should keep the indexes."""
+    release_feature_indexes()
+    gc.collect()
+    give_back_heap()
+
+
+def give_back_heap() -> None:
+    """Return the C heap's free memory to the system (glibc's `malloc_trim(0)`). glibc keeps what a
+    large temporary (a batch's numpy arrays) freed on its heap, so a long-lived process holds its highest
+    batch ever; on another C library this does nothing and the memory is reused by the process instead."""
+    trim = _malloc_trim()
+    if trim is not None:
+        trim(0)
+
+
+@functools.cache
+def _malloc_trim():
+    try:
+        return ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6").malloc_trim
+    except (OSError, AttributeError):
+        return None
 
 
 def _write_all(db, results, counts, report, progress, total) -> None:
