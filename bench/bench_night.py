@@ -38,8 +38,8 @@ from types import SimpleNamespace
 
 import yaml
 
-from bench.night_data import add_night, add_stage_two_listings, cached_register, current_indexes
-from bench.night_measure import Step, TreeMemory, identifiers_alone, photo_storage, stage_two_ab
+from bench.night_data import add_night, add_stage_two_listings, cached_register
+from bench.night_measure import Step, TreeMemory, current_indexes, identifiers_alone, photo_storage, stage_two_ab
 from bench.sizes import mode, size
 from farmwatch import nightly
 from farmwatch.demo.market.server import start_market
