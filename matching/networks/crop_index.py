@@ -116,13 +116,7 @@ class CropIndex:
         return int(self.index.ntotal)
 
     def searchable(self) -> FeatureIndex:
-        """The same index as the vote (`features.vote.shortlist`) reads it. An exhaustive index is searched
-        by faiss's counting selection (`use_heap = False`, `hammings_knn_mc`) rather than its heap: the same
-        neighbours in the same order (both keep the k smallest by distance, then by position, and list them
-        so; `tests/matching/networks/test_crop_index.py` checks it on descriptors full of ties), in 0.6 of
-        the CPU time at 180,000 descriptors (measured in docs/networks.md)."""
-        if not self.trained_size:
-            faiss.downcast_IndexBinary(self.index.index).use_heap = False
+        """The same index as the vote (`features.vote.shortlist`) reads it."""
         return FeatureIndex(self.index)
 
     def remove(self, photo_ids: np.ndarray) -> None:
