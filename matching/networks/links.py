@@ -188,6 +188,10 @@ def photo_links(db: Database, listing_ids: set[str] | str | None = None) -> tupl
         return [], stock, unique[busy]
     q, d, _ = PhotoHashIndex(unique).search(unique[queries], PHOTO_RADIUS)
     q = queries[q]
+    # a hash near no other (it finds only itself) shown by one photo links no one and is no stock picture:
+    # most of a night's photos, left out here in numpy rather than one by one below
+    alone = (np.bincount(q, minlength=len(unique)) == 1) & (np.diff(bounds) == 1)
+    q, d = q[~alone[q]], d[~alone[q]]
     neighbours: dict[int, list[int]] = defaultdict(list)
     for qi, di in zip(q.tolist(), d.tolist(), strict=True):
         neighbours[qi].append(di)
