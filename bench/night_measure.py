@@ -61,13 +61,18 @@ class TreeMemory:
         self.process = subprocess.Popen([sys.executable, "-c", SAMPLER, str(os.getpid()), str(self.path)])
 
     def peak_mb(self, start: float, end: float) -> float:
-        """Highest sampled PSS of the tree, MB, between two time.time() instants."""
-        peak = 0
+        """Highest sampled PSS of the tree, MB, between two time.time() instants: the samples taken
+        within them, or, for a step shorter than the sampling interval, the first sample after it
+        started. A sample taken before the step began belongs to the step before (the match step's
+        last reading used to be reported as the networks step's peak too)."""
+        samples = []
         for line in self.path.read_text().splitlines() if self.path.exists() else []:
             t, kb, _ = line.split()
-            if start - 1.0 <= float(t) <= end + 1.0:
-                peak = max(peak, int(kb))
-        return peak / 1024
+            samples.append((float(t), int(kb)))
+        within = [kb for t, kb in samples if start <= t <= end]
+        if not within:
+            within = [kb for t, kb in samples if t >= start][:1]
+        return max(within, default=0) / 1024
 
     def stop(self) -> None:
         self.process.terminate()

@@ -93,9 +93,12 @@ def _crawl(db_path, sources, sources_file, fast, errors: list, progress) -> list
 
 def _match(db: Database, errors: list, progress) -> dict:
     try:
-        from matching.pipeline import match_listings
+        from matching.pipeline import match_listings, release_match_memory
 
-        result = match_listings(db, progress=progress)
+        try:
+            result = match_listings(db, progress=progress)
+        finally:
+            release_match_memory()  # the networks step after it starts without matching's indexes
         return result.as_dict() if hasattr(result, "as_dict") else dict(result)
     except Exception as exc:
         errors.append(f"match: {exc.__class__.__name__}: {exc}")

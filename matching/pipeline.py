@@ -16,6 +16,8 @@ already matched by hash (`pairs.hashed_photo_ids(n)`) are skipped.
 
 from __future__ import annotations
 
+import ctypes
+import ctypes.util
 import gc
 import multiprocessing as mp
 import os
@@ -37,7 +39,7 @@ from matching.gather import (
     similar_photo_evidence,
 )
 from matching.photos.evidence import discount_stock_photos
-from matching.photos.features.index import refresh_feature_index
+from matching.photos.features.index import refresh_feature_index, release_feature_indexes
 from matching.photos.features.stage import add_feature_evidence
 from matching.registry_view import fetch_items
 from matching.scoring import score_evidence
@@ -168,6 +170,19 @@ def match_listings(db: Database, *, rematch_all: bool = False,
     report.edited = counts.edited
     report.seconds = time.perf_counter() - started
     return report
+
+
+def release_match_memory() -> None:
+    """Give back what a match run loaded for itself: the stage-two indexes this process keeps between runs
+    (`release_feature_indexes`) and, where the C library has it, the freed heap (glibc's `malloc_trim`:
+    Python's allocator keeps freed memory otherwise). For a process with other work after matching, as the
+    nightly run's seller networks step; a process that matches again soon should keep the indexes."""
+    release_feature_indexes()
+    gc.collect()
+    try:
+        ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6").malloc_trim(0)
+    except (OSError, AttributeError):  # not glibc: the memory is reused by this process instead
+        pass
 
 
 def _write_all(db, results, counts, report, progress, total) -> None:

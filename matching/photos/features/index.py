@@ -147,6 +147,15 @@ def index_path(db: Database, category: str) -> Path:
 _cache: dict[str, tuple[tuple[int, int], FeatureIndex]] = {}
 
 
+def release_feature_indexes() -> int:
+    """Drop the indexes this process holds (the next search loads them again from their files); returns
+    how many were held. A nightly run calls it after matching: at 50,000 stolen photos they are about
+    640 MB that the seller networks' step after it would otherwise carry."""
+    held = len(_cache)
+    _cache.clear()
+    return held
+
+
 def _stamp(path: Path) -> tuple[int, int] | None:
     try:
         stat = path.stat()

@@ -17,6 +17,7 @@ from matching.photos.features.index import (
     index_path,
     load_feature_index,
     refresh_feature_index,
+    release_feature_indexes,
 )
 from matching.photos.features.match import find_feature_matches
 from registry.db import data_dir
@@ -61,6 +62,20 @@ def test_saved_index_is_reused_not_rebuilt(db):
     assert (report["added"], report["removed"], report["rebuilt"]) == (0, 0, False)
     assert path.stat().st_mtime_ns == mtime
     assert FeatureIndex.load(path).vectors == report["descriptors"] == INDEXED_KEYPOINTS + MIRROR_KEYPOINTS
+
+
+def test_released_indexes_are_loaded_again_from_their_files_with_the_same_matches(db):
+    item = register(db, 4)
+    listing = add_listing(db, "copy", [ALTERATIONS["crop 25% left"](textured_scene(4))])
+    refresh_feature_index(db)
+    before = [(m.item_id, m.inliers) for m in find_feature_matches(db, listing)]
+    assert [i for i, _ in before] == [item]
+    mtime = index_path(db, "tractor").stat().st_mtime_ns
+
+    assert release_feature_indexes() >= 1
+    assert feature_index._cache == {} and release_feature_indexes() == 0
+    assert [(m.item_id, m.inliers) for m in find_feature_matches(db, listing)] == before
+    assert index_path(db, "tractor").stat().st_mtime_ns == mtime  # read back, not rebuilt
 
 
 def test_damaged_or_outdated_index_file_is_rebuilt(db):
