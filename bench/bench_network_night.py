@@ -18,6 +18,7 @@ import json
 import os
 import shutil
 import sqlite3
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -139,8 +140,8 @@ def main(quick: bool = False) -> None:
                     runs[label].append(night_by(source, prepared, folder / f"run-{label}"))
                     print(_line(label, runs[label][-1]), flush=True)
         if runs["old"]:
-            new_cpu = sorted(r["cpu"] for r in runs["new"])[len(runs["new"]) // 2]
-            old_cpu = sorted(r["cpu"] for r in runs["old"])[len(runs["old"]) // 2]
+            new_cpu = statistics.median(r["cpu"] for r in runs["new"])
+            old_cpu = statistics.median(r["cpu"] for r in runs["old"])
             same = all(r["fingerprints"] == runs["old"][0]["fingerprints"] for r in runs["new"] + runs["old"])
             print(f"median CPU {new_cpu:.1f} s against {old_cpu:.1f} s by {old} (ratio {new_cpu / old_cpu:.2f}); "
                   f"the same sellers, links, networks, signals and text signatures: {'yes' if same else 'NO'}")
