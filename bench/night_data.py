@@ -78,6 +78,31 @@ def cached_register(sizes: dict, log=print) -> tuple[Path, float | None]:
     return folder, time.perf_counter() - started
 
 
+def _refresh_indexes(db_path: str) -> dict:
+    from matching.photos.features.index import refresh_feature_index
+    from registry.db import connect
+
+    db = connect(db_path)
+    try:
+        return refresh_feature_index(db)
+    finally:
+        db.close()
+
+
+def current_indexes(folder: Path) -> tuple[dict, float]:
+    """Bring the cached register's stage-two index files up to this checkout's layout, in place and in a
+    fresh process (its memory is not the night's): a no-op when they are current, else the rebuild that the
+    first night after an upgrade does once, kept in the cache so that each timed night is a usual one.
+    Returns refresh_feature_index's report and the seconds it took."""
+    from concurrent.futures import ProcessPoolExecutor
+    from multiprocessing import get_context
+
+    started = time.perf_counter()
+    with ProcessPoolExecutor(1, mp_context=get_context("spawn")) as pool:
+        report = pool.submit(_refresh_indexes, str(folder / "data" / "farmwatch.db")).result()
+    return report, time.perf_counter() - started
+
+
 def _drop_stale(root: Path, sizes: dict) -> None:
     """Remove earlier builds of the same sizes (older builders) and builds left by processes now gone."""
     for other in root.glob("night-*") if root.exists() else []:

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import ctypes
 import ctypes.util
+import functools
 import gc
 import multiprocessing as mp
 import os
@@ -116,7 +117,9 @@ def _worker_start(path: str) -> None:
 def _worker_batch(part: list[str]) -> tuple[list[str], str, list[dict]]:
     db = _WORKER["db"]
     read_at = matched_now()
-    return part, read_at, match_batch(db, _WORKER["ctx"], fetch_listings(db, part))
+    matches = match_batch(db, _WORKER["ctx"], fetch_listings(db, part))
+    give_back_heap()  # the batch's temporaries: otherwise each worker keeps its largest batch's heap
+    return part, read_at, matches
 
 
 def _database_path(db: Database) -> str | None:
@@ -179,10 +182,24 @@ def release_match_memory() -> None:
     nightly run's seller networks step; a process that matches again soon should keep the indexes."""
     release_feature_indexes()
     gc.collect()
+    give_back_heap()
+
+
+def give_back_heap() -> None:
+    """Return the C heap's free memory to the system (glibc's `malloc_trim(0)`). glibc keeps what a
+    large temporary (a batch's numpy arrays) freed on its heap, so a long-lived process holds its highest
+    batch ever; on another C library this does nothing and the memory is reused by the process instead."""
+    trim = _malloc_trim()
+    if trim is not None:
+        trim(0)
+
+
+@functools.cache
+def _malloc_trim():
     try:
-        ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6").malloc_trim(0)
-    except (OSError, AttributeError):  # not glibc: the memory is reused by this process instead
-        pass
+        return ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6").malloc_trim
+    except (OSError, AttributeError):
+        return None
 
 
 def _write_all(db, results, counts, report, progress, total) -> None:
