@@ -39,7 +39,7 @@ from types import SimpleNamespace
 import yaml
 
 from bench.night_data import add_night, add_stage_two_listings, cached_register
-from bench.night_measure import Step, TreeMemory, identifiers_alone, photo_storage, stage_two_ab
+from bench.night_measure import Step, TreeMemory, current_indexes, identifiers_alone, photo_storage, stage_two_ab
 from bench.sizes import mode, size
 from farmwatch import nightly
 from farmwatch.demo.market.server import start_market
@@ -127,6 +127,11 @@ def main(quick: bool = False) -> None:
     print(f"register: {s['items']:,} items, {2 * s['items']:,} identifiers, {s['items'] // 10:,} stolen photos with "
           f"features, {s['history']:,} earlier listings; " + (f"built in {built:.0f} s" if built is not None else
                                                             f"from the cache {cached.name}"))
+    indexes, seconds = current_indexes(cached)
+    print("stage two's indexes of the register: " + (
+        f"rebuilt for this checkout's layout in {seconds:.0f} s (once, as the first night after an upgrade; "
+        "kept in the cache, not timed with the night)" if indexes.get("rebuilt") or indexes.get("added")
+        else f"current ({seconds:.0f} s to check)"))
     with tempfile.TemporaryDirectory(prefix="bench-night-") as tmp:
         folder = Path(tmp)
         shutil.copytree(cached / "data", folder / "data")

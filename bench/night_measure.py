@@ -155,6 +155,28 @@ def photo_storage(count: int, large: int) -> dict:
             "large": big, "large_hash_s": sum(p["large_cpu"] for p in parts) / max(1, big)}
 
 
+def _refresh_indexes(db_path: str) -> dict:
+    from matching.photos.features.index import refresh_feature_index
+    from registry.db import connect
+
+    db = connect(db_path)
+    try:
+        return refresh_feature_index(db)
+    finally:
+        db.close()
+
+
+def current_indexes(folder: Path) -> tuple[dict, float]:
+    """Bring the cached register's stage-two index files up to this checkout's layout, in place and in a
+    fresh process (its memory is not the night's): a no-op when they are current, else the rebuild that the
+    first night after an upgrade does once, kept in the cache so that each timed night is a usual one.
+    Returns refresh_feature_index's report and the seconds it took."""
+    started = time.perf_counter()
+    with ProcessPoolExecutor(1, mp_context=mp.get_context("spawn")) as pool:
+        report = pool.submit(_refresh_indexes, str(folder / "data" / "farmwatch.db")).result()
+    return report, time.perf_counter() - started
+
+
 def _identifiers(job: tuple[int, int]) -> dict:
     import time as clock
 

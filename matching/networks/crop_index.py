@@ -40,7 +40,8 @@ from registry.db import data_dir
 
 WINDOW_DAYS = 90  # adverts seen this many days before the newest sighting are searched for crops (see above)
 INDEX_FOLDER = Path("features")
-IVF_MIN_VECTORS = 500_000  # 2,500 photos: below, an exhaustive search costs a night photo about 30 ms
+IVF_MIN_VECTORS = 100_000  # 500 photos: below, an exhaustive search costs a night photo at most about 16 ms
+# (29 ms at 180,000 descriptors, measured); past it the inverted file lost no crop (docs/networks.md)
 IVF_MAX_LISTS = 65_536
 NPROBE = 2  # cells searched per descriptor; the crops found measured in bench/bench_network_crops.py
 REMOVE_BATCH = 2000  # photos removed per faiss call

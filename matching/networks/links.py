@@ -188,6 +188,8 @@ def photo_links(db: Database, listing_ids: set[str] | str | None = None) -> tupl
         return [], stock, unique[busy]
     q, d, _ = PhotoHashIndex(unique).search(unique[queries], PHOTO_RADIUS)
     q = queries[q]
+    keep = ~_alone(q, bounds)[q]
+    q, d = q[keep], d[keep]
     neighbours: dict[int, list[int]] = defaultdict(list)
     for qi, di in zip(q.tolist(), d.tolist(), strict=True):
         neighbours[qi].append(di)
@@ -217,6 +219,14 @@ def photo_links(db: Database, listing_ids: set[str] | str | None = None) -> tupl
                                  listing[i], listing[j])
                 links.setdefault((link.seller_a, link.seller_b), link)
     return list(links.values()), stock, unique[sorted(judged)]
+
+
+def _alone(found: np.ndarray, bounds: np.ndarray) -> np.ndarray:
+    """Per distinct hash (bool): near no other hash and shown by one photo, so it links no one and is no stock
+    picture. `found`: the query hash of each (query, neighbour) pair the search returned (a query finds itself);
+    `bounds`: each hash's first photo and the end, in photo order (len = hashes + 1). Most of a night's photos
+    are such; they are set aside in numpy rather than looked at one by one."""
+    return (np.bincount(found, minlength=len(bounds) - 1) == 1) & (np.diff(bounds) == 1)
 
 
 def _distinct_sellers_per_hash(inverse: np.ndarray, seller: np.ndarray, hashes: int) -> np.ndarray:

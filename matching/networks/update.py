@@ -92,15 +92,17 @@ def update_texts(db: Database, listing_ids: list[str], rebuild: bool = False) ->
         phrases.rebuild(db, ((sid, f"{title or ''}\n{description or ''}")
                              for sid, title, description in db.execute("select seller_id, title, description from listings")))
     held = []  # a night's adverts cut into phrases once (a rebuild cuts each batch again, not to hold them all)
+    counted: dict[bytes, int] = {}  # a night's phrases' sellers once every batch is counted in (the last count)
     if not rebuild:
         for start in range(0, len(listing_ids), BATCH):
             rows = _cut_texts(db, listing_ids[start:start + BATCH])
-            phrases.add_keys(db, {(key, sid) for _, sid, _, keys in rows for key in keys})
+            counted.update(phrases.add_keys(db, {(key, sid) for _, sid, _, keys in rows for key in keys}))
             held.append(rows)
     wanted = set(listing_ids)
     for n, start in enumerate(range(0, len(listing_ids), BATCH)):
         rows = held[n] if held else _cut_texts(db, listing_ids[start:start + BATCH])
-        phrase_sellers = phrases.lookup(db, (key for *_, keys in rows for key in keys))
+        phrase_sellers = ({key: counted[key] for *_, keys in rows for key in keys if key in counted} if held
+                          else phrases.lookup(db, (key for *_, keys in rows for key in keys)))
         stored = []
         for lid, sid, parts, keys in rows:
             shingles = texts.own_shingles_of(parts, keys, phrase_sellers)

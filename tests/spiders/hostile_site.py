@@ -81,7 +81,7 @@ class Handler(BaseHTTPRequestHandler):
         self.server.user_agents.add(self.headers.get("User-Agent"))
         path = self.path
         if path == "/ad/slow":
-            time.sleep(4)
+            time.sleep(8)  # twice the crawl's DOWNLOAD_TIMEOUT: timed out however busy the machine
             return self.reply(200, "text/html", jsonld_page({"name": "Slow page"}))
         if path == "/ad/gzip-bomb":  # 3 MB of zeros sent as 3 KB of gzip
             body = gzip.compress(b"<html>" + b"\0" * 3_000_000, mtime=0)

@@ -9,7 +9,7 @@ import pytest
 from registry.db import connect
 from tests.spiders.hostile_site import start_hostile_site
 
-SETTINGS = {"DOWNLOAD_TIMEOUT": 1.5, "DOWNLOAD_MAXSIZE": 1_000_000, "RETRY_TIMES": 0, "DEPTH_LIMIT": 4}
+SETTINGS = {"DOWNLOAD_TIMEOUT": 4, "DOWNLOAD_MAXSIZE": 1_000_000, "RETRY_TIMES": 0, "DEPTH_LIMIT": 4}
 
 
 @pytest.fixture(scope="module")

@@ -66,13 +66,29 @@ def add(db: Database, rows: Iterable[tuple[int, str | None]]) -> None:
     add_keys(db, {(key, seller_id) for seller_id, text in rows for key in _keys(text)})
 
 
-def add_keys(db: Database, pairs: set[tuple[bytes, int]]) -> None:
-    """`add` for (phrase key, seller id) pairs already cut and digested (`texts.phrase_key`)."""
-    known = lookup(db, {k for k, _ in pairs})
-    pairs = {(k, s) for k, s in pairs if known.get(k, 0) < BOILERPLATE_SELLERS}
+def add_keys(db: Database, pairs: set[tuple[bytes, int]]) -> dict[bytes, int]:
+    """`add` for (phrase key, seller id) pairs already cut and digested (`texts.phrase_key`). Returns the
+    sellers per phrase of these keys once they are counted in, as `lookup` would then read them
+    (BOILERPLATE_SELLERS for boilerplate): the phrases' seller rows are read once and counted here, not
+    looked up again after the insert."""
+    keys = list({k for k, _ in pairs})
+    boilerplate: set[bytes] = set()
+    holders: dict[bytes, set[int]] = {k: set() for k in keys}
+    for start in range(0, len(keys), BATCH):
+        part = keys[start:start + BATCH]
+        marks = ",".join("?" * len(part))
+        boilerplate.update(k for (k,) in db.execute(
+            f"select phrase from boilerplate_phrases where phrase in ({marks})", part))
+        for k, seller_id in db.execute(f"select phrase, seller_id from text_phrases where phrase in ({marks})", part):
+            holders[k].add(seller_id)
+    pairs = {(k, s) for k, s in pairs if k not in boilerplate and len(holders[k]) < BOILERPLATE_SELLERS}
+    for k, s in pairs:
+        holders[k].add(s)
+    full = [(k,) for k in {k for k, _ in pairs} if len(holders[k]) >= BOILERPLATE_SELLERS]
     with db.atomic():
         db.conn.executemany("insert or ignore into text_phrases (phrase, seller_id) values (?, ?)", pairs)
-        counts = lookup(db, {k for k, _ in pairs})
-        full = [(k,) for k, n in counts.items() if n >= BOILERPLATE_SELLERS]
         db.conn.executemany("insert or ignore into boilerplate_phrases (phrase) values (?)", full)
         db.conn.executemany("delete from text_phrases where phrase = ?", full)
+    boilerplate.update(k for (k,) in full)
+    return {k: BOILERPLATE_SELLERS if k in boilerplate or len(holders[k]) >= BOILERPLATE_SELLERS else len(holders[k])
+            for k in keys if k in boilerplate or holders[k]}

@@ -125,11 +125,13 @@ def similar_pairs(ids: list[str], owners: np.ndarray, matrix: np.ndarray,
 
     Locality-sensitive hashing by banding: BANDS bands of ROWS values; two signatures that agree on a
     whole band are candidates (at Jaccard 0.5 a pair is a candidate with probability 0.94, at 0.2 with
-    0.15); a band value shared by more than MAX_BUCKET signatures is a template, not a candidate list."""
-    best: dict[tuple[int, int], list[tuple[str, str, float]]] = {}
+    0.15); a band value shared by more than MAX_BUCKET signatures is a template, not a candidate list.
+    Candidates are taken band by band, bucket by bucket, each pair once (its first band), and estimated
+    in numpy: the order, and so the pairs kept per two sellers, is that of a walk over every bucket."""
     if not len(ids) or not queries.any():
         return []
-    seen: set[tuple[int, int]] = set()
+    owners = np.asarray(owners)
+    firsts, seconds = [], []
     for band in range(BANDS):
         block = np.ascontiguousarray(matrix[:, band * ROWS:(band + 1) * ROWS])
         rows = _may_share_with_query(block, queries)  # ascending; every member of a bucket holding a query
@@ -143,15 +145,38 @@ def similar_pairs(ids: list[str], owners: np.ndarray, matrix: np.ndarray,
         # buckets holding a query, found for all buckets at once (numpy) rather than one by one
         holds_query = np.logical_or.reduceat(queries[order], starts)
         kept = (sizes > 1) & (sizes <= MAX_BUCKET) & holds_query
-        for start, size in zip(starts[kept].tolist(), sizes[kept].tolist(), strict=True):
-            group = order[start:start + size]
-            for i in group.tolist():
-                for j in group.tolist():
-                    if i >= j or owners[i] == owners[j] or (i, j) in seen or not (queries[i] or queries[j]):
-                        continue
-                    seen.add((i, j))
-                    similarity = float(np.mean(matrix[i] == matrix[j]))
-                    pair = (min(owners[i], owners[j]), max(owners[i], owners[j]))
-                    if similarity >= MIN_SIMILARITY:
-                        best.setdefault(pair, []).append((ids[i], ids[j], similarity))
+        first, second = _bucket_pairs(order, starts[kept], sizes[kept])
+        wanted = (owners[first] != owners[second]) & (queries[first] | queries[second])
+        firsts.append(first[wanted])
+        seconds.append(second[wanted])
+    first, second = np.concatenate(firsts), np.concatenate(seconds)
+    _, at = np.unique(first * len(ids) + second, return_index=True)  # each pair once, at its first band
+    at.sort()
+    first, second = first[at], second[at]
+    similarity = np.empty(len(first))
+    for start in range(0, len(first), 100_000):  # about 50 MB of signatures at a time
+        a, b = first[start:start + 100_000], second[start:start + 100_000]
+        similarity[start:start + 100_000] = (matrix[a] == matrix[b]).sum(axis=1) / matrix.shape[1]
+    close = similarity >= MIN_SIMILARITY
+    best: dict[tuple[int, int], list[tuple[str, str, float]]] = {}
+    for i, j, estimate in zip(first[close].tolist(), second[close].tolist(), similarity[close].tolist(), strict=True):
+        pair = (min(owners[i], owners[j]), max(owners[i], owners[j]))
+        best.setdefault(pair, []).append((ids[i], ids[j], estimate))
     return [p for found in best.values() for p in sorted(found, key=lambda t: -t[2])[:PAIRS_PER_SELLERS]]
+
+
+def _bucket_pairs(order: np.ndarray, starts: np.ndarray, sizes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Every pair (i, j), i < j, of rows sharing a bucket (`order[start:start + size]`, ascending rows), as two
+    int64 arrays in the order of a walk bucket by bucket, i then j ascending."""
+    if not len(starts):
+        return np.zeros(0, np.int64), np.zeros(0, np.int64)
+    firsts, seconds, ranks = [], [], []
+    for size in np.unique(sizes).tolist():
+        which = np.flatnonzero(sizes == size)  # buckets of this size, by their place in the walk
+        a, b = np.triu_indices(size, 1)
+        base = starts[which][:, None]
+        firsts.append(order[base + a].ravel())
+        seconds.append(order[base + b].ravel())
+        ranks.append((which[:, None] * MAX_BUCKET * MAX_BUCKET + a * size + b).ravel())
+    walk = np.argsort(np.concatenate(ranks), kind="stable")
+    return np.concatenate(firsts)[walk].astype(np.int64), np.concatenate(seconds)[walk].astype(np.int64)
