@@ -34,8 +34,9 @@ import faiss
 import numpy as np
 from sqlite_utils import Database
 
+from matching.photos.features.cells import BITS, ivf_over
 from matching.photos.features.extract import EXTRACTOR
-from matching.photos.features.index import BITS, ID_SHIFT, IVF_RETRAIN_GROWTH, FeatureIndex, ivf_over
+from matching.photos.features.index import ID_SHIFT, IVF_RETRAIN_GROWTH, FeatureIndex
 from registry.db import data_dir
 
 WINDOW_DAYS = 90  # adverts seen this many days before the newest sighting are searched for crops (see above)

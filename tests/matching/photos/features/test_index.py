@@ -8,6 +8,7 @@ import numpy as np
 import pytest
 
 from matching.evaluation.feature_evalset import ALTERATIONS, textured_scene
+from matching.photos.features import cells
 from matching.photos.features import index as feature_index
 from matching.photos.features.extract import EXTRACTOR, MIRROR_KEYPOINTS
 from matching.photos.features.index import (
@@ -271,14 +272,14 @@ def test_k_means_cells_find_the_true_nearest_neighbour_more_often_while_comparin
         compared = faiss.cvar.indexIVF_stats.ndis / len(queries)
         return float(((found[:, 0] == truth[:, 0]) & within).sum() / within.sum()), compared
 
-    kmeans = feature_index.kmeans_ivf(codes, ids, feature_index.list_count(len(codes)), feature_index.NPROBE)
-    sampled = feature_index.ivf_over(codes, ids, 2 ** round(np.log2(len(codes) ** 0.5)), feature_index.NPROBE)
+    kmeans = cells.kmeans_ivf(codes, ids, feature_index.list_count(len(codes)), feature_index.NPROBE)
+    sampled = cells.ivf_over(codes, ids, 2 ** round(np.log2(len(codes) ** 0.5)), feature_index.NPROBE)
     kmeans_recall, kmeans_compared = searched(kmeans)
     sampled_recall, sampled_compared = searched(sampled)
     assert kmeans.nlist == 512 and kmeans.ntotal == len(codes)
     assert kmeans_recall >= sampled_recall and kmeans_recall >= 0.7  # measured 0.80 against 0.47
     assert kmeans_compared < sampled_compared
-    again = feature_index.kmeans_ivf(codes, ids, 512, feature_index.NPROBE)  # the same seed, the same cells
+    again = cells.kmeans_ivf(codes, ids, 512, feature_index.NPROBE)  # the same seed, the same cells
     centres = [faiss.vector_to_array(faiss.downcast_IndexBinary(ivf.quantizer).xb) for ivf in (again, kmeans)]
     assert np.array_equal(*centres)
 
