@@ -103,11 +103,9 @@ def update_texts(db: Database, listing_ids: list[str], rebuild: bool = False) ->
         rows = held[n] if held else _cut_texts(db, listing_ids[start:start + BATCH])
         phrase_sellers = ({key: counted[key] for *_, keys in rows for key in keys if key in counted} if held
                           else phrases.lookup(db, (key for *_, keys in rows for key in keys)))
-        stored = []
-        for lid, sid, parts, keys in rows:
-            shingles = texts.own_shingles_of(parts, keys, phrase_sellers)
-            sig = texts.signature(shingles)
-            stored.append((lid, sid, len(shingles), texts.to_blob(sig) if sig is not None else None))
+        shingles = [texts.own_shingles_of(parts, keys, phrase_sellers) for _, _, parts, keys in rows]
+        stored = [(lid, sid, len(own), blob) for (lid, sid, *_), own, blob
+                  in zip(rows, shingles, texts.signature_blobs(shingles), strict=True)]
         with db.atomic():
             db.conn.executemany("insert or replace into listing_texts (listing_id, seller_id, shingles, minhash) "
                                 "values (?, ?, ?, ?)", stored)

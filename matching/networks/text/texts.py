@@ -21,6 +21,7 @@ from functools import lru_cache
 
 import numpy as np
 from datasketch import LeanMinHash, MinHash
+from datasketch.hashfunc import sha1_hash32
 
 BOILERPLATE_SELLERS = 10
 SHINGLE_WORDS = 2
@@ -84,6 +85,56 @@ def signature(shingles: set[bytes]) -> LeanMinHash | None:
     m = MinHash(num_perm=NUM_PERM, seed=15, permutations=_PERMUTATIONS, scheme=SCHEME)
     m.update_batch(list(shingles))
     return LeanMinHash(m)
+
+
+# MurmurHash3's 32-bit finalizer, as datasketch's "affine32" scheme pre-mixes each input hash (datasketch 2.0,
+# `minhash._fmix`): shifts and multipliers.
+_FMIX32 = (np.uint32(16), np.uint32(0x85EBCA6B), np.uint32(13), np.uint32(0xC2B2AE35), np.uint32(16))
+_SHINGLE_HASHES: dict[bytes, int] = {}  # sha1_hash32 of each shingle seen, emptied past SHINGLE_HASH_CACHE
+SHINGLE_HASH_CACHE = 1 << 20
+SIGNATURE_BLOCK = 100_000  # shingles permuted at a time (25 MB of uint32)
+
+
+def _shingle_hashes(shingles: list[bytes]) -> np.ndarray:
+    """sha1_hash32 of each shingle (uint32), from the cache where it was computed before."""
+    if len(_SHINGLE_HASHES) > SHINGLE_HASH_CACHE:
+        _SHINGLE_HASHES.clear()
+    values = list(map(_SHINGLE_HASHES.get, shingles))
+    for n, value in enumerate(values):
+        if value is None:
+            values[n] = _SHINGLE_HASHES[shingles[n]] = sha1_hash32(shingles[n])
+    return np.array(values, dtype=np.uint32)
+
+
+def signature_blobs(shingle_sets: list[set[bytes]]) -> list[bytes | None]:
+    """`to_blob(signature(s))` of each shingle set (None where `signature` gives None), computed for all
+    the sets at once in numpy: the same values as datasketch's MinHash, seed 15, NUM_PERM permutations,
+    scheme affine32 (SHA-1's first 4 bytes of each shingle, little-endian; MurmurHash3's finalizer; then
+    `a * h + b` wrapping at 32 bits, the minimum per permutation), without a MinHash object per advert.
+    A shingle's hash is cached: adverts share word pairs."""
+    out: list[bytes | None] = [None] * len(shingle_sets)
+    which = [i for i, s in enumerate(shingle_sets) if len(s) >= MIN_SHINGLES]
+    a, b = (p[:, None] for p in _PERMUTATIONS)
+    s1, m1, s2, m2, s3 = _FMIX32
+    start = 0
+    while start < len(which):
+        block, total = [], 0
+        while start < len(which) and (not block or total + len(shingle_sets[which[start]]) <= SIGNATURE_BLOCK):
+            block.append(which[start])
+            total += len(shingle_sets[which[start]])
+            start += 1
+        hashes = _shingle_hashes([g for i in block for g in shingle_sets[i]])
+        hashes ^= hashes >> s1
+        hashes *= m1
+        hashes ^= hashes >> s2
+        hashes *= m2
+        hashes ^= hashes >> s3
+        permuted = a * hashes[None, :] + b  # (NUM_PERM, shingles); uint32 wraps: the scheme's modulo 2^32
+        starts = np.cumsum([0] + [len(shingle_sets[i]) for i in block[:-1]])
+        minima = np.ascontiguousarray(np.minimum.reduceat(permuted, starts, axis=1).T).astype("<u4")
+        for row, i in enumerate(block):
+            out[i] = minima[row].tobytes()
+    return out
 
 
 def to_blob(sig: LeanMinHash) -> bytes:
