@@ -41,12 +41,14 @@ def phrases(text: str | None) -> list[str]:
     """A text's phrases (sentences, clauses, lines) as lower-case words joined by single spaces."""
     if not text:
         return []
-    out = []
-    for part in _PHRASES.split(text.lower()):
-        words = _WORDS.findall(part)
-        if words:
-            out.append(" ".join(words))
-    return out
+    return [phrase for part in _PHRASES.split(text.lower()) if (phrase := _phrase_of(part))]
+
+
+@lru_cache(maxsize=1 << 17)
+def _phrase_of(part: str) -> str:
+    """One part of an advert as its words joined by single spaces ('' when it has none). Cached: adverts
+    share their template phrases."""
+    return " ".join(_WORDS.findall(part))
 
 
 @lru_cache(maxsize=1 << 16)
@@ -65,17 +67,21 @@ def own_shingles(text: str | None, phrase_sellers: dict[bytes, int]) -> set[byte
 
 def own_shingles_of(parts: list[str], keys: list[bytes], phrase_sellers: dict[bytes, int]) -> set[bytes]:
     """`own_shingles` of an advert already cut into its phrases (`phrases`) with their `phrase_key`s."""
-    kept: list[str] = []
+    shingles: set[bytes] = set()
     for phrase, key in zip(parts, keys, strict=True):
         if phrase_sellers.get(key, 0) < BOILERPLATE_SELLERS:
-            kept.extend(phrase.split())
-            kept.append("|")  # no shingle spans two phrases
-    shingles = set()
-    for i in range(len(kept) - SHINGLE_WORDS + 1):
-        gram = kept[i:i + SHINGLE_WORDS]
-        if "|" not in gram:
-            shingles.add(" ".join(gram).encode())
+            shingles |= phrase_shingles(phrase)
     return shingles
+
+
+@lru_cache(maxsize=1 << 17)
+def phrase_shingles(phrase: str) -> frozenset[bytes]:
+    """The SHINGLE_WORDS-word shingles of one phrase (its whitespace-separated words; a word `|` is a
+    boundary no shingle spans). No shingle spans two phrases, so an advert's own shingles are the union
+    of its kept phrases'. Cached: adverts share their template phrases."""
+    words = phrase.split()
+    return frozenset(" ".join(gram).encode() for i in range(len(words) - SHINGLE_WORDS + 1)
+                     if "|" not in (gram := words[i:i + SHINGLE_WORDS]))
 
 
 def signature(shingles: set[bytes]) -> LeanMinHash | None:
