@@ -67,21 +67,17 @@ def own_shingles(text: str | None, phrase_sellers: dict[bytes, int]) -> set[byte
 
 def own_shingles_of(parts: list[str], keys: list[bytes], phrase_sellers: dict[bytes, int]) -> set[bytes]:
     """`own_shingles` of an advert already cut into its phrases (`phrases`) with their `phrase_key`s."""
-    shingles: set[bytes] = set()
+    kept: list[str] = []
     for phrase, key in zip(parts, keys, strict=True):
         if phrase_sellers.get(key, 0) < BOILERPLATE_SELLERS:
-            shingles |= phrase_shingles(phrase)
+            kept.extend(phrase.split())
+            kept.append("|")  # no shingle spans two phrases
+    shingles = set()
+    for i in range(len(kept) - SHINGLE_WORDS + 1):
+        gram = kept[i:i + SHINGLE_WORDS]
+        if "|" not in gram:
+            shingles.add(" ".join(gram).encode())
     return shingles
-
-
-@lru_cache(maxsize=1 << 17)
-def phrase_shingles(phrase: str) -> frozenset[bytes]:
-    """The SHINGLE_WORDS-word shingles of one phrase (its whitespace-separated words; a word `|` is a
-    boundary no shingle spans). No shingle spans two phrases, so an advert's own shingles are the union
-    of its kept phrases'. Cached: adverts share their template phrases."""
-    words = phrase.split()
-    return frozenset(" ".join(gram).encode() for i in range(len(words) - SHINGLE_WORDS + 1)
-                     if "|" not in (gram := words[i:i + SHINGLE_WORDS]))
 
 
 def signature(shingles: set[bytes]) -> LeanMinHash | None:
