@@ -93,7 +93,7 @@ def signature(shingles: set[bytes]) -> LeanMinHash | None:
 # `minhash._fmix`): shifts and multipliers.
 _FMIX32 = (np.uint32(16), np.uint32(0x85EBCA6B), np.uint32(13), np.uint32(0xC2B2AE35), np.uint32(16))
 _SHINGLE_HASHES: dict[bytes, int] = {}  # sha1_hash32 of each shingle seen, emptied past SHINGLE_HASH_CACHE
-SHINGLE_HASH_CACHE = 1 << 20
+SHINGLE_HASH_CACHE = 1 << 20  # about 150 bytes an entry; the full-size night held 266,000 distinct shingles
 SIGNATURE_BLOCK = 100_000  # shingles permuted at a time (25 MB of uint32)
 
 
