@@ -17,7 +17,6 @@ already matched by hash (`pairs.hashed_photo_ids(n)`) are skipped.
 from __future__ import annotations
 
 import ctypes
-import ctypes.util
 import functools
 import gc
 import multiprocessing as mp
@@ -197,7 +196,7 @@ def give_back_heap() -> None:
 @functools.cache
 def _malloc_trim():
     try:
-        return ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6").malloc_trim
+        return ctypes.CDLL(None).malloc_trim  # the process's own C library: no search for it by name
     except (OSError, AttributeError):
         return None
 
