@@ -18,7 +18,7 @@ mirror image), so votes add up per photo and a photo's descriptors are removed t
 
 Very small indexes are exhaustive (IndexBinaryFlat). Past IVF_MIN_VECTORS descriptors
 the index becomes an inverted file (IndexBinaryIVF) whose coarse cells are k-means
-centroids of a sample of the stored descriptors (KMEANS_POINTS a cell, KMEANS_ITERATIONS
+centroids of a sample of the stored descriptors (`cells.kmeans_ivf`: KMEANS_POINTS a cell, KMEANS_ITERATIONS
 rounds: 9 s of CPU for 4,096 cells). Measured at 2.9 million descriptors (a category of
 8,000 stolen photos), k-means cells scanned 2,900 descriptors a query where cells centred
 on sampled descriptors scanned 7,200 (listing descriptors fall in the crowded parts), and
