@@ -43,6 +43,35 @@ class FarmDatabase(Database):
             self.conn.execute("COMMIT")
 
 
+BULK_CACHE_MB = 256  # SQLite page cache of a bulk step (SQLite's default is 2 MB: `PRAGMA cache_size = -2000`)
+BULK_CHECKPOINT_PAGES = 16_384  # WAL pages (4 KiB) between automatic checkpoints in a bulk step (default 1,000)
+
+
+@contextlib.contextmanager
+def bulk_work(db: Database, cache_mb: int = BULK_CACHE_MB,
+              checkpoint_pages: int = BULK_CHECKPOINT_PAGES) -> Iterator[Database]:
+    """Run a step that reads and rewrites much of a large database with a larger page cache and rarer
+    WAL checkpoints, then put this connection's settings back.
+
+    SQLite's default cache (`PRAGMA cache_size`, 2 MB) makes a step that touches a register's
+    hundred-thousand-row indexes read the same pages from the file again and again, and the default
+    checkpoint every 1,000 WAL pages (`PRAGMA wal_autocheckpoint`) copies a page that the step writes
+    in many transactions back to the database once per transaction. `cache_mb` is in MiB (memory only
+    used as pages are read; a full cache of 256 MiB is counted in the night's memory budget);
+    `checkpoint_pages` bounds the WAL at about that many 4 KiB pages plus one transaction. Both are
+    per connection and take effect at once (https://sqlite.org/pragma.html#pragma_cache_size,
+    #pragma_wal_autocheckpoint); a failure inside still restores them."""
+    cache = db.conn.execute("PRAGMA cache_size").fetchone()[0]
+    checkpoint = db.conn.execute("PRAGMA wal_autocheckpoint").fetchone()[0]
+    db.conn.execute(f"PRAGMA cache_size = {-int(cache_mb) * 1024}")
+    db.conn.execute(f"PRAGMA wal_autocheckpoint = {int(checkpoint_pages)}")
+    try:
+        yield db
+    finally:
+        db.conn.execute(f"PRAGMA cache_size = {int(cache)}")
+        db.conn.execute(f"PRAGMA wal_autocheckpoint = {int(checkpoint)}")
+
+
 def resolve_db_path(path: str | os.PathLike | None = None) -> Path:
     """The database path: an explicit one, else $FARMWATCH_DB, else data/farmwatch.db."""
     if path:

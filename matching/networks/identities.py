@@ -7,16 +7,25 @@ stores what the listing says about the seller (signals) and refreshes the seller
 from __future__ import annotations
 
 import json
+import multiprocessing as mp
+import os
+import threading
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 
 from sqlite_utils import Database
 
 from matching.networks.links import MAX_SELLERS
 from matching.networks.sellers import SellerFacts, normalise_handle, seller_facts
 from matching.networks.signals import listing_signals
+from matching.networks.text import texts
+from registry.db import connect
 
 BATCH = 5000
+WORKERS = 2  # processes reading sellers' details at once (one per core of the nightly machine)
+PARALLEL_FROM = 2 * BATCH  # listings: fewer are read in this process (forking would cost more than it saves)
+READ_BATCH = BATCH  # listings a worker reads at a time
+_WORKER: dict = {}
 LISTING_COLUMNS = ("id, source, url, location, title, model, description, seller_name, seller_profile_url, seller_phone, "
                    "seller_email, structured_identifiers")
 
@@ -54,29 +63,76 @@ def shared_contacts(db: Database, facts: list[SellerFacts]) -> set[str]:
     return shared
 
 
-def assign_sellers(db: Database, listing_ids: list[str], now: str,
-                   progress: Callable[[int, int], None] | None = None) -> tuple[set[int], int]:
-    """Give each listing its seller and signals; returns the sellers touched and how many sellers are new."""
-    keys = load_seller_keys(db)
+Cut = tuple[list[str], list[bytes]]  # an advert's phrases (`texts.phrases`) and their `texts.phrase_key`s
+# listing id, seller's profile address, seller facts, signals, the advert cut into phrases (or None)
+Read = tuple[str, str | None, SellerFacts, list[tuple[str, str]], Cut | None]
+
+
+def cut_advert(title: str | None, description: str | None) -> Cut:
+    """The phrases of a listing's advert (its title, a line break, its description) and their keys."""
+    parts = texts.phrases(f"{title or ''}\n{description or ''}")
+    return parts, [texts.phrase_key(p) for p in parts]
+
+
+def read_listings(db: Database, listing_ids: list[str], cut: bool = False) -> list[Read]:
+    """Each of these listings' seller facts, signals (`seller_facts`, `listing_signals`) and, with `cut`,
+    advert cut into phrases (`cut_advert`, for the text signatures), in the order the database returns
+    them; the listing's id and its seller's profile address come along."""
     columns = [c.strip() for c in LISTING_COLUMNS.split(",")]
-    read: list[tuple[dict, SellerFacts]] = []
-    for part in _chunks(listing_ids):
-        marks = ",".join("?" * len(part))
-        for row in db.execute(f"select {LISTING_COLUMNS} from listings where id in ({marks})", part):
-            listing = dict(zip(columns, row, strict=True))
-            read.append((listing, seller_facts(listing)))
-    shared = shared_contacts(db, [f for _, f in read])
+    out: list[Read] = []
+    marks = ",".join("?" * len(listing_ids))
+    for row in db.execute(f"select {LISTING_COLUMNS} from listings where id in ({marks})", listing_ids):
+        listing = dict(zip(columns, row, strict=True))
+        facts = seller_facts(listing)
+        out.append((listing["id"], listing["seller_profile_url"], facts, listing_signals(listing, facts),
+                    cut_advert(listing["title"], listing["description"]) if cut else None))
+    return out
+
+
+def _worker_start(path: str) -> None:
+    _WORKER["db"] = connect(path, migrate=False)
+
+
+def _worker_read(job: tuple[list[str], bool]) -> list[Read]:
+    return read_listings(_WORKER["db"], *job)
+
+
+def _read_all(db: Database, listing_ids: list[str], cut: bool) -> Iterator[list[Read]]:
+    """`read_listings` of every batch, in order: in WORKERS forked processes when there are at least
+    PARALLEL_FROM listings (parsing numbers and scanning adverts is most of this step's own time),
+    else here. A process with other threads is never forked (a fork can deadlock on their locks)."""
+    path = db.execute("PRAGMA database_list").fetchone()[2]
+    workers = min(WORKERS, os.cpu_count() or 1)
+    if (workers < 2 or len(listing_ids) < PARALLEL_FROM or not path or "fork" not in mp.get_all_start_methods()
+            or threading.active_count() > 1):
+        for part in _chunks(listing_ids, READ_BATCH):
+            yield read_listings(db, part, cut)
+        return
+    with mp.get_context("fork").Pool(workers, initializer=_worker_start, initargs=(path,)) as pool:
+        yield from pool.imap(_worker_read, [(part, cut) for part in _chunks(listing_ids, READ_BATCH)])
+
+
+def assign_sellers(db: Database, listing_ids: list[str], now: str,
+                   progress: Callable[[int, int], None] | None = None,
+                   cuts: dict[str, Cut] | None = None) -> tuple[set[int], int]:
+    """Give each listing its seller and signals; returns the sellers touched and how many sellers are new.
+    `cuts`, when given, receives each listing's advert cut into phrases (`cut_advert`), read with it."""
+    keys = load_seller_keys(db)
+    read = [one for part in _read_all(db, listing_ids, cuts is not None) for one in part]
+    if cuts is not None:
+        cuts.update((lid, cut) for lid, *_, cut in read)
+    shared = shared_contacts(db, [f for _, _, f, _, _ in read])
     touched: set[int] = set()
     new = done = 0
     for start in range(0, len(read), BATCH):
         part = read[start:start + BATCH]
-        ids = [listing["id"] for listing, _ in part]
+        ids = [lid for lid, *_ in part]
         marks = ",".join("?" * len(ids))
         updates, signals = [], []
         previous = {lid: sid for lid, sid in db.execute(
             f"select id, seller_id from listings where id in ({marks}) and seller_id is not null", ids)}
         with db.atomic():
-            for listing, facts in part:
+            for lid, profile_url, facts, listed, _ in part:
                 facts = facts.without_shared_contact(shared)
                 seller_id = keys.get((facts.source, facts.key))
                 if seller_id is None:
@@ -84,14 +140,14 @@ def assign_sellers(db: Database, listing_ids: list[str], now: str,
                         "insert into sellers (source, seller_key, handle, name, profile_url, updated_at) "
                         "values (?, ?, ?, ?, ?, ?)",
                         [facts.source, facts.key, facts.key.split(":", 1)[1] if facts.key.startswith("handle:") else None,
-                         facts.name, listing["seller_profile_url"], now]).lastrowid
+                         facts.name, profile_url, now]).lastrowid
                     keys[(facts.source, facts.key)] = seller_id
                     new += 1
                 touched.add(seller_id)
-                if previous.get(listing["id"]) not in (None, seller_id):
-                    touched.add(previous[listing["id"]])
-                updates.append((seller_id, listing["id"]))
-                signals += [(listing["id"], kind, value, seller_id) for kind, value in listing_signals(listing, facts)]
+                if previous.get(lid) not in (None, seller_id):
+                    touched.add(previous[lid])
+                updates.append((seller_id, lid))
+                signals += [(lid, kind, value, seller_id) for kind, value in listed]
             db.execute(f"delete from listing_signals where listing_id in ({marks})", ids)
             db.conn.executemany("update listings set seller_id = ? where id = ?", updates)
             db.conn.executemany("insert or ignore into listing_signals (listing_id, kind, value, seller_id) "

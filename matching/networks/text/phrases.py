@@ -73,17 +73,17 @@ def add_keys(db: Database, pairs: set[tuple[bytes, int]]) -> dict[bytes, int]:
     looked up again after the insert."""
     keys = list({k for k, _ in pairs})
     boilerplate: set[bytes] = set()
-    holders: dict[bytes, set[int]] = {k: set() for k in keys}
+    holders: dict[bytes, set[int]] = {}  # only phrases someone uses: most of a night's are new
     for start in range(0, len(keys), BATCH):
         part = keys[start:start + BATCH]
         marks = ",".join("?" * len(part))
         boilerplate.update(k for (k,) in db.execute(
             f"select phrase from boilerplate_phrases where phrase in ({marks})", part))
         for k, seller_id in db.execute(f"select phrase, seller_id from text_phrases where phrase in ({marks})", part):
-            holders[k].add(seller_id)
-    pairs = {(k, s) for k, s in pairs if k not in boilerplate and len(holders[k]) < BOILERPLATE_SELLERS}
+            holders.setdefault(k, set()).add(seller_id)
+    pairs = {(k, s) for k, s in pairs if k not in boilerplate and len(holders.get(k, ())) < BOILERPLATE_SELLERS}
     for k, s in pairs:
-        holders[k].add(s)
+        holders.setdefault(k, set()).add(s)
     full = [(k,) for k in {k for k, _ in pairs} if len(holders[k]) >= BOILERPLATE_SELLERS]
     with db.atomic():
         db.conn.executemany("insert or ignore into text_phrases (phrase, seller_id) values (?, ?)", pairs)
@@ -91,4 +91,4 @@ def add_keys(db: Database, pairs: set[tuple[bytes, int]]) -> dict[bytes, int]:
         db.conn.executemany("delete from text_phrases where phrase = ?", full)
     boilerplate.update(k for (k,) in full)
     return {k: BOILERPLATE_SELLERS if k in boilerplate or len(holders[k]) >= BOILERPLATE_SELLERS else len(holders[k])
-            for k in keys if k in boilerplate or holders[k]}
+            for k in keys if k in boilerplate or k in holders}
