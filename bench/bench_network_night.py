@@ -5,10 +5,10 @@ earlier listings of 300,000 sellers, networked), writes the same night (100,000 
 each, and the listings whose real photos reach stage two), matches it once, and keeps that database. Then the
 networks step (`update_networks`, as `nightly` calls it) runs on fresh copies of it, each in a fresh process as
 cron starts it: by this checkout and, with `NETWORKS_OLD_SOURCE=/path/to/another/checkout`, by that one,
-alternated `ab_runs` times. Printed: wall clock, CPU time of the process (resource.getrusage), the CPU time of
-each part of the step, the load average, beside the target (< 45 s), and whether the two checkouts left the
-same sellers, signals, links, networks, near misses, text signatures and phrase counts (fingerprints of the
-tables, time stamps left out).
+alternated `ab_runs` times. Printed: wall clock, CPU time of the process and of the worker processes it forks
+(resource.getrusage), the CPU time of each part of the step in the process itself, the load average, beside the
+target (< 45 s), and whether the two checkouts left the same sellers, signals, links, networks, near misses, text
+signatures and phrase counts (fingerprints of the tables, time stamps left out).
 """
 
 from __future__ import annotations
@@ -51,11 +51,12 @@ for name in json.loads(sys.argv[3]):
 from registry.db import connect
 db = connect(sys.argv[2])
 load = os.getloadavg()[0]
-before, started = resource.getrusage(resource.RUSAGE_SELF), time.perf_counter()
+usage = lambda: [resource.getrusage(w) for w in (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN)]
+before, started = usage(), time.perf_counter()
 report = update.update_networks(db)
-after = resource.getrusage(resource.RUSAGE_SELF)
+after = usage()  # the step's worker processes included (RUSAGE_CHILDREN: they have ended)
 print(json.dumps({"wall": time.perf_counter() - started, "load": [load, os.getloadavg()[0]],
-                  "cpu": after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime,
+                  "cpu": sum(a.ru_utime - b.ru_utime + a.ru_stime - b.ru_stime for a, b in zip(after, before)),
                   "parts": parts, "listings": report.listings}))
 """
 TABLES = {  # what a run decides, in a fixed order, without its time stamps

@@ -7,11 +7,8 @@ stores what the listing says about the seller (signals) and refreshes the seller
 from __future__ import annotations
 
 import json
-import multiprocessing as mp
-import os
-import threading
 from collections import defaultdict
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 
 from sqlite_utils import Database
 
@@ -19,13 +16,8 @@ from matching.networks.links import MAX_SELLERS
 from matching.networks.sellers import SellerFacts, normalise_handle, seller_facts
 from matching.networks.signals import listing_signals
 from matching.networks.text import texts
-from registry.db import connect
 
 BATCH = 5000
-WORKERS = 2  # processes reading sellers' details at once (one per core of the nightly machine)
-PARALLEL_FROM = 2 * BATCH  # listings: fewer are read in this process (forking would cost more than it saves)
-READ_BATCH = BATCH  # listings a worker reads at a time
-_WORKER: dict = {}
 LISTING_COLUMNS = ("id, source, url, location, title, model, description, seller_name, seller_profile_url, seller_phone, "
                    "seller_email, structured_identifiers")
 
@@ -89,36 +81,13 @@ def read_listings(db: Database, listing_ids: list[str], cut: bool = False) -> li
     return out
 
 
-def _worker_start(path: str) -> None:
-    _WORKER["db"] = connect(path, migrate=False)
-
-
-def _worker_read(job: tuple[list[str], bool]) -> list[Read]:
-    return read_listings(_WORKER["db"], *job)
-
-
-def _read_all(db: Database, listing_ids: list[str], cut: bool) -> Iterator[list[Read]]:
-    """`read_listings` of every batch, in order: in WORKERS forked processes when there are at least
-    PARALLEL_FROM listings (parsing numbers and scanning adverts is most of this step's own time),
-    else here. A process with other threads is never forked (a fork can deadlock on their locks)."""
-    path = db.execute("PRAGMA database_list").fetchone()[2]
-    workers = min(WORKERS, os.cpu_count() or 1)
-    if (workers < 2 or len(listing_ids) < PARALLEL_FROM or not path or "fork" not in mp.get_all_start_methods()
-            or threading.active_count() > 1):
-        for part in _chunks(listing_ids, READ_BATCH):
-            yield read_listings(db, part, cut)
-        return
-    with mp.get_context("fork").Pool(workers, initializer=_worker_start, initargs=(path,)) as pool:
-        yield from pool.imap(_worker_read, [(part, cut) for part in _chunks(listing_ids, READ_BATCH)])
-
-
 def assign_sellers(db: Database, listing_ids: list[str], now: str,
                    progress: Callable[[int, int], None] | None = None,
                    cuts: dict[str, Cut] | None = None) -> tuple[set[int], int]:
     """Give each listing its seller and signals; returns the sellers touched and how many sellers are new.
     `cuts`, when given, receives each listing's advert cut into phrases (`cut_advert`), read with it."""
     keys = load_seller_keys(db)
-    read = [one for part in _read_all(db, listing_ids, cuts is not None) for one in part]
+    read = [one for part in _chunks(listing_ids) for one in read_listings(db, part, cuts is not None)]
     if cuts is not None:
         cuts.update((lid, cut) for lid, *_, cut in read)
     shared = shared_contacts(db, [f for _, _, f, _, _ in read])
