@@ -16,6 +16,7 @@ from matching.networks.links import MAX_SELLERS
 from matching.networks.sellers import SellerFacts, normalise_handle, seller_facts
 from matching.networks.signals import listing_signals
 from matching.networks.text import texts
+from matching.networks.text.texts import Cut
 
 BATCH = 5000
 LISTING_COLUMNS = ("id, source, url, location, title, model, description, seller_name, seller_profile_url, seller_phone, "
@@ -55,20 +56,13 @@ def shared_contacts(db: Database, facts: list[SellerFacts]) -> set[str]:
     return shared
 
 
-Cut = tuple[list[str], list[bytes]]  # an advert's phrases (`texts.phrases`) and their `texts.phrase_key`s
 # listing id, seller's profile address, seller facts, signals, the advert cut into phrases (or None)
 Read = tuple[str, str | None, SellerFacts, list[tuple[str, str]], Cut | None]
 
 
-def cut_advert(title: str | None, description: str | None) -> Cut:
-    """The phrases of a listing's advert (its title, a line break, its description) and their keys."""
-    parts = texts.phrases(f"{title or ''}\n{description or ''}")
-    return parts, [texts.phrase_key(p) for p in parts]
-
-
 def read_listings(db: Database, listing_ids: list[str], cut: bool = False) -> list[Read]:
     """Each of these listings' seller facts, signals (`seller_facts`, `listing_signals`) and, with `cut`,
-    advert cut into phrases (`cut_advert`, for the text signatures), in the order the database returns
+    advert cut into phrases (`texts.cut`, for the text signatures), in the order the database returns
     them; the listing's id and its seller's profile address come along."""
     columns = [c.strip() for c in LISTING_COLUMNS.split(",")]
     out: list[Read] = []
@@ -77,7 +71,7 @@ def read_listings(db: Database, listing_ids: list[str], cut: bool = False) -> li
         listing = dict(zip(columns, row, strict=True))
         facts = seller_facts(listing)
         out.append((listing["id"], listing["seller_profile_url"], facts, listing_signals(listing, facts),
-                    cut_advert(listing["title"], listing["description"]) if cut else None))
+                    texts.cut(texts.advert_text(listing["title"], listing["description"])) if cut else None))
     return out
 
 
@@ -85,7 +79,7 @@ def assign_sellers(db: Database, listing_ids: list[str], now: str,
                    progress: Callable[[int, int], None] | None = None,
                    cuts: dict[str, Cut] | None = None) -> tuple[set[int], int]:
     """Give each listing its seller and signals; returns the sellers touched and how many sellers are new.
-    `cuts`, when given, receives each listing's advert cut into phrases (`cut_advert`), read with it."""
+    `cuts`, when given, receives each listing's advert cut into phrases (`texts.cut`), read with it."""
     keys = load_seller_keys(db)
     read = [one for part in _chunks(listing_ids) for one in read_listings(db, part, cuts is not None)]
     if cuts is not None:

@@ -26,10 +26,11 @@ from matching.networks.decisions import (
     write_near_misses,
 )
 from matching.networks.graph import DEALER_LISTINGS, group_sellers
-from matching.networks.identities import BATCH, Cut, assign_sellers, cut_advert
+from matching.networks.identities import BATCH, assign_sellers
 from matching.networks.links import Link, photo_links, shared_value_links, text_link, text_weight
 from matching.networks.store import write_networks
 from matching.networks.text import phrases, texts
+from matching.networks.text.texts import Cut
 from registry.db import bulk_work, utcnow
 
 
@@ -82,7 +83,7 @@ def _cut_texts(db: Database, listing_ids: list[str],
     for lid, sid, title, description in db.execute(
             f"select id, seller_id, title, description from listings where id in ({','.join('?' * len(listing_ids))})",
             listing_ids):
-        parts, keys = cuts[lid] if cuts and lid in cuts else cut_advert(title, description)
+        parts, keys = cuts[lid] if cuts and lid in cuts else texts.cut(texts.advert_text(title, description))
         out.append((lid, sid, parts, keys))
     return out
 
@@ -93,7 +94,7 @@ def update_texts(db: Database, listing_ids: list[str], rebuild: bool = False,
     between runs in `matching.networks.text.phrases`), then their near-identical-text links against every
     stored signature. `cuts`: adverts already cut into phrases by listing id (`assign_sellers`'s)."""
     if rebuild:
-        phrases.rebuild(db, ((sid, f"{title or ''}\n{description or ''}")
+        phrases.rebuild(db, ((sid, texts.advert_text(title, description))
                              for sid, title, description in db.execute("select seller_id, title, description from listings")))
     held = []  # a night's adverts cut into phrases once (a rebuild cuts each batch again, not to hold them all)
     counted: dict[bytes, int] = {}  # a night's phrases' sellers once every batch is counted in (the last count)
@@ -198,7 +199,7 @@ def _update_networks(db: Database, rebuild: bool, progress: Callable[[str, int, 
                                             report.crop_index)
                    if (k.seller_a, k.seller_b) not in known]
         text_links = update_texts(db, pending, rebuild, cuts)
-        cuts = None
+        cuts = None  # the night's phrases are not held through the rest of the step
         with db.atomic():
             if not rebuild:
                 night = "(kind, value) in (select kind, value from night_values)"

@@ -59,10 +59,23 @@ def phrase_key(phrase: str) -> bytes:
     return hashlib.blake2b(phrase.encode(), digest_size=8).digest()
 
 
+Cut = tuple[list[str], list[bytes]]  # an advert's phrases (`phrases`) and their `phrase_key`s
+
+
+def advert_text(title: str | None, description: str | None) -> str:
+    """A listing's advert as its text is read: its title, a line break, its description."""
+    return f"{title or ''}\n{description or ''}"
+
+
+def cut(text: str | None) -> Cut:
+    """A text's phrases and their keys."""
+    parts = phrases(text)
+    return parts, [phrase_key(p) for p in parts]
+
+
 def own_shingles(text: str | None, phrase_sellers: dict[bytes, int]) -> set[bytes]:
     """The advert's word shingles once every boilerplate phrase is dropped."""
-    parts = phrases(text)
-    return own_shingles_of(parts, [phrase_key(p) for p in parts], phrase_sellers)
+    return own_shingles_of(*cut(text), phrase_sellers)
 
 
 def own_shingles_of(parts: list[str], keys: list[bytes], phrase_sellers: dict[bytes, int]) -> set[bytes]:
